@@ -1,0 +1,42 @@
+# Set-up for a new user: `make run` and `make test`; the rest is called by them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app tracker
+HOST ?= 127.0.0.1
+PORT ?= 5000
+STAMP := $(VENV)/.install-stamp
+MO := tracker/translations/en/LC_MESSAGES/messages.mo
+
+.PHONY: install run test translations-extract translations-update clean
+
+install: $(STAMP) $(MO)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+$(MO): tracker/translations/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed --if-empty
+	$(FLASK) users demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+translations-extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+
+translations-update: translations-extract
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,138 @@
+"""Fixtures: an app per database backend, a rolled-back transaction per test, signed-in clients.
+
+The suite runs on SQLite always and on PostgreSQL too when TRACKER_TEST_DATABASE_URL is
+set (CI sets it). Each test runs inside a transaction that is rolled back afterwards, so
+tests see the seeded memorandum and never each other's writes.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from tracker import create_app
+from tracker.config import database_url
+from tracker.extensions import db
+from tracker.services import accounts
+from tracker.services.seed import seed
+
+PASSWORD = "Hồ-Gươm-mùa-thu-2026"
+# One account per role, scoped to today's provinces and agencies.
+ACCOUNTS = {
+    "admin": accounts.NewUser(email="admin@example.com", role="admin", name="Quản trị"),
+    "coordinator": accounts.NewUser(email="daumoi@example.com", role="coordinator", name="Đầu mối TN", province="TN"),
+    "officer": accounts.NewUser(email="canbo@example.com", role="officer", name="Cán bộ STC", agency="TN-STC"),
+    "viewer": accounts.NewUser(email="lanhdao@example.com", role="viewer", name="Lãnh đạo"),
+    "cleared_viewer": accounts.NewUser(email="lanhdao.mat@example.com", role="viewer", name="Lãnh đạo", cleared=True),
+}
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pytest_report_header(config):
+    if PG_URL:
+        return "database backends: sqlite, postgresql (TRACKER_TEST_DATABASE_URL)"
+    return "database backends: sqlite only (set TRACKER_TEST_DATABASE_URL to run the PostgreSQL half)"
+
+
+def reset_postgresql(url: str) -> None:
+    """Empty the test database so migrations start from nothing."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(database_url(url))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def make_app(url: str, tmp_path):
+    return create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SECRET_KEY": "test-secret",
+    })
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp / 'tracker.sqlite3'}"
+    else:
+        url = PG_URL
+        reset_postgresql(url)
+    app = make_app(url, tmp)
+    with app.app_context():
+        upgrade()
+        seed()
+        for new in ACCOUNTS.values():
+            accounts.create_user(new, PASSWORD)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request):
+    """Wrap each test that uses the app in a transaction rolled back at the end."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    response = client.get(path)
+    match = CSRF.search(response.get_data(as_text=True))
+    assert match, f"no csrf_token on {path}"
+    return match.group(1)
+
+
+def sign_in(client, email: str, password: str = PASSWORD, **extra):
+    token = csrf_token(client)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token, **extra})
+
+
+@pytest.fixture
+def login_as(client):
+    """``login_as("officer")`` signs the test client in with that role's account."""
+
+    def _login(role: str):
+        response = sign_in(client, ACCOUNTS[role].email)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return _login

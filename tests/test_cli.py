@@ -1,0 +1,101 @@
+"""The command line of the contract: lists, user creation and its refusals."""
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import PASSWORD
+from tracker.extensions import db
+from tracker.models import User
+
+
+def user_count():
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def test_provinces_list(runner):
+    result = runner.invoke(args=["provinces", "list"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert "BG97\tTỉnh Bắc Giang\t1997-01-01\t2025-06-30" in lines
+    assert "BN\tTỉnh Bắc Ninh\t2025-07-01\t" in lines
+
+
+def test_agencies_list(runner):
+    result = runner.invoke(args=["agencies", "list"])
+    assert result.exit_code == 0
+    rows = [line.split("\t") for line in result.output.splitlines()]
+    assert all(len(row) == 5 for row in rows)
+    by_code = {row[0]: row for row in rows}
+    assert by_code["TN97-SKHDT"][1:] == ["TN97", "Sở Kế hoạch và Đầu tư tỉnh Thái Nguyên", "1997-01-01", "2025-02-28"]
+    assert by_code["TN-STC"][4] == ""
+
+
+def test_users_create_with_password_stdin_and_list(runner):
+    result = runner.invoke(
+        args=["users", "create", "Moi.CanBo@Example.com", "--role", "officer", "--agency", "BN-SYT", "--name", "Cán bộ Y tế", "--password-stdin"],
+        input="Sông-Cầu-nước-trong-2026\n",
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["users", "create", "x@example.com", "--role", "viewer", "--password-stdin"],
+                           input="Sông-Cầu-nước-trong-2026\n")
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(args=["users", "list"]).output.splitlines()
+    assert "moi.canbo@example.com\tofficer\tBN-SYT\tactive" in listing
+    assert "x@example.com\tviewer\t*\tactive" in listing
+
+
+def test_users_create_prompts_for_password(runner):
+    result = runner.invoke(
+        args=["users", "create", "dm@example.com", "--role", "coordinator", "--province", "BN"],
+        input="Sông-Cầu-nước-trong-2026\nSông-Cầu-nước-trong-2026\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User).where(User.email == "dm@example.com")).province.code == "BN"
+
+
+@pytest.mark.parametrize(
+    "args, password, reason",
+    [
+        (["a@example.com", "--role", "chief"], PASSWORD, "unknown role 'chief'"),
+        (["a@example.com", "--role", "officer", "--agency", "NOPE"], PASSWORD, "unknown agency code 'NOPE'"),
+        (["a@example.com", "--role", "officer"], PASSWORD, "an officer needs --agency"),
+        (["a@example.com", "--role", "coordinator"], PASSWORD, "a coordinator needs --province"),
+        (["a@example.com", "--role", "coordinator", "--province", "ZZ"], PASSWORD, "unknown province code 'ZZ'"),
+        (["ADMIN@example.com", "--role", "viewer"], PASSWORD, "already exists"),
+        (["a@example.com", "--role", "viewer"], "short", "weak password: at least 10 characters"),
+        (["a@example.com", "--role", "viewer"], "password1234", "weak password: too easy to guess"),
+        (["not-an-email", "--role", "viewer"], PASSWORD, "invalid e-mail address"),
+    ],
+)
+def test_users_create_refuses_bad_input_and_writes_nothing(runner, args, password, reason):
+    before = user_count()
+    result = runner.invoke(args=["users", "create", *args, "--password-stdin"], input=password + "\n")
+    assert result.exit_code != 0
+    message = result.output.strip().splitlines()
+    assert len(message) == 1 and reason in message[0], result.output
+    assert user_count() == before
+
+
+def test_password_is_never_an_argument(runner):
+    result = runner.invoke(args=["users", "create", "a@example.com", "--role", "viewer", "--password", PASSWORD])
+    assert result.exit_code != 0
+    assert "No such option" in result.output
+
+
+def test_users_demo_only_when_empty(runner):
+    result = runner.invoke(args=["users", "demo"])
+    assert result.exit_code == 0 and result.output == ""  # accounts exist already
+
+
+def test_users_demo_creates_one_per_role(runner):
+    db.session.execute(User.__table__.delete())
+    result = runner.invoke(args=["users", "demo"])
+    assert result.exit_code == 0, result.output
+    roles = sorted(db.session.scalars(select(User.role)))
+    assert roles == ["admin", "coordinator", "officer", "viewer"]
+    assert result.output.count("@example.com") == 4
+
+
+def test_seed_command_reports_nothing_to_add(runner):
+    result = runner.invoke(args=["seed"])
+    assert result.exit_code == 0 and "nothing to add" in result.output
+    assert "already has data" in runner.invoke(args=["seed", "--if-empty"]).output

@@ -1,0 +1,66 @@
+"""Theo dõi hợp tác liên tỉnh: the application factory and nothing else of weight."""
+from __future__ import annotations
+
+from flask import Flask
+
+from tracker import config as config_module
+from tracker.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(config_module.INSTANCE),
+        template_folder=str(config_module.ROOT / "templates"),
+        static_folder=str(config_module.ROOT / "static"),
+    )
+    app.config.from_mapping(config_module.from_environment())
+    if config:
+        app.config.update(config)
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from tracker import i18n, sqlite
+
+    sqlite.install()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
+    login_manager.init_app(app)
+    from tracker import auth  # noqa: F401  (registers the user loader)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker import permissions
+    from tracker.views import agencies, agreements, auth, commitments, main
+
+    app.before_request(permissions.gate)
+    for module in (main, auth, agreements, commitments, agencies):
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from tracker.views import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from tracker import cli
+
+    cli.register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from tracker import labels
+
+    labels.register(app)

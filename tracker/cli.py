@@ -1,0 +1,135 @@
+"""Command line: ``seed``, ``provinces list``, ``agencies list``, ``users create|list|demo``.
+
+Exit status 0 on success; on bad input a one-line reason on stderr, exit 1, nothing written.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from tracker.domain.plan_file import PlanFileError
+from tracker.extensions import db
+from tracker.models import Agency, Agreement, Province, User
+from tracker.services import accounts, seed as seed_service
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+@click.command("seed")
+@click.option("--if-empty", is_flag=True, help="Only when no agreement has been loaded yet.")
+def seed_command(if_empty: bool) -> None:
+    """Load reference data and the first agreement (idempotent)."""
+    if if_empty and db.session.scalar(select(func.count(Agreement.id))):
+        click.echo("seed: database already has data; nothing to do")
+        return
+    try:
+        report = seed_service.seed()
+    except PlanFileError as exc:
+        _fail(f"seed data invalid: {exc}")
+    db.session.commit()
+    if report.total:
+        click.echo("seed: added " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.created.items())))
+    else:
+        click.echo("seed: nothing to add")
+
+
+provinces = AppGroup("provinces", help="Provinces.")
+agencies = AppGroup("agencies", help="Agencies.")
+users = AppGroup("users", help="User accounts.")
+
+
+@provinces.command("list")
+def provinces_list() -> None:
+    for p in db.session.scalars(select(Province).order_by(Province.code)):
+        click.echo("\t".join((p.code, p.name, _day(p.valid_from), _day(p.valid_to))))
+
+
+@agencies.command("list")
+def agencies_list() -> None:
+    rows = db.session.execute(select(Agency, Province.code).join(Agency.province).order_by(Agency.code))
+    for agency, province_code in rows:
+        click.echo("\t".join((agency.code, province_code, agency.name, _day(agency.valid_from), _day(agency.valid_to))))
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, help="admin, coordinator, officer or viewer")
+@click.option("--name", default=None)
+@click.option("--province", default=None, help="Province code (coordinator).")
+@click.option("--agency", default=None, help="Agency code (officer).")
+@click.option("--cleared", is_flag=True, help="May see restricted fields.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email, role, name, province, agency, cleared, password_stdin) -> None:
+    """Create an account; the password is read from a prompt or standard input, never an argument."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(
+            accounts.NewUser(email=email, role=role, name=name, province=province, agency=agency, cleared=cleared),
+            password,
+        )
+    except accounts.AccountError as exc:
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"created {user.email} ({user.role}, {user.scope_label})")
+
+
+@users.command("list")
+def users_list() -> None:
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        click.echo("\t".join((user.email, user.role, user.scope_label, "active" if user.active else "inactive")))
+
+
+# One demo account per role, scoped to today's provinces and agencies.
+DEMO_ACCOUNTS = (
+    ("admin", "quantri@example.com", "Quản trị hệ thống", None, None, True),
+    ("coordinator", "daumoi.thainguyen@example.com", "Đầu mối tỉnh Thái Nguyên", "TN", None, False),
+    ("officer", "canbo.taichinh@example.com", "Cán bộ Sở Tài chính Thái Nguyên", None, "TN-STC", False),
+    ("viewer", "lanhdao@example.com", "Lãnh đạo tỉnh", None, None, False),
+)
+
+
+@users.command("demo")
+def users_demo() -> None:
+    """Create one demo account per role when there are no users; print them once."""
+    if current_app.config["TRACKER_ENV"] == "production":
+        _fail("demo accounts are refused when TRACKER_ENV=production")
+    if db.session.scalar(select(func.count(User.id))):
+        return
+    lines = []
+    for role, email, name, province, agency, cleared in DEMO_ACCOUNTS:
+        password = accounts.generated_password()
+        try:
+            accounts.create_user(
+                accounts.NewUser(email=email, role=role, name=name, province=province, agency=agency, cleared=cleared),
+                password,
+            )
+        except accounts.AccountError as exc:
+            _fail(f"demo account {email}: {exc}")
+        lines.append(f"  {role:<12} {email:<34} {password}")
+    db.session.commit()
+    click.echo("Demo accounts (shown once; change them or create real ones with `users create`):")
+    click.echo("\n".join(lines))
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(provinces)
+    app.cli.add_command(agencies)
+    app.cli.add_command(users)
+
+
+__all__ = ["register"]

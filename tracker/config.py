@@ -1,0 +1,59 @@
+"""Configuration read from the environment (``TRACKER_*``); no secrets in code."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _secret_key(env: str) -> str:
+    key = os.environ.get("TRACKER_SECRET_KEY")
+    if key:
+        return key
+    if env == "production":
+        raise RuntimeError("TRACKER_SECRET_KEY must be set when TRACKER_ENV=production")
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(url: str | None) -> str:
+    """Default to the embedded SQLite file; accept plain ``postgresql://`` URLs."""
+    if not url:
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def from_environment() -> dict:
+    env = os.environ.get("TRACKER_ENV", "development")
+    production = env == "production"
+    return {
+        "TRACKER_ENV": env,
+        "SECRET_KEY": _secret_key(env),
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("TRACKER_DATABASE_URL")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "UPLOAD_DIR": os.environ.get("TRACKER_UPLOAD_DIR", str(INSTANCE / "uploads")),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ("vi", "en"),
+        "PAGE_SIZE": 25,
+        "DUE_SOON_DAYS": 7,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,67 @@
+"""Unicode rules for Vietnamese text: NFC storage and accent-insensitive search keys.
+
+Vietnamese can be typed composed (NFC) or decomposed (NFD), and tone marks may sit on
+different vowels ("Hòa" / "Hoà"). Stored text is NFC; search compares folded keys.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TERMS = 12
+_SPACES = re.compile(r"\s+")
+# đ/Đ are letters of their own, not a d with a combining mark: NFD leaves them alone.
+_LETTERS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
+
+
+def nfc(value: str | None) -> str | None:
+    """Return ``value`` in Unicode NFC with surrounding whitespace kept as typed."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", value)
+
+
+def clean_line(value: str | None) -> str | None:
+    """NFC, control characters removed, inner whitespace collapsed, ends trimmed."""
+    if value is None:
+        return None
+    value = "".join(ch for ch in nfc(value) if unicodedata.category(ch) != "Cc" or ch in "\t\n")
+    return _SPACES.sub(" ", value).strip()
+
+
+def fold(value: str | None) -> str:
+    """The search key of ``value``: lower case, no diacritics, đ→d, single spaces.
+
+    Control and format characters are dropped; other symbols (emoji included) stay, so
+    a query made of them simply finds nothing.
+    """
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFD", value.translate(_LETTERS))
+    kept = []
+    for ch in decomposed:
+        category = unicodedata.category(ch)
+        if category == "Mn":  # combining marks: the diacritics
+            continue
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            kept.append(" ")
+            continue
+        kept.append(ch)
+    folded = unicodedata.normalize("NFC", "".join(kept)).casefold().translate(_LETTERS)
+    return _SPACES.sub(" ", folded).strip()
+
+
+def search_terms(query: str | None) -> list[str]:
+    """Split a user's query into folded terms, bounded in length and number."""
+    folded = fold((query or "")[: MAX_QUERY_CHARS * 4])[:MAX_QUERY_CHARS]
+    terms: list[str] = []
+    for term in folded.split(" "):
+        if term and term not in terms:
+            terms.append(term)
+    return terms[:MAX_QUERY_TERMS]
+
+
+def code_sort_key(code: str) -> str:
+    """``7.10`` sorts after ``7.9``: each numeric part of a code zero-padded to four digits."""
+    return ".".join(part.zfill(4) if part.isdigit() else part for part in code.split("."))

@@ -1,0 +1,51 @@
+"""Language choice and the Vietnamese-first formatting of dates and numbers."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_decimal, get_locale
+from flask_login import current_user
+
+# Dates as Vietnamese officials write them; English as a reader in English expects.
+DATE_FORMATS = {
+    "vi": {"short": "dd/MM/y", "long": "'ngày' dd 'tháng' MM 'năm' y"},
+    "en": {"short": "d MMM y", "long": "d MMMM y"},
+}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages, default=languages[0]) or languages[0]
+
+
+def language() -> str:
+    return str(get_locale() or "vi")
+
+
+def date_short(value: date | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, DATE_FORMATS.get(language(), DATE_FORMATS["vi"])["short"])
+
+
+def date_long(value: date | None) -> str:
+    if value is None:
+        return ""
+    return format_date(value, DATE_FORMATS.get(language(), DATE_FORMATS["vi"])["long"])
+
+
+def number(value) -> str:
+    return "" if value is None else format_decimal(value)
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(date_short, "date_short")
+    app.add_template_filter(date_long, "date_long")
+    app.add_template_filter(number, "number")
+    app.jinja_env.globals["current_language"] = language

@@ -1,0 +1,26 @@
+"""SQLAlchemy models, split by noun. Columns and relationships only: rules live in domain/."""
+from tracker.models.agreements import (
+    Agreement,
+    AgreementParty,
+    Assignment,
+    Commitment,
+    CooperationArea,
+    Role,
+)
+from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
+from tracker.models.users import User, UserRole
+
+__all__ = [
+    "Agency",
+    "AgencySuccession",
+    "Agreement",
+    "AgreementParty",
+    "Assignment",
+    "Commitment",
+    "CooperationArea",
+    "Province",
+    "ProvinceSuccession",
+    "Role",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,187 @@
+"""Agreements, their parties, cooperation areas, commitments and agency assignments."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.domain.text import code_sort_key, fold
+from tracker.extensions import db
+from tracker.models.base import NFCString, NFCText, UTCDateTime, utcnow
+from tracker.models.organisations import Agency, Province
+
+
+class Role(StrEnum):
+    LEAD = "lead"  # cơ quan chủ trì
+    SUPPORT = "support"  # cơ quan phối hợp
+
+
+class Agreement(db.Model):
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(NFCText)
+    short_title: Mapped[str | None] = mapped_column(NFCString(200))
+    kind: Mapped[str] = mapped_column(NFCString(60), default="Biên bản ghi nhớ")
+    document_number: Mapped[str | None] = mapped_column(NFCString(60))
+    signed_date: Mapped[date | None] = mapped_column(Date)
+    signed_place: Mapped[str | None] = mapped_column(NFCString(200))
+    # False until someone enters the number, date and place from the original document.
+    signing_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    # "… và những năm tiếp theo": the agreement goes on after period_end.
+    open_ended: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str | None] = mapped_column(NFCText)
+    source: Mapped[str | None] = mapped_column(NFCText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parties: Mapped[list[AgreementParty]] = relationship(
+        back_populates="agreement", order_by="AgreementParty.position", cascade="all, delete-orphan"
+    )
+    areas: Mapped[list[CooperationArea]] = relationship(
+        back_populates="agreement", order_by="CooperationArea.number", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("period_end IS NULL OR period_end >= period_start", name="period_range"),
+    )
+
+
+class AgreementParty(db.Model):
+    """A province that signed the agreement, as it was then, with its signatory."""
+
+    __tablename__ = "agreement_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    signatory_name: Mapped[str | None] = mapped_column(NFCString(120))
+    signatory_title: Mapped[str | None] = mapped_column(NFCString(200))
+    focal_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+
+    agreement: Mapped[Agreement] = relationship(back_populates="parties")
+    province: Mapped[Province] = relationship()
+    focal_agency: Mapped[Agency | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("agreement_id", "province_id"),)
+
+
+class CooperationArea(db.Model):
+    """A field (lĩnh vực) of an agreement; data, never an enum, since sources disagree."""
+
+    __tablename__ = "cooperation_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(NFCString(300))
+    name_en: Mapped[str | None] = mapped_column(NFCString(300))
+    description: Mapped[str | None] = mapped_column(NFCText)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Party building, defence and security: shown only to admins and cleared users.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="areas")
+    commitments: Mapped[list[Commitment]] = relationship(
+        back_populates="area", order_by="Commitment.sort_key", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("agreement_id", "number"),)
+
+
+class Commitment(db.Model):
+    """A task (nhiệm vụ) under an area, with the source sentence it was taken from."""
+
+    __tablename__ = "commitments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("cooperation_areas.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    # "7.10" sorts after "7.9": zero-padded parts of the code.
+    sort_key: Mapped[str] = mapped_column(String(60), index=True)
+    title: Mapped[str] = mapped_column(NFCText)
+    description: Mapped[str | None] = mapped_column(NFCText)
+    deliverable: Mapped[str | None] = mapped_column(NFCText)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    recurring: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_text: Mapped[str | None] = mapped_column(NFCText)
+    # Starter tasks derived from the press article, to be replaced by the official plan.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Folded copy of the texts for accent- and case-insensitive search (see domain.text.fold).
+    search_text: Mapped[str] = mapped_column(NFCText, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    area: Mapped[CooperationArea] = relationship(back_populates="commitments")
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="commitment", order_by="Assignment.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("area_id", "code"),
+        CheckConstraint("NOT (recurring AND due_date IS NOT NULL)", name="recurring_has_no_due_date"),
+        CheckConstraint(
+            "start_date IS NULL OR due_date IS NULL OR due_date >= start_date", name="date_range"
+        ),
+    )
+
+    @property
+    def current_assignments(self) -> list[Assignment]:
+        return [a for a in self.assignments if a.valid_to is None]
+
+
+class Assignment(db.Model):
+    """An agency's role on a commitment for one party province, over a span of time.
+
+    When an agency is merged away the assignment is closed (``valid_to``) and a new one
+    opens for the successor; ``agency_name`` keeps the name as it was when assigned.
+    """
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    agency_name: Mapped[str] = mapped_column(NFCString(200))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
+    note: Mapped[str | None] = mapped_column(NFCText)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="assignments")
+    party: Mapped[AgreementParty] = relationship()
+    agency: Mapped[Agency] = relationship()
+    predecessor: Mapped[Assignment | None] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        CheckConstraint("role IN ('lead', 'support')", name="role"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_range"),
+        # One current lead agency per party province and commitment.
+        Index(
+            "uq_assignments_current_lead",
+            "commitment_id",
+            "party_id",
+            unique=True,
+            sqlite_where=text("role = 'lead' AND valid_to IS NULL"),
+            postgresql_where=text("role = 'lead' AND valid_to IS NULL"),
+        ),
+    )
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+
+@event.listens_for(Commitment, "before_insert")
+@event.listens_for(Commitment, "before_update")
+def _refresh_derived(mapper, connection, target: Commitment) -> None:
+    target.sort_key = code_sort_key(target.code)
+    parts = (target.code, target.title, target.description, target.deliverable, target.source_text)
+    target.search_text = fold(" ".join(p for p in parts if p))

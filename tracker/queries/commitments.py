@@ -1,0 +1,135 @@
+"""Reads of commitments: the filtered, searchable list and one commitment's details."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from tracker.domain.text import search_terms
+from tracker.extensions import db
+from tracker.models import (
+    AgencySuccession,
+    AgreementParty,
+    Assignment,
+    Commitment,
+    CooperationArea,
+    ProvinceSuccession,
+)
+
+
+@dataclass(frozen=True)
+class CommitmentFilters:
+    q: str = ""
+    agreement: int | None = None
+    area: int | None = None
+    province: int | None = None
+    agency: int | None = None
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def province_lineage(province_id: int) -> set[int]:
+    """The province and every province it absorbed, transitively (one query a level)."""
+    ids, frontier = {province_id}, {province_id}
+    while frontier:
+        rows = db.session.scalars(
+            select(ProvinceSuccession.predecessor_id).where(ProvinceSuccession.successor_id.in_(frontier))
+        ).all()
+        frontier = set(rows) - ids
+        ids |= frontier
+    return ids
+
+
+def agency_lineage(agency_id: int) -> set[int]:
+    """The agency and the agencies merged into it, transitively."""
+    ids, frontier = {agency_id}, {agency_id}
+    while frontier:
+        rows = db.session.scalars(
+            select(AgencySuccession.predecessor_id).where(AgencySuccession.successor_id.in_(frontier))
+        ).all()
+        frontier = set(rows) - ids
+        ids |= frontier
+    return ids
+
+
+def _filtered(filters: CommitmentFilters) -> Select:
+    stmt = select(Commitment).join(Commitment.area)
+    if filters.agreement is not None:
+        stmt = stmt.where(CooperationArea.agreement_id == filters.agreement)
+    if filters.area is not None:
+        stmt = stmt.where(Commitment.area_id == filters.area)
+    if filters.province is not None:
+        provinces = province_lineage(filters.province)
+        stmt = stmt.where(
+            exists().where(
+                Assignment.commitment_id == Commitment.id,
+                Assignment.party_id == AgreementParty.id,
+                AgreementParty.province_id.in_(provinces),
+            )
+        )
+    if filters.agency is not None:
+        agencies = agency_lineage(filters.agency)
+        stmt = stmt.where(
+            exists().where(Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies))
+        )
+    for term in search_terms(filters.q):
+        stmt = stmt.where(Commitment.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
+    return stmt
+
+
+def search(filters: CommitmentFilters, see_restricted: bool, page: int, per_page: int):
+    """One page of matching commitments, and how many restricted matches were left out."""
+    stmt = _filtered(filters)
+    hidden = 0
+    if not see_restricted:
+        hidden = db.session.scalar(
+            stmt.where(CooperationArea.restricted.is_(True)).with_only_columns(func.count(Commitment.id))
+        )
+        stmt = stmt.where(CooperationArea.restricted.is_(False))
+    stmt = stmt.order_by(CooperationArea.agreement_id, CooperationArea.number, Commitment.sort_key).options(
+        selectinload(Commitment.area),
+        selectinload(Commitment.assignments).selectinload(Assignment.agency),
+        selectinload(Commitment.assignments).selectinload(Assignment.party).selectinload(AgreementParty.province),
+    )
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+    return pagination, hidden
+
+
+def detail(commitment_id: int) -> Commitment | None:
+    return db.session.scalar(
+        select(Commitment)
+        .where(Commitment.id == commitment_id)
+        .options(
+            selectinload(Commitment.area).selectinload(CooperationArea.agreement),
+            selectinload(Commitment.assignments).selectinload(Assignment.agency),
+            selectinload(Commitment.assignments).selectinload(Assignment.party).selectinload(AgreementParty.province),
+        )
+    )
+
+
+def for_agency(agency_id: int, see_restricted: bool) -> tuple[list[Assignment], int]:
+    """The agency's assignments, current and past, and how many restricted were left out."""
+    base = (
+        select(Assignment)
+        .join(Assignment.commitment)
+        .join(Commitment.area)
+        .where(Assignment.agency_id == agency_id)
+    )
+    hidden = 0
+    if not see_restricted:
+        hidden = db.session.scalar(
+            base.where(CooperationArea.restricted.is_(True)).with_only_columns(func.count(Assignment.id))
+        )
+        base = base.where(CooperationArea.restricted.is_(False))
+    rows = db.session.scalars(
+        base.order_by(
+            Assignment.valid_to.is_not(None), CooperationArea.number, Commitment.sort_key, Assignment.role
+        ).options(selectinload(Assignment.commitment).selectinload(Commitment.area))
+    ).all()
+    return list(rows), hidden
+
+
+__all__ = ["CommitmentFilters", "agency_lineage", "detail", "for_agency", "province_lineage", "search"]

@@ -1,0 +1,1 @@
+"""Write use cases: they apply domain rules, add and flush, and never commit."""

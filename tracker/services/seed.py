@@ -1,0 +1,216 @@
+"""Load reference data and agreement plans from the package's data files.
+
+Idempotent: rows are found by their codes and created only when missing; an existing row
+is never overwritten, so what an administrator corrected in the app stays corrected.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+from sqlalchemy import select
+
+from tracker.domain.plan_file import AgreementPlan, PlanFileError, Reference, parse_agreement, parse_reference
+from tracker.domain.succession import AmbiguousSuccession, Step, holders
+from tracker.extensions import db
+from tracker.models import (
+    Agency,
+    AgencySuccession,
+    Agreement,
+    AgreementParty,
+    Assignment,
+    Commitment,
+    CooperationArea,
+    Province,
+    ProvinceSuccession,
+    Role,
+)
+
+REFERENCE_FILE = "reference.yaml"
+AGREEMENT_GLOB = "agreement_*.yaml"
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, n: int = 1) -> None:
+        self.created[kind] = self.created.get(kind, 0) + n
+
+    @property
+    def total(self) -> int:
+        return sum(self.created.values())
+
+
+def read_yaml(name: str, text: str):
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise PlanFileError(f"{name}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+
+
+def packaged_files() -> tuple[str, list[tuple[str, str]]]:
+    """The packaged reference text and the (name, text) of each agreement file."""
+    data = resources.files("tracker") / "data"
+    reference = (data / REFERENCE_FILE).read_text(encoding="utf-8")
+    agreements = sorted(
+        (f.name, f.read_text(encoding="utf-8"))
+        for f in data.iterdir()
+        if f.name.startswith("agreement_") and f.name.endswith(".yaml")
+    )
+    return reference, agreements
+
+
+def parse_files(reference_text: str, agreement_texts: list[tuple[str, str]]) -> tuple[Reference, list[AgreementPlan]]:
+    """Validate every file before anything is written."""
+    try:
+        reference = parse_reference(read_yaml(REFERENCE_FILE, reference_text))
+    except PlanFileError as exc:
+        raise PlanFileError(f"{REFERENCE_FILE}: {exc}") from None
+    agency_province = {a.code: a.province for a in reference.agencies}
+    province_codes = {p.code for p in reference.provinces}
+    plans = []
+    for name, text in agreement_texts:
+        try:
+            plans.append(parse_agreement(read_yaml(name, text), agency_province, province_codes))
+        except PlanFileError as exc:
+            raise PlanFileError(f"{name}: {exc}") from None
+    return reference, plans
+
+
+def _by_code(model) -> dict:
+    return {row.code: row for row in db.session.scalars(select(model))}
+
+
+def load_reference(reference: Reference, report: SeedReport) -> None:
+    provinces = _by_code(Province)
+    for row in reference.provinces:
+        if row.code not in provinces:
+            provinces[row.code] = Province(
+                code=row.code, name=row.name, name_en=row.name_en, gso_code=row.gso_code,
+                valid_from=row.valid_from, valid_to=row.valid_to,
+            )
+            db.session.add(provinces[row.code])
+            report.add("provinces")
+    db.session.flush()
+    existing = {(s.predecessor_id, s.successor_id) for s in db.session.scalars(select(ProvinceSuccession))}
+    for row in reference.province_successions:
+        pair = (provinces[row.predecessor].id, provinces[row.successor].id)
+        if pair not in existing:
+            db.session.add(ProvinceSuccession(
+                predecessor_id=pair[0], successor_id=pair[1], effective_date=row.effective_date, legal_basis=row.basis,
+            ))
+            report.add("province_successions")
+    agencies = _by_code(Agency)
+    for row in reference.agencies:
+        if row.code not in agencies:
+            agencies[row.code] = Agency(
+                code=row.code, province=provinces[row.province], name=row.name, name_en=row.name_en,
+                kind=row.kind, is_party_body=row.kind == "party", valid_from=row.valid_from,
+                valid_to=row.valid_to, note=row.note,
+            )
+            db.session.add(agencies[row.code])
+            report.add("agencies")
+    db.session.flush()
+    existing = {(s.predecessor_id, s.successor_id) for s in db.session.scalars(select(AgencySuccession))}
+    for row in reference.agency_successions:
+        pair = (agencies[row.predecessor].id, agencies[row.successor].id)
+        if pair not in existing:
+            db.session.add(AgencySuccession(
+                predecessor_id=pair[0], successor_id=pair[1], effective_date=row.effective_date,
+                kind=row.kind, legal_basis=row.basis,
+            ))
+            report.add("agency_successions")
+    db.session.flush()
+
+
+def _steps_of(reference: Reference):
+    steps: dict[str, list[Step]] = {}
+    for s in reference.agency_successions:
+        steps.setdefault(s.predecessor, []).append(Step(s.successor, s.effective_date))
+    return lambda code: steps.get(code, [])
+
+
+def load_agreement(plan: AgreementPlan, reference: Reference, report: SeedReport) -> None:
+    agreement = db.session.scalar(select(Agreement).where(Agreement.code == plan.code))
+    provinces = _by_code(Province)
+    agencies = _by_code(Agency)
+    if agreement is None:
+        agreement = Agreement(
+            code=plan.code, kind=plan.kind, title=plan.title, short_title=plan.short_title,
+            document_number=plan.document_number, signed_date=plan.signed_date, signed_place=plan.signed_place,
+            signing_verified=plan.signing_verified, period_start=plan.period_start, period_end=plan.period_end,
+            open_ended=plan.open_ended, summary=plan.summary, source=plan.source,
+        )
+        db.session.add(agreement)
+        for position, row in enumerate(plan.parties, start=1):
+            agreement.parties.append(AgreementParty(
+                province=provinces[row.province], position=position, signatory_name=row.signatory_name,
+                signatory_title=row.signatory_title,
+                focal_agency=agencies[row.focal_agency] if row.focal_agency else None,
+            ))
+        report.add("agreements")
+        db.session.flush()
+    party_by_province = {p.province.code: p for p in agreement.parties}
+    areas = {a.number: a for a in agreement.areas}
+    steps_of = _steps_of(reference)
+    for area_row in plan.areas:
+        area = areas.get(area_row.number)
+        if area is None:
+            area = CooperationArea(
+                number=area_row.number, name=area_row.name, name_en=area_row.name_en,
+                description=area_row.description, provisional=area_row.provisional, restricted=area_row.restricted,
+            )
+            agreement.areas.append(area)
+            report.add("areas")
+        codes = {c.code for c in area.commitments}
+        for row in area_row.commitments:
+            if row.code in codes:
+                continue
+            commitment = Commitment(
+                code=row.code, title=row.title, description=row.description,
+                deliverable=row.deliverable, start_date=row.start_date, due_date=row.due_date,
+                recurring=row.recurring, source_text=row.source_text, is_demo=plan.demo,
+            )
+            area.commitments.append(commitment)
+            report.add("commitments")
+            for side, lead in row.lead.items():
+                _assign(commitment, party_by_province[side], lead, Role.LEAD, plan, agencies, steps_of, report)
+            for side, codes_ in row.support.items():
+                for code in codes_:
+                    _assign(commitment, party_by_province[side], code, Role.SUPPORT, plan, agencies, steps_of, report)
+    db.session.flush()
+
+
+def _assign(commitment, party, agency_code, role, plan, agencies, steps_of, report) -> None:
+    """Assign on the plan's date, then follow the agency's successions to today's holder."""
+    try:
+        spans = holders(agency_code, plan.assigned_on, steps_of)
+    except AmbiguousSuccession as exc:
+        raise PlanFileError(f"{plan.code} {commitment.code}: {exc}") from None
+    previous = None
+    for span in spans:
+        agency = agencies[span.agency]
+        assignment = Assignment(
+            party=party, agency=agency, role=role, agency_name=agency.name,
+            valid_from=span.valid_from, valid_to=span.valid_to, predecessor=previous,
+        )
+        commitment.assignments.append(assignment)
+        report.add("assignments")
+        previous = assignment
+
+
+def seed(reference_text: str | None = None, agreement_texts: list[tuple[str, str]] | None = None) -> SeedReport:
+    """Validate the files, then add whatever is missing. The caller commits."""
+    if reference_text is None:
+        reference_text, packaged = packaged_files()
+        agreement_texts = packaged if agreement_texts is None else agreement_texts
+    reference, plans = parse_files(reference_text, agreement_texts or [])
+    report = SeedReport()
+    load_reference(reference, report)
+    for plan in plans:
+        load_agreement(plan, reference, report)
+    return report

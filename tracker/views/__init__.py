@@ -1,0 +1,1 @@
+"""Blueprints, one per concern. Views are thin: load, check, call, render."""

@@ -1,0 +1,41 @@
+"""An agreement with its parties and fields; one field with its commitments."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+
+from tracker.extensions import db
+from tracker.models import CooperationArea
+from tracker.permissions import require_view_area, sees_restricted
+from tracker.queries import agreements as queries
+from tracker.queries import commitments as commitment_queries
+
+bp = Blueprint("agreements", __name__)
+
+
+@bp.get("/agreements/<int:agreement_id>")
+def detail(agreement_id: int):
+    agreement = queries.detail(agreement_id) or abort(404)
+    counts = queries.commitment_counts(agreement_id)
+    cleared = sees_restricted(current_user)
+    areas = [a for a in agreement.areas if cleared or not a.restricted]
+    hidden = [a for a in agreement.areas if a not in areas]
+    return render_template(
+        "agreements/detail.html",
+        agreement=agreement,
+        areas=areas,
+        counts=counts,
+        hidden_areas=len(hidden),
+        hidden_commitments=sum(counts.get(a.id, 0) for a in hidden),
+        total=sum(counts.get(a.id, 0) for a in areas),
+    )
+
+
+@bp.get("/areas/<int:area_id>")
+def area(area_id: int):
+    area = db.session.get(CooperationArea, area_id) or abort(404)
+    require_view_area(area)
+    pagination, _hidden = commitment_queries.search(
+        commitment_queries.CommitmentFilters(area=area.id), see_restricted=True, page=1, per_page=500
+    )
+    return render_template("agreements/area.html", area=area, commitments=pagination.items)
