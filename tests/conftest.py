@@ -82,23 +82,29 @@ def app(request, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _transaction(request):
-    """Wrap each test that uses the app in a transaction rolled back at the end."""
+    """Run each test that uses the app inside one transaction, rolled back at the end.
+
+    The session is bound to that connection and scoped to the thread, so tests read and
+    write through ``db.session`` without holding an app context: every request then gets
+    its own context (and its own ``g``), as in production. A view's commit releases a
+    savepoint; test set-up that a request must see is committed the same way.
+    """
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
     with app.app_context():
         connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
-        try:
-            yield
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    outer = connection.begin()
+    original = db.session
+    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from tracker.extensions import db
 
 
 def test_migrations_match_models(app):
-    with db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "render_as_batch": True}
         )
@@ -21,6 +21,6 @@ def test_head_is_applied(app):
     config = Config(str(app.extensions["migrate"].directory) + "/alembic.ini")
     config.set_main_option("script_location", app.extensions["migrate"].directory)
     heads = ScriptDirectory.from_config(config).get_heads()
-    with db.engine.connect() as connection:
+    with app.app_context(), db.engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
     assert set(current) == set(heads) and len(heads) == 1

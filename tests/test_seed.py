@@ -85,7 +85,7 @@ def test_text_is_stored_nfc(app):
     decomposed = unicodedata.normalize("NFD", "Sở Thử nghiệm Hòa Bình")
     province = db.session.scalar(select(Province).where(Province.code == "TN"))
     db.session.add(Agency(code="TN-TEST", province=province, name=decomposed))
-    db.session.flush()
+    db.session.commit()
     stored = db.session.scalar(select(Agency.name).where(Agency.code == "TN-TEST"))
     assert stored == unicodedata.normalize("NFC", decomposed) and stored != decomposed
 
