@@ -11,6 +11,7 @@ MO := tracker/translations/en/LC_MESSAGES/messages.mo
 .PHONY: install run test translations-extract translations-update clean
 
 install: $(STAMP) $(MO)
+	@bash scripts/system-deps.sh
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 $(MO): tracker/translations/en/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations
+	$(BIN)/pybabel compile -d tracker/translations
 
 run: install
 	$(FLASK) db upgrade

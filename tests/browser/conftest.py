@@ -23,7 +23,11 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-ACCOUNTS = {"officer": ("canbo@example.com", ["--role", "officer", "--agency", "TN-STC", "--name", "Cán bộ Sở Tài chính"])}
+ACCOUNTS = {
+    "officer": ("canbo@example.com", ["--role", "officer", "--agency", "TN-STC", "--name", "Cán bộ Sở Tài chính"]),
+    # switches to English in a test: a preference that sticks, so nobody else signs in with it
+    "bilingual": ("song.ngu@example.com", ["--role", "viewer", "--name", "Người đọc song ngữ"]),
+}
 
 
 def chromium_path() -> str | None:

@@ -2,6 +2,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -32,8 +33,8 @@ def test_officer_signs_in_and_opens_the_agreement(page, tmp_path):
 
 
 def test_search_and_language_switch(page):
-    sign_in(page)
-    page.get_by_role("link", name="Nhiệm vụ").first.click()
+    sign_in(page, "song.ngu@example.com")
+    page.get_by_role("link", name="Nhiệm vụ", exact=True).first.click()
     page.get_by_label("Tìm kiếm").fill("THAI NGUYEN")
     page.get_by_role("button", name="Lọc nhiệm vụ").click()
     rows = page.locator("table.commitments tbody tr a[href^='/commitments/']")
@@ -45,13 +46,14 @@ def test_search_and_language_switch(page):
 
 
 def test_phone_width_folds_the_menu(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
+    context = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 360, "height": 740})
     page = context.new_page()
     sign_in(page)
     toggler = page.locator(".navbar-toggler")
     assert toggler.is_visible()
+    expect(page.get_by_role("link", name="Nhiệm vụ", exact=True).first).to_be_hidden()
     toggler.click()
-    assert page.get_by_role("link", name="Nhiệm vụ").first.is_visible()
+    expect(page.get_by_role("link", name="Nhiệm vụ", exact=True).first).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"page scrolls sideways at 360 px ({width} px)"
     context.close()
