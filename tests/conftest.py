@@ -16,7 +16,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tracker import create_app
 from tracker.config import database_url
-from tracker.extensions import db
+from tracker.extensions import db, limiter
 from tracker.services import accounts
 from tracker.services.seed import seed
 
@@ -94,6 +94,7 @@ def _transaction(request):
         return
     app = request.getfixturevalue("app")
     with app.app_context():
+        limiter.reset()  # sign-in throttling starts afresh for every test
         connection = db.engine.connect()
     outer = connection.begin()
     original = db.session

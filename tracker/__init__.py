@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from tracker import config as config_module
-from tracker.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from tracker.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_security(app)
     return app
 
 
@@ -36,15 +37,16 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
     login_manager.init_app(app)
+    limiter.init_app(app)
     from tracker import auth  # noqa: F401  (registers the user loader)
 
 
 def register_blueprints(app: Flask) -> None:
     from tracker import permissions
-    from tracker.views import agencies, agreements, auth, commitments, main
+    from tracker.views import admin, agencies, agreements, auth, commitments, main, profile
 
     app.before_request(permissions.gate)
-    for module in (main, auth, agreements, commitments, agencies):
+    for module in (main, auth, agreements, commitments, agencies, profile, admin):
         app.register_blueprint(module.bp)
 
 
@@ -58,6 +60,12 @@ def register_commands(app: Flask) -> None:
     from tracker import cli
 
     cli.register(app)
+
+
+def register_security(app: Flask) -> None:
+    from tracker import security
+
+    security.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

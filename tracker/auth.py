@@ -1,18 +1,29 @@
-"""Flask-Login wiring: loading the user, answering signed-out requests, safe redirects."""
+"""Flask-Login wiring: loading the user from a live server-side session, answering
+signed-out requests, and safe redirects after sign-in."""
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import jsonify, redirect, request, url_for
+from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from tracker.extensions import db, login_manager
 from tracker.models import User
+from tracker.models.base import utcnow
+from tracker.services import sessions
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
 login_manager.login_message_category = "info"
-login_manager.session_protection = "strong"
+# Our own server-side sessions replace Flask-Login's identifier check, which would also
+# end a session when a phone moves between networks.
+login_manager.session_protection = None
+
+
+def lifetimes() -> tuple[timedelta, timedelta]:
+    config = current_app.config
+    return timedelta(minutes=config["SESSION_IDLE_MINUTES"]), timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
 
 
 @login_manager.user_loader
@@ -20,7 +31,15 @@ def load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    row = sessions.find(session.get("sid"), user.id)
+    now = utcnow()
+    if row is None or not sessions.is_live(row, now, *lifetimes()):
+        return None
+    if sessions.touch(row, now):
+        db.session.commit()
+    return user
 
 
 def wants_json() -> bool:
@@ -34,8 +53,6 @@ def unauthorized():
         response = jsonify(error="unauthorized")
         response.status_code = 401
         return response
-    from flask import flash
-
     flash(login_manager.login_message, login_manager.login_message_category)
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 

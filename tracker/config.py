@@ -56,4 +56,17 @@ def from_environment() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "BOOTSTRAP_SERVE_LOCAL": True,
         "WTF_CSRF_TIME_LIMIT": None,
+        # ASVS 4.0.3 V3.3.2 (level 2): sign in again after 30 idle minutes or 12 hours.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("TRACKER_SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("TRACKER_SESSION_ABSOLUTE_HOURS", "12")),
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "SESSION_COOKIE_NAME": "__Host-tracker" if production else "tracker",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Sign-in throttling (Flask-Limiter): memory by default, Redis when several processes share it.
+        "RATELIMIT_STORAGE_URI": os.environ.get("TRACKER_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "tracker",
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        "TOTP_ISSUER": "Theo doi hop tac lien tinh",
     }

@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 # Dates as Vietnamese officials write them; English as a reader in English expects.
 DATE_FORMATS = {
-    "vi": {"short": "dd/MM/y", "long": "'ngày' dd 'tháng' MM 'năm' y"},
-    "en": {"short": "d MMM y", "long": "d MMMM y"},
+    "vi": {"short": "dd/MM/y", "long": "'ngày' dd 'tháng' MM 'năm' y", "datetime": "HH:mm dd/MM/y"},
+    "en": {"short": "d MMM y", "long": "d MMMM y", "datetime": "d MMM y, HH:mm"},
 }
 
 
@@ -40,6 +40,13 @@ def date_long(value: date | None) -> str:
     return format_date(value, DATE_FORMATS.get(language(), DATE_FORMATS["vi"])["long"])
 
 
+def datetime_short(value) -> str:
+    """A moment in Vietnam's time zone (the app's Babel time zone)."""
+    if value is None:
+        return ""
+    return format_datetime(value, DATE_FORMATS.get(language(), DATE_FORMATS["vi"])["datetime"])
+
+
 def number(value) -> str:
     return "" if value is None else format_decimal(value)
 
@@ -47,5 +54,6 @@ def number(value) -> str:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(date_short, "date_short")
     app.add_template_filter(date_long, "date_long")
+    app.add_template_filter(datetime_short, "datetime_short")
     app.add_template_filter(number, "number")
     app.jinja_env.globals["current_language"] = language

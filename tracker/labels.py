@@ -18,6 +18,26 @@ ROLE_LABELS = {
 }
 
 
+AUDIT_LABELS = {
+    "login_succeeded": _l("Đăng nhập thành công"),
+    "login_failed": _l("Đăng nhập không thành công"),
+    "login_locked": _l("Tạm khóa đăng nhập do thử sai nhiều lần"),
+    "user_created": _l("Tạo tài khoản"),
+    "user_deactivated": _l("Khóa tài khoản"),
+    "user_reactivated": _l("Mở lại tài khoản"),
+    "user_role_changed": _l("Đổi vai trò hoặc phạm vi"),
+    "password_changed": _l("Đổi mật khẩu"),
+    "password_reset": _l("Cấp lại mật khẩu"),
+    "two_factor_enabled": _l("Bật xác thực hai bước"),
+    "two_factor_disabled": _l("Tắt xác thực hai bước"),
+    "sessions_revoked": _l("Đăng xuất khỏi mọi thiết bị"),
+}
+
+
+def audit_label(code: str) -> str:
+    return str(AUDIT_LABELS.get(code, code))
+
+
 def role_label(code: str) -> str:
     return str(ROLE_LABELS.get(code, code))
 
@@ -42,6 +62,7 @@ def register(app: Flask) -> None:
     i18n.register_filters(app)
     app.jinja_env.globals.update(
         role_label=role_label,
+        audit_label=audit_label,
         area_name=area_name,
         period_label=period_label,
         nav_agreements=agreement_queries.all_agreements,

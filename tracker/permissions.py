@@ -1,31 +1,128 @@
-"""Who may see and do what: every view asks here, and the request gate enforces sign-in.
+"""Who may see and do what. Every route has a rule here; every view asks here.
 
-The roles issue grows this into the full matrix; the rules already here are the ones the
-read-only pages need: sign-in for everything but the public endpoints, and restricted
-areas (Party building, defence and security) only for admins and cleared users.
+Two layers, both decided on the server:
+- ``ENDPOINT_ACCESS``: which roles may reach each endpoint at all. The request gate
+  enforces it before any view runs; an endpoint missing from the table is refused, and a
+  test walks ``app.url_map`` so a new route cannot ship without a decision.
+- object rules (``can_view_commitment``, ``can_report``, ``can_review`` …) that views call
+  with the loaded object, for scope: an officer's agency, a coordinator's province,
+  clearance for restricted fields.
+
+An agency merged away hands its users' scope to its successor: scope follows the
+succession chain up to today, so nobody edits accounts after a reorganisation.
 """
 from __future__ import annotations
 
-from flask import abort, request
+from datetime import date
+from enum import Enum
+
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
-from tracker.models import CooperationArea, User, UserRole
-
-# Endpoints a signed-out visitor may reach. Everything else needs a signed-in user.
-PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "main.healthz", "auth.login", "auth.set_language"})
+from tracker.extensions import db, login_manager
+from tracker.models import Agency, AgencySuccession, Commitment, CooperationArea, Province, ProvinceSuccession, User
 
 
-def is_public(endpoint: str | None) -> bool:
-    return endpoint is None or endpoint in PUBLIC_ENDPOINTS
+class Access(Enum):
+    PUBLIC = frozenset()
+    SIGNED_IN = frozenset({"admin", "coordinator", "officer", "viewer"})
+    ADMIN = frozenset({"admin"})
+    REVIEWER = frozenset({"admin", "coordinator"})
+    REPORTER = frozenset({"admin", "coordinator", "officer"})
+    OFFICER = frozenset({"officer"})
 
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.value
+
+
+# The one table of route decisions. A route missing here is refused (and fails the tests).
+ENDPOINT_ACCESS: dict[str, Access] = {
+    "static": Access.PUBLIC,
+    "bootstrap.static": Access.PUBLIC,
+    "main.healthz": Access.PUBLIC,
+    "auth.login": Access.PUBLIC,
+    "auth.login_code": Access.PUBLIC,  # the second step; the view requires a pending sign-in
+    "auth.set_language": Access.PUBLIC,
+    "auth.logout": Access.SIGNED_IN,
+    "main.index": Access.SIGNED_IN,
+    "agreements.detail": Access.SIGNED_IN,
+    "agreements.area": Access.SIGNED_IN,
+    "commitments.index": Access.SIGNED_IN,
+    "commitments.detail": Access.SIGNED_IN,
+    "agencies.detail": Access.SIGNED_IN,
+    "profile.index": Access.SIGNED_IN,
+    "profile.password": Access.SIGNED_IN,
+    "profile.two_factor": Access.SIGNED_IN,
+    "profile.two_factor_qr": Access.SIGNED_IN,
+    "profile.sessions": Access.SIGNED_IN,
+    "profile.sign_out_everywhere": Access.SIGNED_IN,
+    "admin.users": Access.ADMIN,
+    "admin.user_new": Access.ADMIN,
+    "admin.user_edit": Access.ADMIN,
+    "admin.user_reset": Access.ADMIN,
+    "admin.audit": Access.ADMIN,
+}
+
+# What a user who must first change their password (or enrol 2FA) may still reach.
+SETUP_ENDPOINTS = frozenset({
+    "static", "bootstrap.static", "auth.logout", "auth.set_language",
+    "profile.password", "profile.two_factor", "profile.two_factor_qr",
+})
+
+
+def access_for(endpoint: str | None) -> Access | None:
+    return ENDPOINT_ACCESS.get(endpoint) if endpoint else None
+
+
+def role_allowed(user: User, access: Access) -> bool:
+    return access is Access.PUBLIC or (user.is_authenticated and user.role in access.roles)
+
+
+def needs_two_factor_enrolment(user: User) -> bool:
+    """Admins must use two-factor sign-in in production."""
+    return (
+        current_app.config["TRACKER_ENV"] == "production" and user.role == "admin" and not user.totp_enabled
+    )
+
+
+def gate():
+    """``before_request``: the endpoint's rule, sign-in, and set-up steps, in that order."""
+    endpoint = request.endpoint
+    if endpoint is None:  # no route matched: the 404 handler answers
+        return None
+    access = access_for(endpoint)
+    if access is None:
+        current_app.logger.error("refused %s: endpoint has no rule in permissions.ENDPOINT_ACCESS", endpoint)
+        abort(403)
+    if access is Access.PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if endpoint not in SETUP_ENDPOINTS:
+        if current_user.must_change_password:
+            return redirect(url_for("profile.password"))
+        if needs_two_factor_enrolment(current_user):
+            return redirect(url_for("profile.two_factor"))
+    if not role_allowed(current_user, access):
+        abort(403)
+    return None
+
+
+# --- Restricted fields --------------------------------------------------------------
 
 def sees_restricted(user: User) -> bool:
-    """Admins and users given clearance see restricted areas."""
-    return bool(user.is_authenticated and (user.role == UserRole.ADMIN or user.cleared))
+    """Admins and users given clearance see restricted areas (Party building, defence)."""
+    return bool(user.is_authenticated and (user.role == "admin" or user.cleared))
 
 
 def can_view_area(user: User, area: CooperationArea) -> bool:
     return user.is_authenticated and (not area.restricted or sees_restricted(user))
+
+
+def can_view_commitment(user: User, commitment: Commitment) -> bool:
+    return can_view_area(user, commitment.area)
 
 
 def require_view_area(area: CooperationArea) -> None:
@@ -34,12 +131,66 @@ def require_view_area(area: CooperationArea) -> None:
         abort(404)
 
 
-def gate():
-    """``before_request``: anything not public needs a signed-in user."""
-    if is_public(request.endpoint):
-        return None
-    if not current_user.is_authenticated:
-        from tracker.extensions import login_manager
+def require_view_commitment(commitment: Commitment) -> None:
+    require_view_area(commitment.area)
 
-        return login_manager.unauthorized()
-    return None
+
+# --- Scope: agencies and provinces, through their successions -----------------------
+
+def _follow(start_id: int, valid_to_of, successors_of, today: date) -> set[int]:
+    """The unit and, while it has ended by ``today``, its single successor, transitively."""
+    ids, current = {start_id}, start_id
+    while True:
+        ended = valid_to_of(current)
+        if ended is None or ended >= today:
+            return ids
+        nxt = successors_of(current, today)
+        if len(nxt) != 1 or nxt[0] in ids:  # none, a split, or a loop: a person must decide
+            return ids
+        current = nxt[0]
+        ids.add(current)
+
+
+def acting_agency_ids(user: User, today: date) -> set[int]:
+    """The agencies an officer acts for: their own and its successors up to today."""
+    if user.agency_id is None:
+        return set()
+
+    def valid_to(agency_id):
+        return db.session.scalar(select(Agency.valid_to).where(Agency.id == agency_id))
+
+    def successors(agency_id, day):
+        return list(db.session.scalars(
+            select(AgencySuccession.successor_id).where(
+                AgencySuccession.predecessor_id == agency_id, AgencySuccession.effective_date <= day
+            )
+        ))
+
+    return _follow(user.agency_id, valid_to, successors, today)
+
+
+def acting_province_ids(user: User, today: date) -> set[int]:
+    """The provinces a coordinator acts for: their own, its successor, and what both absorbed."""
+    if user.province_id is None:
+        return set()
+
+    def valid_to(province_id):
+        return db.session.scalar(select(Province.valid_to).where(Province.id == province_id))
+
+    def successors(province_id, day):
+        return list(db.session.scalars(
+            select(ProvinceSuccession.successor_id).where(
+                ProvinceSuccession.predecessor_id == province_id, ProvinceSuccession.effective_date <= day
+            )
+        ))
+
+    from tracker.queries.commitments import province_lineage
+
+    ids: set[int] = set()
+    for province_id in _follow(user.province_id, valid_to, successors, today):
+        ids |= province_lineage(province_id)
+    return ids
+
+
+def can_manage_users(user: User) -> bool:
+    return user.is_authenticated and user.role == "admin"

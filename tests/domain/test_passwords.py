@@ -7,17 +7,16 @@ from tracker.domain.passwords import password_problems
 @pytest.mark.parametrize(
     "password, inputs, problem",
     [
-        ("short1!", (), "at least 10 characters"),
-        ("password123", (), "too easy to guess"),
-        ("1234567890", (), "too easy to guess"),
-        ("qwertyuiop", (), "too easy to guess"),
-        ("nguyenvanan2026", ("nguyenvanan@example.com", "Nguyễn Văn An"), "too easy to guess"),
-        ("x" * 201, (), "at most 200"),
+        ("short1!", (), "too_short"),
+        ("password123", (), "too_easy"),
+        ("1234567890", (), "too_easy"),
+        ("qwertyuiop", (), "too_easy"),
+        ("nguyenvanan2026", ("nguyenvanan@example.com", "Nguyễn Văn An"), "too_easy"),
+        ("x" * 201, (), "too_long"),
     ],
 )
 def test_weak_passwords_are_refused(password, inputs, problem):
-    problems = password_problems(password, inputs)
-    assert problems and problem in problems[0]
+    assert password_problems(password, inputs) == [problem]
 
 
 @pytest.mark.parametrize("password", ["Hồ-Gươm-mùa-thu-2026", "correct horse battery staple", "tK8#pq2!Lm9z"])

@@ -8,6 +8,7 @@ from wtforms import SearchField, SelectField
 from flask_wtf import FlaskForm
 
 from tracker.extensions import db
+from tracker.forms import choices
 from tracker.models import Agency, Agreement, CooperationArea, Province
 from tracker.permissions import sees_restricted
 from tracker.queries.commitments import CommitmentFilters
@@ -29,21 +30,21 @@ class CommitmentFilterForm(FlaskForm):
 
     def load_choices(self) -> None:
         everything = [(None, _l("Tất cả"))]
-        self.agreement.choices = everything + [
+        self.agreement.choices = choices(everything + [
             (a.id, a.short_title or a.title) for a in db.session.scalars(select(Agreement).order_by(Agreement.id))
-        ]
+        ])
         areas = select(CooperationArea).order_by(CooperationArea.agreement_id, CooperationArea.number)
         if not sees_restricted(current_user):
             areas = areas.where(CooperationArea.restricted.is_(False))
-        self.area.choices = everything + [(a.id, f"{a.number}. {a.name}") for a in db.session.scalars(areas)]
-        self.province.choices = everything + [
+        self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name}") for a in db.session.scalars(areas)])
+        self.province.choices = choices(everything + [
             (p.id, p.name + ("" if p.valid_to is None else f" ({p.code})"))
             for p in db.session.scalars(select(Province).order_by(Province.valid_to.is_(None).desc(), Province.name))
-        ]
-        self.agency.choices = everything + [
+        ])
+        self.agency.choices = choices(everything + [
             (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})")
             for a in db.session.scalars(select(Agency).order_by(Agency.valid_to.is_(None).desc(), Agency.name))
-        ]
+        ])
 
     def filters(self) -> CommitmentFilters:
         q = self.q.data if isinstance(self.q.data, str) else ""

@@ -8,11 +8,13 @@ from tracker.models.agreements import (
     Role,
 )
 from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
-from tracker.models.users import User, UserRole
+from tracker.models.audit import AuditEvent
+from tracker.models.users import User, UserRole, UserSession
 
 __all__ = [
     "Agency",
     "AgencySuccession",
+    "AuditEvent",
     "Agreement",
     "AgreementParty",
     "Assignment",
@@ -23,4 +25,5 @@ __all__ = [
     "Role",
     "User",
     "UserRole",
+    "UserSession",
 ]

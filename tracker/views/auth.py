@@ -1,19 +1,70 @@
-"""Signing in and out, and the language switch."""
+"""Signing in (password, then a two-factor code when enrolled) and out; the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from tracker.auth import safe_next
-from tracker.extensions import db
-from tracker.forms.auth import LanguageForm, LoginForm, LogoutForm
-from tracker.services import accounts
+from tracker.extensions import db, limiter
+from tracker.forms.auth import CodeForm, LanguageForm, LoginForm, LogoutForm
+from tracker.models import User
+from tracker.services import accounts, audit, sessions
 
 bp = Blueprint("auth", __name__)
 
+PENDING = "pending_sign_in"
+PENDING_SECONDS = 300
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count towards the limits: success answers with a redirect."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "login:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _address_key() -> str:
+    return "login-ip:" + (request.remote_addr or "unknown")
+
+
+def _on_breach(limit) -> None:
+    audit.record("login_locked", actor=None, email=accounts.normalise_email(request.form.get("email", ""))[:254],
+                 limit=str(limit.limit))
+    db.session.commit()
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+def complete_sign_in(user: User, method: str, next_url: str | None):
+    """A fresh session for the user: old cookie contents dropped, a new server-side record."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    if language in current_app.config["LANGUAGES"]:
+        user.language = language  # chosen on the sign-in page: it sticks for the user too
+    login_user(user)
+    session["sid"] = sessions.start(user, request.remote_addr, request.headers.get("User-Agent"))
+    session.permanent = True
+    accounts.record_login(user, method)
+    db.session.commit()
+    return redirect(safe_next(next_url, url_for("main.index")))
+
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed, on_breach=_on_breach)
+@limiter.limit(_address_limit, key_func=_address_key, methods=["POST"], deduct_when=_failed, on_breach=_on_breach)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -22,19 +73,45 @@ def login():
         return redirect(safe_next(form.next.data, url_for("main.index")))
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            session.clear()  # a fresh session on sign-in
-            login_user(user)
+        if user is not None and user.totp_enabled:
+            session[PENDING] = {"user_id": user.id, "at": time.time(), "next": form.next.data or ""}
             db.session.commit()
-            return redirect(safe_next(form.next.data, url_for("main.index")))
+            return redirect(url_for("auth.login_code"))
+        if user is not None:
+            return complete_sign_in(user, "password", form.next.data)
+        db.session.commit()  # keep the audit event of the failure
         form.password.errors.append(_("Thư điện tử hoặc mật khẩu không đúng."))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_account_limit, key_func=lambda: f"code:{session.get(PENDING, {}).get('user_id')}",
+               methods=["POST"], deduct_when=_failed, on_breach=_on_breach)
+def login_code():
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        flash(_("Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại."), "warning")
+        return redirect(url_for("auth.login"))
+    user = db.session.get(User, pending["user_id"])
+    if user is None or not user.active:
+        abort(400)
+    form = CodeForm()
+    if form.validate_on_submit():
+        if accounts.totp_verify(user, form.code.data, time.time()):
+            return complete_sign_in(user, "password+totp", pending.get("next"))
+        audit.record("login_failed", actor=None, obj=user, reason="totp")
+        db.session.commit()
+        form.code.errors.append(_("Mã xác thực không đúng hoặc đã được dùng."))
+    return render_template("auth/code.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
     if not LogoutForm().validate_on_submit():
         abort(400)
+    sessions.revoke(session.get("sid"), current_user.id)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Bạn đã đăng xuất."), "info")

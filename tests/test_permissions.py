@@ -1,0 +1,119 @@
+"""The permission matrix: every endpoint × every role × a signed-out visitor.
+
+EXPECTED is written here, independently of tracker/permissions.py. A route added to the
+app without a line here, or without a rule in permissions.ENDPOINT_ACCESS, fails.
+"""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tracker.extensions import db
+from tracker.models import Agency, Agreement, User
+from tracker.permissions import ENDPOINT_ACCESS, acting_agency_ids, acting_province_ids
+
+ROLES = ("admin", "coordinator", "officer", "viewer")
+EVERYONE = frozenset(ROLES)
+PUBLIC = "public"
+# endpoint: (method, path template, who may use it)
+EXPECTED = {
+    "static": ("GET", "/static/css/app.css", PUBLIC),
+    "bootstrap.static": ("GET", "/bootstrap/static/css/bootstrap.min.css", PUBLIC),
+    "main.healthz": ("GET", "/healthz", PUBLIC),
+    "auth.login": ("GET", "/login", PUBLIC),
+    "auth.login_code": ("GET", "/login/code", PUBLIC),
+    "auth.set_language": ("POST", "/language", PUBLIC),
+    "auth.logout": ("POST", "/logout", EVERYONE),
+    "main.index": ("GET", "/", EVERYONE),
+    "agreements.detail": ("GET", "/agreements/{agreement_id}", EVERYONE),
+    "agreements.area": ("GET", "/areas/{area_id}", EVERYONE),
+    "commitments.index": ("GET", "/commitments", EVERYONE),
+    "commitments.detail": ("GET", "/commitments/{commitment_id}", EVERYONE),
+    "agencies.detail": ("GET", "/agencies/{agency_id}", EVERYONE),
+    "profile.index": ("GET", "/profile", EVERYONE),
+    "profile.password": ("GET", "/profile/password", EVERYONE),
+    "profile.two_factor": ("GET", "/profile/two-factor", EVERYONE),
+    "profile.two_factor_qr": ("GET", "/profile/two-factor/qr.svg", EVERYONE),
+    "profile.sessions": ("GET", "/profile/sessions", EVERYONE),
+    "profile.sign_out_everywhere": ("POST", "/profile/sessions/sign-out-everywhere", EVERYONE),
+    "admin.users": ("GET", "/admin/users", {"admin"}),
+    "admin.user_new": ("GET", "/admin/users/new", {"admin"}),
+    "admin.user_edit": ("GET", "/admin/users/{user_id}", {"admin"}),
+    "admin.user_reset": ("POST", "/admin/users/{user_id}/reset", {"admin"}),
+    "admin.audit": ("GET", "/admin/audit", {"admin"}),
+}
+
+# Pages reached from another page first (the QR code exists once enrolment has begun).
+PREPARE = {"profile.two_factor_qr": "/profile/two-factor"}
+
+
+def url_ids():
+    agreement = db.session.scalar(select(Agreement))
+    area = next(a for a in agreement.areas if not a.restricted)
+    return {
+        "agreement_id": agreement.id,
+        "area_id": area.id,
+        "commitment_id": area.commitments[0].id,
+        "agency_id": db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC")),
+        "user_id": db.session.scalar(select(User.id).where(User.email == "lanhdao@example.com")),
+    }
+
+
+def test_every_route_has_a_rule_and_an_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(ENDPOINT_ACCESS) == set(), "routes without a rule in permissions.ENDPOINT_ACCESS"
+    assert endpoints - set(EXPECTED) == set(), "routes without a line in this test's EXPECTED"
+    assert set(EXPECTED) - endpoints == set(), "EXPECTED names routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", (None, *ROLES))
+@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
+def test_matrix(client, login_as, endpoint, role):
+    method, template, allowed = EXPECTED[endpoint]
+    if role:
+        login_as(role)
+        if endpoint in PREPARE:
+            client.get(PREPARE[endpoint]).close()
+    path = template.format(**url_ids())
+    if method == "POST":
+        token = csrf_token(client, "/login" if role is None else "/profile")
+        response = client.post(path, data={"csrf_token": token, "lang": "vi"})
+    else:
+        response = client.get(path)
+    response.close()
+    location = response.headers.get("Location", "")
+    if allowed == PUBLIC:
+        assert response.status_code not in (401, 403) and not location.startswith("/login?"), response.status_code
+    elif role is None:
+        assert response.status_code == 302 and location.startswith("/login?next="), (response.status_code, location)
+    elif role in allowed:
+        assert response.status_code not in (401, 403, 404), response.status_code
+        assert not location.startswith("/login?next="), location
+    else:
+        assert response.status_code == 403, response.status_code
+
+
+def test_unknown_endpoint_is_refused_fail_closed(app, login_as, monkeypatch):
+    monkeypatch.delitem(ENDPOINT_ACCESS, "commitments.index")
+    assert login_as("admin").get("/commitments").status_code == 403
+
+
+def test_scope_follows_mergers_to_successors(app):
+    """An officer of the old Sở Kế hoạch và Đầu tư acts for Sở Tài chính, then today's one."""
+    old = db.session.scalar(select(Agency).where(Agency.code == "TN97-SKHDT"))
+    officer = User(email="old@example.com", name="Cũ", password_hash="x", role="officer", agency_id=old.id)
+    codes = lambda ids: {db.session.get(Agency, i).code for i in ids}  # noqa: E731
+    assert codes(acting_agency_ids(officer, date(2024, 6, 1))) == {"TN97-SKHDT"}
+    assert codes(acting_agency_ids(officer, date(2025, 4, 1))) == {"TN97-SKHDT", "TN97-STC"}
+    assert codes(acting_agency_ids(officer, date(2026, 11, 25))) == {"TN97-SKHDT", "TN97-STC", "TN-STC"}
+
+
+def test_coordinator_scope_covers_the_merged_province(app):
+    from tracker.models import Province
+
+    bg = db.session.scalar(select(Province).where(Province.code == "BG97"))
+    coordinator = User(email="bg@example.com", name="BG", password_hash="x", role="coordinator", province_id=bg.id)
+    ids = acting_province_ids(coordinator, date(2026, 11, 25))
+    codes = {db.session.get(Province, i).code for i in ids}
+    assert codes == {"BG97", "BN", "BN97"}

@@ -1,0 +1,403 @@
+"""Status as officials count it: progress, deadline state, reporting category, roll-ups.
+
+Also the checks on a progress update, which return problem codes (the UI translates
+them). Pure rules only: no Flask, no database, no clock (every "today" is an argument).
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Progress(StrEnum):
+    """Tiến độ: the state an official reports in a progress update."""
+
+    NOT_STARTED = "not_started"  # Chưa triển khai
+    IN_PROGRESS = "in_progress"  # Đang triển khai
+    DONE = "done"  # Hoàn thành
+    PAUSED = "paused"  # Tạm dừng (reason required)
+    DROPPED = "dropped"  # Dừng thực hiện (reason required)
+
+
+class DeadlineState(StrEnum):
+    """Thời hạn: where a commitment stands against its deadline."""
+
+    ON_TIME = "on_time"  # Trong hạn
+    DUE_SOON = "due_soon"  # Sắp đến hạn
+    OVERDUE = "overdue"  # Quá hạn
+    RECURRING = "recurring"  # Thường xuyên / không thời hạn
+
+
+class Category(StrEnum):
+    """The reporting category the Government Office counts, plus "not yet reported"."""
+
+    DONE_ON_TIME = "done_on_time"  # Hoàn thành đúng hạn
+    DONE_LATE = "done_late"  # Hoàn thành quá hạn
+    IN_PROGRESS_ON_TIME = "in_progress_on_time"  # Đang thực hiện trong hạn
+    IN_PROGRESS_OVERDUE = "in_progress_overdue"  # Đang thực hiện quá hạn
+    NOT_STARTED = "not_started"  # Chưa triển khai
+    NO_REPORT = "no_report"  # Chưa có báo cáo
+
+
+# The order every page, chart and file uses (docs: ui.md, "Status").
+CATEGORY_ORDER: tuple[Category, ...] = (
+    Category.DONE_ON_TIME,
+    Category.DONE_LATE,
+    Category.IN_PROGRESS_ON_TIME,
+    Category.IN_PROGRESS_OVERDUE,
+    Category.NOT_STARTED,
+    Category.NO_REPORT,
+)
+
+# Worst first, for lists that say "overdue first" (an officer's inbox, reminders):
+# what is late and still open, then what finished late, then what nobody has touched
+# or reported, and what is fine last.
+OVERDUE_FIRST: tuple[Category, ...] = (
+    Category.IN_PROGRESS_OVERDUE,
+    Category.DONE_LATE,
+    Category.NOT_STARTED,
+    Category.NO_REPORT,
+    Category.IN_PROGRESS_ON_TIME,
+    Category.DONE_ON_TIME,
+)
+
+DEFAULT_DUE_SOON_DAYS = 7
+
+
+def deadline_state(
+    due: date | None,
+    recurring: bool,
+    as_of: date,
+    done_on: date | None = None,
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS,
+) -> DeadlineState:
+    """Where a commitment stands against its deadline on ``as_of``.
+
+    - Recurring, or no due date at all: ``RECURRING`` (nothing can be late).
+    - Done (``done_on`` given): judged on the completion day, whatever ``as_of`` is:
+      ``ON_TIME`` when ``done_on <= due``, else ``OVERDUE``.
+    - Otherwise ``OVERDUE`` once ``as_of > due``; ``DUE_SOON`` when the due date is
+      0 to ``due_soon_days`` calendar days away (the due day itself is due soon, not
+      overdue); ``ON_TIME`` before that.
+
+    ``due_soon_days`` counts calendar days; 0 means only the due day is "due soon".
+    A negative value raises ``ValueError``.
+    """
+    if due_soon_days < 0:
+        raise ValueError(f"due_soon_days must be >= 0, got {due_soon_days}")
+    if recurring or due is None:
+        return DeadlineState.RECURRING
+    if done_on is not None:
+        return DeadlineState.ON_TIME if done_on <= due else DeadlineState.OVERDUE
+    if as_of > due:
+        return DeadlineState.OVERDUE
+    if (due - as_of).days <= due_soon_days:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TIME
+
+
+@dataclass(frozen=True)
+class SideReport:
+    """One party province's latest approved report on a commitment, as of some date.
+
+    ``as_of`` is the date the report speaks for; ``reported_done_on`` is the ``as_of`` of
+    the first approved update that said ``DONE`` (the completion date). For a ``DONE``
+    report without ``reported_done_on`` the report's own ``as_of`` is used. The caller
+    picks the report (latest approved as of the date being judged); this module does
+    not look at reports dated later.
+    """
+
+    state: Progress
+    percent: int
+    as_of: date
+    reported_done_on: date | None = None
+
+    @property
+    def completed_on(self) -> date | None:
+        """The completion date when the side is done, else None."""
+        if self.state is not Progress.DONE:
+            return None
+        return self.reported_done_on or self.as_of
+
+    @property
+    def is_dropped(self) -> bool:
+        """Dropped sides count as unfinished in the categories; pages flag them with this."""
+        return self.state is Progress.DROPPED
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the category rules look at, for one side or a whole commitment."""
+
+    reported: bool  # at least one side has an approved report
+    complete: bool  # every side reported DONE
+    late: bool  # complete, with a due date, and the (last) completion after it
+    untouched: bool  # every reported side says NOT_STARTED
+    past_due: bool  # has a due date, not recurring, and as_of > due
+
+
+# Ordered checks, first match wins. Two choices worth knowing:
+# - NOT_STARTED past its deadline is "Đang thực hiện quá hạn": the Government Office
+#   counts every unfinished task past its deadline as overdue, started or not, so the
+#   overdue rate leaders read first does not hide tasks nobody began.
+# - PAUSED and DROPPED are unfinished: on time or overdue by the deadline, like
+#   IN_PROGRESS. The six categories must add up to the total, and a dropped task was
+#   neither completed nor (necessarily) never started; pages flag it from its Progress.
+_RULES: tuple[tuple[Callable[[_Facts], bool], Category], ...] = (
+    (lambda f: not f.reported, Category.NO_REPORT),
+    (lambda f: f.complete and not f.late, Category.DONE_ON_TIME),
+    (lambda f: f.complete, Category.DONE_LATE),
+    (lambda f: f.untouched and not f.past_due, Category.NOT_STARTED),
+    (lambda f: f.past_due, Category.IN_PROGRESS_OVERDUE),
+    (lambda f: True, Category.IN_PROGRESS_ON_TIME),
+)
+
+
+def _categorise(facts: _Facts) -> Category:
+    return next(result for check, result in _RULES if check(facts))
+
+
+def side_category(report: SideReport | None, due: date | None, recurring: bool, as_of: date) -> Category:
+    """The reporting category of one side (one party province's lead agency) on ``as_of``.
+
+    - No approved report: ``NO_REPORT`` (never counted as 0 %).
+    - ``DONE``: ``DONE_ON_TIME`` when completed on or before ``due`` (or there is no due
+      date / the task is recurring), else ``DONE_LATE``.
+    - ``NOT_STARTED``: ``NOT_STARTED`` until the deadline; once ``as_of > due`` it is
+      ``IN_PROGRESS_OVERDUE`` (Government Office counting: an unfinished task past its
+      deadline is "đang thực hiện quá hạn", started or not).
+    - ``IN_PROGRESS``, ``PAUSED``, ``DROPPED``: ``IN_PROGRESS_OVERDUE`` when ``as_of > due``,
+      else ``IN_PROGRESS_ON_TIME``. Dropped tasks stay in the count as unfinished so the
+      six categories add up to the total; ``SideReport.is_dropped`` flags them.
+
+    The due day itself is in time.
+    """
+    return commitment_category({"": report}, due, recurring, as_of)
+
+
+def commitment_category(
+    sides: Mapping[str, SideReport | None], due: date | None, recurring: bool, as_of: date
+) -> Category:
+    """The reporting category of a commitment with one or more party provinces.
+
+    ``sides`` maps each party province's code to its lead agency's latest approved
+    report as of ``as_of`` (None when it has none).
+
+    - No side has a report (or there are no sides): ``NO_REPORT``.
+    - Every side reported ``DONE``: complete; ``DONE_ON_TIME`` when the *latest*
+      completion date among the sides is on or before ``due`` (or there is no due date /
+      recurring), else ``DONE_LATE``. A bilateral commitment is complete only when each
+      party's lead agency has reported it complete.
+    - Otherwise unfinished, judged on the sides that reported (sides without a report
+      make it unfinished but do not otherwise count): ``NOT_STARTED`` when every reported
+      side is ``NOT_STARTED`` and the deadline has not passed; else ``IN_PROGRESS_OVERDUE``
+      when ``as_of > due``, ``IN_PROGRESS_ON_TIME`` otherwise. One side done and the other
+      not started is therefore "in progress".
+
+    With a single side this gives the same answer as ``side_category``.
+    """
+    reports = [r for r in sides.values() if r is not None]
+    completed = [r.completed_on for r in reports if r.completed_on is not None]
+    complete = bool(sides) and len(completed) == len(sides)
+    late = complete and due is not None and not recurring and max(completed) > due
+    facts = _Facts(
+        reported=bool(reports),
+        complete=complete,
+        late=late,
+        untouched=bool(reports) and all(r.state is Progress.NOT_STARTED for r in reports),
+        past_due=due is not None and not recurring and as_of > due,
+    )
+    return _categorise(facts)
+
+
+def side_percent(report: SideReport | None) -> float | None:
+    """A side's percentage: None without a report, 100 when done, else as reported."""
+    if report is None:
+        return None
+    if report.state is Progress.DONE:
+        return 100.0
+    return float(report.percent)
+
+
+def commitment_percent(sides: Mapping[str, SideReport | None]) -> float | None:
+    """Mean percentage over the sides that reported; a ``DONE`` side counts 100.
+
+    None when no side reported: an unreported commitment is "chưa có báo cáo", never 0 %.
+    Sides without a report are left out of the mean, not counted as 0.
+    """
+    values = [p for p in (side_percent(r) for r in sides.values()) if p is not None]
+    if not values:
+        return None
+    return sum(values) / len(values)
+
+
+# "Cách tính": shown under every table and chart of rates. Keep the two in step.
+FORMULA_VI = """\
+Tổng số nhiệm vụ = Hoàn thành đúng hạn + Hoàn thành quá hạn + Đang thực hiện trong hạn + Đang thực hiện quá hạn + Chưa triển khai + Chưa có báo cáo.
+Tỷ lệ quá hạn = (Đang thực hiện quá hạn + Hoàn thành quá hạn) / Tổng số nhiệm vụ.
+Tỷ lệ hoàn thành = (Hoàn thành đúng hạn + Hoàn thành quá hạn) / Tổng số nhiệm vụ.
+Tiến độ bình quân = trung bình tỷ lệ % của các nhiệm vụ đã có báo cáo; nhiệm vụ chưa có báo cáo không được tính là 0 %.
+Nhiệm vụ liên tỉnh chỉ hoàn thành khi cơ quan chủ trì của tất cả các tỉnh đều báo cáo hoàn thành; nhiệm vụ chưa triển khai hoặc tạm dừng, dừng thực hiện đã quá thời hạn được tính là đang thực hiện quá hạn; ngày đến hạn vẫn được tính là trong hạn."""
+
+FORMULA_EN = """\
+Total tasks = completed on time + completed late + in progress on time + in progress overdue + not started + not yet reported.
+Overdue rate = (in progress overdue + completed late) / total tasks.
+Completion rate = (completed on time + completed late) / total tasks.
+Average progress = mean percentage of the tasks that have a report; a task not yet reported is not counted as 0%.
+An inter-provincial task is complete only when the lead agency of every province has reported it complete; a task not started, paused or dropped past its deadline counts as in progress overdue; the due date itself is still on time."""
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Counts by category for a set of commitments, and the rates leaders read.
+
+    ``counts`` always has all six categories and adds up to ``total`` (checked).
+    Rates are fractions in [0, 1] over ``total`` (unreported commitments included in
+    the denominator), None when there is nothing to count. ``average_percent`` is the
+    mean over commitments with a percentage (0-100), None when none has one.
+    """
+
+    total: int
+    counts: dict[Category, int] = field(default_factory=lambda: {c: 0 for c in CATEGORY_ORDER})
+    average_percent: float | None = None
+
+    def __post_init__(self) -> None:
+        if set(self.counts) != set(CATEGORY_ORDER):
+            raise ValueError(f"counts must have exactly the six categories, got {sorted(self.counts)}")
+        if sum(self.counts.values()) != self.total:
+            raise ValueError(f"counts add up to {sum(self.counts.values())}, not total {self.total}")
+
+    @property
+    def reported(self) -> int:
+        return self.total - self.counts[Category.NO_REPORT]
+
+    @property
+    def overdue(self) -> int:
+        return self.counts[Category.IN_PROGRESS_OVERDUE] + self.counts[Category.DONE_LATE]
+
+    @property
+    def overdue_rate(self) -> float | None:
+        return self.overdue / self.total if self.total else None
+
+    @property
+    def done(self) -> int:
+        return self.counts[Category.DONE_ON_TIME] + self.counts[Category.DONE_LATE]
+
+    @property
+    def done_rate(self) -> float | None:
+        return self.done / self.total if self.total else None
+
+
+def rollup(categories: Iterable[Category | str], percents: Iterable[float | None] = ()) -> Rollup:
+    """Count ``categories`` (codes accepted, e.g. from a query) and average ``percents``.
+
+    The average ignores None (no report), so an unreported commitment never drags it
+    to 0. An unknown category code raises ``ValueError``.
+    """
+    counts = {c: 0 for c in CATEGORY_ORDER}
+    total = 0
+    for code in categories:
+        counts[Category(code)] += 1
+        total += 1
+    known = [float(p) for p in percents if p is not None]
+    average = sum(known) / len(known) if known else None
+    return Rollup(total=total, counts=counts, average_percent=average)
+
+
+# Problem code -> the form field it belongs to (the UI shows the error beside it and
+# translates the code).
+PROBLEM_CODES: dict[str, str] = {
+    "state_unknown": "state",
+    "percent_required": "percent",
+    "percent_not_whole": "percent",
+    "percent_out_of_range": "percent",
+    "percent_done_must_be_100": "percent",
+    "reason_required": "reason",
+    "as_of_required": "as_of",
+    "as_of_in_future": "as_of",
+    "as_of_before_agreement": "as_of",
+}
+
+_WHOLE_TEXT = re.compile(r"[+-]?\d+")
+_NEEDS_REASON = frozenset({Progress.PAUSED, Progress.DROPPED})
+
+
+def _whole_number(value: object) -> int | None:
+    """``value`` as an int when it is a whole number, else None.
+
+    Accepted: ints, integral finite floats/Decimals (45.0, as a JSON client may send),
+    and text of digits with an optional sign and surrounding spaces ("45"). Refused:
+    booleans, fractions ("45.5", 45.5), other text ("abc", "45,0", "45.0").
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, Decimal):
+        return int(value) if value.is_finite() and value == value.to_integral_value() else None
+    if isinstance(value, numbers.Real):
+        as_float = float(value)
+        return int(as_float) if math.isfinite(as_float) and as_float.is_integer() else None
+    if isinstance(value, str) and _WHOLE_TEXT.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def update_problems(
+    state: str | None,
+    percent: object,
+    as_of: date | None,
+    reason: str | None,
+    today: date,
+    agreement_start: date,
+) -> dict[str, str]:
+    """What is wrong with a progress update, as ``{field: problem code}``; empty when fine.
+
+    At most one problem per field, the first that applies:
+
+    - ``state``: ``state_unknown`` unless it is a ``Progress`` value.
+    - ``percent`` (0-100, whole): ``percent_required`` when None or blank;
+      ``percent_not_whole`` for fractions, text that is not a whole number, booleans;
+      ``percent_out_of_range`` below 0 or above 100; ``percent_done_must_be_100`` when
+      the state is ``done`` and the percentage is not 100.
+    - ``reason``: ``reason_required`` for ``paused`` and ``dropped`` when missing or only
+      whitespace.
+    - ``as_of``: ``as_of_required``; ``as_of_in_future`` when after ``today``;
+      ``as_of_before_agreement`` when before ``agreement_start``. ``today`` itself and
+      the agreement's first day are allowed.
+    """
+    problems: dict[str, str] = {}
+    try:
+        progress: Progress | None = Progress(state)
+    except (ValueError, TypeError):
+        progress = None
+        problems["state"] = "state_unknown"
+
+    if percent is None or (isinstance(percent, str) and not percent.strip()):
+        problems["percent"] = "percent_required"
+    else:
+        whole = _whole_number(percent)
+        if whole is None:
+            problems["percent"] = "percent_not_whole"
+        elif not 0 <= whole <= 100:
+            problems["percent"] = "percent_out_of_range"
+        elif progress is Progress.DONE and whole != 100:
+            problems["percent"] = "percent_done_must_be_100"
+
+    if progress in _NEEDS_REASON and (reason is None or not reason.strip()):
+        problems["reason"] = "reason_required"
+
+    if as_of is None:
+        problems["as_of"] = "as_of_required"
+    elif as_of > today:
+        problems["as_of"] = "as_of_in_future"
+    elif as_of < agreement_start:
+        problems["as_of"] = "as_of_before_agreement"
+
+    return problems

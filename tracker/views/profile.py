@@ -1,0 +1,115 @@
+"""Everyone's own account: name, language, password, two-factor sign-in, sessions."""
+from __future__ import annotations
+
+import time
+
+import segno
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from tracker.auth import lifetimes
+from tracker.extensions import db
+from tracker.forms.accounts import ACCOUNT_MESSAGES, PasswordForm, ProfileForm, TwoFactorConfirmForm, TwoFactorDisableForm
+from tracker.forms.auth import LogoutForm
+from tracker.models.base import utcnow
+from tracker.permissions import needs_two_factor_enrolment
+from tracker.services import accounts, audit, sessions
+
+bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+
+@bp.route("", methods=["GET", "POST"])
+def index():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.language = form.language.data
+        session["lang"] = form.language.data
+        db.session.commit()
+        flash(_("Đã lưu thông tin cá nhân."), "success")
+        return redirect(url_for("profile.index"))
+    return render_template("profile/index.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data)
+        except accounts.AccountError as exc:
+            target = form.current if exc.field == "current" else form.new
+            target.errors.append(ACCOUNT_MESSAGES.get(exc.code, str(exc)))
+        else:
+            # A password change ends every other session; this one gets a new token.
+            sessions.revoke_all(current_user.id)
+            session["sid"] = sessions.start(current_user, request.remote_addr, request.headers.get("User-Agent"))
+            db.session.commit()
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("profile/password.html", form=form)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+def two_factor():
+    confirm, disable = TwoFactorConfirmForm(prefix="confirm"), TwoFactorDisableForm(prefix="disable")
+    required = current_app.config["TRACKER_ENV"] == "production" and current_user.role == "admin"
+    if current_user.totp_enabled:
+        if disable.submit.data and disable.validate_on_submit():
+            if required:
+                abort(403)
+            if accounts.authenticate(current_user.email, disable.password.data) is None:
+                disable.password.errors.append(ACCOUNT_MESSAGES["wrong_current"])
+                db.session.commit()
+            else:
+                accounts.totp_disable(current_user, current_user)
+                db.session.commit()
+                flash(_("Đã tắt xác thực hai bước."), "info")
+                return redirect(url_for("profile.two_factor"))
+        return render_template("profile/two_factor.html", enabled=True, disable=disable, required=required)
+    if current_user.totp_secret is None:
+        accounts.totp_begin(current_user)
+        db.session.commit()
+    if confirm.validate_on_submit():
+        if accounts.totp_confirm(current_user, confirm.code.data, time.time()):
+            db.session.commit()
+            flash(_("Đã bật xác thực hai bước. Từ lần đăng nhập sau, bạn cần nhập mã từ ứng dụng."), "success")
+            return redirect(url_for("profile.two_factor"))
+        confirm.code.errors.append(_("Mã xác thực không đúng. Hãy kiểm tra giờ trên điện thoại và thử lại."))
+    return render_template(
+        "profile/two_factor.html", enabled=False, confirm=confirm, secret=current_user.totp_secret,
+        required=needs_two_factor_enrolment(current_user),
+    )
+
+
+@bp.get("/two-factor/qr.svg")
+def two_factor_qr():
+    """The enrolment QR code, drawn here (segno): the secret never leaves the server otherwise."""
+    if current_user.totp_enabled or not current_user.totp_secret:
+        abort(404)
+    uri = accounts.totp_uri(current_user, current_app.config["TOTP_ISSUER"])
+    svg = segno.make(uri, error="m").svg_inline(scale=5, border=2)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/sessions", endpoint="sessions")
+def sessions_page():
+    rows = sessions.live_sessions(current_user.id, utcnow(), *lifetimes())
+    token = session.get("sid")
+    return render_template(
+        "profile/sessions.html", rows=rows, is_current=lambda r: sessions.is_current(r, token), form=LogoutForm()
+    )
+
+
+@bp.post("/sessions/sign-out-everywhere")
+def sign_out_everywhere():
+    if not LogoutForm().validate_on_submit():
+        abort(400)
+    count = sessions.revoke_all(current_user.id)
+    audit.record("sessions_revoked", actor=current_user, obj=current_user, count=count)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Đã đăng xuất khỏi mọi thiết bị."), "info")
+    return redirect(url_for("auth.login"))
