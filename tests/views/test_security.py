@@ -1,0 +1,260 @@
+"""Account security as users meet it: throttling, sessions, resets, two-factor, headers."""
+import re
+import time
+from datetime import timedelta
+
+import pyotp
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import PASSWORD, csrf_token, sign_in
+from tracker.extensions import db
+from tracker.models import AuditEvent, User, UserSession
+
+NEW_PASSWORD = "Sông-Thương-xanh-2027"
+
+
+def events(action):
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == action))
+
+
+def user(email):
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def test_failed_sign_ins_are_throttled_per_account_with_retry_after(client):
+    for _ in range(5):
+        assert sign_in(client, "canbo@example.com", "wrong-password-123").status_code == 200
+    response = sign_in(client, "canbo@example.com", "wrong-password-123")
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Quá nhiều yêu cầu" in response.get_data(as_text=True)
+    # even the right password waits, and the lockout is in the audit log
+    assert sign_in(client, "canbo@example.com").status_code == 429
+    assert events("login_locked") >= 1
+    # another account from the same address is not locked by that
+    assert sign_in(client, "lanhdao@example.com").status_code == 302
+
+
+def test_failed_sign_ins_are_throttled_per_address(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "3 per 15 minutes")
+    for i in range(3):
+        sign_in(client, f"nobody{i}@example.com", "wrong-password-123")
+    assert sign_in(client, "someone.else@example.com", "wrong-password-123").status_code == 429
+
+
+def test_successful_sign_ins_are_not_counted(client):
+    for _ in range(7):
+        assert sign_in(client, "canbo@example.com").status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_wrong_password_and_unknown_email_take_about_the_same_time(client):
+    def timed(email, password):
+        start = time.perf_counter()
+        sign_in(client, email, password)
+        return time.perf_counter() - start
+
+    known = min(timed("canbo@example.com", "wrong-password-123") for _ in range(3))
+    unknown = min(timed(f"nobody{i}@example.com", "wrong-password-123") for i in range(3))
+    assert abs(known - unknown) < max(known, unknown) * 0.5 + 0.02
+
+
+def test_sign_in_starts_a_fresh_session(client):
+    client.get("/login")
+    with client.session_transaction() as s:
+        s["planted"] = "by-attacker"
+    sign_in(client, "canbo@example.com")
+    with client.session_transaction() as s:
+        assert "planted" not in s and s.get("sid")
+
+
+def test_sign_out_everywhere_refuses_other_sessions(app):
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, "canbo@example.com")
+    sign_in(second, "canbo@example.com")
+    assert first.get("/").status_code == 200
+    response = second.post("/profile/sessions/sign-out-everywhere", data={"csrf_token": csrf_token(second, "/profile")})
+    assert response.status_code == 302
+    stale = first.get("/")
+    assert stale.status_code == 302 and stale.headers["Location"].startswith("/login")
+    assert second.get("/").status_code == 302
+    assert events("sessions_revoked") == 1
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(app):
+    mine, other = app.test_client(), app.test_client()
+    sign_in(mine, "canbo@example.com")
+    sign_in(other, "canbo@example.com")
+    response = mine.post("/profile/password", data={
+        "current": PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+        "csrf_token": csrf_token(mine, "/profile/password"),
+    })
+    assert response.status_code == 302
+    assert mine.get("/").status_code == 200
+    assert other.get("/").status_code == 302
+    assert events("password_changed") == 1
+    third = app.test_client()
+    assert sign_in(third, "canbo@example.com").status_code == 200  # old password no longer works
+    assert sign_in(third, "canbo@example.com", NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "new, confirm, message",
+    [
+        ("short", "short", "Mật khẩu cần ít nhất 10 ký tự."),
+        ("password1234", "password1234", "Mật khẩu quá dễ đoán"),
+        ("canbo@example.com", "canbo@example.com", "Mật khẩu quá dễ đoán"),
+        (NEW_PASSWORD, NEW_PASSWORD + "x", "Hai lần nhập mật khẩu mới không khớp."),
+        (PASSWORD, PASSWORD, "Mật khẩu mới phải khác mật khẩu hiện tại."),
+    ],
+)
+def test_password_change_refuses_weak_passwords_with_a_message(client, new, confirm, message):
+    sign_in(client, "canbo@example.com")
+    html = client.post("/profile/password", data={
+        "current": PASSWORD, "new": new, "confirm": confirm, "csrf_token": csrf_token(client, "/profile/password"),
+    }).get_data(as_text=True)
+    assert message in html
+    assert f'value="{new}"' not in html  # passwords are never echoed back
+
+
+def test_wrong_current_password_is_refused(client):
+    sign_in(client, "canbo@example.com")
+    html = client.post("/profile/password", data={
+        "current": "not-my-password", "new": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+        "csrf_token": csrf_token(client, "/profile/password"),
+    }).get_data(as_text=True)
+    assert "Mật khẩu hiện tại không đúng." in html
+
+
+def test_idle_session_expires(client):
+    sign_in(client, "canbo@example.com")
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user("canbo@example.com").id))
+    row.last_seen_at = row.last_seen_at - timedelta(minutes=31)
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_absolute_session_lifetime(client):
+    sign_in(client, "canbo@example.com")
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user("canbo@example.com").id))
+    row.created_at = row.created_at - timedelta(hours=13)
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_admin_reset_forces_a_new_password_at_next_sign_in(app, login_as):
+    admin = login_as("admin")
+    target = user("lanhdao@example.com")
+    victim = app.test_client()
+    sign_in(victim, "lanhdao@example.com")
+    html = admin.post(f"/admin/users/{target.id}/reset",
+                      data={"csrf_token": csrf_token(admin, "/admin/users")}).get_data(as_text=True)
+    temporary = re.search(r'<code class="fs-4 user-select-all">([^<]+)</code>', html).group(1)
+    assert victim.get("/").status_code == 302  # the reset ended their sessions
+    fresh = app.test_client()
+    assert sign_in(fresh, "lanhdao@example.com", temporary).status_code == 302
+    for path in ("/", "/commitments", "/admin/users"):
+        response = fresh.get(path)
+        assert response.status_code == 302 and response.headers["Location"] == "/profile/password", path
+    response = fresh.post("/profile/password", data={
+        "current": temporary, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+        "csrf_token": csrf_token(fresh, "/profile/password"),
+    })
+    assert response.status_code == 302 and fresh.get("/").status_code == 200
+    assert events("password_reset") == 1
+
+
+def enrol(client):
+    client.get("/profile/two-factor")
+    secret = user("canbo@example.com").totp_secret
+    code = pyotp.TOTP(secret).now()
+    client.post("/profile/two-factor", data={
+        "confirm-code": code, "confirm-submit": "1", "csrf_token": csrf_token(client, "/profile/two-factor"),
+    })
+    return secret
+
+
+def test_two_factor_enrolment_and_sign_in(app, client):
+    sign_in(client, "canbo@example.com")
+    svg = client.get("/profile/two-factor")
+    qr = client.get("/profile/two-factor/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data and qr.headers["Cache-Control"] == "no-store"
+    secret = enrol(client)
+    assert user("canbo@example.com").totp_enabled
+    assert events("two_factor_enabled") == 1
+    assert svg.status_code == 200
+
+    other = app.test_client()
+    response = sign_in(other, "canbo@example.com")
+    assert response.status_code == 302 and response.headers["Location"] == "/login/code"
+    assert other.get("/").status_code == 302  # not signed in before the code
+    token = csrf_token(other, "/login/code")
+    html = other.post("/login/code", data={"code": "000000", "csrf_token": token}).get_data(as_text=True)
+    assert "Mã xác thực không đúng" in html
+    totp = pyotp.TOTP(secret)
+    next_step_code = totp.at(time.time() + 30)  # one step ahead is accepted (clock drift)
+    response = other.post("/login/code", data={"code": next_step_code, "csrf_token": token})
+    assert response.status_code == 302 and other.get("/").status_code == 200
+
+    # the same code cannot be used twice
+    third = app.test_client()
+    sign_in(third, "canbo@example.com")
+    html = third.post("/login/code", data={"code": next_step_code, "csrf_token": csrf_token(third, "/login/code")})
+    assert "Mã xác thực không đúng" in html.get_data(as_text=True)
+
+
+def test_admins_must_enrol_two_factor_in_production(app, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "TRACKER_ENV", "production")
+    client = login_as("admin")
+    response = client.get("/commitments")
+    assert response.status_code == 302 and response.headers["Location"] == "/profile/two-factor"
+    assert "Tài khoản quản trị phải bật xác thực hai bước" in client.get("/profile/two-factor").get_data(as_text=True)
+
+
+def test_security_headers_on_every_response(client, login_as):
+    for path in ("/login", "/healthz", "/static/css/app.css", "/nope"):
+        with client.get(path) as response:
+            csp = response.headers["Content-Security-Policy"]
+            assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe" not in csp
+            assert response.headers["X-Frame-Options"] == "DENY"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_inline_script_or_style_in_pages(login_as):
+    client = login_as("admin")
+    for path in ("/", "/commitments", "/profile", "/profile/two-factor", "/admin/users", "/admin/audit"):
+        html = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
+        assert " style=" not in html and "<style" not in html, path
+
+
+def test_production_cookies_are_secure(tmp_path, monkeypatch):
+    from tracker import create_app
+
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "x" * 40)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+
+
+def test_production_needs_a_secret_key(tmp_path, monkeypatch):
+    from tracker import create_app
+
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="TRACKER_SECRET_KEY"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+
+
+def test_audit_log_is_append_only(app, client):
+    sign_in(client, "canbo@example.com")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_succeeded"))
+    assert event.ip == "127.0.0.1"
+    event.action = "something_else"
+    with pytest.raises(PermissionError):
+        db.session.flush()
+    db.session.rollback()
