@@ -7,6 +7,7 @@ from tracker.models.agreements import (
     CooperationArea,
     Role,
 )
+from tracker.models.progress import DeadlineExtension, EvidenceFile, ProgressUpdate, UpdateStatus
 from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
 from tracker.models.audit import AuditEvent
 from tracker.models.users import User, UserRole, UserSession
@@ -20,9 +21,13 @@ __all__ = [
     "Assignment",
     "Commitment",
     "CooperationArea",
+    "DeadlineExtension",
+    "EvidenceFile",
+    "ProgressUpdate",
     "Province",
     "ProvinceSuccession",
     "Role",
+    "UpdateStatus",
     "User",
     "UserRole",
     "UserSession",

@@ -109,6 +109,8 @@ class Commitment(db.Model):
     deliverable: Mapped[str | None] = mapped_column(NFCText)
     start_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
+    # The deadline as first set, kept when it is extended (gia hạn).
+    original_due_date: Mapped[date | None] = mapped_column(Date)
     recurring: Mapped[bool] = mapped_column(Boolean, default=False)
     source_text: Mapped[str | None] = mapped_column(NFCText)
     # Starter tasks derived from the press article, to be replaced by the official plan.

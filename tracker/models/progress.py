@@ -1,0 +1,120 @@
+"""Progress updates with their evidence files, and deadline extensions.
+
+An update is a draft while its agency works on it; once submitted its content never
+changes. A coordinator approves or returns it; a correction is a new update that
+supersedes the old one. Only approved updates count in status, dashboards and reports.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.agreements import AgreementParty, Commitment
+from tracker.models.base import NFCString, NFCText, UTCDateTime, utcnow
+from tracker.models.organisations import Agency
+from tracker.models.users import User
+
+
+class UpdateStatus(StrEnum):
+    DRAFT = "draft"  # nháp
+    SUBMITTED = "submitted"  # đã gửi, chờ duyệt
+    RETURNED = "returned"  # bị trả lại
+    APPROVED = "approved"  # đã duyệt
+
+
+class ProgressUpdate(db.Model):
+    __tablename__ = "progress_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # The agency's role on the commitment when it reported: only the lead's approved update sets the status.
+    role: Mapped[str] = mapped_column(String(10))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default=UpdateStatus.DRAFT.value, index=True)
+    state: Mapped[str] = mapped_column(String(12))
+    percent: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date)
+    results: Mapped[str | None] = mapped_column(NFCText)
+    obstacles: Mapped[str | None] = mapped_column(NFCText)
+    proposals: Mapped[str | None] = mapped_column(NFCText)
+    next_steps: Mapped[str | None] = mapped_column(NFCText)
+    reason: Mapped[str | None] = mapped_column(NFCText)
+    # Optimistic lock for drafts: a save from a stale form is refused, never overwrites.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # One record per form: a double click or a resent request finds the first one.
+    form_token: Mapped[str] = mapped_column(String(64), unique=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("progress_updates.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    review_reason: Mapped[str | None] = mapped_column(NFCText)
+    # The Decree 09 reporting period the as-of date falls in (e.g. "2025-H1"), and whether it came late.
+    period_key: Mapped[str | None] = mapped_column(String(12), index=True)
+    late: Mapped[bool] = mapped_column(default=False)
+
+    commitment: Mapped[Commitment] = relationship()
+    party: Mapped[AgreementParty] = relationship()
+    agency: Mapped[Agency] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    supersedes: Mapped[ProgressUpdate | None] = relationship(remote_side=[id])
+    evidence: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="update", order_by="EvidenceFile.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'submitted', 'returned', 'approved')", name="status"),
+        CheckConstraint("state IN ('not_started', 'in_progress', 'done', 'paused', 'dropped')", name="state"),
+        CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
+        CheckConstraint("role IN ('lead', 'support')", name="role"),
+        # The latest approved report per commitment and side, as of any date.
+        Index("ix_progress_updates_approved", "commitment_id", "party_id", "status", "as_of"),
+    )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == UpdateStatus.DRAFT
+
+
+class EvidenceFile(db.Model):
+    """A file attached to an update, stored under a generated name outside ``static/``."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id"), index=True)
+    original_name: Mapped[str] = mapped_column(NFCString(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    update: Mapped[ProgressUpdate] = relationship(back_populates="evidence")
+
+
+class DeadlineExtension(db.Model):
+    """Gia hạn: a deadline moved, with the reason; the commitment keeps its original due date."""
+
+    __tablename__ = "deadline_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
+    old_due_date: Mapped[date | None] = mapped_column(Date)
+    new_due_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(NFCText)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    commitment: Mapped[Commitment] = relationship()
+    actor: Mapped[User] = relationship()
