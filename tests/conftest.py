@@ -11,7 +11,7 @@ import re
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tracker import create_app
@@ -143,3 +143,55 @@ def login_as(client):
         return client
 
     return _login
+
+
+# --- Progress reporting fixtures -----------------------------------------------------
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def officer_commitment():
+    """A commitment (not restricted, with a due date) that today's Sở Tài chính Thái Nguyên leads or supports."""
+    from tracker.models import Agency, Assignment, Commitment, CooperationArea
+
+    agency = db.session.scalar(select(Agency).where(Agency.code == "TN-STC"))
+    return db.session.scalar(
+        select(Commitment).join(Commitment.area).join(Assignment, Assignment.commitment_id == Commitment.id)
+        .where(Assignment.agency_id == agency.id, Assignment.valid_to.is_(None), Assignment.role == "lead",
+               CooperationArea.restricted.is_(False), Commitment.due_date.is_not(None))
+        .order_by(Commitment.id)
+    )
+
+
+def make_update(app, commitment, *, email="canbo@example.com", submit=True, state="in_progress", percent=40,
+                as_of=None, results="Đã họp liên ngành", evidence=False, token=None):
+    """An update written through the service, as the officer would, with an optional PDF."""
+    import io
+    import secrets
+    from datetime import date
+
+    from werkzeug.datastructures import FileStorage
+
+    from tracker.models import EvidenceFile, User
+    from tracker.permissions import reportable_assignments
+    from tracker.services import evidence as store
+    from tracker.services import progress
+
+    author = db.session.scalar(select(User).where(User.email == email))
+    today = date(2026, 11, 25)
+    assignment = reportable_assignments(author, commitment, today)[0]
+    update = progress.create(
+        commitment, assignment, author,
+        progress.UpdateData(state=state, percent=str(percent), as_of=as_of or date(2026, 11, 20), results=results),
+        submit=submit, form_token=token or secrets.token_hex(8), today=today,
+    )
+    if evidence:
+        upload_dir = app.config["UPLOAD_DIR"]
+        staged = store.stage(FileStorage(io.BytesIO(PDF_BYTES), filename="Biên bản họp.pdf"), upload_dir, 10_000_000)
+        update.evidence.append(EvidenceFile(
+            original_name=staged.original_name, stored_name=store.place(staged, upload_dir),
+            kind=staged.kind, content_type=staged.content_type, size=staged.size, sha256=staged.sha256,
+            uploader_id=author.id,
+        ))
+    db.session.commit()
+    return update

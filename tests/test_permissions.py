@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, make_update, officer_commitment
 from tracker.extensions import db
 from tracker.models import Agency, Agreement, User
 from tracker.permissions import ENDPOINT_ACCESS, acting_agency_ids, acting_province_ids
@@ -42,19 +42,34 @@ EXPECTED = {
     "admin.user_edit": ("GET", "/admin/users/{user_id}", {"admin"}),
     "admin.user_reset": ("POST", "/admin/users/{user_id}/reset", {"admin"}),
     "admin.audit": ("GET", "/admin/audit", {"admin"}),
+    "progress.inbox": ("GET", "/my", {"officer"}),
+    "progress.new": ("GET", "/commitments/{commitment_id}/progress/new", {"admin", "coordinator", "officer"}),
+    "progress.detail": ("GET", "/updates/{update_id}", EVERYONE),
+    "progress.edit": ("GET", "/updates/{draft_id}/edit", {"admin", "coordinator", "officer"}),
+    "progress.evidence": ("GET", "/evidence/{evidence_id}", EVERYONE),
+    "progress.reviews": ("GET", "/reviews", {"admin", "coordinator"}),
+    "progress.approve": ("POST", "/updates/{update_id}/approve", {"admin", "coordinator"}),
+    "progress.return_update": ("POST", "/updates/{update_id}/return", {"admin", "coordinator"}),
+    "progress.extend": ("GET", "/commitments/{commitment_id}/deadline", {"admin", "coordinator"}),
 }
 
 # Pages reached from another page first (the QR code exists once enrolment has begun).
 PREPARE = {"profile.two_factor_qr": "/profile/two-factor"}
 
 
-def url_ids():
+def url_ids(app):
     agreement = db.session.scalar(select(Agreement))
     area = next(a for a in agreement.areas if not a.restricted)
+    commitment = officer_commitment()
+    submitted = make_update(app, commitment, evidence=True)
+    draft = make_update(app, commitment, submit=False)
     return {
         "agreement_id": agreement.id,
         "area_id": area.id,
-        "commitment_id": area.commitments[0].id,
+        "commitment_id": commitment.id,
+        "update_id": submitted.id,
+        "draft_id": draft.id,
+        "evidence_id": submitted.evidence[0].id,
         "agency_id": db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC")),
         "user_id": db.session.scalar(select(User.id).where(User.email == "lanhdao@example.com")),
     }
@@ -69,16 +84,17 @@ def test_every_route_has_a_rule_and_an_expectation(app):
 
 @pytest.mark.parametrize("role", (None, *ROLES))
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))
-def test_matrix(client, login_as, endpoint, role):
+def test_matrix(app, client, login_as, endpoint, role):
     method, template, allowed = EXPECTED[endpoint]
+    ids = url_ids(app)
     if role:
         login_as(role)
         if endpoint in PREPARE:
             client.get(PREPARE[endpoint]).close()
-    path = template.format(**url_ids())
+    path = template.format(**ids)
     if method == "POST":
         token = csrf_token(client, "/login" if role is None else "/profile")
-        response = client.post(path, data={"csrf_token": token, "lang": "vi"})
+        response = client.post(path, data={"csrf_token": token, "lang": "vi", "reason": "Bổ sung số liệu"})
     else:
         response = client.get(path)
     response.close()

@@ -43,10 +43,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker import permissions
-    from tracker.views import admin, agencies, agreements, auth, commitments, main, profile
+    from tracker.views import admin, agencies, agreements, auth, commitments, main, profile, progress
 
     app.before_request(permissions.gate)
-    for module in (main, auth, agreements, commitments, agencies, profile, admin):
+    for module in (main, auth, agreements, commitments, agencies, profile, admin, progress):
         app.register_blueprint(module.bp)
 
 

@@ -69,4 +69,7 @@ def from_environment() -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "TOTP_ISSUER": "Theo doi hop tac lien tinh",
+        # Evidence files: a limit per file, and one per request (Flask answers 413 beyond it).
+        "EVIDENCE_MAX_BYTES": int(os.environ.get("TRACKER_EVIDENCE_MAX_MB", "20")) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_REQUEST_MAX_MB", "60")) * 1024 * 1024,
     }

@@ -51,6 +51,14 @@ def number(value) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def percent(value) -> str:
+    """A whole percentage the way each language writes it: "45 %" in Vietnamese, "45%" in English."""
+    if value is None:
+        return ""
+    text = format_decimal(round(value))
+    return f"{text}%" if language() == "en" else f"{text} %"
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(date_short, "date_short")
     app.add_template_filter(date_long, "date_long")

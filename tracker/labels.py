@@ -34,8 +34,53 @@ AUDIT_LABELS = {
 }
 
 
+CATEGORY_LABELS = {
+    "done_on_time": _l("Hoàn thành đúng hạn"),
+    "done_late": _l("Hoàn thành quá hạn"),
+    "in_progress_on_time": _l("Đang thực hiện trong hạn"),
+    "in_progress_overdue": _l("Đang thực hiện quá hạn"),
+    "not_started": _l("Chưa triển khai"),
+    "no_report": _l("Chưa có báo cáo"),
+}
+STATE_LABELS = {
+    "not_started": _l("Chưa triển khai"),
+    "in_progress": _l("Đang triển khai"),
+    "done": _l("Hoàn thành"),
+    "paused": _l("Tạm dừng"),
+    "dropped": _l("Dừng thực hiện"),
+}
+DEADLINE_LABELS = {
+    "on_time": _l("Trong hạn"),
+    "due_soon": _l("Sắp đến hạn"),
+    "overdue": _l("Quá hạn"),
+    "recurring": _l("Thường xuyên"),
+}
+UPDATE_STATUS_LABELS = {
+    "draft": _l("Bản nháp"),
+    "submitted": _l("Chờ duyệt"),
+    "returned": _l("Bị trả lại"),
+    "approved": _l("Đã duyệt"),
+}
+AUDIT_LABELS_DATA = {
+    "update_created": _l("Lập báo cáo tiến độ"),
+    "update_saved": _l("Sửa bản nháp"),
+    "update_submitted": _l("Gửi báo cáo"),
+    "update_approved": _l("Duyệt báo cáo"),
+    "update_returned": _l("Trả lại báo cáo"),
+    "deadline_extended": _l("Gia hạn"),
+    "assignment_moved": _l("Chuyển giao phân công"),
+}
+
+
+def label(kind: str, code: str | None) -> str:
+    """The word for a code, the same on every page: kind is category, state, deadline or status."""
+    table = {"category": CATEGORY_LABELS, "state": STATE_LABELS, "deadline": DEADLINE_LABELS,
+             "status": UPDATE_STATUS_LABELS}[kind]
+    return str(table.get(code, code or ""))
+
+
 def audit_label(code: str) -> str:
-    return str(AUDIT_LABELS.get(code, code))
+    return str(AUDIT_LABELS.get(code) or AUDIT_LABELS_DATA.get(code) or code)
 
 
 def role_label(code: str) -> str:
@@ -58,11 +103,32 @@ def period_label(agreement) -> str:
     return _("giai đoạn %(start)s-%(end)s", start=start, end=end)
 
 
+def formula_text() -> str:
+    """How the rates are computed ("Cách tính"), in the page's language."""
+    from tracker.domain.status import FORMULA_EN, FORMULA_VI
+
+    return FORMULA_EN if i18n.language() == "en" else FORMULA_VI
+
+
+def period_label_for(key: str) -> str:
+    from tracker.domain.periods import parse_key
+
+    try:
+        period = parse_key(key)
+    except ValueError:
+        return key
+    return period.label_en if i18n.language() == "en" else period.label_vi
+
+
 def register(app: Flask) -> None:
     i18n.register_filters(app)
     app.jinja_env.globals.update(
         role_label=role_label,
         audit_label=audit_label,
+        label=label,
+        formula_text=formula_text,
+        period_label_for=period_label_for,
+        percent=i18n.percent,
         area_name=area_name,
         period_label=period_label,
         nav_agreements=agreement_queries.all_agreements,

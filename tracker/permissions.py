@@ -21,7 +21,18 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.extensions import db, login_manager
-from tracker.models import Agency, AgencySuccession, Commitment, CooperationArea, Province, ProvinceSuccession, User
+from tracker.models import (
+    Agency,
+    AgencySuccession,
+    Assignment,
+    Commitment,
+    CooperationArea,
+    ProgressUpdate,
+    Province,
+    ProvinceSuccession,
+    UpdateStatus,
+    User,
+)
 
 
 class Access(Enum):
@@ -63,6 +74,15 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "admin.user_edit": Access.ADMIN,
     "admin.user_reset": Access.ADMIN,
     "admin.audit": Access.ADMIN,
+    "progress.inbox": Access.OFFICER,
+    "progress.new": Access.REPORTER,
+    "progress.detail": Access.SIGNED_IN,
+    "progress.edit": Access.REPORTER,
+    "progress.evidence": Access.SIGNED_IN,
+    "progress.reviews": Access.REVIEWER,
+    "progress.approve": Access.REVIEWER,
+    "progress.return_update": Access.REVIEWER,
+    "progress.extend": Access.REVIEWER,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.
@@ -194,3 +214,68 @@ def acting_province_ids(user: User, today: date) -> set[int]:
 
 def can_manage_users(user: User) -> bool:
     return user.is_authenticated and user.role == "admin"
+
+
+# --- Progress reporting and review ---------------------------------------------------
+
+def reportable_assignments(user: User, commitment: Commitment, today: date) -> list[Assignment]:
+    """The current assignments of the commitment the user may report for.
+
+    Officers: those of their agency (or its successor). Coordinators: those of their
+    province's side. Admins: all. Restricted fields need clearance first.
+    """
+    if not user.is_authenticated or not can_view_commitment(user, commitment):
+        return []
+    current = [a for a in commitment.assignments if a.valid_to is None]
+    if user.role == "admin":
+        return current
+    if user.role == "officer":
+        agencies = acting_agency_ids(user, today)
+        return [a for a in current if a.agency_id in agencies]
+    if user.role == "coordinator":
+        provinces = acting_province_ids(user, today)
+        return [a for a in current if a.party.province_id in provinces]
+    return []
+
+
+def _same_side(user: User, update: ProgressUpdate, today: date) -> bool:
+    if user.role == "officer":
+        return update.agency_id in acting_agency_ids(user, today)
+    if user.role == "coordinator":
+        return update.party.province_id in acting_province_ids(user, today)
+    return False
+
+
+def can_view_update(user: User, update: ProgressUpdate, today: date) -> bool:
+    """Anyone who may see the commitment sees submitted updates; drafts stay with their side."""
+    if not can_view_commitment(user, update.commitment):
+        return False
+    if update.status != UpdateStatus.DRAFT:
+        return True
+    return user.role == "admin" or update.author_id == user.id or _same_side(user, update, today)
+
+
+def can_edit_update(user: User, update: ProgressUpdate, today: date) -> bool:
+    return update.status == UpdateStatus.DRAFT and can_view_update(user, update, today) and (
+        user.role == "admin" or update.author_id == user.id or _same_side(user, update, today)
+    )
+
+
+def can_review(user: User, update: ProgressUpdate, today: date) -> bool:
+    """The coordinator of the update's province (or an admin) reviews submitted updates."""
+    if update.status != UpdateStatus.SUBMITTED or not can_view_commitment(user, update.commitment):
+        return False
+    if user.role == "admin":
+        return True
+    return user.role == "coordinator" and update.party.province_id in acting_province_ids(user, today)
+
+
+def can_extend_deadline(user: User, commitment: Commitment, today: date) -> bool:
+    if not can_view_commitment(user, commitment) or commitment.recurring:
+        return False
+    if user.role == "admin":
+        return True
+    if user.role != "coordinator":
+        return False
+    provinces = acting_province_ids(user, today)
+    return any(a.party.province_id in provinces for a in commitment.assignments)

@@ -283,3 +283,35 @@ def test_update_problems(state, percent, as_of, reason, expected):
 def test_problem_codes_name_their_fields():
     assert set(PROBLEM_CODES.values()) == {"state", "percent", "reason", "as_of"}
     assert all(code.startswith(field) for code, field in PROBLEM_CODES.items())
+
+
+# --- latest_side_report: a side's standing from its approved history ------------------
+
+from tracker.domain.status import ApprovedReport, latest_side_report  # noqa: E402
+
+D = date
+
+
+@pytest.mark.parametrize(
+    "history, expected",
+    [
+        ([], None),
+        ([ApprovedReport("in_progress", 40, D(2024, 3, 1))], SideReport(Progress.IN_PROGRESS, 40, D(2024, 3, 1))),
+        (
+            [ApprovedReport("in_progress", 40, D(2024, 3, 1)), ApprovedReport("done", 100, D(2024, 6, 1)),
+             ApprovedReport("done", 100, D(2024, 9, 1))],
+            SideReport(Progress.DONE, 100, D(2024, 9, 1), D(2024, 6, 1)),
+        ),
+        (
+            [ApprovedReport("done", 100, D(2024, 6, 1)), ApprovedReport("in_progress", 80, D(2024, 7, 1)),
+             ApprovedReport("done", 100, D(2024, 8, 1))],
+            SideReport(Progress.DONE, 100, D(2024, 8, 1), D(2024, 8, 1)),
+        ),
+        (
+            [ApprovedReport("done", 100, D(2024, 6, 1)), ApprovedReport("paused", 60, D(2024, 7, 1))],
+            SideReport(Progress.PAUSED, 60, D(2024, 7, 1), None),
+        ),
+    ],
+)
+def test_latest_side_report(history, expected):
+    assert latest_side_report(history) == expected

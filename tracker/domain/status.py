@@ -401,3 +401,39 @@ def update_problems(
         problems["as_of"] = "as_of_before_agreement"
 
     return problems
+
+
+@dataclass(frozen=True)
+class ApprovedReport:
+    """One approved update of a side, as a row of its history (ordered by ``as_of``, then approval)."""
+
+    state: Progress | str
+    percent: int
+    as_of: date
+
+
+def latest_side_report(history: Iterable[ApprovedReport]) -> SideReport | None:
+    """The side's standing from its approved history, oldest first: the latest report wins.
+
+    The completion date is the ``as_of`` of the first ``DONE`` in the final run of
+    ``DONE`` reports: a later "done" report (a correction of the text, say) does not
+    move the completion date, but a side that went back to work and finished again
+    completed the second time.
+    """
+    latest: ApprovedReport | None = None
+    done_since: date | None = None
+    for row in history:
+        state = Progress(row.state)
+        if state is Progress.DONE:
+            if done_since is None:
+                done_since = row.as_of
+        else:
+            done_since = None
+        latest = row
+    if latest is None:
+        return None
+    state = Progress(latest.state)
+    return SideReport(
+        state=state, percent=100 if state is Progress.DONE else latest.percent, as_of=latest.as_of,
+        reported_done_on=done_since if state is Progress.DONE else None,
+    )

@@ -5,8 +5,16 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from tracker.forms.commitments import CommitmentFilterForm
-from tracker.permissions import require_view_area, sees_restricted
+from tracker import clock
+from tracker.permissions import (
+    can_extend_deadline,
+    can_view_update,
+    reportable_assignments,
+    require_view_area,
+    sees_restricted,
+)
 from tracker.queries import commitments as queries
+from tracker.queries import progress as progress_queries
 
 bp = Blueprint("commitments", __name__)
 
@@ -27,4 +35,14 @@ def index():
 def detail(commitment_id: int):
     commitment = queries.detail(commitment_id) or abort(404)
     require_view_area(commitment.area)
-    return render_template("commitments/detail.html", commitment=commitment)
+    today = clock.today()
+    return render_template(
+        "commitments/detail.html",
+        commitment=commitment,
+        standing=progress_queries.standings([commitment], today, current_app.config["DUE_SOON_DAYS"])[commitment.id],
+        updates=[u for u in progress_queries.updates_of(commitment.id) if can_view_update(current_user, u, today)],
+        events=progress_queries.events_of(commitment.id),
+        extensions=progress_queries.extensions_of(commitment.id),
+        can_report=bool(reportable_assignments(current_user, commitment, today)),
+        can_extend=can_extend_deadline(current_user, commitment, today),
+    )

@@ -1,0 +1,74 @@
+"""The progress form (field names are the contract's), review and deadline forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.forms import choices
+
+STATE_CHOICES = [
+    ("not_started", _l("Chưa triển khai")),
+    ("in_progress", _l("Đang triển khai")),
+    ("done", _l("Hoàn thành")),
+    ("paused", _l("Tạm dừng")),
+    ("dropped", _l("Dừng thực hiện")),
+]
+
+# What the form says for each problem code of domain.status.update_problems and the services.
+PROBLEM_MESSAGES = {
+    "state_unknown": _l("Chọn tình trạng thực hiện."),
+    "percent_required": _l("Nhập tỷ lệ hoàn thành (0-100)."),
+    "percent_not_whole": _l("Tỷ lệ hoàn thành là số nguyên từ 0 đến 100, ví dụ 45."),
+    "percent_out_of_range": _l("Tỷ lệ hoàn thành phải từ 0 đến 100."),
+    "percent_done_must_be_100": _l("Nhiệm vụ hoàn thành thì tỷ lệ phải là 100 %."),
+    "reason_required": _l("Nêu lý do khi tạm dừng hoặc dừng thực hiện."),
+    "as_of_required": _l("Nhập ngày số liệu của báo cáo."),
+    "as_of_in_future": _l("Ngày số liệu không được sau ngày hôm nay."),
+    "as_of_before_agreement": _l("Ngày số liệu không được trước ngày bắt đầu thực hiện văn bản hợp tác."),
+    "due_required": _l("Nhập thời hạn mới."),
+    "due_not_later": _l("Thời hạn mới phải sau thời hạn hiện tại."),
+}
+TEXT_LIMIT = 20_000
+
+
+def _text(label, description=None):
+    return TextAreaField(label, validators=[Optional(), Length(max=TEXT_LIMIT)], description=description,
+                         render_kw={"rows": 4})
+
+
+class ProgressUpdateForm(FlaskForm):
+    assignment = SelectField(_l("Báo cáo với tư cách"), validate_choice=False)
+    state = RadioField(_l("Tình trạng thực hiện"), choices=choices(STATE_CHOICES), validate_choice=False)
+    percent = StringField(_l("Tỷ lệ hoàn thành (%)"), render_kw={"inputmode": "numeric", "maxlength": 6})
+    as_of = DateField(_l("Số liệu tính đến ngày"), validators=[Optional()], format="%Y-%m-%d",
+                      render_kw={"type": "date"})
+    results = _text(_l("Kết quả thực hiện"))
+    obstacles = _text(_l("Khó khăn, vướng mắc"))
+    proposals = _text(_l("Đề xuất, kiến nghị"))
+    next_steps = _text(_l("Nhiệm vụ thời gian tới"))
+    reason = _text(_l("Lý do tạm dừng / dừng thực hiện"))
+    evidence = MultipleFileField(_l("Tệp minh chứng"))
+    form_token = HiddenField()
+    version = HiddenField()
+    action = HiddenField()
+
+    def clean(self, name: str) -> str | None:
+        value = (getattr(self, name).data or "").strip()
+        return value or None
+
+
+class ReturnForm(FlaskForm):
+    reason = TextAreaField(_l("Lý do trả lại"), validators=[DataRequired(_l("Nêu lý do trả lại để cơ quan chỉnh sửa.")),
+                                                           Length(max=5000)], render_kw={"rows": 3})
+
+
+class ApproveForm(FlaskForm):
+    pass
+
+
+class ExtendForm(FlaskForm):
+    new_due_date = DateField(_l("Thời hạn mới"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
+    reason = TextAreaField(_l("Lý do gia hạn"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})

@@ -1,0 +1,194 @@
+"""Reads for progress reporting: standing of commitments as of a date, the inbox, reviews, timelines."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.clock import end_of_day_utc
+from tracker.domain.periods import Frequency, period_for
+from tracker.domain.status import (
+    OVERDUE_FIRST,
+    ApprovedReport,
+    Category,
+    DeadlineState,
+    SideReport,
+    commitment_category,
+    commitment_percent,
+    deadline_state,
+    latest_side_report,
+)
+from tracker.extensions import db
+from tracker.models import (
+    AgreementParty,
+    Assignment,
+    AuditEvent,
+    Commitment,
+    CooperationArea,
+    DeadlineExtension,
+    ProgressUpdate,
+    UpdateStatus,
+)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a commitment stands on a date, from approved lead updates only."""
+
+    category: Category
+    percent: float | None
+    deadline: DeadlineState
+    sides: dict[int, SideReport | None]  # party id → its lead's latest approved report
+
+
+def approved_history(commitment_ids: list[int], as_of: date) -> dict[tuple[int, int], list[ApprovedReport]]:
+    """Approved lead updates per (commitment, party), oldest first, approved by the end of ``as_of``."""
+    if not commitment_ids:
+        return {}
+    rows = db.session.execute(
+        select(ProgressUpdate.commitment_id, ProgressUpdate.party_id, ProgressUpdate.state,
+               ProgressUpdate.percent, ProgressUpdate.as_of)
+        .where(
+            ProgressUpdate.commitment_id.in_(commitment_ids),
+            ProgressUpdate.status == UpdateStatus.APPROVED,
+            ProgressUpdate.role == "lead",
+            ProgressUpdate.as_of <= as_of,
+            ProgressUpdate.reviewed_at < end_of_day_utc(as_of),
+        )
+        .order_by(ProgressUpdate.commitment_id, ProgressUpdate.party_id, ProgressUpdate.as_of,
+                  ProgressUpdate.reviewed_at, ProgressUpdate.id)
+    )
+    history: dict[tuple[int, int], list[ApprovedReport]] = defaultdict(list)
+    for commitment_id, party_id, state, percent, report_date in rows:
+        history[(commitment_id, party_id)].append(ApprovedReport(state, percent, report_date))
+    return history
+
+
+def standings(commitments: list[Commitment], as_of: date, due_soon_days: int = 7) -> dict[int, Standing]:
+    """The standing of each commitment on ``as_of`` (its parties are its agreement's)."""
+    history = approved_history([c.id for c in commitments], as_of)
+    party_ids = _party_ids([c.area.agreement_id for c in commitments])
+    result = {}
+    for c in commitments:
+        sides = {pid: latest_side_report(history.get((c.id, pid), [])) for pid in party_ids[c.area.agreement_id]}
+        category = commitment_category({str(k): v for k, v in sides.items()}, c.due_date, c.recurring, as_of)
+        done = [r.completed_on for r in sides.values() if r is not None and r.completed_on]
+        done_on = max(done) if sides and len(done) == len(sides) else None
+        result[c.id] = Standing(
+            category=category,
+            percent=commitment_percent({str(k): v for k, v in sides.items()}),
+            deadline=deadline_state(c.due_date, c.recurring, as_of, done_on, due_soon_days),
+            sides=sides,
+        )
+    return result
+
+
+def _party_ids(agreement_ids: list[int]) -> dict[int, list[int]]:
+    rows = db.session.execute(
+        select(AgreementParty.agreement_id, AgreementParty.id)
+        .where(AgreementParty.agreement_id.in_(set(agreement_ids)))
+        .order_by(AgreementParty.position)
+    )
+    parties: dict[int, list[int]] = defaultdict(list)
+    for agreement_id, party_id in rows:
+        parties[agreement_id].append(party_id)
+    return parties
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    commitment: Commitment
+    assignment: Assignment
+    standing: Standing
+    report_due: bool
+
+
+def inbox(agency_ids: set[int], see_restricted: bool, today: date, role: str | None,
+          due_soon_days: int = 7) -> list[tuple[Category, list[InboxItem]]]:
+    """The commitments these agencies lead or support now, grouped by category, overdue first."""
+    stmt = (
+        select(Assignment)
+        .join(Assignment.commitment).join(Commitment.area)
+        .where(Assignment.agency_id.in_(agency_ids), Assignment.valid_to.is_(None))
+        .options(selectinload(Assignment.commitment).selectinload(Commitment.area)
+                 .selectinload(CooperationArea.agreement),
+                 selectinload(Assignment.commitment).selectinload(Commitment.assignments).selectinload(Assignment.agency),
+                 selectinload(Assignment.agency))
+        .order_by(CooperationArea.number, Commitment.sort_key)
+    )
+    if not see_restricted:
+        stmt = stmt.where(CooperationArea.restricted.is_(False))
+    if role in ("lead", "support"):
+        stmt = stmt.where(Assignment.role == role)
+    assignments = list(db.session.scalars(stmt))
+    commitments = list({a.commitment_id: a.commitment for a in assignments}.values())
+    standing = standings(commitments, today, due_soon_days)
+    reported = _reported_in_period(assignments, today)
+    groups: dict[Category, list[InboxItem]] = defaultdict(list)
+    for a in assignments:
+        s = standing[a.commitment_id]
+        done = s.category in (Category.DONE_ON_TIME, Category.DONE_LATE)
+        groups[s.category].append(InboxItem(a.commitment, a, s, not done and (a.commitment_id, a.agency_id) not in reported))
+    return [(category, groups[category]) for category in OVERDUE_FIRST if groups.get(category)]
+
+
+def _reported_in_period(assignments: list[Assignment], today: date) -> set[tuple[int, int]]:
+    """(commitment, agency) pairs with a submitted or approved update dated in the open half-year."""
+    if not assignments:
+        return set()
+    period = period_for(Frequency.HALF_YEAR, today)
+    rows = db.session.execute(
+        select(ProgressUpdate.commitment_id, ProgressUpdate.agency_id).where(
+            ProgressUpdate.commitment_id.in_({a.commitment_id for a in assignments}),
+            ProgressUpdate.status.in_((UpdateStatus.SUBMITTED, UpdateStatus.APPROVED)),
+            ProgressUpdate.as_of.between(period.start, period.end),
+        )
+    )
+    return {(c, a) for c, a in rows}
+
+
+def review_queue(province_ids: set[int] | None, see_restricted: bool) -> list[ProgressUpdate]:
+    """Submitted updates awaiting review, oldest first; ``None`` provinces means all (admins)."""
+    stmt = (
+        select(ProgressUpdate)
+        .join(ProgressUpdate.party).join(ProgressUpdate.commitment).join(Commitment.area)
+        .where(ProgressUpdate.status == UpdateStatus.SUBMITTED)
+        .options(selectinload(ProgressUpdate.commitment), selectinload(ProgressUpdate.agency),
+                 selectinload(ProgressUpdate.author), selectinload(ProgressUpdate.evidence))
+        .order_by(ProgressUpdate.submitted_at, ProgressUpdate.id)
+    )
+    if province_ids is not None:
+        stmt = stmt.where(AgreementParty.province_id.in_(province_ids))
+    if not see_restricted:
+        stmt = stmt.where(CooperationArea.restricted.is_(False))
+    return list(db.session.scalars(stmt))
+
+
+def updates_of(commitment_id: int) -> list[ProgressUpdate]:
+    return list(db.session.scalars(
+        select(ProgressUpdate).where(ProgressUpdate.commitment_id == commitment_id)
+        .options(selectinload(ProgressUpdate.agency), selectinload(ProgressUpdate.author),
+                 selectinload(ProgressUpdate.reviewer), selectinload(ProgressUpdate.evidence))
+        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
+    ))
+
+
+def events_of(commitment_id: int) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.commitment_id == commitment_id)
+        .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    ))
+
+
+def extensions_of(commitment_id: int) -> list[DeadlineExtension]:
+    return list(db.session.scalars(
+        select(DeadlineExtension).where(DeadlineExtension.commitment_id == commitment_id)
+        .options(selectinload(DeadlineExtension.actor)).order_by(DeadlineExtension.id)
+    ))
+
+
+def by_form_token(token: str) -> ProgressUpdate | None:
+    return db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.form_token == token))

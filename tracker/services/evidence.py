@@ -1,0 +1,192 @@
+"""Evidence files on disk: staging an upload, checking it, placing it under a generated name.
+
+No database here: the caller records ``Staged`` facts and the stored name on its own
+rows. Files live under the configured upload directory, never under ``static/``, and are
+served only through a view that asks ``path_for`` and ``content_disposition``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+from werkzeug.datastructures import FileStorage
+
+from tracker.domain.evidence import (
+    EMPTY,
+    HEAD_BYTES,
+    KINDS,
+    TOO_LARGE,
+    ZIP_KINDS,
+    EvidenceProblem,
+    identify,
+    kind_from_name,
+    safe_display_name,
+)
+
+CHUNK_BYTES = 64 * 1024
+STAGING_DIR = ".staging"
+FILE_MODE = 0o640
+DIR_MODE = 0o750
+# A real ODT "mimetype" member is 39 bytes; reading a little more is enough to tell a
+# longer one apart without inflating whatever a hostile archive holds there.
+_MIMETYPE_READ = 128
+# RFC 5987 attr-char, less the alphanumerics that quote() always keeps.
+_ATTR_CHAR_SAFE = "!#$&+-.^_`|~"
+_ASCII_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})  # not a d with a combining mark: NFD keeps them
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An upload that passed every check and waits in ``.staging`` to be placed or discarded.
+
+    ``original_name`` is the display name (``safe_display_name``); ``content_type`` comes
+    from the kind, never from the browser; ``sha256`` is hex.
+    """
+
+    path: Path
+    original_name: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def stage(file: FileStorage, upload_dir: str | Path, max_bytes: int) -> Staged:
+    """Copy an upload into ``<upload_dir>/.staging/`` and check it; raise ``EvidenceProblem`` if refused.
+
+    The extension is checked before any byte is read. The body is streamed in 64 KiB
+    chunks, so a large upload never sits in memory, and refused with ``too_large`` as
+    soon as it passes ``max_bytes`` (per file; the per-request cap is Flask's
+    ``MAX_CONTENT_LENGTH``). Zero bytes is ``empty``. The content is then judged by
+    ``identify``; ``file.mimetype`` from the client is ignored. Whatever goes wrong,
+    the temporary file is removed before the error propagates.
+    """
+    if max_bytes < 1:
+        raise ValueError("max_bytes must be positive")
+    filename = file.filename or ""
+    claimed = kind_from_name(filename)  # refuse an .exe before spending disk on it
+    staging = Path(upload_dir) / STAGING_DIR
+    staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=staging, suffix=".part")  # 0o600, unguessable name
+    path = Path(name)
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        head = b""
+        with os.fdopen(fd, "wb") as out:
+            while chunk := file.stream.read(CHUNK_BYTES):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise EvidenceProblem(TOO_LARGE, filename, f"more than {max_bytes} bytes")
+                if len(head) < HEAD_BYTES:
+                    # A stream may hand back short reads; keep collecting until the head is full.
+                    head += chunk[: HEAD_BYTES - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise EvidenceProblem(EMPTY, filename)
+        zip_names, zip_mimetype = _zip_facts(path) if claimed in ZIP_KINDS else (None, None)
+        kind = identify(filename, head, zip_names, zip_mimetype)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return Staged(
+        path=path,
+        original_name=safe_display_name(filename),
+        kind=kind,
+        content_type=KINDS[kind],
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+def _zip_facts(path: Path) -> tuple[frozenset[str] | None, bytes | None]:
+    """The member names of a zip and its ``mimetype`` member (if any); ``(None, None)`` if unreadable.
+
+    Only the central directory and the small ``mimetype`` member are read, so a zip bomb
+    costs nothing here.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = frozenset(archive.namelist())
+            if "mimetype" not in names:
+                return names, None
+            try:
+                with archive.open("mimetype") as member:
+                    return names, member.read(_MIMETYPE_READ)
+            except (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, ValueError):
+                # Encrypted, oddly compressed or corrupt member: not a usable ODT.
+                return names, None
+    except (zipfile.BadZipFile, EOFError):
+        return None, None
+
+
+def place(staged: Staged, upload_dir: str | Path, now: datetime | None = None) -> str:
+    """Move a staged file to its final place and return the stored name.
+
+    The stored name is relative to ``upload_dir``, ``YYYY/MM/<uuid4 hex>.<kind>`` by the
+    UTC date (``now`` is for tests), so neither the uploader's name nor its extension
+    ever reaches the file system. The move is an atomic ``os.replace`` within one file
+    system (staging sits inside ``upload_dir``); the file ends up with mode 0o640.
+    """
+    now = now or datetime.now(timezone.utc)
+    stored_name = f"{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{staged.kind}"
+    target = Path(upload_dir) / stored_name
+    target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(staged.path, FILE_MODE)
+    os.replace(staged.path, target)
+    return stored_name
+
+
+def discard(staged: Staged) -> None:
+    """Delete the staged file if it is still there; safe to call twice or after ``place``."""
+    staged.path.unlink(missing_ok=True)
+
+
+def path_for(stored_name: str, upload_dir: str | Path) -> Path:
+    """The absolute path of a stored file; ``ValueError`` for any name that could leave ``upload_dir``.
+
+    Stored names come from ``place``, so this is defence in depth for downloads: refused
+    are empty names, absolute paths, backslashes, NUL, drive letters, ``.``/``..`` or
+    hidden components (``.staging`` included), and anything that resolves (symlinks
+    followed) outside ``upload_dir``. The file need not exist.
+    """
+    if not isinstance(stored_name, str) or not stored_name:
+        raise ValueError("empty stored name")
+    if "\\" in stored_name or "\x00" in stored_name or ":" in stored_name or stored_name.startswith("/"):
+        raise ValueError(f"refused stored name {stored_name!r}")
+    parts = stored_name.split("/")
+    if any(not part or part.startswith(".") for part in parts):
+        raise ValueError(f"refused stored name {stored_name!r}")
+    base = Path(upload_dir).resolve()
+    path = (base / stored_name).resolve()
+    if not path.is_relative_to(base) or path == base:
+        raise ValueError(f"stored name {stored_name!r} leaves the upload directory")
+    return path
+
+
+def content_disposition(original_name: str) -> str:
+    """A ``Content-Disposition`` value offering the file for download under its original name.
+
+    ``attachment; filename="<ASCII>"; filename*=UTF-8''<percent-encoded>`` (RFC 6266,
+    RFC 5987): browsers use ``filename*``; the ASCII fallback drops diacritics (đ→d,
+    Đ→D) and puts ``_`` for any other non-ASCII character, quote, backslash or ``%``.
+    The name passes ``safe_display_name`` first, so no CR/LF can reach the header.
+    """
+    name = safe_display_name(original_name)
+    decomposed = unicodedata.normalize("NFD", name.translate(_ASCII_LETTERS))
+    fallback = "".join(
+        "_" if ch in '"\\%' or not (" " <= ch <= "~") else ch
+        for ch in decomposed
+        if unicodedata.category(ch) != "Mn"
+    )
+    encoded = quote(name, safe=_ATTR_CHAR_SAFE, encoding="utf-8")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"

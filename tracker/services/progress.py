@@ -1,0 +1,181 @@
+"""Recording, submitting and reviewing progress updates; extending deadlines.
+
+The rules (status, percent, dates) come from ``domain.status``; this module applies
+them, keeps submitted updates unchanged, refuses stale saves, and writes an audit
+event with before and after for every change. It never commits.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from tracker.domain.periods import Frequency, period_for
+from tracker.domain.status import update_problems
+from tracker.extensions import db
+from tracker.models import Assignment, Commitment, DeadlineExtension, ProgressUpdate, UpdateStatus, User
+from tracker.models.base import utcnow
+from tracker.services import audit
+
+CONTENT_FIELDS = ("state", "percent", "as_of", "results", "obstacles", "proposals", "next_steps", "reason")
+
+
+@dataclass(frozen=True)
+class UpdateData:
+    """What an official typed; text fields already stripped (empty → None)."""
+
+    state: str
+    percent: int | str | None
+    as_of: date | None
+    results: str | None = None
+    obstacles: str | None = None
+    proposals: str | None = None
+    next_steps: str | None = None
+    reason: str | None = None
+
+
+class ProgressError(ValueError):
+    """The update breaks a rule: ``problems`` maps field names to problem codes."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in problems.items()))
+        self.problems = problems
+
+
+class StaleDraft(ValueError):
+    """The draft changed since the form was opened; ``current`` is what is saved now."""
+
+    def __init__(self, current: ProgressUpdate):
+        super().__init__("the draft changed since the form was opened")
+        self.current = current
+
+
+class NotEditable(ValueError):
+    """The update was submitted (or reviewed) already: it never changes."""
+
+
+def snapshot(update: ProgressUpdate) -> dict:
+    values = {f: getattr(update, f) for f in CONTENT_FIELDS}
+    values["as_of"] = values["as_of"].isoformat() if values["as_of"] else None
+    values["status"] = update.status
+    return values
+
+
+def _check(data: UpdateData, commitment: Commitment, today: date) -> None:
+    problems = update_problems(
+        data.state, data.percent, data.as_of, data.reason, today, commitment.area.agreement.period_start
+    )
+    if problems:
+        raise ProgressError(problems)
+
+
+def _apply(update: ProgressUpdate, data: UpdateData) -> None:
+    for name, value in asdict(data).items():
+        setattr(update, name, value)
+    update.percent = int(float(str(data.percent).strip()))  # validated whole by the domain rules
+    update.period_key = period_for(Frequency.HALF_YEAR, data.as_of).key
+
+
+def _submit(update: ProgressUpdate, author: User) -> None:
+    update.status = UpdateStatus.SUBMITTED.value
+    update.submitted_at = utcnow()
+    audit.record("update_submitted", actor=author, category=audit.DATA, obj=update,
+                 commitment_id=update.commitment_id, after=snapshot(update))
+
+
+def create(commitment: Commitment, assignment: Assignment, author: User, data: UpdateData, *, submit: bool,
+           form_token: str, today: date, supersedes: ProgressUpdate | None = None) -> ProgressUpdate:
+    """A new update (a draft, or submitted at once) for the assignment's agency and side."""
+    _check(data, commitment, today)
+    update = ProgressUpdate(
+        commitment=commitment, party_id=assignment.party_id, agency_id=assignment.agency_id, role=assignment.role,
+        author=author, form_token=form_token, supersedes=supersedes, status=UpdateStatus.DRAFT.value, version=1,
+    )
+    _apply(update, data)
+    db.session.add(update)
+    db.session.flush()
+    audit.record("update_created", actor=author, category=audit.DATA, obj=update, commitment_id=commitment.id,
+                 after=snapshot(update), supersedes=supersedes.id if supersedes else None)
+    if submit:
+        _submit(update, author)
+    return update
+
+
+def save(update: ProgressUpdate, author: User, data: UpdateData, *, submit: bool, version: int,
+         today: date) -> ProgressUpdate:
+    """Change a draft; refused when it was submitted meanwhile or saved by someone else since."""
+    if update.status != UpdateStatus.DRAFT:
+        raise NotEditable(update.status)
+    before = snapshot(update)
+    unchanged = all(before[k] == v for k, v in _comparable(data).items())
+    if version != update.version and not unchanged:
+        raise StaleDraft(update)
+    _check(data, update.commitment, today)
+    if not unchanged:
+        _apply(update, data)
+        update.version += 1
+        update.updated_at = utcnow()
+        audit.record("update_saved", actor=author, category=audit.DATA, obj=update,
+                     commitment_id=update.commitment_id, before=before, after=snapshot(update))
+    if submit:
+        _submit(update, author)
+    return update
+
+
+def _comparable(data: UpdateData) -> dict:
+    values = asdict(data)
+    values["as_of"] = data.as_of.isoformat() if data.as_of else None
+    try:
+        values["percent"] = int(float(str(data.percent).strip()))
+    except ValueError:
+        pass
+    return values
+
+
+def approve(update: ProgressUpdate, reviewer: User) -> None:
+    if update.status != UpdateStatus.SUBMITTED:
+        raise NotEditable(update.status)
+    update.status = UpdateStatus.APPROVED.value
+    update.reviewed_at = utcnow()
+    update.reviewer = reviewer
+    audit.record("update_approved", actor=reviewer, category=audit.DATA, obj=update,
+                 commitment_id=update.commitment_id, before={"status": "submitted"}, after={"status": "approved"})
+
+
+def return_(update: ProgressUpdate, reviewer: User, reason: str) -> None:
+    """Send back to the agency with a reason; it revises in a new update that supersedes this one."""
+    if update.status != UpdateStatus.SUBMITTED:
+        raise NotEditable(update.status)
+    if not (reason or "").strip():
+        raise ProgressError({"reason": "reason_required"})
+    update.status = UpdateStatus.RETURNED.value
+    update.reviewed_at = utcnow()
+    update.reviewer = reviewer
+    update.review_reason = reason.strip()
+    audit.record("update_returned", actor=reviewer, category=audit.DATA, obj=update,
+                 commitment_id=update.commitment_id, before={"status": "submitted"},
+                 after={"status": "returned"}, reason=update.review_reason)
+
+
+def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, reason: str) -> DeadlineExtension:
+    """Gia hạn: a new due date with a required reason; the first due date is kept."""
+    problems = {}
+    if new_due is None:
+        problems["new_due_date"] = "due_required"
+    elif commitment.due_date is not None and new_due <= commitment.due_date:
+        problems["new_due_date"] = "due_not_later"
+    if not (reason or "").strip():
+        problems["reason"] = "reason_required"
+    if problems:
+        raise ProgressError(problems)
+    extension = DeadlineExtension(
+        commitment=commitment, old_due_date=commitment.due_date, new_due_date=new_due,
+        reason=reason.strip(), actor=actor,
+    )
+    if commitment.original_due_date is None:
+        commitment.original_due_date = commitment.due_date
+    before = commitment.due_date.isoformat() if commitment.due_date else None
+    commitment.due_date = new_due
+    db.session.add(extension)
+    audit.record("deadline_extended", actor=actor, category=audit.DATA, obj=commitment, commitment_id=commitment.id,
+                 before={"due_date": before}, after={"due_date": new_due.isoformat()}, reason=extension.reason)
+    return extension
