@@ -80,6 +80,21 @@ def app(request, tmp_path_factory):
         db.engine.dispose()
 
 
+class _TestSession(scoped_session):
+    """One session for the whole test, shared with its requests.
+
+    A request's teardown would close the session and roll back its savepoint; here it
+    only expires what was loaded, so objects a test made stay usable and fresh.
+    """
+
+    def remove(self):
+        if self.registry.has():
+            self.registry().expire_all()
+
+    def close_for_good(self):
+        super().remove()
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request):
     """Run each test that uses the app inside one transaction, rolled back at the end.
@@ -98,11 +113,11 @@ def _transaction(request):
         connection = db.engine.connect()
     outer = connection.begin()
     original = db.session
-    db.session = scoped_session(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
     try:
         yield
     finally:
-        db.session.remove()
+        db.session.close_for_good()
         db.session = original
         outer.rollback()
         connection.close()
@@ -168,7 +183,6 @@ def make_update(app, commitment, *, email="canbo@example.com", submit=True, stat
     """An update written through the service, as the officer would, with an optional PDF."""
     import io
     import secrets
-    from datetime import date
 
     from werkzeug.datastructures import FileStorage
 
@@ -178,11 +192,13 @@ def make_update(app, commitment, *, email="canbo@example.com", submit=True, stat
     from tracker.services import progress
 
     author = db.session.scalar(select(User).where(User.email == email))
-    today = date(2026, 11, 25)
+    from tracker import clock
+
+    today = clock.today()
     assignment = reportable_assignments(author, commitment, today)[0]
     update = progress.create(
         commitment, assignment, author,
-        progress.UpdateData(state=state, percent=str(percent), as_of=as_of or date(2026, 11, 20), results=results),
+        progress.UpdateData(state=state, percent=str(percent), as_of=as_of or today, results=results),
         submit=submit, form_token=token or secrets.token_hex(8), today=today,
     )
     if evidence:

@@ -59,9 +59,17 @@ def percent(value) -> str:
     return f"{text}%" if language() == "en" else f"{text} %"
 
 
+def share(part: int, whole: int) -> str:
+    """A share of a whole with its count beside it, "12/40 · 30 %", so a small denominator shows."""
+    if not whole:
+        return "—"
+    return f"{format_decimal(part)}/{format_decimal(whole)} · {percent(100 * part / whole)}"
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(date_short, "date_short")
     app.add_template_filter(date_long, "date_long")
     app.add_template_filter(datetime_short, "datetime_short")
     app.add_template_filter(number, "number")
     app.jinja_env.globals["current_language"] = language
+    app.jinja_env.globals["share"] = share

@@ -5,7 +5,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tracker import i18n
+from tracker import clock, i18n
 from tracker.queries import agreements as agreement_queries
 
 ROLE_LABELS = {
@@ -129,6 +129,7 @@ def register(app: Flask) -> None:
         formula_text=formula_text,
         period_label_for=period_label_for,
         percent=i18n.percent,
+        today=clock.today,
         area_name=area_name,
         period_label=period_label,
         nav_agreements=agreement_queries.all_agreements,

@@ -57,3 +57,33 @@ def test_phone_width_folds_the_menu(browser, live_server):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"page scrolls sideways at 360 px ({width} px)"
     context.close()
+
+
+def test_officer_reports_with_evidence_and_coordinator_approves(browser, live_server, tmp_path):
+    pdf = tmp_path / "Biên bản họp.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    officer = browser.new_context(base_url=live_server, locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = officer.new_page()
+    sign_in(page)
+    page.get_by_role("link", name="Việc của tôi").click()
+    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "inbox.png"), full_page=True)
+    page.get_by_role("link", name="Báo cáo", exact=True).first.click()
+    page.get_by_label("Đang triển khai").check()
+    page.get_by_label("Tỷ lệ hoàn thành (%)").fill("55")
+    page.get_by_label("Kết quả thực hiện").fill("Đã khảo sát quỹ đất dọc Quốc lộ 37.")
+    page.get_by_label("Tệp minh chứng").set_input_files(str(pdf))
+    page.screenshot(path=str(tmp_path / "form.png"), full_page=True)
+    page.get_by_role("button", name="Gửi báo cáo").click()
+    expect(page.get_by_text("Đã gửi báo cáo để duyệt.")).to_be_visible()
+    expect(page.get_by_role("link", name="Biên bản họp.pdf")).to_be_visible()
+    officer.close()
+
+    coordinator = browser.new_context(base_url=live_server, locale="vi-VN")
+    page = coordinator.new_page()
+    sign_in(page, "daumoi@example.com")
+    page.get_by_role("link", name="Duyệt báo cáo").click()
+    expect(page.get_by_text("Đã khảo sát quỹ đất dọc Quốc lộ 37.")).to_be_visible()
+    page.get_by_role("button", name="Duyệt", exact=True).first.click()
+    expect(page.get_by_text("Đã duyệt báo cáo.")).to_be_visible()
+    coordinator.close()

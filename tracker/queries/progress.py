@@ -16,10 +16,14 @@ from tracker.domain.status import (
     Category,
     DeadlineState,
     SideReport,
+    Rollup,
     commitment_category,
     commitment_percent,
     deadline_state,
     latest_side_report,
+    rollup,
+    side_category,
+    side_percent,
 )
 from tracker.extensions import db
 from tracker.models import (
@@ -192,3 +196,41 @@ def extensions_of(commitment_id: int) -> list[DeadlineExtension]:
 
 def by_form_token(token: str) -> ProgressUpdate | None:
     return db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.form_token == token))
+
+
+@dataclass(frozen=True)
+class AgreementRollups:
+    overall: Rollup
+    by_area: dict[int, Rollup]
+    by_party: dict[int, Rollup]  # each party province's side, from its own lead's reports
+
+
+def agreement_rollups(agreement_id: int, as_of: date, see_restricted: bool) -> AgreementRollups:
+    """Roll-ups of an agreement's commitments on ``as_of`` (the formula: domain.status.FORMULA_VI)."""
+    stmt = (
+        select(Commitment).join(Commitment.area)
+        .where(CooperationArea.agreement_id == agreement_id)
+        .options(selectinload(Commitment.area))
+    )
+    if not see_restricted:
+        stmt = stmt.where(CooperationArea.restricted.is_(False))
+    commitments = list(db.session.scalars(stmt))
+    standing = standings(commitments, as_of)
+    by_area: dict[int, list[Commitment]] = defaultdict(list)
+    for c in commitments:
+        by_area[c.area_id].append(c)
+    party_ids = _party_ids([agreement_id])[agreement_id]
+    return AgreementRollups(
+        overall=rollup([standing[c.id].category for c in commitments], [standing[c.id].percent for c in commitments]),
+        by_area={
+            area_id: rollup([standing[c.id].category for c in items], [standing[c.id].percent for c in items])
+            for area_id, items in by_area.items()
+        },
+        by_party={
+            pid: rollup(
+                [side_category(standing[c.id].sides.get(pid), c.due_date, c.recurring, as_of) for c in commitments],
+                [side_percent(standing[c.id].sides.get(pid)) for c in commitments],
+            )
+            for pid in party_ids
+        },
+    )

@@ -4,11 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
+from tracker import clock
+from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
 from tracker.models import CooperationArea
 from tracker.permissions import require_view_area, sees_restricted
 from tracker.queries import agreements as queries
 from tracker.queries import commitments as commitment_queries
+from tracker.queries import progress as progress_queries
 
 bp = Blueprint("agreements", __name__)
 
@@ -23,6 +26,8 @@ def detail(agreement_id: int):
     return render_template(
         "agreements/detail.html",
         agreement=agreement,
+        rollups=progress_queries.agreement_rollups(agreement.id, clock.today(), cleared),
+        categories=CATEGORY_ORDER,
         areas=areas,
         counts=counts,
         hidden_areas=len(hidden),
