@@ -7,7 +7,7 @@ from tracker.models.agreements import (
     CooperationArea,
     Role,
 )
-from tracker.models.progress import DeadlineExtension, EvidenceFile, ProgressUpdate, UpdateStatus
+from tracker.models.progress import DeadlineExtension, EvidenceFile, ProgressUpdate, SideStatus, UpdateStatus
 from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
 from tracker.models.audit import AuditEvent
 from tracker.models.users import User, UserRole, UserSession
@@ -27,6 +27,7 @@ __all__ = [
     "Province",
     "ProvinceSuccession",
     "Role",
+    "SideStatus",
     "UpdateStatus",
     "User",
     "UserRole",

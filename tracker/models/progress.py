@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -118,3 +118,34 @@ class DeadlineExtension(db.Model):
 
     commitment: Mapped[Commitment] = relationship()
     actor: Mapped[User] = relationship()
+
+
+class SideStatus(db.Model):
+    """A side's standing over a span of days, derived from its approved lead updates.
+
+    One row per span: from the (Vietnam) day an approval changed the side's latest
+    report until the next such day (exclusive; NULL while current). Dashboards and
+    reports count in SQL over the rows valid on their date, so their cost does not grow
+    with the number of updates. Rebuilt by ``services.status`` whenever an approval
+    lands; never edited by hand.
+    """
+
+    __tablename__ = "side_status"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"))
+    party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"))
+    update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id"))
+    state: Mapped[str] = mapped_column(String(12))
+    percent: Mapped[int] = mapped_column(Integer)
+    report_as_of: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index("ix_side_status_side", "commitment_id", "party_id", "effective_from"),
+        Index("ix_side_status_current", "commitment_id", "party_id", unique=True,
+              sqlite_where=text("effective_to IS NULL"), postgresql_where=text("effective_to IS NULL")),
+        Index("ix_side_status_span", "effective_from", "effective_to"),
+    )

@@ -14,7 +14,7 @@ from tracker.domain.status import update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
-from tracker.services import audit
+from tracker.services import audit, status
 
 CONTENT_FIELDS = ("state", "percent", "as_of", "results", "obstacles", "proposals", "next_steps", "reason")
 
@@ -137,6 +137,8 @@ def approve(update: ProgressUpdate, reviewer: User) -> None:
     update.status = UpdateStatus.APPROVED.value
     update.reviewed_at = utcnow()
     update.reviewer = reviewer
+    if update.role == "lead":
+        status.refresh_side(update.commitment_id, update.party_id)
     audit.record("update_approved", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"}, after={"status": "approved"})
 

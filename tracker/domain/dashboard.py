@@ -1,0 +1,83 @@
+"""The dashboard's figures as plain data: what ``queries.dashboard`` computes in SQL and
+``tracker.charts`` draws. Category codes are ``domain.status.Category`` values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Every figure obeys these (the query string of ``/`` and ``/dashboard.json``)."""
+
+    agreement: int | None = None
+    as_of: date | None = None  # None: today
+    province: int | None = None
+    area: int | None = None
+    agency: int | None = None
+
+
+@dataclass(frozen=True)
+class FieldProvinceCounts:
+    """Commitments of one field as one party province's side stands (side categories)."""
+
+    area_id: int
+    area_number: int
+    area_name: str
+    province_id: int  # today's province of the party (e.g. Bắc Ninh for Bắc Giang's side)
+    province_name: str
+    counts: dict[str, int]  # category code → commitments
+    average_percent: float | None  # None when no side reported ("chưa có báo cáo", never 0)
+    reported: int  # sides with an approved report
+
+
+@dataclass(frozen=True)
+class PeriodPoint:
+    """Shares at one reporting period's cut-off, from updates approved by then."""
+
+    key: str  # e.g. "2025-H1"
+    label: str  # "6 tháng đầu năm 2025"
+    cutoff: date
+    total: int
+    done: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class AgencyLine:
+    agency_id: int
+    agency_name: str
+    due: int  # commitments it leads that owe a report this period
+    submitted: int  # of those, reported in the period
+    overdue: int  # commitments it leads that are overdue
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    commitment_id: int
+    code: str
+    title: str
+    due_date: date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    filters: Filters
+    as_of: date
+    total: int
+    categories: dict[str, int]  # the six codes, adding up to total
+    hidden_restricted: int
+    compliance_due: int  # agencies that owe a report for the current period
+    compliance_submitted: int
+    period_label: str | None
+    by_field: list[FieldProvinceCounts] = field(default_factory=list)
+    over_time: list[PeriodPoint] = field(default_factory=list)
+    agencies: list[AgencyLine] = field(default_factory=list)
+    upcoming: list[Upcoming] = field(default_factory=list)
+    upcoming_counts: dict[int, int] = field(default_factory=dict)  # 30/60/90 days → commitments
+
+    @property
+    def overdue(self) -> int:
+        return self.categories.get("in_progress_overdue", 0) + self.categories.get("done_late", 0)

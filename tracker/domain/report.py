@@ -1,0 +1,147 @@
+"""The status report as plain data: what every export format (XLSX, CSV, DOCX, PDF) prints.
+
+``queries.reports`` fills it from the database for an agreement, a scope and an as-of
+date; ``tracker.exports`` turns it into files. Nothing here knows either side.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from tracker.domain.status import CATEGORY_ORDER, Category
+
+CATEGORY_LABELS_VI: dict[str, str] = {
+    Category.DONE_ON_TIME: "Hoàn thành đúng hạn",
+    Category.DONE_LATE: "Hoàn thành quá hạn",
+    Category.IN_PROGRESS_ON_TIME: "Đang thực hiện trong hạn",
+    Category.IN_PROGRESS_OVERDUE: "Đang thực hiện quá hạn",
+    Category.NOT_STARTED: "Chưa triển khai",
+    Category.NO_REPORT: "Chưa có báo cáo",
+}
+# Okabe-Ito, as on every page and chart (ui.md).
+CATEGORY_COLOURS: dict[str, str] = {
+    Category.DONE_ON_TIME: "#009E73",
+    Category.DONE_LATE: "#E69F00",
+    Category.IN_PROGRESS_ON_TIME: "#0072B2",
+    Category.IN_PROGRESS_OVERDUE: "#D55E00",
+    Category.NOT_STARTED: "#999999",
+    Category.NO_REPORT: "#DDDDDD",
+}
+STATE_LABELS_VI: dict[str, str] = {
+    "not_started": "Chưa triển khai",
+    "in_progress": "Đang triển khai",
+    "done": "Hoàn thành",
+    "paused": "Tạm dừng",
+    "dropped": "Dừng thực hiện",
+}
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Commitments by reporting category; the six add up to ``total``."""
+
+    by_category: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_category.values())
+
+    def get(self, code: str) -> int:
+        return self.by_category.get(code, 0)
+
+    @classmethod
+    def empty(cls) -> Counts:
+        return cls({c.value: 0 for c in CATEGORY_ORDER})
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    """One commitment in the annex table (STT | task | lead | co-operating | deadline | result | status | notes)."""
+
+    number: int
+    code: str
+    area_number: int
+    area_name: str
+    task: str
+    lead_agencies: tuple[str, ...]  # names as they were on the report's date
+    support_agencies: tuple[str, ...]
+    due_date: date | None
+    original_due_date: date | None  # set when the deadline was extended
+    recurring: bool
+    deliverable: str | None
+    result: str  # the latest approved results, one paragraph per province
+    category: str  # a Category code
+    percent: float | None
+    notes: str  # extension, dropped, restricted remarks
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    """An approved progress update in the report's window."""
+
+    commitment_code: str
+    commitment_title: str
+    province: str
+    agency: str
+    role: str  # lead / support
+    state: str  # a Progress code
+    percent: int
+    as_of: date
+    approved_at: datetime
+    results: str | None
+    obstacles: str | None
+    proposals: str | None
+    next_steps: str | None
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A change worth a line in the change log: a deadline extension, a reassignment, a return."""
+
+    at: datetime
+    kind: str  # "extension", "reassignment", "return"
+    commitment_code: str
+    description: str
+    reason: str | None
+    actor: str | None
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What the signer's office types in the report builder (Nghị định 30 / Hướng dẫn 36 header)."""
+
+    profile: str = "state"  # "state" (Nghị định 30/2020) or "party" (Hướng dẫn 36-HD/VPTW)
+    parent_body: str = "UBND TỈNH THÁI NGUYÊN"  # left column, first line (caps)
+    issuing_agency: str = "VĂN PHÒNG"  # left column, bold
+    number: str = "…/BC-VP"  # "Số: …/BC-…" (state) or "…-BC/TU" (party)
+    place: str = "Thái Nguyên"
+    signer_name: str = ""
+    signer_title: str = "CHÁNH VĂN PHÒNG"  # e.g. "PHÓ CHỦ TỊCH"
+    signer_authority: str = ""  # e.g. "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH" or "T/M BAN THƯỜNG VỤ"
+    recipients: tuple[str, ...] = ("Thường trực Tỉnh ủy (b/c)", "Lãnh đạo UBND tỉnh", "Các sở, ngành liên quan")
+    archive: str = "Lưu: VT"
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    agreement_code: str
+    agreement_title: str
+    as_of: date
+    issued_on: date  # the date line "…, ngày dd tháng mm năm yyyy"
+    period_label: str | None  # "6 tháng đầu năm 2025", or None for a plain as-of report
+    window_start: date | None  # the period's data window, when the report is for a period
+    scope_label: str  # "Cả hai tỉnh; tất cả lĩnh vực" …
+    provinces: tuple[str, ...]
+    summary: Counts
+    by_province: tuple[tuple[str, Counts], ...]
+    by_area: tuple[tuple[int, str, Counts], ...]
+    rows: tuple[AnnexRow, ...]
+    updates: tuple[UpdateRow, ...]
+    changes: tuple[ChangeRow, ...]
+    hidden_restricted: int = 0
+    letterhead: Letterhead = field(default_factory=Letterhead)
+
+    @property
+    def subject(self) -> str:
+        when = self.period_label or f"đến ngày {self.as_of:%d/%m/%Y}"
+        return f"Kết quả thực hiện {self.agreement_title[0].lower() + self.agreement_title[1:]}, {when}"
