@@ -7,6 +7,13 @@ from tracker.models.agreements import (
     CooperationArea,
     Role,
 )
+from tracker.models.periods import (
+    Notification,
+    OutboxMail,
+    PeriodClosure,
+    PeriodSnapshot,
+    ReportingSchedule,
+)
 from tracker.models.progress import DeadlineExtension, EvidenceFile, ProgressUpdate, SideStatus, UpdateStatus
 from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
 from tracker.models.audit import AuditEvent
@@ -15,17 +22,22 @@ from tracker.models.users import User, UserRole, UserSession
 __all__ = [
     "Agency",
     "AgencySuccession",
-    "AuditEvent",
     "Agreement",
     "AgreementParty",
     "Assignment",
+    "AuditEvent",
     "Commitment",
     "CooperationArea",
     "DeadlineExtension",
     "EvidenceFile",
+    "Notification",
+    "OutboxMail",
+    "PeriodClosure",
+    "PeriodSnapshot",
     "ProgressUpdate",
     "Province",
     "ProvinceSuccession",
+    "ReportingSchedule",
     "Role",
     "SideStatus",
     "UpdateStatus",

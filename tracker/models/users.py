@@ -33,6 +33,8 @@ class User(UserMixin, db.Model):
     cleared: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(5), default="vi")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Reminder digests by e-mail; in-app notifications are always kept.
+    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by an administrator's reset: the next sign-in must choose a new password.

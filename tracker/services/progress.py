@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from tracker.domain.periods import Frequency, period_for
 from tracker.domain.status import update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
-from tracker.services import audit, status
+from tracker.services import audit, periods, status
 
 CONTENT_FIELDS = ("state", "percent", "as_of", "results", "obstacles", "proposals", "next_steps", "reason")
 
@@ -72,12 +71,14 @@ def _apply(update: ProgressUpdate, data: UpdateData) -> None:
     for name, value in asdict(data).items():
         setattr(update, name, value)
     update.percent = int(float(str(data.percent).strip()))  # validated whole by the domain rules
-    update.period_key = period_for(Frequency.HALF_YEAR, data.as_of).key
+    update.period_key = periods.reporting_period(update.commitment.area.agreement, data.as_of).key
 
 
 def _submit(update: ProgressUpdate, author: User) -> None:
     update.status = UpdateStatus.SUBMITTED.value
     update.submitted_at = utcnow()
+    # Accepted after the period's deadline (or its closing), but marked late.
+    update.late = periods.is_late(update.commitment.area.agreement, update.as_of, update.submitted_at)
     audit.record("update_submitted", actor=author, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, after=snapshot(update))
 

@@ -1,0 +1,109 @@
+"""Reporting schedules and periods (Nghị định 09/2019), closures with their frozen
+standings, and the reminders that go with them: notifications and outgoing mail."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.agreements import Agreement
+from tracker.models.base import NFCString, NFCText, UTCDateTime, utcnow
+from tracker.models.users import User
+
+
+class ReportingSchedule(db.Model):
+    """Which Decree 09 frequencies an agreement reports on, and its internal deadline rule."""
+
+    __tablename__ = "reporting_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), unique=True)
+    frequencies: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["half_year", "annual"])
+    # "working_days_after" N (default 2), or "day_of_month" D.
+    deadline_kind: Mapped[str] = mapped_column(String(20), default="working_days_after")
+    deadline_value: Mapped[int] = mapped_column(Integer, default=2)
+    # A period closes by itself this many days after its deadline.
+    auto_close_days: Mapped[int] = mapped_column(Integer, default=10)
+    # Reminders go out this many days before a deadline.
+    remind_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [5, 1])
+
+    agreement: Mapped[Agreement] = relationship()
+
+
+class PeriodClosure(db.Model):
+    """A period closed by a coordinator or an administrator; its standings are frozen with it."""
+
+    __tablename__ = "period_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    period_key: Mapped[str] = mapped_column(String(12))
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_on: Mapped[date] = mapped_column(Date)  # the Vietnam day of closing
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    closed_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("agreement_id", "period_key"),)
+
+
+class PeriodSnapshot(db.Model):
+    """One side's standing when its period closed: what the period's reports print, forever."""
+
+    __tablename__ = "period_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    closure_id: Mapped[int] = mapped_column(ForeignKey("period_closures.id"), index=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"))
+    party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"))
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("progress_updates.id"))
+    state: Mapped[str | None] = mapped_column(String(12))
+    percent: Mapped[int | None] = mapped_column(Integer)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Notification(db.Model):
+    """An in-app notice (the bell): what is due, overdue, returned to me, awaiting my review."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # due_soon, overdue, returned, review
+    # What the notice is about, so the same reminder is never made twice.
+    dedupe_key: Mapped[str] = mapped_column(String(160))
+    commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
+    update_id: Mapped[int | None] = mapped_column(ForeignKey("progress_updates.id"))
+    period_key: Mapped[str | None] = mapped_column(String(12))
+    days: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mailed_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "dedupe_key"),
+        Index("ix_notifications_unread", "user_id", "read_at"),
+    )
+
+
+class OutboxMail(db.Model):
+    """A mail sent (or, without SMTP settings, kept here for administrators to read)."""
+
+    __tablename__ = "outbox_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    digest_date: Mapped[date] = mapped_column(Date)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(NFCString(300))
+    body: Mapped[str] = mapped_column(NFCText)
+    language: Mapped[str] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(NFCText)
+
+    # One digest per person per day, even when two copies of `reminders send` run at once.
+    __table_args__ = (UniqueConstraint("user_id", "digest_date"),)

@@ -1,0 +1,119 @@
+"""Who owed a report for a period and whether it came on time, late, or not at all.
+
+An agency owes a report for each commitment it leads (as assigned at the period's end)
+unless the commitment was already finished or dropped when the period began, or is not
+due to start until after the period. Submitted means an update of that agency on that
+commitment, dated in the period's window, submitted (approved or not, returned
+included); on time means by the end of the deadline day, Vietnam time.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+
+from tracker.clock import end_of_day_utc
+from tracker.domain.periods import Period
+from tracker.extensions import db
+from tracker.models import Agency, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate, SideStatus
+from tracker.queries.status_sql import valid_on
+
+ON_TIME, LATE, MISSING = "on_time", "late", "missing"
+
+
+@dataclass(frozen=True)
+class Obligation:
+    agency_id: int
+    agency_name: str
+    province_id: int
+    commitment_id: int
+    commitment_code: str
+    commitment_title: str
+    area_id: int
+    status: str  # on_time, late, missing
+    submitted_at: object | None
+
+
+@dataclass(frozen=True)
+class AgencyCompliance:
+    agency_id: int
+    agency_name: str
+    owed: int
+    on_time: int
+    late: int
+    missing: int
+
+    @property
+    def status(self) -> str:
+        if self.missing:
+            return MISSING
+        return LATE if self.late else ON_TIME
+
+
+def obligations(agreement_id: int, period: Period, *, see_restricted: bool = True, province_ids: set[int] | None = None,
+                area_id: int | None = None, agency_ids: set[int] | None = None) -> list[Obligation]:
+    """Every (lead agency, commitment) owing a report for ``period``, with how it was met."""
+    finished_before = (
+        select(SideStatus.commitment_id)
+        .where(valid_on(period.start), SideStatus.state.in_(("done", "dropped")))
+        .group_by(SideStatus.commitment_id)
+    )
+    first_submission = (
+        select(ProgressUpdate.commitment_id, ProgressUpdate.agency_id,
+               func.min(ProgressUpdate.submitted_at).label("submitted_at"))
+        .where(ProgressUpdate.submitted_at.is_not(None), ProgressUpdate.as_of.between(period.start, period.end))
+        .group_by(ProgressUpdate.commitment_id, ProgressUpdate.agency_id)
+        .subquery()
+    )
+    stmt = (
+        select(Assignment.agency_id, Agency.name, Agency.province_id, Commitment.id, Commitment.code, Commitment.title,
+               Commitment.area_id, first_submission.c.submitted_at)
+        .select_from(Assignment)
+        .join(Commitment, Commitment.id == Assignment.commitment_id)
+        .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+        .join(Agency, Agency.id == Assignment.agency_id)
+        .join(AgreementParty, AgreementParty.id == Assignment.party_id)
+        .outerjoin(first_submission, and_(first_submission.c.commitment_id == Commitment.id,
+                                          first_submission.c.agency_id == Assignment.agency_id))
+        .where(
+            CooperationArea.agreement_id == agreement_id,
+            Assignment.role == "lead",
+            Assignment.valid_from <= period.end,
+            or_(Assignment.valid_to.is_(None), Assignment.valid_to >= period.end),
+            or_(Commitment.start_date.is_(None), Commitment.start_date <= period.end),
+            Commitment.id.not_in(finished_before),
+        )
+        .order_by(Agency.name, Commitment.sort_key)
+    )
+    if not see_restricted:
+        stmt = stmt.where(CooperationArea.restricted.is_(False))
+    if area_id is not None:
+        stmt = stmt.where(Commitment.area_id == area_id)
+    if province_ids is not None:
+        stmt = stmt.where(AgreementParty.province_id.in_(province_ids) | Agency.province_id.in_(province_ids))
+    if agency_ids is not None:
+        stmt = stmt.where(Assignment.agency_id.in_(agency_ids))
+    deadline = end_of_day_utc(period.deadline)
+    result = []
+    for agency_id, name, province_id, cid, code, title, area, submitted in db.session.execute(stmt):
+        if submitted is None:
+            status = MISSING
+        else:
+            submitted = submitted if submitted.tzinfo else submitted.replace(tzinfo=deadline.tzinfo)
+            status = ON_TIME if submitted < deadline else LATE
+        result.append(Obligation(agency_id, name, province_id, cid, code, title, area, status, submitted))
+    return result
+
+
+def by_agency(rows: list[Obligation]) -> list[AgencyCompliance]:
+    counts: dict[int, dict] = defaultdict(lambda: {"name": "", ON_TIME: 0, LATE: 0, MISSING: 0})
+    for r in rows:
+        counts[r.agency_id]["name"] = r.agency_name
+        counts[r.agency_id][r.status] += 1
+    return sorted(
+        (AgencyCompliance(aid, c["name"], c[ON_TIME] + c[LATE] + c[MISSING], c[ON_TIME], c[LATE], c[MISSING])
+         for aid, c in counts.items()),
+        key=lambda a: (-a.missing, -a.late, a.agency_name),
+    )
