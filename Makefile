@@ -8,7 +8,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.install-stamp
 MO := tracker/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: install run test translations-extract translations-update clean
+.PHONY: install run test bench translations-extract translations-update clean
 
 install: $(STAMP) $(MO)
 	@bash scripts/system-deps.sh
@@ -32,6 +32,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m tracker.bench
 
 translations-extract: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .

@@ -19,6 +19,7 @@ PUBLIC = "public"
 # endpoint: (method, path template, who may use it)
 EXPECTED = {
     "static": ("GET", "/static/css/app.css", PUBLIC),
+    "assets.plotly": ("GET", "{plotly_src}", PUBLIC),
     "bootstrap.static": ("GET", "/bootstrap/static/css/bootstrap.min.css", PUBLIC),
     "main.healthz": ("GET", "/healthz", PUBLIC),
     "auth.login": ("GET", "/login", PUBLIC),
@@ -26,6 +27,7 @@ EXPECTED = {
     "auth.set_language": ("POST", "/language", PUBLIC),
     "auth.logout": ("POST", "/logout", EVERYONE),
     "main.index": ("GET", "/", EVERYONE),
+    "main.dashboard_json": ("GET", "/dashboard.json", EVERYONE),
     "agreements.detail": ("GET", "/agreements/{agreement_id}", EVERYONE),
     "agreements.area": ("GET", "/areas/{area_id}", EVERYONE),
     "commitments.index": ("GET", "/commitments", EVERYONE),
@@ -51,10 +53,27 @@ EXPECTED = {
     "progress.approve": ("POST", "/updates/{update_id}/approve", {"admin", "coordinator"}),
     "progress.return_update": ("POST", "/updates/{update_id}/return", {"admin", "coordinator"}),
     "progress.extend": ("GET", "/commitments/{commitment_id}/deadline", {"admin", "coordinator"}),
+    "notifications.index": ("GET", "/notifications", EVERYONE),
+    "notifications.read": ("POST", "/notifications/read", EVERYONE),
+    "notifications.settings": ("GET", "/notifications/settings", EVERYONE),
+    "notifications.outbox": ("GET", "/admin/outbox", {"admin"}),
+    "reports.builder": ("GET", "/reports", EVERYONE),
+    "reports.status": ("GET", "/reports/status.csv?agreement={agreement_id}", EVERYONE),
+    "periods.index": ("GET", "/periods?agreement={agreement_id}", EVERYONE),
+    "periods.close": ("POST", "/periods/{agreement_id}/2025-H1/close", {"admin", "coordinator"}),
+    "periods.board": ("GET", "/compliance?agreement={agreement_id}&period=2025-H1", EVERYONE),
+    "periods.board_xlsx": ("GET", "/compliance.xlsx?agreement={agreement_id}&period=2025-H1", EVERYONE),
 }
 
 # Pages reached from another page first (the QR code exists once enrolment has begun).
 PREPARE = {"profile.two_factor_qr": "/profile/two-factor"}
+
+
+def _plotly_src(app):
+    from tracker.views.assets import plotly_url
+
+    with app.test_request_context():
+        return plotly_url()
 
 
 def url_ids(app):
@@ -69,6 +88,7 @@ def url_ids(app):
         "commitment_id": commitment.id,
         "update_id": submitted.id,
         "draft_id": draft.id,
+        "plotly_src": _plotly_src(app),
         "evidence_id": submitted.evidence[0].id,
         "agency_id": db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC")),
         "user_id": db.session.scalar(select(User.id).where(User.email == "lanhdao@example.com")),
@@ -101,6 +121,8 @@ def test_matrix(app, client, login_as, endpoint, role):
     location = response.headers.get("Location", "")
     if allowed == PUBLIC:
         assert response.status_code not in (401, 403) and not location.startswith("/login?"), response.status_code
+    elif role is None and path.split("?")[0].endswith(".json"):
+        assert response.status_code == 401  # JSON clients get 401, not a redirect
     elif role is None:
         assert response.status_code == 302 and location.startswith("/login?next="), (response.status_code, location)
     elif role in allowed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from tracker import config as config_module
-from tracker.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from tracker.extensions import babel, bootstrap, compress, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -38,15 +38,30 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
     login_manager.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     from tracker import auth  # noqa: F401  (registers the user loader)
 
 
 def register_blueprints(app: Flask) -> None:
     from tracker import permissions
-    from tracker.views import admin, agencies, agreements, auth, commitments, main, profile, progress
+    from tracker.views import (
+        admin,
+        agencies,
+        agreements,
+        assets,
+        auth,
+        commitments,
+        main,
+        notifications,
+        periods,
+        profile,
+        progress,
+        reports,
+    )
 
     app.before_request(permissions.gate)
-    for module in (main, auth, agreements, commitments, agencies, profile, admin, progress):
+    for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, periods, reports,
+                   notifications):
         app.register_blueprint(module.bp)
 
 

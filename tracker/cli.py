@@ -126,6 +126,9 @@ def users_demo() -> None:
 
 
 def register(app: Flask) -> None:
+    from tracker.demo_data import demo_data_command
+
+    app.cli.add_command(demo_data_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(provinces)
     app.cli.add_command(agencies)

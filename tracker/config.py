@@ -60,6 +60,9 @@ def from_environment() -> dict:
         "SESSION_IDLE_MINUTES": int(os.environ.get("TRACKER_SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_HOURS": int(os.environ.get("TRACKER_SESSION_ABSOLUTE_HOURS", "12")),
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        # Activity is tracked server-side (user_sessions); the cookie need not be rewritten on
+        # every request, which would also put Set-Cookie on cacheable assets.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_NAME": "__Host-tracker" if production else "tracker",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # Sign-in throttling (Flask-Limiter): memory by default, Redis when several processes share it.
@@ -69,6 +72,10 @@ def from_environment() -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         "TOTP_ISSUER": "Theo doi hop tac lien tinh",
+        # Pages and JSON go out gzip-compressed (slow networks); files for download do not.
+        "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/css", "application/javascript", "text/javascript"],
+        "COMPRESS_ALGORITHM": ["gzip"],
+        "COMPRESS_MIN_SIZE": 1024,
         # Evidence files: a limit per file, and one per request (Flask answers 413 beyond it).
         "EVIDENCE_MAX_BYTES": int(os.environ.get("TRACKER_EVIDENCE_MAX_MB", "20")) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_REQUEST_MAX_MB", "60")) * 1024 * 1024,

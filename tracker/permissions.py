@@ -58,6 +58,8 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "auth.set_language": Access.PUBLIC,
     "auth.logout": Access.SIGNED_IN,
     "main.index": Access.SIGNED_IN,
+    "main.dashboard_json": Access.SIGNED_IN,
+    "assets.plotly": Access.PUBLIC,
     "agreements.detail": Access.SIGNED_IN,
     "agreements.area": Access.SIGNED_IN,
     "commitments.index": Access.SIGNED_IN,
@@ -83,11 +85,21 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "progress.approve": Access.REVIEWER,
     "progress.return_update": Access.REVIEWER,
     "progress.extend": Access.REVIEWER,
+    "notifications.index": Access.SIGNED_IN,
+    "notifications.read": Access.SIGNED_IN,
+    "notifications.settings": Access.SIGNED_IN,
+    "notifications.outbox": Access.ADMIN,
+    "reports.builder": Access.SIGNED_IN,
+    "reports.status": Access.SIGNED_IN,
+    "periods.index": Access.SIGNED_IN,
+    "periods.close": Access.REVIEWER,
+    "periods.board": Access.SIGNED_IN,
+    "periods.board_xlsx": Access.SIGNED_IN,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.
 SETUP_ENDPOINTS = frozenset({
-    "static", "bootstrap.static", "auth.logout", "auth.set_language",
+    "static", "bootstrap.static", "assets.plotly", "auth.logout", "auth.set_language",
     "profile.password", "profile.two_factor", "profile.two_factor_qr",
 })
 

@@ -20,7 +20,8 @@ def sign_in(page, email="canbo@example.com"):
 
 def test_officer_signs_in_and_opens_the_agreement(page, tmp_path):
     sign_in(page)
-    page.get_by_role("link", name=re.compile("Xem văn bản và 9 lĩnh vực")).click()
+    page.get_by_role("button", name="Văn bản hợp tác").click()
+    page.locator(".agreement-switcher a").first.click()
     page.wait_for_url(re.compile(r"/agreements/\d+$"))
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.get_by_role("heading", name=re.compile("Biên bản ghi nhớ")).is_visible()
@@ -68,7 +69,7 @@ def test_officer_reports_with_evidence_and_coordinator_approves(browser, live_se
     page.get_by_role("link", name="Việc của tôi").click()
     expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
     page.screenshot(path=str(tmp_path / "inbox.png"), full_page=True)
-    page.get_by_role("link", name="Báo cáo", exact=True).first.click()
+    page.locator("table.inbox").get_by_role("link", name="Báo cáo", exact=True).first.click()
     page.get_by_label("Đang triển khai").check()
     page.get_by_label("Tỷ lệ hoàn thành (%)").fill("55")
     page.get_by_label("Kết quả thực hiện").fill("Đã khảo sát quỹ đất dọc Quốc lộ 37.")

@@ -81,3 +81,39 @@ class Dashboard:
     @property
     def overdue(self) -> int:
         return self.categories.get("in_progress_overdue", 0) + self.categories.get("done_late", 0)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def to_plain(d: Dashboard) -> dict:
+    """The figures as JSON-ready data (dates as ISO text), for the cache and ``/dashboard.json``."""
+    from dataclasses import asdict
+
+    def plain(value):
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(asdict(d))
+
+
+def from_plain(data: dict) -> Dashboard:
+    """The inverse of ``to_plain``."""
+    f = data["filters"]
+    return Dashboard(
+        filters=Filters(f["agreement"], _day(f["as_of"]), f["province"], f["area"], f["agency"]),
+        as_of=_day(data["as_of"]), total=data["total"], categories=data["categories"],
+        hidden_restricted=data["hidden_restricted"], compliance_due=data["compliance_due"],
+        compliance_submitted=data["compliance_submitted"], period_label=data["period_label"],
+        by_field=[FieldProvinceCounts(**row) for row in data["by_field"]],
+        over_time=[PeriodPoint(**{**row, "cutoff": _day(row["cutoff"])}) for row in data["over_time"]],
+        agencies=[AgencyLine(**row) for row in data["agencies"]],
+        upcoming=[Upcoming(**{**row, "due_date": _day(row["due_date"])}) for row in data["upcoming"]],
+        upcoming_counts={int(k): v for k, v in data["upcoming_counts"].items()},
+    )

@@ -1,14 +1,17 @@
-"""The commitment list's filter form (GET, no CSRF: it changes nothing)."""
+"""Filter forms (GET, no CSRF: they change nothing): the commitment list and the dashboard."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
-from wtforms import SearchField, SelectField
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SearchField, SelectField
+from wtforms.validators import Optional
 
+from tracker.domain.dashboard import Filters
 from tracker.extensions import db
 from tracker.forms import choices
+from tracker.labels import CATEGORY_LABELS
 from tracker.models import Agency, Agreement, CooperationArea, Province
 from tracker.permissions import sees_restricted
 from tracker.queries.commitments import CommitmentFilters
@@ -21,12 +24,14 @@ def _int_or_none(value):
         return None
 
 
-class CommitmentFilterForm(FlaskForm):
-    q = SearchField(_l("Tìm kiếm"), render_kw={"placeholder": _l("Tìm theo nội dung, mã nhiệm vụ…")})
+class ScopeFilterForm(FlaskForm):
+    """Agreement, field, province and agency: the scope every list and figure obeys."""
+
     agreement = SelectField(_l("Văn bản hợp tác"), coerce=_int_or_none, validate_choice=False)
     area = SelectField(_l("Lĩnh vực"), coerce=_int_or_none, validate_choice=False)
     province = SelectField(_l("Tỉnh"), coerce=_int_or_none, validate_choice=False)
     agency = SelectField(_l("Cơ quan"), coerce=_int_or_none, validate_choice=False)
+    as_of = DateField(_l("Tính đến ngày"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
 
     def load_choices(self) -> None:
         everything = [(None, _l("Tất cả"))]
@@ -36,6 +41,8 @@ class CommitmentFilterForm(FlaskForm):
         areas = select(CooperationArea).order_by(CooperationArea.agreement_id, CooperationArea.number)
         if not sees_restricted(current_user):
             areas = areas.where(CooperationArea.restricted.is_(False))
+        if self.agreement.data:
+            areas = areas.where(CooperationArea.agreement_id == self.agreement.data)
         self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name}") for a in db.session.scalars(areas)])
         self.province.choices = choices(everything + [
             (p.id, p.name + ("" if p.valid_to is None else f" ({p.code})"))
@@ -46,9 +53,36 @@ class CommitmentFilterForm(FlaskForm):
             for a in db.session.scalars(select(Agency).order_by(Agency.valid_to.is_(None).desc(), Agency.name))
         ])
 
+    def valid_as_of(self):
+        """The date, or None when it was missing or not a date (the page then uses today)."""
+        return self.as_of.data if not self.as_of.errors and self.validate_field_quietly("as_of") else None
+
+    def validate_field_quietly(self, name: str) -> bool:
+        field = getattr(self, name)
+        return field.validate(self)
+
+
+class CommitmentFilterForm(ScopeFilterForm):
+    q = SearchField(_l("Tìm kiếm"), render_kw={"placeholder": _l("Tìm theo nội dung, mã nhiệm vụ…")})
+    category = SelectField(_l("Tình trạng"), validate_choice=False)
+    due_within = SelectField(_l("Đến hạn trong"), coerce=_int_or_none, validate_choice=False)
+
+    def load_choices(self) -> None:
+        super().load_choices()
+        self.category.choices = choices([(None, _l("Tất cả"))] + list(CATEGORY_LABELS.items()))
+        self.due_within.choices = choices([(None, _l("Bất kỳ"))] + [(d, _l("%(n)s ngày tới", n=d)) for d in (30, 60, 90)])
+
     def filters(self) -> CommitmentFilters:
         q = self.q.data if isinstance(self.q.data, str) else ""
+        category = self.category.data if self.category.data in CATEGORY_LABELS else None
         return CommitmentFilters(
             q=q[:1000], agreement=self.agreement.data, area=self.area.data,
-            province=self.province.data, agency=self.agency.data,
+            province=self.province.data, agency=self.agency.data, category=category,
+            as_of=self.valid_as_of(), due_within=self.due_within.data if self.due_within.data in (30, 60, 90) else None,
         )
+
+
+class DashboardFilterForm(ScopeFilterForm):
+    def filters(self) -> Filters:
+        return Filters(agreement=self.agreement.data, as_of=self.valid_as_of(), province=self.province.data,
+                       area=self.area.data, agency=self.agency.data)

@@ -17,6 +17,7 @@ from tracker.models.periods import (
 from tracker.models.progress import DeadlineExtension, EvidenceFile, ProgressUpdate, SideStatus, UpdateStatus
 from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
 from tracker.models.audit import AuditEvent
+from tracker.models.cache import ChangeCounter, FigureCache
 from tracker.models.users import User, UserRole, UserSession
 
 __all__ = [
@@ -26,10 +27,12 @@ __all__ = [
     "AgreementParty",
     "Assignment",
     "AuditEvent",
+    "ChangeCounter",
     "Commitment",
     "CooperationArea",
     "DeadlineExtension",
     "EvidenceFile",
+    "FigureCache",
     "Notification",
     "OutboxMail",
     "PeriodClosure",

@@ -77,6 +77,8 @@ class ProgressUpdate(db.Model):
         CheckConstraint("role IN ('lead', 'support')", name="role"),
         # The latest approved report per commitment and side, as of any date.
         Index("ix_progress_updates_approved", "commitment_id", "party_id", "status", "as_of"),
+        # Who reported in a period's window (compliance, the dashboard's agencies).
+        Index("ix_progress_updates_window", "as_of", "agency_id", "commitment_id"),
     )
 
     @property

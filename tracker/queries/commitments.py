@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
@@ -25,6 +26,9 @@ class CommitmentFilters:
     area: int | None = None
     province: int | None = None
     agency: int | None = None
+    category: str | None = None  # a reporting category code, judged on ``as_of``
+    as_of: date | None = None  # None: today
+    due_within: int | None = None  # days from ``as_of``, unfinished commitments only
 
 
 def _like_escape(term: str) -> str:
@@ -55,8 +59,9 @@ def agency_lineage(agency_id: int) -> set[int]:
     return ids
 
 
-def _filtered(filters: CommitmentFilters) -> Select:
+def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
     stmt = select(Commitment).join(Commitment.area)
+    as_of = filters.as_of or today
     if filters.agreement is not None:
         stmt = stmt.where(CooperationArea.agreement_id == filters.agreement)
     if filters.area is not None:
@@ -75,14 +80,31 @@ def _filtered(filters: CommitmentFilters) -> Select:
         stmt = stmt.where(
             exists().where(Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies))
         )
+    if (filters.category or filters.due_within) and as_of is not None:
+        from tracker.queries import status_sql
+
+        if filters.category and filters.province is not None:
+            # one province's side, as the dashboard's field × province figures count it
+            rows = status_sql.sides(as_of).where(AgreementParty.province_id.in_(province_lineage(filters.province)))
+        else:
+            rows = status_sql.commitments(as_of)
+        rows = rows.subquery()
+        matching = select(rows.c.commitment_id)
+        if filters.category:
+            matching = matching.where(rows.c.category == filters.category)
+        if filters.due_within:
+            matching = matching.where(rows.c.category.not_in(("done_on_time", "done_late")))
+            stmt = stmt.where(Commitment.recurring.is_(False),
+                              Commitment.due_date.between(as_of, as_of + timedelta(days=filters.due_within)))
+        stmt = stmt.where(Commitment.id.in_(matching))
     for term in search_terms(filters.q):
         stmt = stmt.where(Commitment.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
     return stmt
 
 
-def search(filters: CommitmentFilters, see_restricted: bool, page: int, per_page: int):
+def search(filters: CommitmentFilters, see_restricted: bool, page: int, per_page: int, today: date | None = None):
     """One page of matching commitments, and how many restricted matches were left out."""
-    stmt = _filtered(filters)
+    stmt = _filtered(filters, today)
     hidden = 0
     if not see_restricted:
         hidden = db.session.scalar(

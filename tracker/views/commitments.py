@@ -26,7 +26,7 @@ def index():
     filters = form.filters()
     page = request.args.get("page", 1, type=int)
     pagination, hidden = queries.search(
-        filters, sees_restricted(current_user), max(page, 1), current_app.config["PAGE_SIZE"]
+        filters, sees_restricted(current_user), max(page, 1), current_app.config["PAGE_SIZE"], clock.today()
     )
     return render_template("commitments/index.html", form=form, pagination=pagination, hidden=hidden)
 

@@ -1,11 +1,19 @@
-"""Health check and the overview page."""
+"""Health check, the leadership dashboard and its figures as JSON."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import text
 
+from tracker import charts, clock, i18n
+from tracker.domain.dashboard import to_plain
 from tracker.extensions import db
+from tracker.forms.commitments import DashboardFilterForm
+from tracker.labels import CATEGORY_LABELS
+from tracker.permissions import sees_restricted
 from tracker.queries import agreements as agreement_queries
+from tracker.queries import dashboard as queries
+from tracker.views.assets import plotly_url
 
 bp = Blueprint("main", __name__)
 
@@ -20,10 +28,33 @@ def healthz():
     return jsonify(status="ok")
 
 
+def _dashboard():
+    form = DashboardFilterForm(request.args, meta={"csrf": False})
+    form.load_choices()
+    dashboard = queries.cached_build(form.filters(), clock.today(), sees_restricted(current_user))
+    db.session.commit()  # keeps the computed figures for the next reader
+    return form, dashboard
+
+
+def _drill(**params) -> str:
+    return url_for("commitments.index", **{k: v for k, v in params.items() if v not in (None, "")})
+
+
 @bp.get("/")
 def index():
+    form, dashboard = _dashboard()
+    labels = {code: str(label) for code, label in CATEGORY_LABELS.items()}
+    figures = charts.dashboard_figures(dashboard, language=i18n.language(), category_labels=labels, link=_drill)
     return render_template(
-        "main/index.html",
+        "main/dashboard.html", dashboard=dashboard, form=form, figures_json=charts.figures_json(figures),
+        plotly_src=plotly_url(), category_labels=labels, drill=_drill,
         agreements=agreement_queries.all_agreements(),
-        counts=agreement_queries.counts_by_agreement(),
     )
+
+
+@bp.get("/dashboard.json")
+def dashboard_json():
+    _form, d = _dashboard()
+    body = to_plain(d)
+    body["overdue"] = d.overdue
+    return jsonify(body)

@@ -1,0 +1,94 @@
+/* Draws the dashboard's charts from the JSON the server renders (#dashboard-figures).
+ * No inline script, no eval: the page's CSP is "script-src 'self'". A click on a bar,
+ * point or cell opens the commitment list the server put in the point's customdata. */
+(function () {
+  'use strict';
+
+  var source = document.getElementById('dashboard-figures');
+  if (!source || typeof window.Plotly === 'undefined') { return; }
+
+  var figures;
+  try {
+    figures = JSON.parse(source.textContent);
+  } catch (err) {
+    if (window.console) { window.console.error('dashboard: figures are not valid JSON', err); }
+    return;
+  }
+
+  var lang = (document.documentElement.getAttribute('lang') || 'vi').slice(0, 2);
+
+  // Vietnamese words and number marks for Plotly's own interface (the toolbar, notices).
+  window.Plotly.register({
+    moduleType: 'locale',
+    name: 'vi',
+    dictionary: {
+      'Download plot as a PNG': 'Tải biểu đồ (PNG)',
+      'Download plot': 'Tải biểu đồ',
+      'Preparing image - this may take a few seconds': 'Đang chuẩn bị ảnh, xin chờ giây lát',
+      'Image download succeeded': 'Đã tải ảnh',
+      'Sorry, there was a problem downloading your image!': 'Không tải được ảnh biểu đồ.',
+      'Reset axes': 'Đặt lại trục',
+      'Autoscale': 'Tự động co giãn'
+    },
+    format: {
+      days: ['Chủ nhật', 'Thứ hai', 'Thứ ba', 'Thứ tư', 'Thứ năm', 'Thứ sáu', 'Thứ bảy'],
+      shortDays: ['CN', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'],
+      months: ['Tháng 1', 'Tháng 2', 'Tháng 3', 'Tháng 4', 'Tháng 5', 'Tháng 6',
+        'Tháng 7', 'Tháng 8', 'Tháng 9', 'Tháng 10', 'Tháng 11', 'Tháng 12'],
+      shortMonths: ['Th1', 'Th2', 'Th3', 'Th4', 'Th5', 'Th6', 'Th7', 'Th8', 'Th9', 'Th10', 'Th11', 'Th12'],
+      date: '%d/%m/%Y',
+      decimal: ',',
+      thousands: '.'
+    }
+  });
+
+  // Only our own pages: a path on this site, never "//host" or "javascript:".
+  function safeTarget(value) {
+    if (Array.isArray(value)) { value = value[0]; }
+    if (typeof value !== 'string' || value.charAt(0) !== '/' || value.charAt(1) === '/' || value.charAt(1) === '\\') {
+      return null;
+    }
+    return value;
+  }
+
+  function draw(el) {
+    var fig = figures[el.getAttribute('data-figure')];
+    if (!fig) { return; }
+    var config = {
+      responsive: true,
+      displaylogo: false,
+      locale: lang === 'en' ? 'en' : 'vi',
+      modeBarButtons: [['toImage']],
+      toImageButtonOptions: { filename: 'tong-quan-' + el.getAttribute('data-figure'), scale: 2 },
+      scrollZoom: false,
+      doubleClick: false
+    };
+    window.Plotly.newPlot(el, fig.data, fig.layout, config).then(function (gd) {
+      gd.on('plotly_click', function (event) {
+        var point = event && event.points && event.points[0];
+        var target = point && safeTarget(point.customdata);
+        if (target) { window.location.assign(target); }
+      });
+      gd.on('plotly_hover', function (event) {
+        var point = event && event.points && event.points[0];
+        gd.classList.toggle('chart-link', Boolean(point && safeTarget(point.customdata)));
+      });
+      gd.on('plotly_unhover', function () { gd.classList.remove('chart-link'); });
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('.chart[data-figure]'), draw);
+
+  // Printing (or a screen reader user's print-out) gets every "view as table" open.
+  window.addEventListener('beforeprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details.chart-table'), function (d) {
+      if (!d.open) { d.setAttribute('data-opened-for-print', ''); d.open = true; }
+    });
+  });
+  window.addEventListener('afterprint', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('details[data-opened-for-print]'), function (d) {
+      d.removeAttribute('data-opened-for-print');
+      d.open = false;
+    });
+  });
+}());

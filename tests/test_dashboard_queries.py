@@ -1,0 +1,136 @@
+"""Dashboard figures against hand-computed fixtures: categories, as-of, restricted fields, cache."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event, select
+
+from tracker.domain.dashboard import Filters, from_plain, to_plain
+from tracker.extensions import db
+from tracker.models import Agreement, Commitment, CooperationArea, User
+from tracker.queries import dashboard
+from tracker.services import progress
+
+TODAY = date(2026, 11, 26)
+
+
+def approve(commitment, state, percent, as_of, at):
+    """Approve a report for every lead of the commitment, dated ``as_of``, approved at ``at``."""
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    for lead in [a for a in commitment.assignments if a.valid_to is None and a.role == "lead"]:
+        update = progress.create(commitment, lead, admin, progress.UpdateData(state, str(percent), as_of),
+                                 submit=True, form_token=f"t{lead.id}-{as_of}-{state}", today=as_of + timedelta(days=30))
+        progress.approve(update, admin)
+        update.reviewed_at = at
+        from tracker.services import status
+
+        status.refresh_side(update.commitment_id, update.party_id)
+    db.session.commit()
+
+
+@pytest.fixture
+def fixture_data(app):
+    agreement = db.session.scalar(select(Agreement))
+    open_areas = [a for a in agreement.areas if not a.restricted]
+    c1, c2 = open_areas[0].commitments[0], open_areas[1].commitments[0]
+    restricted = next(a for a in agreement.areas if a.restricted).commitments[0]
+    # c1: both sides done by 2024-05-01, approved 2024-05-03 (before or on its due date?)
+    approve(c1, "done", 100, date(2024, 5, 1), datetime(2024, 5, 3, 2, tzinfo=timezone.utc))
+    # c2: in progress, approved 2025-01-10
+    approve(c2, "in_progress", 40, date(2025, 1, 5), datetime(2025, 1, 10, 2, tzinfo=timezone.utc))
+    approve(restricted, "in_progress", 10, date(2025, 1, 5), datetime(2025, 1, 10, 2, tzinfo=timezone.utc))
+    return agreement, c1, c2, restricted
+
+
+def expected_category(c, state, as_of):
+    if state == "done":
+        return "done_on_time" if c.due_date is None or c.recurring or date(2024, 5, 1) <= c.due_date else "done_late"
+    return "in_progress_overdue" if c.due_date and not c.recurring and as_of > c.due_date else "in_progress_on_time"
+
+
+def test_headline_counts_by_hand(fixture_data):
+    agreement, c1, c2, restricted = fixture_data
+    d = dashboard.build(Filters(agreement=agreement.id), TODAY, see_restricted=False)
+    assert d.total == 23 and d.hidden_restricted == 6
+    assert sum(d.categories.values()) == d.total
+    assert d.categories["no_report"] == 21
+    assert d.categories[expected_category(c1, "done", TODAY)] >= 1
+    assert d.categories[expected_category(c2, "in_progress", TODAY)] >= 1
+    cleared = dashboard.build(Filters(agreement=agreement.id), TODAY, see_restricted=True)
+    assert cleared.total == 29 and cleared.hidden_restricted == 0 and cleared.categories["no_report"] == 26
+
+
+def test_as_of_uses_only_updates_approved_by_then(fixture_data):
+    agreement, c1, c2, _ = fixture_data
+    before = dashboard.build(Filters(agreement=agreement.id, as_of=date(2024, 5, 2)), TODAY, see_restricted=True)
+    assert before.categories["no_report"] == 29  # approved on 3 May, not yet on 2 May
+    on = dashboard.build(Filters(agreement=agreement.id, as_of=date(2024, 5, 3)), TODAY, see_restricted=True)
+    assert on.categories["no_report"] == 28
+    done = on.categories["done_on_time"] + on.categories["done_late"]
+    assert done == 1
+
+
+def test_field_by_province_and_heat_map_keep_no_report_apart(fixture_data):
+    agreement, c1, c2, _ = fixture_data
+    d = dashboard.build(Filters(agreement=agreement.id), TODAY, see_restricted=False)
+    cells = [r for r in d.by_field if r.area_id == c2.area_id]
+    assert len(cells) == 2  # one per party province
+    for cell in cells:
+        assert cell.average_percent == 40.0 and cell.reported == 1
+        assert sum(cell.counts.values()) == len(c2.area.commitments)
+    untouched = [r for r in d.by_field if r.reported == 0]
+    assert untouched and all(r.average_percent is None for r in untouched)  # not 0
+
+
+def test_over_time_counts_at_each_cut_off(fixture_data):
+    agreement, *_ = fixture_data
+    d = dashboard.build(Filters(agreement=agreement.id), TODAY, see_restricted=True)
+    points = {p.key: p for p in d.over_time}
+    assert points["2023-H2"].done == 0 and points["2024-H1"].done == 1  # done reported 1 May 2024
+    assert all(p.total == 29 for p in d.over_time)
+
+
+def test_statement_count_does_not_grow_with_data(app, fixture_data):
+    agreement, *_ = fixture_data
+    agreement_id = agreement.id
+    extra = db.session.scalars(select(Commitment).join(CooperationArea).where(
+        CooperationArea.restricted.is_(False))).all()[5:8]
+    counts = []
+    with app.app_context():
+        engine = db.engine
+    seen = []
+    listener = lambda *args, **kwargs: seen.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        for _ in range(2):
+            seen.clear()
+            dashboard.build(Filters(agreement=agreement_id), TODAY, see_restricted=False)
+            counts.append(len(seen))
+        for c in extra:  # more updates, more approved data
+            approve(c, "in_progress", 20, date(2025, 6, 1), datetime(2025, 6, 2, tzinfo=timezone.utc))
+        db.session.expire_all()
+        dashboard.build(Filters(agreement=agreement_id), TODAY, see_restricted=False)
+        seen.clear()
+        dashboard.build(Filters(agreement=agreement_id), TODAY, see_restricted=False)
+        counts.append(len(seen))
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert counts[0] == counts[1] == counts[2] <= 12
+
+
+def test_cache_is_used_until_data_changes(fixture_data):
+    agreement, c1, c2, _ = fixture_data
+    f = Filters(agreement=agreement.id)
+    first = dashboard.cached_build(f, TODAY, False)
+    db.session.commit()
+    again = dashboard.cached_build(f, TODAY, False)
+    assert again == first
+    approve(agreement.areas[4].commitments[0], "in_progress", 30, date(2025, 3, 1),
+            datetime(2025, 3, 2, tzinfo=timezone.utc))
+    fresh = dashboard.cached_build(f, TODAY, False)
+    assert fresh.categories["no_report"] == first.categories["no_report"] - 1
+
+
+def test_plain_round_trip(fixture_data):
+    agreement, *_ = fixture_data
+    d = dashboard.build(Filters(agreement=agreement.id, as_of=date(2025, 6, 30)), TODAY, see_restricted=True)
+    assert from_plain(to_plain(d)) == d
