@@ -1,0 +1,40 @@
+"""The report builder: scope, date or period, format, and the letterhead typed by the office."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.forms import choices
+
+FORMAT_CHOICES = [("docx", "Word (DOCX)"), ("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("csv", "CSV")]
+PROFILE_CHOICES = [
+    ("state", _l("Văn bản hành chính nhà nước (Nghị định 30/2020/NĐ-CP)")),
+    ("party", _l("Văn bản của Đảng (Hướng dẫn 36-HD/VPTW)")),
+]
+
+
+class ReportForm(FlaskForm):
+    agreement = SelectField(_l("Văn bản hợp tác"), validate_choice=False)
+    period = SelectField(_l("Kỳ báo cáo"), validate_choice=False)
+    as_of = DateField(_l("Hoặc tính đến ngày"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
+    province = SelectField(_l("Tỉnh"), validate_choice=False)
+    area = SelectMultipleField(_l("Lĩnh vực"), validate_choice=False, widget=ListWidget(prefix_label=False),
+                               option_widget=CheckboxInput())
+    fmt = RadioField(_l("Định dạng"), choices=choices(FORMAT_CHOICES), default="docx")
+    profile = RadioField(_l("Thể thức (Word, PDF)"), choices=choices(PROFILE_CHOICES), default="state")
+    parent_body = StringField(_l("Cơ quan chủ quản"), validators=[Optional(), Length(max=120)])
+    issuing_agency = StringField(_l("Cơ quan ban hành"), validators=[Optional(), Length(max=160)])
+    number = StringField(_l("Số, ký hiệu"), validators=[Optional(), Length(max=60)])
+    place = StringField(_l("Địa danh"), validators=[Optional(), Length(max=60)])
+    signer_authority = TextAreaField(_l("Quyền hạn ký (mỗi dòng một dòng)"), validators=[Optional(), Length(max=200)],
+                                     render_kw={"rows": 2})
+    signer_title = StringField(_l("Chức vụ người ký"), validators=[Optional(), Length(max=120)])
+    signer_name = StringField(_l("Họ và tên người ký"), validators=[Optional(), Length(max=120)])
+    recipients = TextAreaField(_l("Nơi nhận (mỗi dòng một nơi)"), validators=[Optional(), Length(max=2000)],
+                               render_kw={"rows": 4})
+
+    LETTERHEAD_FIELDS = ("parent_body", "issuing_agency", "number", "place", "signer_authority", "signer_title",
+                         "signer_name", "recipients")

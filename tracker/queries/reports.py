@@ -1,0 +1,276 @@
+"""Building the status report's data (``domain.report.StatusReport``) for a scope and a date.
+
+A report *as of* a date counts the side-status spans valid that day: only updates
+approved by then. A report for a *closed period* reads the period's frozen snapshot, so
+it never changes; an open period shows today's approved standing, judged at the
+period's cut-off. Aggregation in SQL; one pass over the rows for the annex.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+
+from tracker.clock import end_of_day_utc
+from tracker.domain.periods import Frequency, period_for
+from tracker.domain.report import AnnexRow, ChangeRow, Counts, Letterhead, StatusReport, UpdateRow
+from tracker.domain.status import CATEGORY_ORDER
+from tracker.extensions import db
+from tracker.models import (
+    Agency,
+    Agreement,
+    AgreementParty,
+    Assignment,
+    Commitment,
+    CooperationArea,
+    DeadlineExtension,
+    ProgressUpdate,
+    User,
+)
+from tracker.queries import status_sql
+from tracker.queries.commitments import agency_lineage, province_lineage
+from tracker.services import periods as period_service
+
+
+@dataclass(frozen=True)
+class Scope:
+    agreement: Agreement | None  # None: every agreement (as-of reports only)
+    as_of: date | None = None
+    period_key: str | None = None
+    province: int | None = None
+    areas: tuple[int, ...] = ()
+    agency: int | None = None
+    see_restricted: bool = False
+
+
+class ReportError(ValueError):
+    """The period asked for does not exist for this agreement."""
+
+
+def _scoped(stmt, scope: Scope):
+    if scope.agreement is not None:
+        stmt = stmt.where(CooperationArea.agreement_id == scope.agreement.id)
+    if scope.areas:
+        stmt = stmt.where(Commitment.area_id.in_(scope.areas))
+    if not scope.see_restricted:
+        stmt = stmt.where(CooperationArea.restricted.is_(False))
+    if scope.agency is not None:
+        stmt = stmt.where(Commitment.id.in_(
+            select(Assignment.commitment_id).where(Assignment.agency_id.in_(agency_lineage(scope.agency)))))
+    return stmt
+
+
+def _counts(pairs) -> Counts:
+    counts = {c.value: 0 for c in CATEGORY_ORDER}
+    for category, n in pairs:
+        counts[category] += n
+    return Counts(counts)
+
+
+def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> StatusReport:
+    agreement = scope.agreement
+    period_label = window_start = None
+    cutoff = end_of_day_utc(scope.as_of or today)
+    if scope.period_key:
+        if agreement is None:
+            raise ReportError(scope.period_key)
+        view = period_service.find(agreement, scope.period_key, today)
+        if view is None:
+            raise ReportError(scope.period_key)
+        period = view.period
+        judged_on = min(period.end, today)
+        source = status_sql.snapshot_of(view.closure.id) if view.closure else status_sql.spans_on(today)
+        if view.closure:
+            cutoff = view.closure.closed_at
+        period_label, window_start = period.label_vi, period.start
+        window = (period.start, period.end)
+    else:
+        judged_on = scope.as_of or today
+        source = status_sql.spans_on(judged_on)
+        half = period_for(Frequency.HALF_YEAR, judged_on)
+        window = (half.start, judged_on)
+    provinces = province_lineage(scope.province) if scope.province else None
+
+    # Categories per commitment (or per the chosen province's side), in SQL.
+    if provinces is None:
+        rows = status_sql.commitments(judged_on, source).subquery()
+    else:
+        rows = status_sql.sides(judged_on, source).where(AgreementParty.province_id.in_(provinces)).subquery()
+    base = _scoped(select(Commitment, CooperationArea, rows.c.category, rows.c.percent)
+                   .select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
+                   .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
+    items = db.session.execute(base.order_by(CooperationArea.number, Commitment.sort_key)).all()
+    hidden = 0
+    if not scope.see_restricted:
+        hidden = db.session.scalar(_scoped(
+            select(func.count(Commitment.id)).join(CooperationArea), Scope(agreement, areas=scope.areas,
+                                                                          agency=scope.agency, see_restricted=True))
+            .where(CooperationArea.restricted.is_(True)))
+    # Sides: each party's category and the latest approved results (no id lists: scoped joins).
+    side_rows = _sides(judged_on, source, scope)
+    by_province = _by_province(agreement, side_rows, provinces)
+    results = {r.update_id: r.results or "" for r in side_rows if r.update_id}
+    party_names = _party_names({r.party_id for r in side_rows})
+    sides_of = defaultdict(list)
+    for r in side_rows:
+        sides_of[r.commitment_id].append(r)
+
+    assignments = _assignments_on(scope, judged_on)
+    annex, by_area = [], defaultdict(list)
+    for number, (commitment, area, category, percent) in enumerate(items, start=1):
+        by_area[(area.number, area.name)].append(category)
+        leads = [a for a in assignments.get(commitment.id, []) if a.role == "lead"]
+        supports = [a for a in assignments.get(commitment.id, []) if a.role == "support"]
+        text = [f"{party_names.get(r.party_id, '')}: {results[r.update_id]}"
+                for r in sides_of[commitment.id] if results.get(r.update_id)]
+        notes = []
+        if commitment.original_due_date and commitment.due_date != commitment.original_due_date:
+            notes.append(f"Gia hạn từ {commitment.original_due_date:%d/%m/%Y}")
+        if any(r.state == "dropped" for r in sides_of[commitment.id]):
+            notes.append("Dừng thực hiện")
+        annex.append(AnnexRow(
+            number=number, code=commitment.code, area_number=area.number, area_name=area.name, task=commitment.title,
+            lead_agencies=tuple(a.agency_name for a in leads), support_agencies=tuple(a.agency_name for a in supports),
+            due_date=commitment.due_date, original_due_date=commitment.original_due_date, recurring=commitment.recurring,
+            deliverable=commitment.deliverable, result="\n".join(text), category=category,
+            percent=None if percent is None else float(percent), notes="; ".join(notes),
+        ))
+    return StatusReport(
+        agreement_code=agreement.code if agreement else "tat-ca",
+        agreement_title=agreement.title if agreement else "Các văn bản hợp tác liên tỉnh",
+        as_of=judged_on, issued_on=today,
+        period_label=period_label, window_start=window_start, scope_label=_scope_label(agreement, scope),
+        provinces=tuple(name for name, _ in by_province),
+        summary=_counts((row[2], 1) for row in items), by_province=tuple(by_province),
+        by_area=tuple((n, name, _counts((c, 1) for c in cats)) for (n, name), cats in sorted(by_area.items())),
+        rows=tuple(annex), updates=tuple(_updates(scope, window, cutoff)),
+        changes=tuple(_changes(scope, window, cutoff)),
+        hidden_restricted=hidden or 0, letterhead=letterhead or Letterhead(),
+    )
+
+
+def _sides(judged_on, source, scope: Scope):
+    stmt = _scoped(status_sql.sides(judged_on, source, extra_columns=(ProgressUpdate.results,)), scope)
+    stmt = stmt.outerjoin(ProgressUpdate, ProgressUpdate.id == stmt.selected_columns.update_id)
+    return db.session.execute(stmt).all()
+
+
+def _by_province(agreement, side_rows, provinces):
+    """Counts of each province's sides (by the party's province; today's name beside an old one)."""
+    from tracker.models import Province, ProvinceSuccession
+
+    wanted = {r.province_id for r in side_rows if provinces is None or r.province_id in provinces}
+    if agreement is not None:
+        order = [p.province_id for p in agreement.parties if p.province_id in wanted]
+    else:
+        order = sorted(wanted)
+    names = dict(db.session.execute(select(Province.id, Province.name).where(Province.id.in_(wanted))).all())
+    later = defaultdict(list)
+    for pred, succ_name in db.session.execute(
+        select(ProvinceSuccession.predecessor_id, Province.name)
+        .join(Province, Province.id == ProvinceSuccession.successor_id)
+        .where(ProvinceSuccession.predecessor_id.in_(wanted))
+    ):
+        later[pred].append(succ_name)
+    tallies = defaultdict(list)
+    for r in side_rows:
+        tallies[r.province_id].append(r.category)
+    result = []
+    for pid in order:
+        name = names.get(pid, "") + "".join(f" (nay là {n})" for n in later[pid] if n != names.get(pid))
+        result.append((name, _counts((c, 1) for c in tallies[pid])))
+    return result
+
+
+def _party_names(party_ids) -> dict[int, str]:
+    from tracker.models import Province
+
+    if not party_ids:
+        return {}
+    return dict(db.session.execute(
+        select(AgreementParty.id, Province.name).join(Province, Province.id == AgreementParty.province_id)
+        .where(AgreementParty.id.in_(party_ids))).all())
+
+
+def _assignments_on(scope: Scope, day):
+    """Assignments in force on ``day`` (the names as they were then), by commitment; before the
+    first assignments began (a report dated early), the first ones."""
+    found = defaultdict(list)
+    base = _scoped(select(Assignment).join(Commitment, Commitment.id == Assignment.commitment_id)
+                   .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
+    for a in db.session.scalars(base.where(Assignment.valid_from <= day,
+                                           or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day))
+                                .order_by(Assignment.party_id, Assignment.id)):
+        found[a.commitment_id].append(a)
+    for a in db.session.scalars(base.where(Assignment.predecessor_id.is_(None), Assignment.valid_from > day)):
+        if not any(x.party_id == a.party_id and x.role == a.role for x in found[a.commitment_id]):
+            found[a.commitment_id].append(a)
+    return found
+
+
+def _updates(scope: Scope, window, cutoff) -> list[UpdateRow]:
+    rows = db.session.execute(_scoped(
+        select(ProgressUpdate, Commitment.code, Commitment.title, Agency.name, AgreementParty.province_id)
+        .join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
+        .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+        .join(Agency, Agency.id == ProgressUpdate.agency_id)
+        .join(AgreementParty, AgreementParty.id == ProgressUpdate.party_id), scope)
+        .where(ProgressUpdate.status == "approved",
+               ProgressUpdate.as_of.between(*window), ProgressUpdate.reviewed_at < cutoff)
+        .order_by(Commitment.sort_key, ProgressUpdate.as_of, ProgressUpdate.id)
+    ).all()
+    from tracker.models import Province
+
+    names = dict(db.session.execute(select(Province.id, Province.name)).all())
+    return [UpdateRow(code, title, names.get(pid, ""), agency, u.role, u.state, u.percent, u.as_of, u.reviewed_at,
+                      u.results, u.obstacles, u.proposals, u.next_steps)
+            for u, code, title, agency, pid in rows]
+
+
+def _changes(scope: Scope, window, cutoff) -> list[ChangeRow]:
+    changes = []
+    for e, code, actor in db.session.execute(_scoped(
+        select(DeadlineExtension, Commitment.code, User.name).join(Commitment).join(CooperationArea).join(User), scope)
+        .where(DeadlineExtension.created_at < cutoff)
+    ):
+        old = e.old_due_date.strftime("%d/%m/%Y") if e.old_due_date else "—"
+        changes.append(ChangeRow(e.created_at, "extension", code,
+                                 f"Gia hạn từ {old} đến {e.new_due_date:%d/%m/%Y}", e.reason, actor))
+    for u, code, actor in db.session.execute(_scoped(
+        select(ProgressUpdate, Commitment.code, User.name).join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
+        .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+        .join(User, User.id == ProgressUpdate.reviewer_id), scope)
+        .where(ProgressUpdate.status == "returned",
+               ProgressUpdate.reviewed_at < cutoff, ProgressUpdate.as_of.between(*window))
+    ):
+        changes.append(ChangeRow(u.reviewed_at, "return", code, f"Trả lại báo cáo #{u.id}", u.review_reason, actor))
+    for a, code in db.session.execute(_scoped(
+        select(Assignment, Commitment.code).join(Commitment).join(CooperationArea), scope)
+        .where(Assignment.predecessor_id.is_not(None), Assignment.valid_from <= window[1])
+    ):
+        previous = a.predecessor.agency_name if a.predecessor else ""
+        changes.append(ChangeRow(end_of_day_utc(a.valid_from), "reassignment", code,
+                                 f"Chuyển từ {previous} sang {a.agency_name}", "Sắp xếp tổ chức bộ máy", None))
+    return sorted(changes, key=lambda c: c.at)
+
+
+def _scope_label(agreement, scope: Scope) -> str:
+    parts = []
+    if agreement is None:
+        parts.append("tất cả văn bản hợp tác")
+    elif scope.province:
+        parts.append(next((p.province.name for p in agreement.parties if p.province_id in province_lineage(scope.province)),
+                          "một tỉnh"))
+    else:
+        parts.append("cả hai tỉnh" if len(agreement.parties) == 2 else "tất cả các bên")
+    parts.append(f"{len(scope.areas)} lĩnh vực" if scope.areas else "tất cả lĩnh vực")
+    if scope.agency:
+        agency = db.session.get(Agency, scope.agency)
+        if agency:
+            parts.append(agency.name)
+    return "; ".join(parts)
+
+
+__all__ = ["ReportError", "Scope", "build"]

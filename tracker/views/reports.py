@@ -1,0 +1,98 @@
+"""The report builder and the report files (``/reports/status.<fmt>``, a link that reproduces the report)."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+import tempfile
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from tracker import clock, exports
+from tracker.domain.report import Letterhead
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.forms.reports import ReportForm
+from tracker.models import Agreement, CooperationArea
+from tracker.permissions import sees_restricted
+from tracker.queries import agreements as agreement_queries
+from tracker.queries import reports as queries
+from tracker.services import periods as period_service
+
+bp = Blueprint("reports", __name__)
+
+
+def letterhead_for(profile: str) -> Letterhead:
+    """The user's remembered letterhead (or the defaults), in the chosen profile."""
+    saved = current_user.report_letterhead or {}
+    defaults = Letterhead(profile="party") if profile == "party" else Letterhead()
+    if profile == "party":
+        defaults = dataclasses.replace(defaults, parent_body="TỈNH ỦY THÁI NGUYÊN", issuing_agency="VĂN PHÒNG",
+                                       number="…-BC/VPTU", signer_authority="T/L BAN THƯỜNG VỤ",
+                                       signer_title="CHÁNH VĂN PHÒNG")
+    values = {k: v for k, v in saved.items() if v and k in {f.name for f in dataclasses.fields(Letterhead)}}
+    if "recipients" in values and isinstance(values["recipients"], str):
+        values["recipients"] = tuple(line.strip(" -;") for line in values["recipients"].splitlines() if line.strip())
+    return dataclasses.replace(defaults, **values, profile=profile)
+
+
+@bp.route("/reports", methods=["GET", "POST"])
+def builder():
+    form = ReportForm()
+    agreements = agreement_queries.all_agreements()
+    if not agreements:
+        abort(404)
+    form.agreement.choices = choices((a.id, a.short_title or a.title) for a in agreements)
+    agreement = db.session.get(Agreement, int(form.agreement.data or agreements[0].id)) or agreements[0]
+    views = list(reversed(period_service.periods_of(agreement, clock.today())))
+    form.period.choices = choices([("", "—")] + [(v.period.key, v.period.label_vi + (" ✓" if v.closed else ""))
+                                                 for v in views])
+    form.province.choices = choices([("", "Cả hai tỉnh")] + [(p.province_id, p.province.name) for p in agreement.parties])
+    form.area.choices = choices((a.id, f"{a.number}. {a.name}") for a in agreement.areas
+                                if not a.restricted or sees_restricted(current_user))
+    if request.method == "GET":
+        for name in ReportForm.LETTERHEAD_FIELDS:
+            getattr(form, name).data = (current_user.report_letterhead or {}).get(name, "")
+    if form.validate_on_submit():
+        current_user.report_letterhead = {name: getattr(form, name).data or "" for name in ReportForm.LETTERHEAD_FIELDS}
+        db.session.commit()
+        params = {"agreement": agreement.id, "profile": form.profile.data, "period": form.period.data or None,
+                  "as_of": form.as_of.data.isoformat() if form.as_of.data and not form.period.data else None,
+                  "province": form.province.data or None, "area": form.area.data or None}
+        return redirect(url_for("reports.status", fmt=form.fmt.data, **{k: v for k, v in params.items() if v}))
+    return render_template("reports/builder.html", form=form, agreement=agreement)
+
+
+@bp.get("/reports/status.<fmt>")
+def status(fmt: str):
+    if fmt not in exports.FORMATS:
+        abort(404)
+    agreement = db.session.get(Agreement, request.args.get("agreement", type=int) or 0)
+    if agreement is None:
+        agreement = (agreement_queries.all_agreements() or [None])[0] or abort(404)
+    areas = tuple(a for a in request.args.getlist("area", type=int) if a)
+    if any(not _visible_area(a) for a in areas):
+        abort(404)
+    as_of = request.args.get("as_of")
+    try:
+        as_of_date = None if not as_of else date.fromisoformat(as_of)
+    except ValueError:
+        abort(400)
+    scope = queries.Scope(agreement=agreement, as_of=as_of_date, period_key=request.args.get("period") or None,
+                          province=request.args.get("province", type=int), areas=areas,
+                          agency=request.args.get("agency", type=int), see_restricted=sees_restricted(current_user))
+    profile = "party" if request.args.get("profile") == "party" else "state"
+    try:
+        report = queries.build(scope, clock.today(), letterhead_for(profile))
+    except queries.ReportError:
+        abort(404)
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    exports.write(report, fmt, out)
+    out.seek(0)
+    return send_file(out, mimetype=exports.FORMATS[fmt], as_attachment=True,
+                     download_name=exports.filename(report, fmt), max_age=0)
+
+
+def _visible_area(area_id: int) -> bool:
+    area = db.session.get(CooperationArea, area_id)
+    return area is not None and (not area.restricted or sees_restricted(current_user))
