@@ -117,6 +117,7 @@ def test_matrix(app, client, login_as, endpoint, role):
         response = client.post(path, data={"csrf_token": token, "lang": "vi", "reason": "Bổ sung số liệu"})
     else:
         response = client.get(path)
+    response.get_data()
     response.close()
     location = response.headers.get("Location", "")
     if allowed == PUBLIC:

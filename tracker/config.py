@@ -76,6 +76,8 @@ def from_environment() -> dict:
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/css", "application/javascript", "text/javascript"],
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 1024,
+        # Word and PDF reports above this many commitments point to the spreadsheet instead.
+        "REPORT_DOCUMENT_MAX_ROWS": int(os.environ.get("TRACKER_REPORT_DOCUMENT_MAX_ROWS", "2000")),
         # Evidence files: a limit per file, and one per request (Flask answers 413 beyond it).
         "EVIDENCE_MAX_BYTES": int(os.environ.get("TRACKER_EVIDENCE_MAX_MB", "20")) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_REQUEST_MAX_MB", "60")) * 1024 * 1024,

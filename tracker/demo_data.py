@@ -142,12 +142,15 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
         _insert(table, rows)
     echo(f"agreements {len(agreements)}, commitments {len(commitments)}, assignments {len(assignments)}")
 
-    per_side = max(1, n["updates"] // len(sides))
+    per_side, extra = divmod(n["updates"], len(sides))  # the first `extra` sides get one more
     update_id = next_id[ProgressUpdate]
     updates, status_rows = [], []
     written = 0
-    for cid, pid, agency_id, due in sides:
-        days = sorted(rng.sample(range((END - START).days), min(per_side, (END - START).days)))
+    for index, (cid, pid, agency_id, due) in enumerate(sides):
+        wanted = per_side + (1 if index < extra else 0)
+        days = sorted(rng.sample(range((END - START).days), min(wanted, (END - START).days)))
+        if not days:
+            continue
         percent, state, approvals = 0, "not_started", []
         finish_at = rng.random()
         for k, offset in enumerate(days):

@@ -30,6 +30,12 @@ def test_text_and_pages(pdf, report):
     assert "Thái Nguyên, ngày 05 tháng 02 năm 2026" in text
 
 
+def test_page_numbers_from_page_two(pdf):
+    numbers = [[line for line in page.extract_text().splitlines() if line.strip().isdigit()] for page in pdf.pages]
+    assert numbers[0] == []
+    assert numbers[1:] == [[str(n)] for n in range(2, len(pdf.pages) + 1)]
+
+
 def test_annex_is_landscape(pdf):
     first = pdf.pages[0].mediabox
     last = pdf.pages[-1].mediabox

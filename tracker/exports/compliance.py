@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from tracker.clock import VIETNAM
 from tracker.exports.safe import xlsx_text
 
 STATUS_VI = {"on_time": "Đúng hạn", "late": "Muộn", "missing": "Chưa nộp"}
@@ -32,7 +33,8 @@ def compliance_xlsx(period_label: str, agencies, rows, out: BinaryIO) -> None:
     detail.freeze_panes = "A2"
     detail.append([_text(detail, h, bold=True) for h in ("Cơ quan", "Mã", "Nhiệm vụ", "Tình hình", "Thời điểm gửi")])
     for r in rows:
-        submitted = r.submitted_at.replace(tzinfo=None) if r.submitted_at else None
+        # Excel holds no time zone: write Vietnam wall-clock time, as every other file does
+        submitted = r.submitted_at.astimezone(VIETNAM).replace(tzinfo=None) if r.submitted_at else None
         detail.append([_text(detail, r.agency_name), _text(detail, r.commitment_code), _text(detail, r.commitment_title),
                        _text(detail, STATUS_VI[r.status]), submitted])
     book.save(out)

@@ -5,7 +5,7 @@ import dataclasses
 from datetime import date
 import tempfile
 
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from tracker import clock, exports
@@ -86,6 +86,11 @@ def status(fmt: str):
         report = queries.build(scope, clock.today(), letterhead_for(profile))
     except queries.ReportError:
         abort(404)
+    if fmt in ("docx", "pdf") and len(report.rows) > current_app.config["REPORT_DOCUMENT_MAX_ROWS"]:
+        # A signed document of tens of thousands of rows is neither readable nor cheap to build.
+        return render_template("reports/too_large.html", rows=len(report.rows), fmt=fmt,
+                               limit=current_app.config["REPORT_DOCUMENT_MAX_ROWS"],
+                               xlsx=url_for("reports.status", fmt="xlsx", **request.args.to_dict(flat=False))), 400
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     exports.write(report, fmt, out)
     out.seek(0)
