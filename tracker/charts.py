@@ -128,7 +128,7 @@ def _ratio(part: int, whole: int) -> float | None:
 
 # -- drill-down links ---------------------------------------------------------------------
 
-_PARAM_ORDER = ("agreement", "area", "province", "agency", "category", "due_within", "as_of")
+_PARAM_ORDER = ("agreement", "area", "field", "province", "agency", "role", "category", "due_within", "as_of")
 
 
 def drill_params(d: Dashboard, **params: object) -> dict[str, object]:
@@ -150,6 +150,11 @@ def drill_params(d: Dashboard, **params: object) -> dict[str, object]:
             continue
         result[key] = value.isoformat() if isinstance(value, date) else value
     return result
+
+
+def field_param(row: FieldProvinceCounts) -> dict[str, int]:
+    """One agreement's field is an area id; across agreements a field is its number (1-9)."""
+    return {"area": row.area_id} if row.area_id is not None else {"field": row.area_number}
 
 
 def make_drill(d: Dashboard, link: Link) -> Link:
@@ -230,7 +235,7 @@ def by_field_figure(d: Dashboard, language: str, labels: Mapping[str, str], dril
                 for r, v, total in zip(rows, values, totals)
             ],
             "hovertemplate": "%{hovertext}<extra></extra>",
-            "customdata": [drill(area=r.area_id, province=r.province_id, category=str(code)) for r in rows],
+            "customdata": [drill(**field_param(r), province=r.province_id, category=str(code)) for r in rows],
         })
     # A row is one bar; a long province name ("Tỉnh Bắc Giang → Tỉnh Bắc Ninh") takes two lines.
     height = 110 + sum(max(30, 15 * (p.count("<br>") + 1) + 6) for p in provinces)
@@ -307,9 +312,9 @@ def heatmap_figure(d: Dashboard, language: str, labels: Mapping[str, str], drill
     """
     t = TEXT[_lang(language)]
     rows = _sorted_rows(d.by_field)
-    fields = list(dict.fromkeys((r.area_id, r.area_number, r.area_name) for r in rows))
+    fields = list(dict.fromkeys((r.area_number, r.area_number, r.area_name) for r in rows))
     provinces = list(dict.fromkeys((r.province_id, r.province_name) for r in rows))
-    cells = {(r.area_id, r.province_id): r for r in rows}
+    cells = {(r.area_number, r.province_id): r for r in rows}
     no_report_label = esc(labels[Category.NO_REPORT])
 
     z: list[list[float | None]] = []
@@ -333,7 +338,7 @@ def heatmap_figure(d: Dashboard, language: str, labels: Mapping[str, str], drill
                 continue
             total = sum(cell.counts.values())
             reported = f"{esc(t['reported'])}: {share(cell.reported, total, language)}"
-            link_row.append(drill(area=area_id, province=province_id))
+            link_row.append(drill(**field_param(cell), province=province_id))
             if cell.average_percent is None:
                 z_row.append(None)
                 gap_row.append(1)
@@ -422,7 +427,7 @@ def agencies_figure(d: Dashboard, language: str, drill: Link) -> dict:
             "text": [share(a.submitted, a.due, language) if a.due else "" for a in lines],
             "textposition": "outside", "cliponaxis": False, "textfont": {"size": 12},
             "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
-            "customdata": [drill(agency=a.agency_id) for a in lines],
+            "customdata": [drill(agency=a.agency_id, role="lead") for a in lines],
         },
         {
             "type": "bar", "orientation": "h", "name": esc(t["overdue_count"]), "xaxis": "x2", "yaxis": "y",
@@ -431,7 +436,8 @@ def agencies_figure(d: Dashboard, language: str, drill: Link) -> dict:
             "text": [number(a.overdue, language) for a in lines],
             "textposition": "outside", "cliponaxis": False, "textfont": {"size": 12},
             "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
-            "customdata": [drill(agency=a.agency_id, category=str(Category.IN_PROGRESS_OVERDUE)) for a in lines],
+            "customdata": [drill(agency=a.agency_id, role="lead", category=str(Category.IN_PROGRESS_OVERDUE))
+                           for a in lines],
         },
     ]
     not_due = [

@@ -22,7 +22,7 @@ class Filters:
 class FieldProvinceCounts:
     """Commitments of one field as one party province's side stands (side categories)."""
 
-    area_id: int
+    area_id: int | None  # None when the figures add up every agreement's field of this number
     area_number: int
     area_name: str
     province_id: int  # today's province of the party (e.g. Bắc Ninh for Bắc Giang's side)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask import request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -66,11 +67,13 @@ class CommitmentFilterForm(ScopeFilterForm):
     q = SearchField(_l("Tìm kiếm"), render_kw={"placeholder": _l("Tìm theo nội dung, mã nhiệm vụ…")})
     category = SelectField(_l("Tình trạng"), validate_choice=False)
     due_within = SelectField(_l("Đến hạn trong"), coerce=_int_or_none, validate_choice=False)
+    field = SelectField(_l("Lĩnh vực số"), coerce=_int_or_none, validate_choice=False)
 
     def load_choices(self) -> None:
         super().load_choices()
         self.category.choices = choices([(None, _l("Tất cả"))] + list(CATEGORY_LABELS.items()))
         self.due_within.choices = choices([(None, _l("Bất kỳ"))] + [(d, _l("%(n)s ngày tới", n=d)) for d in (30, 60, 90)])
+        self.field.choices = choices([(None, _l("Tất cả"))] + [(n, str(n)) for n in range(1, 10)])
 
     def filters(self) -> CommitmentFilters:
         q = self.q.data if isinstance(self.q.data, str) else ""
@@ -79,6 +82,8 @@ class CommitmentFilterForm(ScopeFilterForm):
             q=q[:1000], agreement=self.agreement.data, area=self.area.data,
             province=self.province.data, agency=self.agency.data, category=category,
             as_of=self.valid_as_of(), due_within=self.due_within.data if self.due_within.data in (30, 60, 90) else None,
+            field=self.field.data if self.field.data in range(1, 100) else None,
+            role="lead" if request.args.get("role") == "lead" else None,
         )
 
 

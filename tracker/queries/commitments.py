@@ -29,6 +29,8 @@ class CommitmentFilters:
     category: str | None = None  # a reporting category code, judged on ``as_of``
     as_of: date | None = None  # None: today
     due_within: int | None = None  # days from ``as_of``, unfinished commitments only
+    field: int | None = None  # a field's number (1-9) in every agreement
+    role: str | None = None  # with ``agency``: "lead" keeps what it leads now
 
 
 def _like_escape(term: str) -> str:
@@ -66,6 +68,8 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
         stmt = stmt.where(CooperationArea.agreement_id == filters.agreement)
     if filters.area is not None:
         stmt = stmt.where(Commitment.area_id == filters.area)
+    if filters.field is not None:
+        stmt = stmt.where(CooperationArea.number == filters.field)
     if filters.province is not None:
         provinces = province_lineage(filters.province)
         stmt = stmt.where(
@@ -77,9 +81,10 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
         )
     if filters.agency is not None:
         agencies = agency_lineage(filters.agency)
-        stmt = stmt.where(
-            exists().where(Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies))
-        )
+        held = [Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies)]
+        if filters.role == "lead":
+            held += [Assignment.role == "lead", Assignment.valid_to.is_(None)]
+        stmt = stmt.where(exists().where(*held))
     if (filters.category or filters.due_within) and as_of is not None:
         from tracker.queries import status_sql
 

@@ -96,32 +96,34 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
             select(func.count(Commitment.id)).select_from(Commitment).join(CooperationArea), f, True,
             restricted=True, **scope))
 
-    # 3. Field × province (sides): stacked bars and the heat map.
+    # 3. Field × province (sides): stacked bars and the heat map. Within one agreement a
+    #    field is its area; across agreements the fields of the same number add up.
+    per_area = f.agreement is not None or f.area is not None
     side_rows = status_sql.sides(as_of, within=within).subquery()
+    area_key = Commitment.area_id if per_area else literal(None).label("area_id")
+    group = (Commitment.area_id,) if per_area else ()
     stmt = _scope(
-        select(Commitment.area_id, CooperationArea.number, CooperationArea.name, CooperationArea.name_en,
-               side_rows.c.province_id, side_rows.c.category, func.count(), func.sum(side_rows.c.percent),
-               func.count(side_rows.c.percent))
+        select(area_key, CooperationArea.number, func.min(CooperationArea.name), side_rows.c.province_id,
+               side_rows.c.category, func.count(), func.sum(side_rows.c.percent), func.count(side_rows.c.percent))
         .select_from(side_rows)
         .join(Commitment, Commitment.id == side_rows.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .group_by(Commitment.area_id, CooperationArea.number, CooperationArea.name, CooperationArea.name_en,
-                  side_rows.c.province_id, side_rows.c.category), f, see_restricted, **scope)
+        .group_by(*group, CooperationArea.number, side_rows.c.province_id, side_rows.c.category),
+        f, see_restricted, **scope)
     if province_ids is not None:
         stmt = stmt.where(side_rows.c.province_id.in_(province_ids))
     cells: dict[tuple, dict] = {}
-    for area_id, number, name, name_en, province_id, category, n, pct_sum, pct_n in db.session.execute(stmt):
-        cell = cells.setdefault((area_id, province_id), {
-            "number": number, "name": name, "name_en": name_en, "counts": {c.value: 0 for c in CATEGORY_ORDER},
-            "pct_sum": 0.0, "pct_n": 0})
+    for area_id, number, name, province_id, category, n, pct_sum, pct_n in db.session.execute(stmt):
+        cell = cells.setdefault((area_id, number, province_id), {
+            "name": name, "counts": {c.value: 0 for c in CATEGORY_ORDER}, "pct_sum": 0.0, "pct_n": 0})
         cell["counts"][category] += n
         cell["pct_sum"] += float(pct_sum or 0)
         cell["pct_n"] += pct_n
     names = _province_names()
     by_field = [
-        FieldProvinceCounts(area_id, c["number"], c["name"], pid, names.get(pid, str(pid)), c["counts"],
+        FieldProvinceCounts(area_id, number, c["name"], pid, names.get(pid, str(pid)), c["counts"],
                             c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"])
-        for (area_id, pid), c in sorted(cells.items(), key=lambda kv: (kv[1]["number"], kv[0][1]))
+        for (area_id, number, pid), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2]))
     ]
 
     # 4. Over time: shares at each half-year cut-off up to the date, from spans valid then.
