@@ -145,7 +145,7 @@ def test_over_time_shares_and_agencies_and_upcoming(figures):
     submitted, late = figures["agencies"]["data"]
     assert submitted["x"] == [50.0, None] and late["x"] == [3, 0]
     assert submitted["text"][0] == "1/2 · 50 %"
-    assert query(submitted["customdata"][0]) == {"agreement": "7", "agency": "31"}
+    assert query(submitted["customdata"][0]) == {"agreement": "7", "agency": "31", "role": "lead"}
 
     (bars,) = figures["upcoming"]["data"]
     assert bars["y"] == [1, 2, 4]

@@ -25,10 +25,13 @@ class ReportForm(FlaskForm):
                                option_widget=CheckboxInput())
     fmt = RadioField(_l("Định dạng"), choices=choices(FORMAT_CHOICES), default="docx")
     profile = RadioField(_l("Thể thức (Word, PDF)"), choices=choices(PROFILE_CHOICES), default="state")
-    parent_body = StringField(_l("Cơ quan chủ quản"), validators=[Optional(), Length(max=120)])
-    issuing_agency = StringField(_l("Cơ quan ban hành"), validators=[Optional(), Length(max=160)])
-    number = StringField(_l("Số, ký hiệu"), validators=[Optional(), Length(max=60)])
-    place = StringField(_l("Địa danh"), validators=[Optional(), Length(max=60)])
+    parent_body = StringField(_l("Cơ quan chủ quản"), validators=[Optional(), Length(max=120)],
+                              render_kw={"placeholder": "UBND TỈNH THÁI NGUYÊN"})
+    issuing_agency = StringField(_l("Cơ quan ban hành"), validators=[Optional(), Length(max=160)],
+                                 render_kw={"placeholder": "VĂN PHÒNG"})
+    number = StringField(_l("Số, ký hiệu"), validators=[Optional(), Length(max=60)],
+                         render_kw={"placeholder": "…/BC-VP"})
+    place = StringField(_l("Địa danh"), validators=[Optional(), Length(max=60)], render_kw={"placeholder": "Thái Nguyên"})
     signer_authority = TextAreaField(_l("Quyền hạn ký (mỗi dòng một dòng)"), validators=[Optional(), Length(max=200)],
                                      render_kw={"rows": 2})
     signer_title = StringField(_l("Chức vụ người ký"), validators=[Optional(), Length(max=120)])

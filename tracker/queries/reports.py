@@ -81,9 +81,12 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
             raise ReportError(scope.period_key)
         period = view.period
         judged_on = min(period.end, today)
-        source = status_sql.snapshot_of(view.closure.id) if view.closure else status_sql.spans_on(today)
         if view.closure:
-            cutoff = view.closure.closed_at
+            source, cutoff = status_sql.snapshot_of(view.closure.id), view.closure.closed_at
+        elif view.frozen_on:  # past its automatic closing day: as it stood at the end of that day
+            source, cutoff = status_sql.spans_on(view.frozen_on), end_of_day_utc(view.frozen_on)
+        else:
+            source = status_sql.spans_on(today)
         period_label, window_start = period.label_vi, period.start
         window = (period.start, period.end)
     else:

@@ -26,15 +26,23 @@ class PeriodView:
     period: Period
     closes_on: date  # the automatic closing day
     closure: PeriodClosure | None
+    today: date
 
     @property
     def closed(self) -> bool:
-        return self.closure is not None
+        """Closed by someone, or past its automatic closing day (even before the job records it)."""
+        return self.closure is not None or self.closes_on < self.today
+
+    @property
+    def automatic(self) -> bool:
+        return self.closure.automatic if self.closure else self.closes_on < self.today
 
     @property
     def frozen_on(self) -> date | None:
         """The day whose standing the period's reports show once closed."""
-        return self.closure.closed_on if self.closure else None
+        if self.closure is not None:
+            return self.closure.closed_on
+        return self.closes_on if self.closes_on < self.today else None
 
 
 def schedule_for(agreement: Agreement) -> ReportingSchedule:
@@ -66,7 +74,8 @@ def periods_of(agreement: Agreement, today: date) -> list[PeriodView]:
     found = periods_between(_frequencies(schedule), agreement.period_start, until, rule_of(schedule))
     closures = {c.period_key: c for c in db.session.scalars(
         select(PeriodClosure).where(PeriodClosure.agreement_id == agreement.id))}
-    return [PeriodView(p, p.deadline + timedelta(days=schedule.auto_close_days), closures.get(p.key)) for p in found]
+    return [PeriodView(p, p.deadline + timedelta(days=schedule.auto_close_days), closures.get(p.key), today)
+            for p in found]
 
 
 def find(agreement: Agreement, key: str, today: date) -> PeriodView | None:
@@ -115,6 +124,7 @@ def close(agreement: Agreement, view: PeriodView, actor: User | None, today: dat
     """Close the period and freeze its standings as they are now (or at the automatic closing day)."""
     if view.closure is not None:
         return view.closure
+    automatic = automatic or view.closes_on < today  # past its closing day: frozen as of that day
     day = view.closes_on if automatic else today
     closure = PeriodClosure(agreement_id=agreement.id, period_key=view.period.key, closed_on=day,
                             closed_by_id=actor.id if actor else None, automatic=automatic)
