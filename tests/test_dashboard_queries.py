@@ -120,14 +120,14 @@ def test_statement_count_does_not_grow_with_data(app, fixture_data):
 def test_cache_is_used_until_data_changes(fixture_data):
     agreement, c1, c2, _ = fixture_data
     f = Filters(agreement=agreement.id)
-    first = dashboard.cached_build(f, TODAY, False)
+    first, computed = dashboard.cached_build(f, TODAY, False)
     db.session.commit()
-    again = dashboard.cached_build(f, TODAY, False)
-    assert again == first
+    again, computed_again = dashboard.cached_build(f, TODAY, False)
+    assert computed and not computed_again and again == first
     approve(agreement.areas[4].commitments[0], "in_progress", 30, date(2025, 3, 1),
             datetime(2025, 3, 2, tzinfo=timezone.utc))
-    fresh = dashboard.cached_build(f, TODAY, False)
-    assert fresh.categories["no_report"] == first.categories["no_report"] - 1
+    fresh, computed = dashboard.cached_build(f, TODAY, False)
+    assert computed and fresh.categories["no_report"] == first.categories["no_report"] - 1
 
 
 def test_plain_round_trip(fixture_data):

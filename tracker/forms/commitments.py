@@ -13,7 +13,8 @@ from tracker.domain.dashboard import Filters
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.labels import CATEGORY_LABELS
-from tracker.models import Agency, Agreement, CooperationArea, Province
+from tracker.models import Agency, Assignment, Commitment, CooperationArea, Province
+from tracker.queries import agreements as agreement_queries
 from tracker.permissions import sees_restricted
 from tracker.queries.commitments import CommitmentFilters
 
@@ -37,21 +38,31 @@ class ScopeFilterForm(FlaskForm):
     def load_choices(self) -> None:
         everything = [(None, _l("Tất cả"))]
         self.agreement.choices = choices(everything + [
-            (a.id, a.short_title or a.title) for a in db.session.scalars(select(Agreement).order_by(Agreement.id))
+            (a.id, a.short_title or a.title) for a in sorted(agreement_queries.all_agreements(), key=lambda a: a.id)
         ])
+        # Fields and agencies of the chosen agreement (hundreds of agreements would list thousands).
         areas = select(CooperationArea).order_by(CooperationArea.agreement_id, CooperationArea.number)
         if not sees_restricted(current_user):
             areas = areas.where(CooperationArea.restricted.is_(False))
         if self.agreement.data:
             areas = areas.where(CooperationArea.agreement_id == self.agreement.data)
+        elif len(self.agreement.choices) > 6:
+            areas = areas.where(CooperationArea.id == (self.area.data or 0))
         self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name}") for a in db.session.scalars(areas)])
         self.province.choices = choices(everything + [
             (p.id, p.name + ("" if p.valid_to is None else f" ({p.code})"))
             for p in db.session.scalars(select(Province).order_by(Province.valid_to.is_(None).desc(), Province.name))
         ])
+        agencies = select(Agency).order_by(Agency.valid_to.is_(None).desc(), Agency.name)
+        if self.agreement.data:
+            agencies = agencies.where(Agency.id.in_(
+                select(Assignment.agency_id).join(Commitment, Commitment.id == Assignment.commitment_id)
+                .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+                .where(CooperationArea.agreement_id == self.agreement.data)))
+        elif len(self.agreement.choices) > 6:
+            agencies = agencies.where(Agency.id == (self.agency.data or 0))
         self.agency.choices = choices(everything + [
-            (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})")
-            for a in db.session.scalars(select(Agency).order_by(Agency.valid_to.is_(None).desc(), Agency.name))
+            (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})") for a in db.session.scalars(agencies)
         ])
 
     def valid_as_of(self):

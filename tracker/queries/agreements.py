@@ -1,6 +1,7 @@
 """Reads of agreements: the list, one agreement with its parties, counts per area."""
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -9,7 +10,13 @@ from tracker.models import Agreement, AgreementParty, Commitment, CooperationAre
 
 
 def all_agreements() -> list[Agreement]:
-    return list(db.session.scalars(select(Agreement).order_by(Agreement.period_start.desc(), Agreement.id)))
+    """Every agreement, newest first; read once per request (the menu and the filters share it)."""
+    if has_request_context() and "all_agreements" in g:
+        return g.all_agreements
+    rows = list(db.session.scalars(select(Agreement).order_by(Agreement.period_start.desc(), Agreement.id)))
+    if has_request_context():
+        g.all_agreements = rows
+    return rows
 
 
 def detail(agreement_id: int) -> Agreement | None:

@@ -222,8 +222,10 @@ def _start(f: Filters) -> date:
     return db.session.scalar(select(func.min(Agreement.period_start))) or date(2023, 1, 1)
 
 
-def cached_build(f: Filters, today: date, see_restricted: bool) -> Dashboard:
+def cached_build(f: Filters, today: date, see_restricted: bool) -> tuple[Dashboard, bool]:
     """``build``, kept in ``figure_cache`` until any counted data changes (one statement on a hit).
+
+    Returns the figures and whether they were computed now (the caller commits them).
 
     Leaders open the same dashboard many times between two approvals; the cache is shared
     by every app process through the database and is never used once stale.
@@ -240,7 +242,7 @@ def cached_build(f: Filters, today: date, see_restricted: bool) -> Dashboard:
     else:
         current = row[2]
     if row and row[0] is not None and row[1] == current:
-        return from_plain(row[0])
+        return from_plain(row[0]), False
     dashboard = build(f, today, see_restricted)
     try:
         with db.session.begin_nested():
@@ -248,4 +250,4 @@ def cached_build(f: Filters, today: date, see_restricted: bool) -> Dashboard:
             db.session.add(FigureCache(key=key, version=current, value=to_plain(dashboard)))
     except IntegrityError:
         pass  # another process stored the same figures first
-    return dashboard
+    return dashboard, True

@@ -11,7 +11,6 @@ from tracker.extensions import db
 from tracker.forms.commitments import DashboardFilterForm
 from tracker.labels import CATEGORY_LABELS
 from tracker.permissions import sees_restricted
-from tracker.queries import agreements as agreement_queries
 from tracker.queries import dashboard as queries
 from tracker.views.assets import plotly_url
 
@@ -31,8 +30,9 @@ def healthz():
 def _dashboard():
     form = DashboardFilterForm(request.args, meta={"csrf": False})
     form.load_choices()
-    dashboard = queries.cached_build(form.filters(), clock.today(), sees_restricted(current_user))
-    db.session.commit()  # keeps the computed figures for the next reader
+    dashboard, computed = queries.cached_build(form.filters(), clock.today(), sees_restricted(current_user))
+    if computed:
+        db.session.commit()  # keeps the figures for the next reader
     return form, dashboard
 
 
@@ -48,7 +48,6 @@ def index():
     return render_template(
         "main/dashboard.html", dashboard=dashboard, form=form, figures_json=charts.figures_json(figures),
         plotly_src=plotly_url(), category_labels=labels, drill=_drill, field_param=charts.field_param,
-        agreements=agreement_queries.all_agreements(),
     )
 
 
