@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from tracker.clock import end_of_day_utc
 from tracker.domain.periods import Frequency, period_for
@@ -101,10 +102,14 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         rows = status_sql.commitments(judged_on, source).subquery()
     else:
         rows = status_sql.sides(judged_on, source).where(AgreementParty.province_id.in_(provinces)).subquery()
-    base = _scoped(select(Commitment, CooperationArea, rows.c.category, rows.c.percent)
+    # Plain columns, not ORM objects: a report may hold every commitment of 300 agreements.
+    base = _scoped(select(Commitment.id, Commitment.code, Commitment.title, Commitment.due_date,
+                          Commitment.original_due_date, Commitment.recurring, Commitment.deliverable,
+                          CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent)
                    .select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
                    .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
-    items = db.session.execute(base.order_by(CooperationArea.number, Commitment.sort_key)).all()
+    items = db.session.execute(base.order_by(CooperationArea.agreement_id, CooperationArea.number,
+                                             Commitment.sort_key)).all()
     hidden = 0
     if not scope.see_restricted:
         hidden = db.session.scalar(_scoped(
@@ -122,23 +127,23 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
 
     assignments = _assignments_on(scope, judged_on)
     annex, by_area = [], defaultdict(list)
-    for number, (commitment, area, category, percent) in enumerate(items, start=1):
-        by_area[(area.number, area.name)].append(category)
-        leads = [a for a in assignments.get(commitment.id, []) if a.role == "lead"]
-        supports = [a for a in assignments.get(commitment.id, []) if a.role == "support"]
+    for number, c in enumerate(items, start=1):
+        by_area[(c.number, c.name)].append(c.category)
+        held = assignments.get(c.id, [])
         text = [f"{party_names.get(r.party_id, '')}: {results[r.update_id]}"
-                for r in sides_of[commitment.id] if results.get(r.update_id)]
+                for r in sides_of[c.id] if results.get(r.update_id)]
         notes = []
-        if commitment.original_due_date and commitment.due_date != commitment.original_due_date:
-            notes.append(f"Gia hạn từ {commitment.original_due_date:%d/%m/%Y}")
-        if any(r.state == "dropped" for r in sides_of[commitment.id]):
+        if c.original_due_date and c.due_date != c.original_due_date:
+            notes.append(f"Gia hạn từ {c.original_due_date:%d/%m/%Y}")
+        if any(r.state == "dropped" for r in sides_of[c.id]):
             notes.append("Dừng thực hiện")
         annex.append(AnnexRow(
-            number=number, code=commitment.code, area_number=area.number, area_name=area.name, task=commitment.title,
-            lead_agencies=tuple(a.agency_name for a in leads), support_agencies=tuple(a.agency_name for a in supports),
-            due_date=commitment.due_date, original_due_date=commitment.original_due_date, recurring=commitment.recurring,
-            deliverable=commitment.deliverable, result="\n".join(text), category=category,
-            percent=None if percent is None else float(percent), notes="; ".join(notes),
+            number=number, code=c.code, area_number=c.number, area_name=c.name, task=c.title,
+            lead_agencies=tuple(a.agency_name for a in held if a.role == "lead"),
+            support_agencies=tuple(a.agency_name for a in held if a.role == "support"),
+            due_date=c.due_date, original_due_date=c.original_due_date, recurring=c.recurring,
+            deliverable=c.deliverable, result="\n".join(text), category=c.category,
+            percent=None if c.percent is None else float(c.percent), notes="; ".join(notes),
         ))
     return StatusReport(
         agreement_code=agreement.code if agreement else "tat-ca",
@@ -146,7 +151,7 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         as_of=judged_on, issued_on=today,
         period_label=period_label, window_start=window_start, scope_label=_scope_label(agreement, scope),
         provinces=tuple(name for name, _ in by_province),
-        summary=_counts((row[2], 1) for row in items), by_province=tuple(by_province),
+        summary=_counts((row.category, 1) for row in items), by_province=tuple(by_province),
         by_area=tuple((n, name, _counts((c, 1) for c in cats)) for (n, name), cats in sorted(by_area.items())),
         rows=tuple(annex), updates=tuple(_updates(scope, window, cutoff)),
         changes=tuple(_changes(scope, window, cutoff)),
@@ -201,21 +206,24 @@ def _assignments_on(scope: Scope, day):
     """Assignments in force on ``day`` (the names as they were then), by commitment; before the
     first assignments began (a report dated early), the first ones."""
     found = defaultdict(list)
-    base = _scoped(select(Assignment).join(Commitment, Commitment.id == Assignment.commitment_id)
+    base = _scoped(select(Assignment.commitment_id, Assignment.party_id, Assignment.role, Assignment.agency_name)
+                   .join(Commitment, Commitment.id == Assignment.commitment_id)
                    .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
-    for a in db.session.scalars(base.where(Assignment.valid_from <= day,
+    for a in db.session.execute(base.where(Assignment.valid_from <= day,
                                            or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day))
                                 .order_by(Assignment.party_id, Assignment.id)):
         found[a.commitment_id].append(a)
-    for a in db.session.scalars(base.where(Assignment.predecessor_id.is_(None), Assignment.valid_from > day)):
+    for a in db.session.execute(base.where(Assignment.predecessor_id.is_(None), Assignment.valid_from > day)):
         if not any(x.party_id == a.party_id and x.role == a.role for x in found[a.commitment_id]):
             found[a.commitment_id].append(a)
     return found
 
 
 def _updates(scope: Scope, window, cutoff) -> list[UpdateRow]:
+    u = ProgressUpdate
     rows = db.session.execute(_scoped(
-        select(ProgressUpdate, Commitment.code, Commitment.title, Agency.name, AgreementParty.province_id)
+        select(u.role, u.state, u.percent, u.as_of, u.reviewed_at, u.results, u.obstacles, u.proposals, u.next_steps,
+               Commitment.code, Commitment.title, Agency.name, AgreementParty.province_id)
         .join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
         .join(Agency, Agency.id == ProgressUpdate.agency_id)
@@ -227,9 +235,9 @@ def _updates(scope: Scope, window, cutoff) -> list[UpdateRow]:
     from tracker.models import Province
 
     names = dict(db.session.execute(select(Province.id, Province.name)).all())
-    return [UpdateRow(code, title, names.get(pid, ""), agency, u.role, u.state, u.percent, u.as_of, u.reviewed_at,
-                      u.results, u.obstacles, u.proposals, u.next_steps)
-            for u, code, title, agency, pid in rows]
+    return [UpdateRow(r.code, r.title, names.get(r.province_id, ""), r.name, r.role, r.state, r.percent, r.as_of,
+                      r.reviewed_at, r.results, r.obstacles, r.proposals, r.next_steps)
+            for r in rows]
 
 
 def _changes(scope: Scope, window, cutoff) -> list[ChangeRow]:
@@ -249,13 +257,15 @@ def _changes(scope: Scope, window, cutoff) -> list[ChangeRow]:
                ProgressUpdate.reviewed_at < cutoff, ProgressUpdate.as_of.between(*window))
     ):
         changes.append(ChangeRow(u.reviewed_at, "return", code, f"Trả lại báo cáo #{u.id}", u.review_reason, actor))
-    for a, code in db.session.execute(_scoped(
-        select(Assignment, Commitment.code).join(Commitment).join(CooperationArea), scope)
-        .where(Assignment.predecessor_id.is_not(None), Assignment.valid_from <= window[1])
+    earlier = aliased(Assignment)
+    for valid_from, name, previous, code in db.session.execute(_scoped(
+        select(Assignment.valid_from, Assignment.agency_name, earlier.agency_name, Commitment.code)
+        .join(earlier, earlier.id == Assignment.predecessor_id)
+        .join(Commitment, Commitment.id == Assignment.commitment_id).join(CooperationArea), scope)
+        .where(Assignment.valid_from <= window[1])
     ):
-        previous = a.predecessor.agency_name if a.predecessor else ""
-        changes.append(ChangeRow(end_of_day_utc(a.valid_from), "reassignment", code,
-                                 f"Chuyển từ {previous} sang {a.agency_name}", "Sắp xếp tổ chức bộ máy", None))
+        changes.append(ChangeRow(end_of_day_utc(valid_from), "reassignment", code,
+                                 f"Chuyển từ {previous} sang {name}", "Sắp xếp tổ chức bộ máy", None))
     return sorted(changes, key=lambda c: c.at)
 
 

@@ -29,10 +29,10 @@ def healthz():
 
 def _dashboard():
     form = DashboardFilterForm(request.args, meta={"csrf": False})
-    form.load_choices()
     dashboard, computed = queries.cached_build(form.filters(), clock.today(), sees_restricted(current_user))
     if computed:
         db.session.commit()  # keeps the figures for the next reader
+    form.load_choices()  # after the commit, so what the page shows is not expired and read again
     return form, dashboard
 
 
