@@ -36,7 +36,7 @@ STATE_LABELS_VI: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counts:
     """Commitments by reporting category; the six add up to ``total``."""
 
@@ -54,7 +54,7 @@ class Counts:
         return cls({c.value: 0 for c in CATEGORY_ORDER})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnnexRow:
     """One commitment in the annex table (STT | task | lead | co-operating | deadline | result | status | notes)."""
 
@@ -75,7 +75,7 @@ class AnnexRow:
     notes: str  # extension, dropped, restricted remarks
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateRow:
     """An approved progress update in the report's window."""
 
@@ -94,7 +94,7 @@ class UpdateRow:
     next_steps: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeRow:
     """A change worth a line in the change log: a deadline extension, a reassignment, a return."""
 
@@ -106,7 +106,7 @@ class ChangeRow:
     actor: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Letterhead:
     """What the signer's office types in the report builder (Nghị định 30 / Hướng dẫn 36 header)."""
 
@@ -122,7 +122,7 @@ class Letterhead:
     archive: str = "Lưu: VT"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusReport:
     agreement_code: str
     agreement_title: str

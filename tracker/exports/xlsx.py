@@ -107,6 +107,25 @@ def _cell(ws: WriteOnlyWorksheet, styles: _Styles, value: object, *, head: bool 
     return cell
 
 
+# Above this many rows a sheet's body cells go without borders and wrapping: styling each of
+# a million cells would cost most of a large export's time.
+PLAIN_ABOVE = 5_000
+_OPENPYXL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+
+
+def _plain_cell(ws: WriteOnlyWorksheet, styles: _Styles, value: object) -> object:
+    """A bare value where openpyxl stores it as it is; anything it would turn into a formula
+    or an error value (and every date, which needs its format) still goes through ``_cell``."""
+    if isinstance(value, str):
+        text = safe.xlsx_text(value)
+        if safe.is_formula_like(text) or text.startswith("#") or text in _OPENPYXL_ERRORS:
+            return _cell(ws, styles, value)
+        return text
+    if isinstance(value, (date, datetime)):
+        return _cell(ws, styles, value)
+    return value
+
+
 def _text_width(value: object) -> int:
     if value is None:
         return 0
@@ -142,9 +161,11 @@ def _table_sheet(wb: Workbook, styles: _Styles, title: str, header: Sequence[str
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.append([_cell(ws, styles, name, head=True) for name in header])
+    plain = len(rows) > PLAIN_ABOVE  # a national-scale sheet: bare cells, still text-safe and dated
     for row in rows:
         ws.append([
-            _cell(ws, styles, value, fill=_CATEGORY_FILLS.get(value) if i == status_column else None)
+            _plain_cell(ws, styles, value) if plain and i != status_column
+            else _cell(ws, styles, value, fill=_CATEGORY_FILLS.get(value) if i == status_column else None)
             for i, value in enumerate(row)
         ])
     return ws
