@@ -162,7 +162,7 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
 def _sides(judged_on, source, scope: Scope):
     stmt = _scoped(status_sql.sides(judged_on, source, extra_columns=(ProgressUpdate.results,)), scope)
     stmt = stmt.outerjoin(ProgressUpdate, ProgressUpdate.id == stmt.selected_columns.update_id)
-    return db.session.execute(stmt).all()
+    return list(db.session.execute(stmt.execution_options(yield_per=5000)))
 
 
 def _by_province(agreement, side_rows, provinces):
@@ -220,8 +220,13 @@ def _assignments_on(scope: Scope, day):
 
 
 def _updates(scope: Scope, window, cutoff) -> list[UpdateRow]:
+    """Approved updates in the window, read in batches; repeated texts (titles, agency names)
+    share one string, since a national report lists a hundred thousand of them."""
+    from tracker.models import Province
+
+    names = dict(db.session.execute(select(Province.id, Province.name)).all())
     u = ProgressUpdate
-    rows = db.session.execute(_scoped(
+    stmt = (_scoped(
         select(u.role, u.state, u.percent, u.as_of, u.reviewed_at, u.results, u.obstacles, u.proposals, u.next_steps,
                Commitment.code, Commitment.title, Agency.name, AgreementParty.province_id)
         .join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
@@ -231,13 +236,13 @@ def _updates(scope: Scope, window, cutoff) -> list[UpdateRow]:
         .where(ProgressUpdate.status == "approved",
                ProgressUpdate.as_of.between(*window), ProgressUpdate.reviewed_at < cutoff)
         .order_by(Commitment.sort_key, ProgressUpdate.as_of, ProgressUpdate.id)
-    ).all()
-    from tracker.models import Province
-
-    names = dict(db.session.execute(select(Province.id, Province.name)).all())
-    return [UpdateRow(r.code, r.title, names.get(r.province_id, ""), r.name, r.role, r.state, r.percent, r.as_of,
-                      r.reviewed_at, r.results, r.obstacles, r.proposals, r.next_steps)
-            for r in rows]
+        .execution_options(yield_per=5000))
+    shared: dict[str, str] = {}
+    one = lambda text: text if text is None else shared.setdefault(text, text)  # noqa: E731
+    return [UpdateRow(one(r.code), one(r.title), names.get(r.province_id, ""), one(r.name), one(r.role),
+                      one(r.state), r.percent, r.as_of, r.reviewed_at, one(r.results), one(r.obstacles),
+                      one(r.proposals), one(r.next_steps))
+            for r in db.session.execute(stmt)]
 
 
 def _changes(scope: Scope, window, cutoff) -> list[ChangeRow]:
