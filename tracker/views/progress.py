@@ -139,37 +139,46 @@ def new(commitment_id: int):
         assignment = next((a for a in options if str(a.id) == form.assignment.data), options[0])
         staged = _stage_files(form)
         if staged is not None:
-            placed = []
             try:
-                update = service.create(commitment, assignment, current_user, _data(form),
-                                        submit=form.action.data == "submit", form_token=form.form_token.data or secrets.token_urlsafe(24),
-                                        today=today, supersedes=supersedes)
-                placed = _attach(update, staged)
-                db.session.commit()
+                update = _write(staged, lambda: service.create(
+                    commitment, assignment, current_user, _data(form), submit=form.action.data == "submit",
+                    form_token=form.form_token.data or secrets.token_urlsafe(24), today=today, supersedes=supersedes))
             except service.ProgressError as exc:
-                db.session.rollback()
                 _show_problems(form, exc.problems)
             except IntegrityError:
-                db.session.rollback()
                 existing = queries.by_form_token(form.form_token.data or "")
                 if existing is None:
                     raise
                 return redirect(url_for("progress.detail", update_id=existing.id))
             else:
-                flash(_("Đã gửi báo cáo để duyệt.") if update.status == "submitted" else _("Đã lưu bản nháp."), "success")
-                return redirect(url_for("progress.detail", update_id=update.id))
-            finally:
-                for s in staged:
-                    evidence_store.discard(s)
-            _remove_placed(placed)
+                return _saved(update)
         _files_lost_note(form)
     return render_template("progress/form.html", form=form, commitment=commitment, update=None,
                            supersedes=supersedes, conflict=None), 400 if form.errors else 200
 
 
-def _remove_placed(placed: list[str]) -> None:
-    for stored in placed:
-        evidence_store.path_for(stored, current_app.config["UPLOAD_DIR"]).unlink(missing_ok=True)
+def _write(staged: list, save) -> ProgressUpdate:
+    """Run ``save`` (a service call that adds or changes an update), attach the staged files
+    and commit; if anything fails, nothing stays: no row, no file."""
+    placed: list[str] = []
+    try:
+        update = save()
+        placed = _attach(update, staged)
+        db.session.commit()
+        return update
+    except BaseException:
+        db.session.rollback()
+        for stored in placed:
+            evidence_store.path_for(stored, current_app.config["UPLOAD_DIR"]).unlink(missing_ok=True)
+        raise
+    finally:
+        for s in staged:
+            evidence_store.discard(s)
+
+
+def _saved(update: ProgressUpdate):
+    flash(_("Đã gửi báo cáo để duyệt.") if update.status == "submitted" else _("Đã lưu bản nháp."), "success")
+    return redirect(url_for("progress.detail", update_id=update.id))
 
 
 def _superseded(commitment, update_id: int | None, options):
@@ -205,33 +214,22 @@ def edit(update_id: int):
     if form.validate_on_submit():
         staged = _stage_files(form)
         if staged is not None:
-            placed = []
             try:
                 version = int(form.version.data or 0)
-                service.save(update, current_user, _data(form), submit=form.action.data == "submit",
-                             version=version, today=today)
-                placed = _attach(update, staged)
-                db.session.commit()
+                _write(staged, lambda: service.save(update, current_user, _data(form),
+                                                    submit=form.action.data == "submit", version=version, today=today))
             except service.ProgressError as exc:
-                db.session.rollback()
                 _show_problems(form, exc.problems)
             except service.StaleDraft as exc:
-                db.session.rollback()
                 conflict = exc.current
                 form.version.data = str(conflict.version)
                 flash(_("Bản nháp đã được người khác lưu sau khi bạn mở biểu mẫu. Nội dung của bạn chưa được lưu: "
                         "hãy so sánh với bản đã lưu bên dưới rồi lưu lại."), "danger")
             except service.NotEditable:
-                db.session.rollback()
                 flash(_("Báo cáo đã được gửi nên không sửa được nữa; hãy lập báo cáo bổ sung."), "danger")
                 return redirect(url_for("progress.detail", update_id=update.id))
             else:
-                flash(_("Đã gửi báo cáo để duyệt.") if update.status == "submitted" else _("Đã lưu bản nháp."), "success")
-                return redirect(url_for("progress.detail", update_id=update.id))
-            finally:
-                for s in staged:
-                    evidence_store.discard(s)
-            _remove_placed(placed)
+                return _saved(update)
         _files_lost_note(form)
     return render_template("progress/form.html", form=form, commitment=update.commitment, update=update,
                            supersedes=update.supersedes, conflict=conflict), 409 if conflict else (400 if form.errors else 200)
