@@ -88,3 +88,25 @@ def test_officer_reports_with_evidence_and_coordinator_approves(browser, live_se
     page.get_by_role("button", name="Duyệt", exact=True).first.click()
     expect(page.get_by_text("Đã duyệt báo cáo.")).to_be_visible()
     coordinator.close()
+
+
+def test_typed_report_survives_a_reload_until_it_is_saved(page):
+    sign_in(page)
+    page.goto("/my")
+    page.locator("table.inbox").get_by_role("link", name="Báo cáo", exact=True).first.click()
+    form_url = page.url
+    notice = page.get_by_text("Trình duyệt này còn giữ nội dung bạn đã nhập lần trước")
+    expect(notice).to_be_hidden()  # nothing kept yet
+    page.get_by_label("Kết quả thực hiện").fill("Nội dung dài đã gõ trước khi mất kết nối.")
+    page.wait_for_timeout(700)  # the copy is kept after a short pause in typing
+    page.goto(form_url)  # a reload, as after an expired session or a dropped connection
+    expect(page.get_by_label("Kết quả thực hiện")).to_have_value("")
+    expect(notice).to_be_visible()
+    page.get_by_role("button", name="Khôi phục nội dung đó").click()
+    expect(page.get_by_label("Kết quả thực hiện")).to_have_value("Nội dung dài đã gõ trước khi mất kết nối.")
+    page.get_by_label("Đang triển khai").check()
+    page.get_by_label("Tỷ lệ hoàn thành (%)").fill("20")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.get_by_text("Đã lưu bản nháp.")).to_be_visible()
+    page.goto(form_url)
+    expect(notice).to_be_hidden()  # saved on the server: the browser's copy is gone

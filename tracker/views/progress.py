@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -177,6 +177,7 @@ def _write(staged: list, save) -> ProgressUpdate:
 
 
 def _saved(update: ProgressUpdate):
+    session["saved_form"] = request.path  # the next page tells the browser to drop its copy
     flash(_("Đã gửi báo cáo để duyệt.") if update.status == "submitted" else _("Đã lưu bản nháp."), "success")
     return redirect(url_for("progress.detail", update_id=update.id))
 
