@@ -77,6 +77,7 @@ class Dashboard:
     agencies: list[AgencyLine] = field(default_factory=list)
     upcoming: list[Upcoming] = field(default_factory=list)
     upcoming_counts: dict[int, int] = field(default_factory=dict)  # 30/60/90 days → commitments
+    period_key: str | None = None  # the current period's code ("2026-H2"), for its label in any language
 
     @property
     def overdue(self) -> int:
@@ -116,4 +117,5 @@ def from_plain(data: dict) -> Dashboard:
         agencies=[AgencyLine(**row) for row in data["agencies"]],
         upcoming=[Upcoming(**{**row, "due_date": _day(row["due_date"])}) for row in data["upcoming"]],
         upcoming_counts={int(k): v for k, v in data["upcoming_counts"].items()},
+        period_key=data.get("period_key"),
     )

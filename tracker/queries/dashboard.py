@@ -195,7 +195,8 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     return Dashboard(
         filters=f, as_of=as_of, total=sum(categories.values()), categories=categories, hidden_restricted=hidden,
         compliance_due=compliance_due, compliance_submitted=compliance_submitted,
-        period_label=period.label_vi if period else period_label, by_field=by_field, over_time=over_time,
+        period_label=period.label_vi if period else period_label, period_key=period.key if period else None,
+        by_field=by_field, over_time=over_time,
         agencies=agencies[:25], upcoming=upcoming[:50], upcoming_counts=upcoming_counts,
     )
 
