@@ -2,7 +2,7 @@
 
 Builds (once, then reuses) a full-scale generated database in ``instance/bench/`` and a
 small one, then prints figures. PostgreSQL too when TRACKER_BENCH_DATABASE_URL is set
-(that database is emptied and filled). Figures only: nothing here passes or fails.
+(filled once; TRACKER_BENCH_FRESH=1 empties it first). Figures only: nothing here passes or fails.
 """
 from __future__ import annotations
 
@@ -186,7 +186,7 @@ def main() -> None:
     if pg:
         small_pg = os.environ.get("TRACKER_BENCH_SMALL_DATABASE_URL")
         if small_pg:
-            run("PostgreSQL", database_url(pg), database_url(small_pg), fresh=True)
+            run("PostgreSQL", database_url(pg), database_url(small_pg), fresh=os.environ.get("TRACKER_BENCH_FRESH") == "1")
         else:
             log("\nPostgreSQL: set TRACKER_BENCH_SMALL_DATABASE_URL too (a second, small database)")
     else:
