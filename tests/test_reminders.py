@@ -28,6 +28,7 @@ from tracker.models import (
     User,
 )
 from tracker.queries.compliance import MISSING, obligations
+from tracker.queries import notifications as notification_queries
 from tracker.services import accounts, mail, progress, reminders
 from tracker.services.periods import find
 from tracker.views.notifications import send_command
@@ -386,7 +387,7 @@ def test_users_with_email_off_get_the_notification_but_no_mail(app):
     result = reminders.send(FIVE_BEFORE)
     assert len(keys_of(quiet)) == 2
     assert digests(quiet) == []
-    assert reminders.unread_count(quiet) == 2
+    assert notification_queries.unread_count(quiet) == 2
     assert result.sent == count(OutboxMail)
 
 
@@ -396,7 +397,7 @@ def test_read_notifications_are_not_mailed(app):
     assert reminders.mark_all_read(quiet) == 2
     quiet.email_reminders = True
     db.session.commit()
-    assert reminders.unread_count(quiet) == 0
+    assert notification_queries.unread_count(quiet) == 0
     reminders.send(QUIET_DAY)
     assert digests(quiet) == []
 

@@ -27,6 +27,26 @@ from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from tracker.domain.periods import DEFAULT_RULE, DeadlineRule, Period, parse_key
+from tracker.domain.reminders import (  # noqa: F401  (the rules, re-exported for callers of this module)
+    DUE_SOON,
+    KINDS,
+    LANGUAGES,
+    OVERDUE,
+    RETURNED,
+    REVIEW,
+    KeyParts,
+    digest_subject,
+    due_key,
+    in_sentence,
+    is_overdue,
+    language_of,
+    may_see,
+    overdue_key,
+    parse_dedupe_key,
+    returned_key,
+    review_key,
+    reminder_day,
+)
 from tracker.extensions import db
 from tracker.i18n import DATE_FORMATS
 from tracker.models import (
@@ -47,99 +67,8 @@ from tracker.permissions import acting_agency_ids, acting_province_ids
 from tracker.queries.compliance import MISSING, obligations
 from tracker.services import mail, periods
 
-DUE_SOON, OVERDUE, RETURNED, REVIEW = "due_soon", "overdue", "returned", "review"
-KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW)
-LANGUAGES = ("vi", "en")
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 _CHUNK = 200  # rows per multi-row INSERT (well under SQLite's bound-parameter limit)
-
-
-# --- The rules (pure) ------------------------------------------------------------------
-
-def reminder_day(deadline: date, today: date, remind_days: Iterable[int] | None) -> int | None:
-    """Days left until ``deadline`` when today is a reminder day, else None.
-
-    A reminder day is one where ``deadline - today`` (in calendar days) is one of the
-    schedule's ``remind_days`` ([5, 1] by default); 0 means "due today". Days after the
-    deadline are never reminder days (they are overdue instead).
-    """
-    days = (deadline - today).days
-    return days if days >= 0 and days in set(remind_days or ()) else None
-
-
-def is_overdue(deadline: date, today: date, closed: bool) -> bool:
-    """A period is overdue from the day after its deadline until it is closed."""
-    return not closed and deadline < today
-
-
-def may_see(user: User, restricted: bool) -> bool:
-    """Restricted fields are told only to admins and cleared users (see permissions)."""
-    return not restricted or user.role == "admin" or bool(user.cleared)
-
-
-def language_of(user: User) -> str:
-    return user.language if user.language in LANGUAGES else LANGUAGES[0]
-
-
-def due_key(agreement_id: int, period_key: str, agency_id: int, days: int) -> str:
-    return f"due:{agreement_id}:{period_key}:{agency_id}:{days}"
-
-
-def overdue_key(agreement_id: int, period_key: str, agency_id: int) -> str:
-    return f"overdue:{agreement_id}:{period_key}:{agency_id}"
-
-
-def returned_key(update_id: int) -> str:
-    return f"returned:{update_id}"
-
-
-def review_key(update_id: int) -> str:
-    return f"review:{update_id}"
-
-
-@dataclass(frozen=True)
-class KeyParts:
-    """What a dedupe key names; the agency of a period reminder is kept only there."""
-
-    kind: str
-    agreement_id: int | None = None
-    period_key: str | None = None
-    agency_id: int | None = None
-    days: int | None = None
-    update_id: int | None = None
-
-
-def parse_dedupe_key(key: str) -> KeyParts | None:
-    """The parts of a key made by the ``*_key`` functions above; None for anything else."""
-    parts = (key or "").split(":")
-    try:
-        if parts[0] == "due" and len(parts) == 5:
-            return KeyParts(DUE_SOON, int(parts[1]), parts[2], int(parts[3]), int(parts[4]))
-        if parts[0] == "overdue" and len(parts) == 4:
-            return KeyParts(OVERDUE, int(parts[1]), parts[2], int(parts[3]))
-        if parts[0] in ("returned", "review") and len(parts) == 2:
-            return KeyParts(RETURNED if parts[0] == "returned" else REVIEW, update_id=int(parts[1]))
-    except ValueError:
-        return None
-    return None
-
-
-def digest_subject(language: str, count: int, day_text: str) -> str:
-    if language == "en":
-        things = "1 item needs" if count == 1 else f"{count} items need"
-        return f"Cooperation tracker — reminders of {day_text}: {things} your attention"
-    return f"Theo dõi hợp tác liên tỉnh — nhắc việc ngày {day_text}: {count} nội dung cần xử lý"
-
-
-def in_sentence(label: str, language: str) -> str:
-    """A period label as it reads mid-sentence: "Năm 2026" → "năm 2026", "Second half of 2026" →
-    "the second half of 2026"; month names and "Q1" keep their capitals."""
-    if language == "en":
-        first, _, rest = label.partition(" ")
-        if first in ("First", "Second", "Nine", "Year"):
-            return f"{'the ' if first != 'Year' else ''}{first.lower()} {rest}"
-        return label
-    return label[:1].lower() + label[1:] if label[:1] in ("N", "T", "Q") else label
 
 
 def format_day(day: date | None, language: str) -> str:
@@ -568,33 +497,7 @@ def send(today: date, *, mailer: mail.Mailer | None = None) -> SendResult:
     return SendResult(closed, created, sent)
 
 
-# --- Reads for the bell and the pages ---------------------------------------------------
-
-def _visible_to(user: User):
-    """SQL condition: the notification names no restricted field the user may not see."""
-    if may_see(user, True):
-        return true()
-    restricted = (
-        select(Commitment.id).join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .where(Commitment.id == Notification.commitment_id, CooperationArea.restricted.is_(True))
-    )
-    return or_(Notification.commitment_id.is_(None), ~exists(restricted))
-
-
-def unread_count(user: User) -> int:
-    """The bell's number: one COUNT query."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None), _visible_to(user))) or 0
-
-
-def notifications_page(user: User, page: int, per_page: int):
-    """The user's notifications, newest first, paginated."""
-    stmt = (select(Notification).where(Notification.user_id == user.id, _visible_to(user))
-            .order_by(Notification.created_at.desc(), Notification.id.desc()))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
-
+# --- Small writes for the pages ---------------------------------------------------------
 
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of the user read; the number marked. Does not commit."""
@@ -607,9 +510,3 @@ def mark_all_read(user: User) -> int:
 def set_email_reminders(user: User, on: bool) -> None:
     """Turn the daily digest on or off; in-app notifications are always kept. Does not commit."""
     user.email_reminders = bool(on)
-
-
-def outbox_page(page: int, per_page: int):
-    """Mail written or sent, newest first, for administrators."""
-    stmt = select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -15,6 +15,7 @@ from wtforms import BooleanField, SubmitField
 from tracker import clock
 from tracker.extensions import db
 from tracker.forms.auth import LogoutForm
+from tracker.queries import notifications as notification_queries
 from tracker.services import mail, reminders
 
 # Routes carry their full paths: /notifications… for everyone, /admin/outbox for admins.
@@ -29,7 +30,7 @@ class ReminderSettingsForm(FlaskForm):
 @bp.app_template_global("unread_notifications")
 def unread_notifications() -> int:
     """For the bell in base.html: the signed-in user's unread notifications."""
-    return reminders.unread_count(current_user) if current_user.is_authenticated else 0
+    return notification_queries.unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def _page() -> int:
@@ -38,10 +39,10 @@ def _page() -> int:
 
 @bp.get("/notifications")
 def index():
-    pagination = reminders.notifications_page(current_user, _page(), current_app.config["PAGE_SIZE"])
+    pagination = notification_queries.notifications_page(current_user, _page(), current_app.config["PAGE_SIZE"])
     items = reminders.describe(pagination.items, current_user)
     return render_template("notifications/index.html", pagination=pagination, items=items,
-                           unread=reminders.unread_count(current_user), form=LogoutForm())
+                           unread=notification_queries.unread_count(current_user), form=LogoutForm())
 
 
 @bp.post("/notifications/read")
@@ -67,7 +68,7 @@ def settings():
 
 @bp.get("/admin/outbox")
 def outbox():
-    pagination = reminders.outbox_page(_page(), current_app.config["PAGE_SIZE"])
+    pagination = notification_queries.outbox_page(_page(), current_app.config["PAGE_SIZE"])
     return render_template("notifications/outbox.html", pagination=pagination)
 
 

@@ -1,0 +1,101 @@
+"""Reminder rules: which day a reminder is due, what a notification's key is, who may read it.
+
+Pure functions and names; ``services.reminders`` applies them to the database.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+DUE_SOON, OVERDUE, RETURNED, REVIEW = "due_soon", "overdue", "returned", "review"
+KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW)
+LANGUAGES = ("vi", "en")
+
+
+def reminder_day(deadline: date, today: date, remind_days: Iterable[int] | None) -> int | None:
+    """Days left until ``deadline`` when today is a reminder day, else None.
+
+    A reminder day is one where ``deadline - today`` (in calendar days) is one of the
+    schedule's ``remind_days`` ([5, 1] by default); 0 means "due today". Days after the
+    deadline are never reminder days (they are overdue instead).
+    """
+    days = (deadline - today).days
+    return days if days >= 0 and days in set(remind_days or ()) else None
+
+
+def is_overdue(deadline: date, today: date, closed: bool) -> bool:
+    """A period is overdue from the day after its deadline until it is closed."""
+    return not closed and deadline < today
+
+
+def may_see(user, restricted: bool) -> bool:
+    """Restricted fields are told only to admins and cleared users (see permissions)."""
+    return not restricted or user.role == "admin" or bool(user.cleared)
+
+
+def language_of(user) -> str:
+    return user.language if user.language in LANGUAGES else LANGUAGES[0]
+
+
+def due_key(agreement_id: int, period_key: str, agency_id: int, days: int) -> str:
+    return f"due:{agreement_id}:{period_key}:{agency_id}:{days}"
+
+
+def overdue_key(agreement_id: int, period_key: str, agency_id: int) -> str:
+    return f"overdue:{agreement_id}:{period_key}:{agency_id}"
+
+
+def returned_key(update_id: int) -> str:
+    return f"returned:{update_id}"
+
+
+def review_key(update_id: int) -> str:
+    return f"review:{update_id}"
+
+
+@dataclass(frozen=True)
+class KeyParts:
+    """What a dedupe key names; the agency of a period reminder is kept only there."""
+
+    kind: str
+    agreement_id: int | None = None
+    period_key: str | None = None
+    agency_id: int | None = None
+    days: int | None = None
+    update_id: int | None = None
+
+
+def parse_dedupe_key(key: str) -> KeyParts | None:
+    """The parts of a key made by the ``*_key`` functions above; None for anything else."""
+    parts = (key or "").split(":")
+    try:
+        if parts[0] == "due" and len(parts) == 5:
+            return KeyParts(DUE_SOON, int(parts[1]), parts[2], int(parts[3]), int(parts[4]))
+        if parts[0] == "overdue" and len(parts) == 4:
+            return KeyParts(OVERDUE, int(parts[1]), parts[2], int(parts[3]))
+        if parts[0] in ("returned", "review") and len(parts) == 2:
+            return KeyParts(RETURNED if parts[0] == "returned" else REVIEW, update_id=int(parts[1]))
+    except ValueError:
+        return None
+    return None
+
+
+def digest_subject(language: str, count: int, day_text: str) -> str:
+    if language == "en":
+        things = "1 item needs" if count == 1 else f"{count} items need"
+        return f"Cooperation tracker — reminders of {day_text}: {things} your attention"
+    return f"Theo dõi hợp tác liên tỉnh — nhắc việc ngày {day_text}: {count} nội dung cần xử lý"
+
+
+def in_sentence(label: str, language: str) -> str:
+    """A period label as it reads mid-sentence: "Năm 2026" → "năm 2026", "Second half of 2026" →
+    "the second half of 2026"; month names and "Q1" keep their capitals."""
+    if language == "en":
+        first, _, rest = label.partition(" ")
+        if first in ("First", "Second", "Nine", "Year"):
+            return f"{'the ' if first != 'Year' else ''}{first.lower()} {rest}"
+        return label
+    return label[:1].lower() + label[1:] if label[:1] in ("N", "T", "Q") else label
+
+
