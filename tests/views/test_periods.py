@@ -137,3 +137,23 @@ def test_compliance_board_matches_a_hand_count(app, login_as):
     sheet_rows = list(book["Theo cơ quan"].iter_rows(values_only=True))
     assert any(r[0] == line.agency_name and r[3] == 1 for r in sheet_rows)
     book.close()
+
+
+def test_agency_page_shows_its_reporting_history(app, login_as):
+    commitment = officer_commitment()
+    a = agreement()
+    period = periods.find(a, "2025-H1", clock.today()).period
+    lead_then = next(x for x in commitment.assignments if x.role == "lead" and x.agency.province.code == "TN97"
+                     and x.valid_from <= period.end and (x.valid_to is None or x.valid_to >= period.end))
+    officer = db.session.scalar(select(User).where(User.email == "canbo@example.com"))
+    db.session.add(ProgressUpdate(
+        commitment=commitment, party_id=lead_then.party_id, agency_id=lead_then.agency_id, role="lead",
+        author=officer, status="submitted", state="in_progress", percent=20, as_of=date(2025, 6, 1),
+        form_token="history-1", submitted_at=datetime(2025, 6, 16, 2, tzinfo=timezone.utc)))
+    db.session.commit()
+    owed = len([r for r in compliance.obligations(a.id, period) if r.agency_id == lead_then.agency_id])
+    html = login_as("viewer").get(f"/agencies/{lead_then.agency_id}").get_data(as_text=True)
+    assert "Lịch sử nộp báo cáo theo kỳ" in html
+    row = re.search(r"6 tháng đầu năm 2025.*?</tr>", html, re.S).group(0)
+    cells = re.findall(r'<td class="text-end">(?:<strong[^>]*>)?(\d+)', row)
+    assert cells[:3] == [str(owed), "1", "0"]  # owed, on time, late

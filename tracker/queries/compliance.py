@@ -117,3 +117,40 @@ def by_agency(rows: list[Obligation]) -> list[AgencyCompliance]:
          for aid, c in counts.items()),
         key=lambda a: (-a.missing, -a.late, a.agency_name),
     )
+
+
+@dataclass(frozen=True)
+class PeriodRecord:
+    agreement_code: str
+    period_key: str
+    period_label: str
+    deadline: object
+    owed: int
+    on_time: int
+    late: int
+    missing: int
+
+
+def history_of(agency_id: int, today, see_restricted: bool) -> list[PeriodRecord]:
+    """An agency's reporting record, period by period, newest first, for each agreement it leads in."""
+    from tracker.models import Agreement
+    from tracker.services import periods as period_service
+
+    agreements = db.session.scalars(
+        select(Agreement).join(CooperationArea, CooperationArea.agreement_id == Agreement.id)
+        .join(Commitment, Commitment.area_id == CooperationArea.id)
+        .join(Assignment, Assignment.commitment_id == Commitment.id)
+        .where(Assignment.agency_id == agency_id, Assignment.role == "lead").distinct()
+    ).all()
+    records = []
+    for agreement in agreements:
+        for view in period_service.periods_of(agreement, today):
+            rows = obligations(agreement.id, view.period, see_restricted=see_restricted, agency_ids={agency_id})
+            if not rows:
+                continue
+            counts = {ON_TIME: 0, LATE: 0, MISSING: 0}
+            for r in rows:
+                counts[r.status] += 1
+            records.append(PeriodRecord(agreement.code, view.period.key, view.period.label_vi, view.period.deadline,
+                                        len(rows), counts[ON_TIME], counts[LATE], counts[MISSING]))
+    return sorted(records, key=lambda r: (r.deadline, r.period_key), reverse=True)

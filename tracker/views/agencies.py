@@ -7,7 +7,9 @@ from flask_login import current_user
 from tracker.extensions import db
 from tracker.models import Agency
 from tracker.permissions import sees_restricted
+from tracker import clock
 from tracker.queries import commitments as queries
+from tracker.queries import compliance
 
 bp = Blueprint("agencies", __name__)
 
@@ -22,4 +24,5 @@ def detail(agency_id: int):
         current=[a for a in assignments if a.is_current],
         past=[a for a in assignments if not a.is_current],
         hidden=hidden,
+        history=compliance.history_of(agency.id, clock.today(), sees_restricted(current_user)),
     )
