@@ -11,8 +11,6 @@ import re
 import statistics
 import sys
 import time
-from datetime import date
-from pathlib import Path
 
 from sqlalchemy import event, func, select, text
 
@@ -66,7 +64,7 @@ class StatementCounter:
 
 def signed_in(app):
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
+    client.get("/login")
     client.post("/login", data={"email": ADMIN, "password": PASSWORD})
     assert client.get("/").status_code == 200, "bench sign-in failed"
     return client

@@ -1,9 +1,8 @@
 """Reporting periods: the list, closing, frozen reports, late submissions, the compliance board."""
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 

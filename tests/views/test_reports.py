@@ -2,18 +2,18 @@
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import csrf_token, officer_commitment
+from tests.conftest import officer_commitment
 from tracker import clock
 from tracker.domain.dashboard import Filters
 from tracker.extensions import db
-from tracker.models import Agreement, CooperationArea, User
+from tracker.models import Agreement, User
 from tracker.queries import dashboard
 from tracker.services import progress, status
 
