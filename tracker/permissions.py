@@ -291,3 +291,13 @@ def can_extend_deadline(user: User, commitment: Commitment, today: date) -> bool
         return False
     provinces = acting_province_ids(user, today)
     return any(a.party.province_id in provinces for a in commitment.assignments)
+
+
+def can_close_period(user: User, agreement, today: date) -> bool:
+    """Admins, and the coordinators of a party province, close an agreement's periods."""
+    if user.role == "admin":
+        return True
+    if user.role != "coordinator":
+        return False
+    provinces = acting_province_ids(user, today)
+    return any(p.province_id in provinces for p in agreement.parties)

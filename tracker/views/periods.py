@@ -12,7 +12,7 @@ from tracker.exports.compliance import compliance_xlsx
 from tracker.extensions import db
 from tracker.forms.auth import LogoutForm
 from tracker.models import Agreement
-from tracker.permissions import acting_province_ids, sees_restricted
+from tracker.permissions import can_close_period, sees_restricted
 from tracker.queries import agreements as agreement_queries
 from tracker.queries import compliance
 from tracker.queries.commitments import province_lineage
@@ -31,22 +31,13 @@ def _agreement() -> Agreement:
     return db.session.get(Agreement, agreement_id) or abort(404)
 
 
-def can_close(agreement: Agreement) -> bool:
-    if current_user.role == "admin":
-        return True
-    if current_user.role != "coordinator":
-        return False
-    provinces = acting_province_ids(current_user, clock.today())
-    return any(p.province_id in provinces for p in agreement.parties)
-
-
 @bp.get("/periods")
 def index():
     agreement = _agreement()
     today = clock.today()
     views = list(reversed(service.periods_of(agreement, today)))
     return render_template("periods/index.html", agreement=agreement, views=views, today=today,
-                           can_close=can_close(agreement), form=LogoutForm(), schedule=service.schedule_for(agreement))
+                           can_close=can_close_period(current_user, agreement, today), form=LogoutForm(), schedule=service.schedule_for(agreement))
 
 
 @bp.post("/periods/<int:agreement_id>/<key>/close")
@@ -54,7 +45,7 @@ def close(agreement_id: int, key: str):
     agreement = db.session.get(Agreement, agreement_id) or abort(404)
     if not LogoutForm().validate_on_submit():
         abort(400)
-    if not can_close(agreement):
+    if not can_close_period(current_user, agreement, clock.today()):
         abort(403)
     view = service.find(agreement, key, clock.today()) or abort(404)
     service.close(agreement, view, current_user, clock.today())
