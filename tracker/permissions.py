@@ -169,14 +169,16 @@ def require_view_commitment(commitment: Commitment) -> None:
 
 # --- Scope: agencies and provinces, through their successions -----------------------
 
-def _follow(start_id: int, valid_to_of, successors_of, today: date) -> set[int]:
-    """The unit and, while it has ended by ``today``, its single successor, transitively."""
+def _follow(unit, succession, start_id: int, today: date) -> set[int]:
+    """The unit (a Province or an Agency) and, while it has ended by ``today``, its single
+    successor, transitively; ``succession`` is the matching succession model."""
     ids, current = {start_id}, start_id
     while True:
-        ended = valid_to_of(current)
+        ended = db.session.scalar(select(unit.valid_to).where(unit.id == current))
         if ended is None or ended >= today:
             return ids
-        nxt = successors_of(current, today)
+        nxt = list(db.session.scalars(select(succession.successor_id).where(
+            succession.predecessor_id == current, succession.effective_date <= today)))
         if len(nxt) != 1 or nxt[0] in ids:  # none, a split, or a loop: a person must decide
             return ids
         current = nxt[0]
@@ -187,39 +189,17 @@ def acting_agency_ids(user: User, today: date) -> set[int]:
     """The agencies an officer acts for: their own and its successors up to today."""
     if user.agency_id is None:
         return set()
-
-    def valid_to(agency_id):
-        return db.session.scalar(select(Agency.valid_to).where(Agency.id == agency_id))
-
-    def successors(agency_id, day):
-        return list(db.session.scalars(
-            select(AgencySuccession.successor_id).where(
-                AgencySuccession.predecessor_id == agency_id, AgencySuccession.effective_date <= day
-            )
-        ))
-
-    return _follow(user.agency_id, valid_to, successors, today)
+    return _follow(Agency, AgencySuccession, user.agency_id, today)
 
 
 def acting_province_ids(user: User, today: date) -> set[int]:
     """The provinces a coordinator acts for: their own, its successor, and what both absorbed."""
     if user.province_id is None:
         return set()
-
-    def valid_to(province_id):
-        return db.session.scalar(select(Province.valid_to).where(Province.id == province_id))
-
-    def successors(province_id, day):
-        return list(db.session.scalars(
-            select(ProvinceSuccession.successor_id).where(
-                ProvinceSuccession.predecessor_id == province_id, ProvinceSuccession.effective_date <= day
-            )
-        ))
-
     from tracker.queries.commitments import province_lineage
 
     ids: set[int] = set()
-    for province_id in _follow(user.province_id, valid_to, successors, today):
+    for province_id in _follow(Province, ProvinceSuccession, user.province_id, today):
         ids |= province_lineage(province_id)
     return ids
 

@@ -37,28 +37,26 @@ def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def province_lineage(province_id: int) -> set[int]:
-    """The province and every province it absorbed, transitively (one query a level)."""
-    ids, frontier = {province_id}, {province_id}
+def _lineage(succession, unit_id: int) -> set[int]:
+    """The unit and every unit merged into it, transitively (one query a level)."""
+    ids, frontier = {unit_id}, {unit_id}
     while frontier:
         rows = db.session.scalars(
-            select(ProvinceSuccession.predecessor_id).where(ProvinceSuccession.successor_id.in_(frontier))
+            select(succession.predecessor_id).where(succession.successor_id.in_(frontier))
         ).all()
         frontier = set(rows) - ids
         ids |= frontier
     return ids
+
+
+def province_lineage(province_id: int) -> set[int]:
+    """The province and every province it absorbed."""
+    return _lineage(ProvinceSuccession, province_id)
 
 
 def agency_lineage(agency_id: int) -> set[int]:
-    """The agency and the agencies merged into it, transitively."""
-    ids, frontier = {agency_id}, {agency_id}
-    while frontier:
-        rows = db.session.scalars(
-            select(AgencySuccession.predecessor_id).where(AgencySuccession.successor_id.in_(frontier))
-        ).all()
-        frontier = set(rows) - ids
-        ids |= frontier
-    return ids
+    """The agency and the agencies merged into it."""
+    return _lineage(AgencySuccession, agency_id)
 
 
 def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
