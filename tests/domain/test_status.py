@@ -1,6 +1,5 @@
 """Status rules as tables: deadline states, reporting categories, roll-ups, update checks."""
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -9,7 +8,6 @@ from tracker.domain.status import (
     FORMULA_EN,
     FORMULA_VI,
     OVERDUE_FIRST,
-    PROBLEM_CODES,
     Category,
     DeadlineState,
     Progress,
@@ -20,7 +18,6 @@ from tracker.domain.status import (
     deadline_state,
     rollup,
     side_category,
-    update_problems,
 )
 
 D = date
@@ -226,63 +223,6 @@ def test_formulas_are_there_in_both_languages():
     assert "Tỷ lệ quá hạn" in FORMULA_VI and "0 %" in FORMULA_VI
     assert "Overdue rate" in FORMULA_EN and "0%" in FORMULA_EN
     assert len(FORMULA_VI.splitlines()) == len(FORMULA_EN.splitlines())
-
-
-# --- progress update checks ------------------------------------------------------------
-
-TODAY = D(2026, 5, 10)
-START = D(2023, 1, 1)
-
-
-@pytest.mark.parametrize(
-    "state, percent, as_of, reason, expected",
-    [
-        ("in_progress", 45, TODAY, None, {}),
-        ("in_progress", "45", TODAY, None, {}),
-        ("in_progress", " 45 ", TODAY, None, {}),
-        ("in_progress", 45.0, TODAY, None, {}),
-        ("in_progress", Decimal("45"), TODAY, None, {}),
-        ("in_progress", Decimal("45.5"), TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", 0, START, None, {}),  # the agreement's first day is allowed
-        ("done", 100, TODAY, None, {}),
-        ("done", "100", TODAY, None, {}),
-        (Progress.PAUSED, 30, TODAY, "Chờ bố trí vốn", {}),
-        ("dropped", 0, TODAY, "Không còn phù hợp", {}),
-        ("finished", 45, TODAY, None, {"state": "state_unknown"}),
-        ("", 45, TODAY, None, {"state": "state_unknown"}),
-        (None, 45, TODAY, None, {"state": "state_unknown"}),
-        ("DONE", 100, TODAY, None, {"state": "state_unknown"}),  # codes are lower case
-        ("in_progress", None, TODAY, None, {"percent": "percent_required"}),
-        ("in_progress", "  ", TODAY, None, {"percent": "percent_required"}),
-        ("in_progress", "45.5", TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", 45.5, TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", "abc", TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", "45,0", TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", float("nan"), TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", True, TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", False, TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", [45], TODAY, None, {"percent": "percent_not_whole"}),
-        ("in_progress", -1, TODAY, None, {"percent": "percent_out_of_range"}),
-        ("in_progress", "101", TODAY, None, {"percent": "percent_out_of_range"}),
-        ("done", 99, TODAY, None, {"percent": "percent_done_must_be_100"}),
-        ("done", 101, TODAY, None, {"percent": "percent_out_of_range"}),
-        ("paused", 30, TODAY, None, {"reason": "reason_required"}),
-        ("dropped", 30, TODAY, " \n\t", {"reason": "reason_required"}),
-        ("in_progress", 45, None, None, {"as_of": "as_of_required"}),
-        ("in_progress", 45, D(2026, 5, 11), None, {"as_of": "as_of_in_future"}),
-        ("in_progress", 45, D(2022, 12, 31), None, {"as_of": "as_of_before_agreement"}),
-        # Several fields at once, one code per field.
-        ("dropped", "x", None, "", {"percent": "percent_not_whole", "reason": "reason_required", "as_of": "as_of_required"}),
-        ("nope", 200, D(2030, 1, 1), None, {"state": "state_unknown", "percent": "percent_out_of_range", "as_of": "as_of_in_future"}),
-    ],
-)
-def test_update_problems(state, percent, as_of, reason, expected):
-    assert update_problems(state, percent, as_of, reason, TODAY, START) == expected
-
-
-def test_problem_codes_name_their_fields():
-    assert set(PROBLEM_CODES.values()) == {"state", "percent", "reason", "as_of"}
-    assert all(code.startswith(field) for code, field in PROBLEM_CODES.items())
 
 
 # --- latest_side_report: a side's standing from its approved history ------------------

@@ -17,7 +17,7 @@ STATE_CHOICES = [
     ("dropped", _l("Dừng thực hiện")),
 ]
 
-# What the form says for each problem code of domain.status.update_problems and the services.
+# What the form says for each problem code of domain.updates.update_problems and the services.
 PROBLEM_MESSAGES = {
     "state_unknown": _l("Chọn tình trạng thực hiện."),
     "percent_required": _l("Nhập tỷ lệ hoàn thành (0-100)."),
