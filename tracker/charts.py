@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from tracker import formatting
 from tracker.domain.dashboard import AgencyLine, Dashboard, FieldProvinceCounts, PeriodPoint
 from tracker.domain.periods import parse_key
 from tracker.domain.report import CATEGORY_COLOURS, CATEGORY_LABELS_VI
@@ -83,8 +83,10 @@ TEXT = {
 # -- formatting ---------------------------------------------------------------------------
 
 
-def _lang(language: str) -> str:
-    return "en" if str(language).lower().startswith("en") else "vi"
+_lang = formatting.lang
+number = formatting.number
+percent = formatting.percent
+share = formatting.share
 
 
 def esc(value: object) -> str:
@@ -99,23 +101,6 @@ def wrap(value: object, width: int = 28) -> str:
     """Escaped text broken into lines of about ``width`` characters (Plotly's ``<br>``)."""
     lines = textwrap.wrap(" ".join(str(value).split()), width) or [""]
     return "<br>".join(esc(line) for line in lines)
-
-
-def number(value: float | int, language: str) -> str:
-    return format_decimal(value, locale=_lang(language))
-
-
-def percent(value: float, language: str) -> str:
-    """A whole percentage: "45 %" in Vietnamese, "45%" in English (ui.md)."""
-    text = format_decimal(round(value), locale=_lang(language))
-    return f"{text}%" if _lang(language) == "en" else f"{text} %"
-
-
-def share(part: int, whole: int, language: str) -> str:
-    """"12/40 · 30 %": a share always shows its count, so a small denominator shows."""
-    if not whole:
-        return "—"
-    return f"{number(part, language)}/{number(whole, language)} · {percent(100 * part / whole, language)}"
 
 
 def _date(value: date, language: str) -> str:

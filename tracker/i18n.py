@@ -7,6 +7,8 @@ from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from tracker import formatting
+
 # Dates as Vietnamese officials write them; English as a reader in English expects.
 DATE_FORMATS = {
     "vi": {"short": "dd/MM/y", "long": "'ngày' dd 'tháng' MM 'năm' y", "datetime": "HH:mm dd/MM/y"},
@@ -52,18 +54,13 @@ def number(value) -> str:
 
 
 def percent(value) -> str:
-    """A whole percentage the way each language writes it: "45 %" in Vietnamese, "45%" in English."""
-    if value is None:
-        return ""
-    text = format_decimal(round(value))
-    return f"{text}%" if language() == "en" else f"{text} %"
+    """A whole percentage in the page's language ("45 %" / "45%")."""
+    return "" if value is None else formatting.percent(value, language())
 
 
 def share(part: int, whole: int) -> str:
-    """A share of a whole with its count beside it, "12/40 · 30 %", so a small denominator shows."""
-    if not whole:
-        return "—"
-    return f"{format_decimal(part)}/{format_decimal(whole)} · {percent(100 * part / whole)}"
+    """A share with its count beside it, "12/40 · 30 %", in the page's language."""
+    return formatting.share(part, whole, language())
 
 
 def register_filters(app: Flask) -> None:
