@@ -94,3 +94,11 @@ def test_no_reference_to_another_host(login_as, data):
     page, _ = figures(login_as("viewer"))
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert re.search(r'<script src="/assets/plotly-[\d.]+\.min\.js"', page)
+
+
+def test_table_links_keep_the_page_filters(login_as, data):
+    page, _ = figures(login_as("viewer"), f"/?agreement={data.id}&as_of=2025-12-31")
+    links = [html_module.unescape(l) for l in re.findall(r'href="(/commitments\?[^"]+)"', page)]
+    assert len(links) > 20
+    assert all(f"agreement={data.id}" in l and "as_of=2025-12-31" in l for l in links)
+    assert all("role=lead" in l for l in links if "agency=" in l)

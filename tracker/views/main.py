@@ -47,7 +47,8 @@ def index():
     figures = charts.dashboard_figures(dashboard, language=i18n.language(), category_labels=labels, link=_drill)
     return render_template(
         "main/dashboard.html", dashboard=dashboard, form=form, figures_json=charts.figures_json(figures),
-        plotly_src=plotly_url(), category_labels=labels, drill=_drill, field_param=charts.field_param,
+        plotly_src=plotly_url(), category_labels=labels, drill=charts.make_drill(dashboard, _drill),
+        field_param=charts.field_param,
     )
 
 
