@@ -51,8 +51,8 @@ def dashboard() -> Dashboard:
         period_label="Quý I năm 2026",
         by_field=by_field,
         over_time=[
-            PeriodPoint("2025-H2", "6 tháng cuối năm 2025", date(2025, 12, 14), 18, 2, 1),
-            PeriodPoint("2026-Q1", "Quý I năm 2026", date(2026, 3, 14), 18, 5, 3),
+            PeriodPoint("2025-H2", "6 tháng cuối năm 2025", date(2025, 12, 14), 18, 2, 1, 1),
+            PeriodPoint("2026-Q1", "Quý I năm 2026", date(2026, 3, 14), 18, 5, 3, 3),
         ],
         agencies=[AgencyLine(31, EVIL, 2, 1, 3), AgencyLine(32, "Sở Tài chính", 0, 0, 0)],
         upcoming=[Upcoming(5, "TN-01", EVIL, date(2026, 4, 1), 17)],

@@ -21,7 +21,7 @@ def approve(commitment, state, percent, as_of, at):
                                  submit=True, form_token=f"t{lead.id}-{as_of}-{state}", today=as_of + timedelta(days=30))
         progress.approve(update, admin)
         update.reviewed_at = at
-        from tracker.services import status
+        from tracker.status import spans as status
 
         status.refresh_side(update.commitment_id, update.party_id)
     db.session.commit()

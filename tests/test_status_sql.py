@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Commitment, ProgressUpdate, User
-from tracker.queries import status_sql
+from tracker.status import sql as status_sql
 from tracker.queries.progress import standings
-from tracker.services import status
+from tracker.status import spans as status
 
 STATES = ["not_started", "in_progress", "done", "paused", "dropped"]
 
@@ -62,3 +62,32 @@ def test_sql_and_domain_agree(app, seed):
             report = expected[c.id].sides.get(r.party_id)
             assert r.category == side_category(report, c.due_date, c.recurring, as_of).value
     assert len(seen) >= 5, f"the random histories should exercise most categories, saw {seen}"
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_per_day_path_agrees_with_domain(app, seed):
+    """``commitments_by_day`` (the trend chart's statement) gives each cut-off what the rules give."""
+    from sqlalchemy import Date, literal, union_all
+
+    rng = random.Random(seed)
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    commitments = list(db.session.scalars(select(Commitment).order_by(Commitment.id)))
+    start = date(2023, 6, 1)
+    for c in commitments:
+        for lead in [a for a in c.assignments if a.valid_to is None and a.role == "lead"]:
+            for _ in range(rng.choice([0, 1, 2, 3])):
+                as_of = start + timedelta(days=rng.randrange(0, 1100))
+                at = datetime.combine(as_of + timedelta(days=rng.randrange(0, 60)), datetime.min.time(),
+                                      tzinfo=timezone.utc) + timedelta(hours=rng.randrange(0, 24))
+                approved(c, lead, admin, rng.choice(STATES), rng.randrange(0, 100), as_of, at)
+    db.session.flush()
+    status.rebuild_all()
+    db.session.flush()
+    cutoffs = [date(2023, 6, 14), date(2024, 6, 14), date(2024, 12, 14), date(2025, 6, 14), date(2025, 12, 14)]
+    days = union_all(*[select(literal(d, Date).label("day")) for d in cutoffs]).subquery("days")
+    got = {}
+    for r in db.session.execute(status_sql.commitments_by_day(days)):
+        day = r.day if isinstance(r.day, date) else date.fromisoformat(str(r.day))
+        got[(day, r.commitment_id)] = r.category
+    want = {(d, cid): s.category.value for d in cutoffs for cid, s in standings(commitments, d).items()}
+    assert got == want

@@ -84,14 +84,14 @@ def timings(client, path: str, n: int = 50) -> tuple[float, float]:
 
 def uncached(app, client, path: str, n: int = 5) -> tuple[float, int]:
     """Median ms and statements of the first view after a change (the figures recomputed)."""
-    from tracker.models.cache import bump
+    from tracker.status.cache import invalidate
 
     samples, counts = [], []
     with app.app_context():
         counter = StatementCounter(db.engine)
     for _ in range(n):
         with app.app_context():
-            bump(db.session)
+            invalidate()
             db.session.commit()
         counter.count = 0
         started = time.perf_counter()

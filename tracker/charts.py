@@ -49,14 +49,14 @@ TEXT = {
         "commitments": "Số nhiệm vụ",
         "share_axis": "Tỷ lệ trên tổng số nhiệm vụ",
         "done": "Tỷ lệ hoàn thành",
-        "overdue": "Tỷ lệ quá hạn",
+        "overdue": "Tỷ lệ quá hạn, chưa hoàn thành",
         "cutoff": "Số liệu đến ngày",
         "average": "Tiến độ bình quân",
         "reported": "Đã có báo cáo",
         "no_commitments": "Không có nhiệm vụ",
         "submitted": "Đã báo cáo kỳ này",
         "not_due": "Không phải báo cáo kỳ này",
-        "overdue_count": "Nhiệm vụ quá hạn",
+        "overdue_count": "Nhiệm vụ quá hạn, chưa hoàn thành",
         "within": "Trong {n} ngày tới",
         "due_within": "Đến hạn trong {n} ngày tới",
         "click": "Bấm để xem danh sách nhiệm vụ",
@@ -65,14 +65,14 @@ TEXT = {
         "commitments": "Tasks",
         "share_axis": "Share of all tasks",
         "done": "Completion rate",
-        "overdue": "Overdue rate",
+        "overdue": "Overdue and not done",
         "cutoff": "Figures as of",
         "average": "Average progress",
         "reported": "Reported",
         "no_commitments": "No tasks",
         "submitted": "Reported this period",
         "not_due": "No report due this period",
-        "overdue_count": "Overdue tasks",
+        "overdue_count": "Overdue tasks not done",
         "within": "Next {n} days",
         "due_within": "Due in the next {n} days",
         "click": "Click to see the tasks",
@@ -113,7 +113,8 @@ def _ratio(part: int, whole: int) -> float | None:
 
 # -- drill-down links ---------------------------------------------------------------------
 
-_PARAM_ORDER = ("agreement", "area", "field", "province", "agency", "role", "category", "due_within", "as_of")
+_PARAM_ORDER = ("agreement", "area", "field", "province", "agency", "role", "category", "overdue", "due_within",
+                "as_of")
 
 
 def drill_params(d: Dashboard, **params: object) -> dict[str, object]:
@@ -275,7 +276,7 @@ def over_time_figure(d: Dashboard, language: str, drill: Link) -> dict:
 
     data = [
         line(t["done"], DONE, [p.done for p in points], "solid", "circle"),
-        line(t["overdue"], OVERDUE, [p.overdue for p in points], "dash", "diamond"),
+        line(t["overdue"], OVERDUE, [p.open_past_due for p in points], "dash", "diamond"),
     ]
     suffix = "%" if _lang(language) == "en" else " %"
     return {"data": data, "layout": _layout(
@@ -421,8 +422,7 @@ def agencies_figure(d: Dashboard, language: str, drill: Link) -> dict:
             "text": [number(a.overdue, language) for a in lines],
             "textposition": "outside", "cliponaxis": False, "textfont": {"size": 12},
             "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
-            "customdata": [drill(agency=a.agency_id, role="lead", category=str(Category.IN_PROGRESS_OVERDUE))
-                           for a in lines],
+            "customdata": [drill(agency=a.agency_id, role="lead", overdue=1) for a in lines],
         },
     ]
     not_due = [

@@ -18,3 +18,8 @@ def today() -> date:
 def end_of_day_utc(day: date) -> datetime:
     """The first instant after ``day`` ends in Vietnam, in UTC: "approved by that date" means before it."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=VIETNAM).astimezone(timezone.utc)
+
+
+def start_of_day_utc(day: date) -> datetime:
+    """The first instant of ``day`` in Vietnam, in UTC."""
+    return end_of_day_utc(day - timedelta(days=1))

@@ -184,9 +184,9 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
     written += len(updates)
     _insert(SideStatus.__table__, status_rows)
     echo(f"updates {written}, side-status spans {len(status_rows)}")
-    from tracker.models.cache import bump
+    from tracker.status.cache import invalidate
 
-    bump(db.session)  # bulk inserts bypass the ORM: cached figures are stale now
+    invalidate()  # bulk inserts bypass the ORM: cached figures are stale now
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         for table in ("progress_updates", "side_status", "commitments", "assignments"):

@@ -30,9 +30,12 @@ def language() -> str:
     return str(get_locale() or "vi")
 
 
-def date_short(value: date | None) -> str:
-    if value is None:
+def date_short(value: date | str | None) -> str:
+    """dd/mm/yyyy (5 Feb 2026 in English); ISO text, as cached figures hold dates, is read first."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
     return format_date(value, DATE_FORMATS.get(language(), DATE_FORMATS["vi"])["short"])
 
 

@@ -12,7 +12,8 @@ from tracker.extensions import db
 from tracker.models import Agreement, ProgressUpdate, User
 from tracker.queries import compliance
 from tracker.queries import reports
-from tracker.services import periods, progress, status
+from tracker.services import periods, progress
+from tracker.status import spans as status
 
 
 def agreement():

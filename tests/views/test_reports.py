@@ -15,7 +15,8 @@ from tracker.domain.dashboard import Filters
 from tracker.extensions import db
 from tracker.models import Agreement, User
 from tracker.queries import dashboard
-from tracker.services import progress, status
+from tracker.services import progress
+from tracker.status import spans as status
 
 
 class Download:

@@ -41,7 +41,8 @@ class PeriodPoint:
     cutoff: date
     total: int
     done: int
-    overdue: int
+    overdue: int  # in progress overdue + done late (the older figure)
+    open_past_due: int = 0  # not done and past the due date in force then, reported or not
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,16 @@ class Dashboard:
     upcoming: list[Upcoming] = field(default_factory=list)
     upcoming_counts: dict[int, int] = field(default_factory=dict)  # 30/60/90 days → commitments
     period_key: str | None = None  # the current period's code ("2026-H2"), for its label in any language
+    # What the headline figures count: whole commitments, or (with a province filter) that province's sides.
+    unit: str = "commitments"
+    # Deadline facts (domain.md §4): open and past due, the part of it without a report, done late.
+    deadlines: dict[str, int] = field(default_factory=lambda: {"open_past_due": 0, "without_report": 0,
+                                                               "done_late": 0})
+    # Sides by today's province code: {"TN": {"province": id, "name": …, "total": n, "categories": {…}}}.
+    sides: dict[str, dict] = field(default_factory=dict)
+    # The compliance page's figure for the last period whose deadline has passed: period key, label,
+    # deadline, agreement (for the link; None across agreements), due, on_time, late.
+    compliance: dict = field(default_factory=lambda: {"period": None, "due": 0, "on_time": 0, "late": 0})
 
     @property
     def overdue(self) -> int:
@@ -117,5 +128,6 @@ def from_plain(data: dict) -> Dashboard:
         agencies=[AgencyLine(**row) for row in data["agencies"]],
         upcoming=[Upcoming(**{**row, "due_date": _day(row["due_date"])}) for row in data["upcoming"]],
         upcoming_counts={int(k): v for k, v in data["upcoming_counts"].items()},
-        period_key=data.get("period_key"),
+        period_key=data.get("period_key"), unit=data["unit"], deadlines=data["deadlines"], sides=data["sides"],
+        compliance=data["compliance"],
     )

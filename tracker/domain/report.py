@@ -55,6 +55,49 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
+class SideLine:
+    """One side of a commitment in a report: a province leading it, and where its lead stands."""
+
+    province: str  # short name as on the report's date, e.g. "Bắc Ninh"
+    category: str  # the side's Category code
+    state: str | None  # its latest approved Progress code; None without a report
+    percent: float | None
+
+    @property
+    def text(self) -> str:
+        """"Thái Nguyên: hoàn thành 100 %", "Bắc Ninh: chưa có báo cáo"."""
+        if self.state is None:
+            return f"{self.province}: chưa có báo cáo"
+        value = "" if self.percent is None else " " + f"{self.percent:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
+        return f"{self.province}: {STATE_LABELS_VI[self.state].lower()}{value}"
+
+
+def sides_differ(sides: tuple[SideLine, ...]) -> bool:
+    """The sides do not stand alike: show each, never one merged percent (domain.md §4)."""
+    return len({(s.state, s.percent) for s in sides}) > 1
+
+
+def sides_text(sides: tuple[SideLine, ...]) -> str:
+    return " · ".join(s.text for s in sides)
+
+
+def not_done_reason(sides: tuple[SideLine, ...]) -> str | None:
+    """Why a commitment some side finished is not done: the sides that have not reported it done."""
+    waiting = [s.province for s in sides if s.state != "done"]
+    if not waiting or len(waiting) == len(sides):
+        return None
+    return f"Chưa hoàn thành vì {', '.join(waiting)} chưa báo cáo hoàn thành"
+
+
+def short_province(name: str) -> str:
+    """"Tỉnh Thái Nguyên" → "Thái Nguyên" (the side labels of tables and annexes)."""
+    for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+@dataclass(frozen=True, slots=True)
 class AnnexRow:
     """One commitment in the annex table (STT | task | lead | co-operating | deadline | result | status | notes)."""
 
@@ -73,6 +116,7 @@ class AnnexRow:
     category: str  # a Category code
     percent: float | None
     notes: str  # extension, dropped, restricted remarks
+    sides: tuple[SideLine, ...] = ()  # each province leading it, in party order
 
 
 @dataclass(frozen=True, slots=True)

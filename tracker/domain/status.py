@@ -5,10 +5,12 @@ them). Pure rules only: no Flask, no database, no clock (every "today" is an arg
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+
+from tracker.domain.deadlines import Deadline, fixed
 
 
 class Progress(StrEnum):
@@ -127,48 +129,91 @@ class SideReport:
         return self.state is Progress.DROPPED
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What the category rules look at, for one side or a whole commitment."""
+class Fact(StrEnum):
+    """What the category rules look at, for one side or a whole commitment (all booleans).
 
-    reported: bool  # at least one side has an approved report
-    complete: bool  # every side reported DONE
-    late: bool  # complete, with a due date, and the (last) completion after it
-    untouched: bool  # every reported side says NOT_STARTED
-    past_due: bool  # has a due date, not recurring, and as_of > due
+    SQL computes the same facts (``tracker.status.sql``) and turns ``RULES`` into a CASE
+    expression, so the rules are written once, here.
+    """
+
+    REPORTED = "reported"  # at least one side has an approved report
+    COMPLETE = "complete"  # there is a side, and every side reported DONE
+    LATE = "late"  # complete, and the (last) completion after the due date in force that day
+    UNTOUCHED = "untouched"  # reported, and every reported side says NOT_STARTED
+    PAST_DUE = "past_due"  # the due date in force on the day is before the day
 
 
-# Ordered checks, first match wins. Two choices worth knowing:
+Conditions = tuple[tuple[Fact, bool], ...]
+
+# Ordered checks, first match wins (domain.md §4, "Counting, exactly"); the last has no
+# condition. Two choices worth knowing:
 # - NOT_STARTED past its deadline is "Đang thực hiện quá hạn": the Government Office
 #   counts every unfinished task past its deadline as overdue, started or not, so the
 #   overdue rate leaders read first does not hide tasks nobody began.
 # - PAUSED and DROPPED are unfinished: on time or overdue by the deadline, like
 #   IN_PROGRESS. The six categories must add up to the total, and a dropped task was
 #   neither completed nor (necessarily) never started; pages flag it from its Progress.
-_RULES: tuple[tuple[Callable[[_Facts], bool], Category], ...] = (
-    (lambda f: not f.reported, Category.NO_REPORT),
-    (lambda f: f.complete and not f.late, Category.DONE_ON_TIME),
-    (lambda f: f.complete, Category.DONE_LATE),
-    (lambda f: f.untouched and not f.past_due, Category.NOT_STARTED),
-    (lambda f: f.past_due, Category.IN_PROGRESS_OVERDUE),
-    (lambda f: True, Category.IN_PROGRESS_ON_TIME),
+RULES: tuple[tuple[Category, Conditions], ...] = (
+    (Category.DONE_ON_TIME, ((Fact.COMPLETE, True), (Fact.LATE, False))),
+    (Category.DONE_LATE, ((Fact.COMPLETE, True),)),
+    (Category.NO_REPORT, ((Fact.REPORTED, False),)),
+    (Category.IN_PROGRESS_OVERDUE, ((Fact.PAST_DUE, True),)),
+    (Category.NOT_STARTED, ((Fact.UNTOUCHED, True),)),
+    (Category.IN_PROGRESS_ON_TIME, ()),
 )
 
+# "Open and past due" (quá hạn, chưa hoàn thành): a deadline fact, reported or not.
+OPEN_PAST_DUE: Conditions = ((Fact.COMPLETE, False), (Fact.PAST_DUE, True))
 
-def _categorise(facts: _Facts) -> Category:
-    return next(result for check, result in _RULES if check(facts))
+
+def holds(conditions: Conditions, facts: Mapping[Fact, bool]) -> bool:
+    """Every condition of a rule is met (an empty rule always holds)."""
+    return all(facts[fact] is wanted for fact, wanted in conditions)
 
 
-def side_category(report: SideReport | None, due: date | None, recurring: bool, as_of: date) -> Category:
+def categorise(facts: Mapping[Fact, bool]) -> Category:
+    """The first rule of ``RULES`` that holds."""
+    return next(result for result, conditions in RULES if holds(conditions, facts))
+
+
+def _deadline(due: date | None | Deadline, recurring: bool) -> Deadline:
+    return due if isinstance(due, Deadline) else fixed(due, recurring)
+
+
+def facts_of(
+    sides: Mapping[str, SideReport | None], due: date | None | Deadline, recurring: bool, as_of: date
+) -> dict[Fact, bool]:
+    """The rules' facts for a commitment whose sides stand as ``sides`` on ``as_of``.
+
+    ``due`` is the due date (fixed) or a ``Deadline`` whose changes are effective-dated:
+    being past due is judged by the due date in force on ``as_of``, lateness of a
+    completion by the one in force on the completion day.
+    """
+    deadline = _deadline(due, recurring)
+    reports = [r for r in sides.values() if r is not None]
+    completed = [r.completed_on for r in reports if r.completed_on is not None]
+    complete = bool(sides) and len(completed) == len(sides)
+    return {
+        Fact.REPORTED: bool(reports),
+        Fact.COMPLETE: complete,
+        Fact.LATE: complete and deadline.late(max(completed)),
+        Fact.UNTOUCHED: bool(reports) and all(r.state is Progress.NOT_STARTED for r in reports),
+        Fact.PAST_DUE: deadline.past_due(as_of),
+    }
+
+
+def side_category(
+    report: SideReport | None, due: date | None | Deadline, recurring: bool, as_of: date
+) -> Category:
     """The reporting category of one side (one party province's lead agency) on ``as_of``.
 
     - No approved report: ``NO_REPORT`` (never counted as 0 %).
-    - ``DONE``: ``DONE_ON_TIME`` when completed on or before ``due`` (or there is no due
-      date / the task is recurring), else ``DONE_LATE``.
-    - ``NOT_STARTED``: ``NOT_STARTED`` until the deadline; once ``as_of > due`` it is
-      ``IN_PROGRESS_OVERDUE`` (Government Office counting: an unfinished task past its
+    - ``DONE``: ``DONE_ON_TIME`` when completed on or before the due date in force on the
+      completion day (or there is none / the task is recurring), else ``DONE_LATE``.
+    - ``NOT_STARTED``: ``NOT_STARTED`` until the deadline; once past the due date in force
+      it is ``IN_PROGRESS_OVERDUE`` (Government Office counting: an unfinished task past its
       deadline is "đang thực hiện quá hạn", started or not).
-    - ``IN_PROGRESS``, ``PAUSED``, ``DROPPED``: ``IN_PROGRESS_OVERDUE`` when ``as_of > due``,
+    - ``IN_PROGRESS``, ``PAUSED``, ``DROPPED``: ``IN_PROGRESS_OVERDUE`` when past due,
       else ``IN_PROGRESS_ON_TIME``. Dropped tasks stay in the count as unfinished so the
       six categories add up to the total; ``SideReport.is_dropped`` flags them.
 
@@ -178,38 +223,33 @@ def side_category(report: SideReport | None, due: date | None, recurring: bool, 
 
 
 def commitment_category(
-    sides: Mapping[str, SideReport | None], due: date | None, recurring: bool, as_of: date
+    sides: Mapping[str, SideReport | None], due: date | None | Deadline, recurring: bool, as_of: date
 ) -> Category:
-    """The reporting category of a commitment with one or more party provinces.
+    """The reporting category of a commitment with one or more sides (domain.md §4).
 
-    ``sides`` maps each party province's code to its lead agency's latest approved
-    report as of ``as_of`` (None when it has none).
+    ``sides`` maps each side (a party province holding a lead assignment on ``as_of``) to
+    its lead agency's latest approved report as of ``as_of`` (None when it has none).
 
-    - No side has a report (or there are no sides): ``NO_REPORT``.
     - Every side reported ``DONE``: complete; ``DONE_ON_TIME`` when the *latest*
-      completion date among the sides is on or before ``due`` (or there is no due date /
-      recurring), else ``DONE_LATE``. A bilateral commitment is complete only when each
-      party's lead agency has reported it complete.
-    - Otherwise unfinished, judged on the sides that reported (sides without a report
-      make it unfinished but do not otherwise count): ``NOT_STARTED`` when every reported
-      side is ``NOT_STARTED`` and the deadline has not passed; else ``IN_PROGRESS_OVERDUE``
-      when ``as_of > due``, ``IN_PROGRESS_ON_TIME`` otherwise. One side done and the other
-      not started is therefore "in progress".
+      completion date among the sides is on or before the due date in force that day (or
+      there is none / recurring), else ``DONE_LATE``. A bilateral commitment is complete
+      only when each side's lead agency has reported it complete.
+    - No side has a report (or there are no sides): ``NO_REPORT``.
+    - Past the due date in force on ``as_of``: ``IN_PROGRESS_OVERDUE``, started or not.
+    - Every reported side ``NOT_STARTED``: ``NOT_STARTED``; otherwise ``IN_PROGRESS_ON_TIME``.
+      Sides without a report make it unfinished but do not otherwise count: one side
+      done and the other not started is "in progress".
 
     With a single side this gives the same answer as ``side_category``.
     """
-    reports = [r for r in sides.values() if r is not None]
-    completed = [r.completed_on for r in reports if r.completed_on is not None]
-    complete = bool(sides) and len(completed) == len(sides)
-    late = complete and due is not None and not recurring and max(completed) > due
-    facts = _Facts(
-        reported=bool(reports),
-        complete=complete,
-        late=late,
-        untouched=bool(reports) and all(r.state is Progress.NOT_STARTED for r in reports),
-        past_due=due is not None and not recurring and as_of > due,
-    )
-    return _categorise(facts)
+    return categorise(facts_of(sides, due, recurring, as_of))
+
+
+def open_past_due(
+    sides: Mapping[str, SideReport | None], due: date | None | Deadline, recurring: bool, as_of: date
+) -> bool:
+    """Not done and past the due date in force on ``as_of``, whatever was reported (the overdue headline)."""
+    return holds(OPEN_PAST_DUE, facts_of(sides, due, recurring, as_of))
 
 
 def side_percent(report: SideReport | None) -> float | None:

@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date, datetime
 
 from tracker.clock import VIETNAM
-from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI, AnnexRow, Counts
+from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI, AnnexRow, Counts, sides_differ, sides_text
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.exports import safe
 
@@ -109,8 +109,12 @@ def deadline(row: AnnexRow) -> str:
 
 
 def status(row: AnnexRow) -> str:
-    """"Đang thực hiện quá hạn (60 %)"; no percentage when nobody has reported one."""
+    """"Đang thực hiện quá hạn (60 %)"; no percentage when nobody has reported one; where the
+    sides differ, each side instead of a merged percentage:
+    "Đang thực hiện quá hạn (Thái Nguyên: hoàn thành 100 % · Bắc Ninh: chưa có báo cáo)"."""
     label = category_label(row.category)
+    if sides_differ(row.sides):
+        return f"{label} ({sides_text(row.sides)})"
     if row.percent is None:
         return label
     value = f"{row.percent:.1f}".rstrip("0").rstrip(".").replace(".", ",")
@@ -164,6 +168,7 @@ SHEET_HEADER = (
     "Tình trạng",
     "Tỷ lệ hoàn thành (%)",
     "Ghi chú",
+    "Theo từng tỉnh chủ trì",
 )
 SHEET_DATE_COLUMNS = (6, 7)  # zero-based: Thời hạn, Thời hạn ban đầu
 
@@ -190,6 +195,7 @@ def sheet_values(row: AnnexRow) -> tuple[object, ...]:
         safe.clean(row.deliverable),
         "\n".join(safe.lines(row.result)),
         category_label(row.category),
-        row.percent,
+        None if sides_differ(row.sides) else row.percent,
         "\n".join(safe.lines(row.notes)),
+        sides_text(row.sides) if len(row.sides) > 1 else "",
     )

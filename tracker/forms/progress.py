@@ -30,6 +30,8 @@ PROBLEM_MESSAGES = {
     "as_of_before_agreement": _l("Ngày số liệu không được trước ngày bắt đầu thực hiện văn bản hợp tác."),
     "due_required": _l("Nhập thời hạn mới."),
     "due_not_later": _l("Thời hạn mới phải sau thời hạn hiện tại."),
+    "effective_in_future": _l("Ngày có hiệu lực không được sau ngày hôm nay."),
+    "effective_before_previous": _l("Ngày có hiệu lực không được trước lần gia hạn đã có hiệu lực sau đó."),
 }
 TEXT_LIMIT = 20_000
 
@@ -72,3 +74,8 @@ class ApproveForm(FlaskForm):
 class ExtendForm(FlaskForm):
     new_due_date = DateField(_l("Thời hạn mới"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
     reason = TextAreaField(_l("Lý do gia hạn"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
+    # Admins only (the view ignores it for others): an extension decided earlier than it is recorded.
+    effective_on = DateField(_l("Có hiệu lực từ ngày"), validators=[Optional()], format="%Y-%m-%d",
+                             render_kw={"type": "date"},
+                             description=_l("Để trống: có hiệu lực từ hôm nay. Báo cáo của các ngày trước đó vẫn "
+                                            "tính theo thời hạn cũ."))

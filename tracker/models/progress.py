@@ -117,9 +117,14 @@ class DeadlineExtension(db.Model):
     reason: Mapped[str] = mapped_column(NFCText)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The (Vietnam) day from which the new due date is in force: the day it was recorded,
+    # or an earlier day an admin gave; ``domain.deadlines.FROM_THE_START`` for a correction.
+    effective_on: Mapped[date] = mapped_column(Date)
 
     commitment: Mapped[Commitment] = relationship()
     actor: Mapped[User] = relationship()
+
+    __table_args__ = (Index("ix_deadline_extensions_in_force", "commitment_id", "effective_on"),)
 
 
 class SideStatus(db.Model):
@@ -128,7 +133,7 @@ class SideStatus(db.Model):
     One row per span: from the (Vietnam) day an approval changed the side's latest
     report until the next such day (exclusive; NULL while current). Dashboards and
     reports count in SQL over the rows valid on their date, so their cost does not grow
-    with the number of updates. Rebuilt by ``services.status`` whenever an approval
+    with the number of updates. Rebuilt by ``tracker.status.spans`` whenever an approval
     lands; never edited by hand.
     """
 

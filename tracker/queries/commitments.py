@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.domain.text import search_terms
 from tracker.extensions import db
+from tracker.status import sql as status_sql
 from tracker.models import (
     AgencySuccession,
     AgreementParty,
@@ -31,6 +32,7 @@ class CommitmentFilters:
     due_within: int | None = None  # days from ``as_of``, unfinished commitments only
     field: int | None = None  # a field's number (1-9) in every agreement
     role: str | None = None  # with ``agency``: "lead" keeps what it leads now
+    overdue: bool = False  # open and past the due date in force on ``as_of`` (dashboard.json's open_past_due)
 
 
 def _like_escape(term: str) -> str:
@@ -83,11 +85,9 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
         if filters.role == "lead":
             held += [Assignment.role == "lead", Assignment.valid_to.is_(None)]
         stmt = stmt.where(exists().where(*held))
-    if (filters.category or filters.due_within) and as_of is not None:
-        from tracker.queries import status_sql
-
-        if filters.category and filters.province is not None:
-            # one province's side, as the dashboard's field × province figures count it
+    if (filters.category or filters.due_within or filters.overdue) and as_of is not None:
+        if filters.province is not None:
+            # every filter applies to that province's side, as the dashboard counts it
             rows = status_sql.sides(as_of).where(AgreementParty.province_id.in_(province_lineage(filters.province)))
         else:
             rows = status_sql.commitments(as_of)
@@ -95,11 +95,16 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
         matching = select(rows.c.commitment_id)
         if filters.category:
             matching = matching.where(rows.c.category == filters.category)
+        if filters.overdue:
+            matching = matching.where(rows.c.open_past_due == 1)
         if filters.due_within:
+            due = rows.c.due_date if "due_date" in rows.c else None
             matching = matching.where(rows.c.category.not_in(("done_on_time", "done_late")))
-            stmt = stmt.where(Commitment.recurring.is_(False),
-                              Commitment.due_date.between(as_of, as_of + timedelta(days=filters.due_within)))
-        stmt = stmt.where(Commitment.id.in_(matching))
+            if due is None:  # a side's row: the commitment's due date in force
+                due = status_sql.due_on(as_of)
+                matching = matching.join(Commitment, Commitment.id == rows.c.commitment_id)
+            matching = matching.where(due.between(as_of, as_of + timedelta(days=filters.due_within)))
+        stmt = stmt.where(Commitment.id.in_(matching.correlate(None)))
     for term in search_terms(filters.q):
         stmt = stmt.where(Commitment.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
     return stmt
@@ -110,9 +115,7 @@ def search(filters: CommitmentFilters, see_restricted: bool, page: int, per_page
     stmt = _filtered(filters, today)
     hidden = 0
     if not see_restricted:
-        hidden = db.session.scalar(
-            stmt.where(CooperationArea.restricted.is_(True)).with_only_columns(func.count(Commitment.id))
-        )
+        hidden = hidden_restricted(filters.agreement)
         stmt = stmt.where(CooperationArea.restricted.is_(False))
     stmt = stmt.order_by(CooperationArea.agreement_id, CooperationArea.number, Commitment.sort_key).options(
         selectinload(Commitment.area),
@@ -121,6 +124,17 @@ def search(filters: CommitmentFilters, see_restricted: bool, page: int, per_page
     )
     pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
     return pagination, hidden
+
+
+def hidden_restricted(agreement_id: int | None) -> int:
+    """Restricted commitments of the agreement scope (one agreement, or all): the only number an
+    uncleared user is told about restricted fields, on every page and in ``dashboard.json``
+    (domain.md §4, "Restricted counts"). It never moves with a search, field, province, agency
+    or category filter, which would tell what restricted commitments hold."""
+    stmt = select(func.count(Commitment.id)).join(CooperationArea).where(CooperationArea.restricted.is_(True))
+    if agreement_id is not None:
+        stmt = stmt.where(CooperationArea.agreement_id == agreement_id)
+    return db.session.scalar(stmt) or 0
 
 
 def detail(commitment_id: int) -> Commitment | None:
@@ -157,4 +171,5 @@ def for_agency(agency_id: int, see_restricted: bool) -> tuple[list[Assignment], 
     return list(rows), hidden
 
 
-__all__ = ["CommitmentFilters", "agency_lineage", "detail", "for_agency", "province_lineage", "search"]
+__all__ = ["CommitmentFilters", "agency_lineage", "detail", "for_agency", "hidden_restricted", "province_lineage",
+           "search"]

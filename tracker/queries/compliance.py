@@ -17,7 +17,7 @@ from tracker.clock import end_of_day_utc
 from tracker.domain.periods import Period
 from tracker.extensions import db
 from tracker.models import Agency, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate, SideStatus
-from tracker.queries.status_sql import valid_on
+from tracker.status.sql import valid_on
 
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 
@@ -51,7 +51,7 @@ class AgencyCompliance:
         return LATE if self.late else ON_TIME
 
 
-def obligations(agreement_id: int, period: Period, *, see_restricted: bool = True, province_ids: set[int] | None = None,
+def obligations(agreement_id: int | set[int], period: Period, *, see_restricted: bool = True, province_ids: set[int] | None = None,
                 area_id: int | None = None, agency_ids: set[int] | None = None) -> list[Obligation]:
     """Every (lead agency, commitment) owing a report for ``period``, with how it was met."""
     finished_before = (
@@ -77,7 +77,8 @@ def obligations(agreement_id: int, period: Period, *, see_restricted: bool = Tru
         .outerjoin(first_submission, and_(first_submission.c.commitment_id == Commitment.id,
                                           first_submission.c.agency_id == Assignment.agency_id))
         .where(
-            CooperationArea.agreement_id == agreement_id,
+            CooperationArea.agreement_id.in_(agreement_id) if isinstance(agreement_id, set)
+            else CooperationArea.agreement_id == agreement_id,
             Assignment.role == "lead",
             Assignment.valid_from <= period.end,
             or_(Assignment.valid_to.is_(None), Assignment.valid_to >= period.end),
@@ -153,3 +154,65 @@ def history_of(agency_id: int, today, see_restricted: bool) -> list[PeriodRecord
             records.append(PeriodRecord(agreement.code, view.period.key, view.period.label_vi, view.period.deadline,
                                         len(rows), counts[ON_TIME], counts[LATE], counts[MISSING]))
     return sorted(records, key=lambda r: (r.deadline, r.period_key), reverse=True)
+
+
+DEFAULT_FREQUENCIES = ("half_year", "annual")
+
+
+def last_due_period(agreement, schedule, day) -> Period | None:
+    """The agreement's period whose reporting deadline passed most recently before ``day``
+    (the period the dashboard's compliance card reports): a read, it writes no schedule.
+
+    Of two periods with the same deadline (the second half-year and the year), the more
+    frequent one, as the compliance page lists it last.
+    """
+    from tracker.domain.periods import FREQUENCY_ORDER, DeadlineRule, Frequency, periods_between
+
+    frequencies = schedule.frequencies if schedule else DEFAULT_FREQUENCIES
+    rule = DeadlineRule(schedule.deadline_kind, schedule.deadline_value) if schedule else DeadlineRule(
+        "working_days_after", 2)
+    order = {f: i for i, f in enumerate(FREQUENCY_ORDER)}
+    found = [p for p in periods_between([Frequency(f) for f in frequencies], agreement.period_start, day, rule)
+             if p.deadline < day]
+    return max(found, key=lambda p: (p.deadline, -order[p.frequency]), default=None)
+
+
+@dataclass(frozen=True)
+class ComplianceFigure:
+    """The compliance page's figure for one period: expected reports, on time, late."""
+
+    period: str | None
+    label: str | None
+    deadline: object | None
+    agreement: int | None
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+
+
+def figure(agreement_ids: list[int] | None, day, *, see_restricted: bool, province_ids=None, area_id=None,
+           agency_ids=None) -> ComplianceFigure:
+    """The compliance card of the dashboard on ``day``: for one agreement, exactly the compliance
+    page's numbers for its last period whose deadline has passed; across agreements, their
+    sum for that period of each (agreements sharing a period are counted in one statement)."""
+    from tracker.models import Agreement, ReportingSchedule
+
+    stmt = select(Agreement, ReportingSchedule).outerjoin(ReportingSchedule, ReportingSchedule.agreement_id == Agreement.id)
+    if agreement_ids is not None:
+        stmt = stmt.where(Agreement.id.in_(agreement_ids))
+    groups: dict[Period, set[int]] = defaultdict(set)
+    for agreement, schedule in db.session.execute(stmt):
+        period = last_due_period(agreement, schedule, day)
+        if period is not None:
+            groups[period].add(agreement.id)
+    if not groups:
+        return ComplianceFigure(None, None, None, agreement_ids[0] if agreement_ids and len(agreement_ids) == 1 else None)
+    latest = max(groups, key=lambda p: p.deadline)
+    counts = {ON_TIME: 0, LATE: 0, MISSING: 0}
+    for period, ids in groups.items():
+        for row in obligations(ids, period, see_restricted=see_restricted, province_ids=province_ids,
+                               area_id=area_id, agency_ids=agency_ids):
+            counts[row.status] += 1
+    single = agreement_ids[0] if agreement_ids and len(agreement_ids) == 1 else None
+    return ComplianceFigure(latest.key, latest.label_vi, latest.deadline, single,
+                            sum(counts.values()), counts[ON_TIME], counts[LATE])

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Date, and_, case, delete, exists, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from tracker.domain.dashboard import (
     AgencyLine,
@@ -38,9 +39,10 @@ from tracker.models import (
     ProvinceSuccession,
     ProgressUpdate,
 )
-from tracker.models.cache import bump
-from tracker.queries import status_sql
-from tracker.queries.commitments import agency_lineage, province_lineage
+from tracker.status import sql as status_sql
+from tracker.status.cache import invalidate
+from tracker.queries import compliance as compliance_queries
+from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
 
 DONE = ("done_on_time", "done_late")
 OVERDUE = ("in_progress_overdue", "done_late")
@@ -60,7 +62,10 @@ def _scope(stmt, f: Filters, see_restricted: bool, *, province_ids=None, agency_
         stmt = stmt.where(exists().where(
             AgreementParty.agreement_id == CooperationArea.agreement_id, AgreementParty.province_id.in_(province_ids)))
     if agency_ids is not None:
-        stmt = stmt.where(exists().where(Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agency_ids)))
+        # An alias, not correlated: the statement may join Assignment itself (the agencies figure).
+        held = aliased(Assignment)
+        stmt = stmt.where(Commitment.id.in_(
+            select(held.commitment_id).where(held.agency_id.in_(agency_ids)).correlate(None)))
     return stmt
 
 
@@ -74,27 +79,29 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     within = _scope(select(Commitment.id).join(CooperationArea), f, True, **scope) if _narrowed(f) else None
     source = status_sql.spans_on(as_of, within)
 
-    # 1. Headline counts: commitment categories, or one province's side when a province is chosen.
+    # 1. Headline counts and deadline facts: whole commitments, or one province's sides.
     if province_ids is None:
         rows = status_sql.commitments(as_of, source, within=within).subquery()
     else:
         rows = status_sql.sides(as_of, source, within=within).where(
             AgreementParty.province_id.in_(province_ids)).subquery()
     counted = _scope(
-        select(rows.c.category, func.count()).select_from(rows)
+        select(rows.c.category, rows.c.open_past_due, func.count()).select_from(rows)
         .join(Commitment, Commitment.id == rows.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .group_by(rows.c.category), f, see_restricted, **scope)
+        .group_by(rows.c.category, rows.c.open_past_due), f, see_restricted, **scope)
     categories = {c.value: 0 for c in CATEGORY_ORDER}
-    for category, n in db.session.execute(counted):
-        categories[category] = n
+    deadlines = {"open_past_due": 0, "without_report": 0, "done_late": 0}
+    for category, open_past_due, n in db.session.execute(counted):
+        categories[category] += n
+        if open_past_due:
+            deadlines["open_past_due"] += n
+            deadlines["without_report"] += n if category == "no_report" else 0
+    deadlines["done_late"] = categories["done_late"]
 
-    # 2. What the user may not see, counted rather than silently dropped.
-    hidden = 0
-    if not see_restricted:
-        hidden = db.session.scalar(_scope(
-            select(func.count(Commitment.id)).select_from(Commitment).join(CooperationArea), f, True,
-            restricted=True, **scope))
+    # 2. What the user may not see: one number per agreement scope, whatever the other filters
+    #    (a count that moved with a search or a filter would tell what restricted fields hold).
+    hidden = 0 if see_restricted else hidden_restricted(f.agreement)
 
     # 3. Field × province (sides): stacked bars and the heat map. Within one agreement a
     #    field is its area; across agreements the fields of the same number add up.
@@ -119,12 +126,13 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         cell["counts"][category] += n
         cell["pct_sum"] += float(pct_sum or 0)
         cell["pct_n"] += pct_n
-    names = _province_names()
+    provinces = _provinces()
     by_field = [
-        FieldProvinceCounts(area_id, number, c["name"], pid, names.get(pid, str(pid)), c["counts"],
+        FieldProvinceCounts(area_id, number, c["name"], pid, provinces[pid]["label"], c["counts"],
                             c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"])
         for (area_id, number, pid), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2]))
     ]
+    sides = _sides_by_province(by_field, provinces)
 
     # 4. Over time: shares at each half-year cut-off up to the date, from spans valid then.
     start = _start(f)
@@ -134,19 +142,22 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         days = union_all(*[select(literal(p.end, Date).label("day")) for p in cutoffs]).subquery("cutoffs")
         per_day = status_sql.commitments_by_day(days, within).subquery()
         over = _scope(
-            select(per_day.c.day, per_day.c.category, func.count()).select_from(per_day)
+            select(per_day.c.day, per_day.c.category, per_day.c.open_past_due, func.count()).select_from(per_day)
             .join(Commitment, Commitment.id == per_day.c.commitment_id)
             .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-            .group_by(per_day.c.day, per_day.c.category), f, see_restricted, **scope)
+            .group_by(per_day.c.day, per_day.c.category, per_day.c.open_past_due), f, see_restricted, **scope)
         tallies: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for day, category, n in db.session.execute(over):
-            tallies[day if isinstance(day, date) else date.fromisoformat(str(day))][category] += n
+        for day, category, open_past_due, n in db.session.execute(over):
+            tally = tallies[day if isinstance(day, date) else date.fromisoformat(str(day))]
+            tally[category] += n
+            tally["open_past_due"] += n if open_past_due else 0
         for p in cutoffs:
             t = tallies.get(p.end, {})
-            over_time.append(PeriodPoint(p.key, p.label_vi, p.end, sum(t.values()), sum(t.get(c, 0) for c in DONE),
-                                         sum(t.get(c, 0) for c in OVERDUE)))
+            over_time.append(PeriodPoint(p.key, p.label_vi, p.end, sum(t.get(c.value, 0) for c in CATEGORY_ORDER),
+                                         sum(t.get(c, 0) for c in DONE), sum(t.get(c, 0) for c in OVERDUE),
+                                         t.get("open_past_due", 0)))
 
-    # 5. Agencies: commitments they lead now, overdue ones, and reports this half-year.
+    # 5. Agencies: commitments they lead now, open and past due ones, and reports this half-year.
     period = next(iter(periods_between([Frequency.HALF_YEAR], as_of, as_of)), None)
     commitment_rows = status_sql.commitments(as_of, within=within).subquery()
     reported_stmt = (
@@ -163,7 +174,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         select(Agency.id, Agency.name,
                func.sum(case((not_finished, 1), else_=0)),
                func.sum(case((and_(not_finished, reported.c.agency_id.is_not(None)), 1), else_=0)),
-               func.sum(case((commitment_rows.c.category == "in_progress_overdue", 1), else_=0)))
+               func.sum(commitment_rows.c.open_past_due))
         .select_from(commitment_rows)
         .join(Commitment, Commitment.id == commitment_rows.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
@@ -177,42 +188,78 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     agencies = [AgencyLine(aid, name, int(due or 0), int(sub or 0), int(over or 0))
                 for aid, name, due, sub, over in db.session.execute(agency_stmt)]
     agencies.sort(key=lambda a: (-(a.due - a.submitted), -a.overdue, a.agency_name))
-    compliance_due = sum(1 for a in agencies if a.due)
-    compliance_submitted = sum(1 for a in agencies if a.due and a.submitted >= a.due)
 
-    # 6. Upcoming deadlines within 90 days, not finished.
+    # 6. Upcoming deadlines (in force on the date) within 90 days, not finished.
+    due = commitment_rows.c.due_date
     up_stmt = _scope(
-        select(Commitment.id, Commitment.code, Commitment.title, Commitment.due_date)
+        select(Commitment.id, Commitment.code, Commitment.title, due)
         .select_from(commitment_rows)
         .join(Commitment, Commitment.id == commitment_rows.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .where(not_finished, Commitment.recurring.is_(False),
-               Commitment.due_date.between(as_of, as_of + timedelta(days=90)))
-        .order_by(Commitment.due_date, Commitment.sort_key), f, see_restricted, **scope)
-    upcoming = [Upcoming(cid, code, title, due, (due - as_of).days) for cid, code, title, due in db.session.execute(up_stmt)]
+        .where(not_finished, due.between(as_of, as_of + timedelta(days=90)))
+        .order_by(due, Commitment.sort_key), f, see_restricted, **scope)
+    upcoming = [Upcoming(cid, code, title, _as_date(day), (_as_date(day) - as_of).days)
+                for cid, code, title, day in db.session.execute(up_stmt)]
     upcoming_counts = {d: sum(1 for u in upcoming if u.days_left <= d) for d in (30, 60, 90)}
+
+    # 7. Compliance: the compliance page's figure for the last period whose deadline has passed.
+    compliance = compliance_queries.figure(
+        None if f.agreement is None else [f.agreement], as_of, see_restricted=see_restricted,
+        province_ids=province_ids, area_id=f.area, agency_ids=agency_ids)
 
     return Dashboard(
         filters=f, as_of=as_of, total=sum(categories.values()), categories=categories, hidden_restricted=hidden,
-        compliance_due=compliance_due, compliance_submitted=compliance_submitted,
+        compliance_due=compliance.due, compliance_submitted=compliance.on_time + compliance.late,
         period_label=period.label_vi if period else period_label, period_key=period.key if period else None,
         by_field=by_field, over_time=over_time,
         agencies=agencies[:25], upcoming=upcoming[:50], upcoming_counts=upcoming_counts,
+        unit="commitments" if province_ids is None else "sides", deadlines=deadlines, sides=sides,
+        compliance={"period": compliance.period, "label": compliance.label,
+                    "deadline": compliance.deadline.isoformat() if compliance.deadline else None,
+                    "agreement": compliance.agreement, "due": compliance.due, "on_time": compliance.on_time,
+                    "late": compliance.late},
     )
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _sides_by_province(by_field: list[FieldProvinceCounts], provinces: dict[int, dict]) -> dict[str, dict]:
+    """Sides counted per province, keyed by today's province code (a merged party counts under its successor)."""
+    result: dict[str, dict] = {}
+    for row in by_field:
+        today_id = provinces[row.province_id]["today_id"]
+        code = provinces[today_id]["code"]
+        entry = result.setdefault(code, {"province": today_id, "name": provinces[today_id]["name"], "total": 0,
+                                         "categories": {c.value: 0 for c in CATEGORY_ORDER}})
+        for category, n in row.counts.items():
+            entry["categories"][category] += n
+            entry["total"] += n
+    return result
 
 
 def _narrowed(f: Filters) -> bool:
     return any(v is not None for v in (f.agreement, f.area, f.province, f.agency))
 
 
-def _province_names() -> dict[int, str]:
-    """A party's province shown by today's name ("Tỉnh Bắc Giang → Tỉnh Bắc Ninh")."""
+def _provinces() -> dict[int, dict]:
+    """Every province: code, name, today's successor and the label a party is shown by
+    ("Tỉnh Bắc Giang → Tỉnh Bắc Ninh"). One statement."""
     rows = db.session.execute(
-        select(Province.id, Province.name, ProvinceSuccession.successor_id)
+        select(Province.id, Province.code, Province.name, ProvinceSuccession.successor_id)
         .outerjoin(ProvinceSuccession, ProvinceSuccession.predecessor_id == Province.id)
     ).all()
-    names = {pid: name for pid, name, _ in rows}
-    return {pid: name if succ is None else f"{name} → {names.get(succ, '')}" for pid, name, succ in rows}
+    found = {pid: {"code": code, "name": name, "successor": succ} for pid, code, name, succ in rows}
+    for pid, info in found.items():
+        today_id, seen = pid, {pid}
+        while found[today_id]["successor"] is not None and found[today_id]["successor"] not in seen:
+            today_id = found[today_id]["successor"]
+            seen.add(today_id)
+        info["today_id"] = today_id
+        succ = info["successor"]
+        info["label"] = info["name"] if succ is None else f"{info['name']} → {found.get(succ, {}).get('name', '')}"
+    return found
 
 
 def _start(f: Filters) -> date:
@@ -238,7 +285,7 @@ def cached_build(f: Filters, today: date, see_restricted: bool) -> tuple[Dashboa
         .where(ChangeCounter.id == 1)
     ).first()
     if row is None:  # a new database: start counting changes
-        bump(db.session)
+        invalidate()
         current = 1
     else:
         current = row[2]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.clock import end_of_day_utc
 from tracker.domain.periods import Frequency, period_for
+from tracker.domain.deadlines import Deadline, DeadlineChange
 from tracker.domain.status import (
     OVERDUE_FIRST,
     ApprovedReport,
@@ -21,11 +22,12 @@ from tracker.domain.status import (
     commitment_percent,
     deadline_state,
     latest_side_report,
+    open_past_due,
     rollup,
-    side_category,
-    side_percent,
 )
 from tracker.extensions import db
+from tracker.status import sql as status_sql
+from tracker.status.sql import lead_held_on
 from tracker.models import (
     AgreementParty,
     Assignment,
@@ -40,12 +42,19 @@ from tracker.models import (
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a commitment stands on a date, from approved lead updates only."""
+    """Where a commitment stands on a date, from approved lead updates only (domain.md §4)."""
 
     category: Category
     percent: float | None
     deadline: DeadlineState
-    sides: dict[int, SideReport | None]  # party id → its lead's latest approved report
+    sides: dict[int, SideReport | None]  # each side's party id → its lead's latest approved report
+    due: date | None = None  # the due date in force on the date
+    open_past_due: bool = False  # not done and past the due date in force, reported or not
+
+    @property
+    def differs(self) -> bool:
+        """The sides do not all stand the same: pages show each side, never one merged percent."""
+        return len({(r.state, r.percent) if r else None for r in self.sides.values()}) > 1
 
 
 def approved_history(commitment_ids: list[int], as_of: date) -> dict[tuple[int, int], list[ApprovedReport]]:
@@ -71,21 +80,58 @@ def approved_history(commitment_ids: list[int], as_of: date) -> dict[tuple[int, 
     return history
 
 
+def deadlines_of(commitments: list[Commitment]) -> dict[int, Deadline]:
+    """Each commitment's deadline over time: its original due date and its effective-dated extensions."""
+    changes: dict[int, list[DeadlineChange]] = defaultdict(list)
+    extended = [c.id for c in commitments if c.original_due_date is not None]
+    if extended:
+        for cid, effective_on, new_due, order in db.session.execute(
+            select(DeadlineExtension.commitment_id, DeadlineExtension.effective_on, DeadlineExtension.new_due_date,
+                   DeadlineExtension.id).where(DeadlineExtension.commitment_id.in_(extended))
+        ):
+            changes[cid].append(DeadlineChange(effective_on, new_due, order))
+    return {
+        c.id: Deadline(base=c.original_due_date if c.original_due_date is not None else c.due_date,
+                       recurring=c.recurring, changes=tuple(changes.get(c.id, ())))
+        for c in commitments
+    }
+
+
+def sides_on(commitment_ids: list[int], as_of: date) -> dict[int, list[int]]:
+    """The sides of each commitment on ``as_of``: parties holding a lead assignment then, in party order."""
+    if not commitment_ids:
+        return {}
+    rows = db.session.execute(
+        select(Assignment.commitment_id, Assignment.party_id).join(AgreementParty)
+        .where(Assignment.commitment_id.in_(commitment_ids), lead_held_on(as_of))
+        .distinct().order_by(Assignment.commitment_id, Assignment.party_id)
+    )
+    found: dict[int, list[int]] = defaultdict(list)
+    for commitment_id, party_id in rows:
+        found[commitment_id].append(party_id)
+    return found
+
+
 def standings(commitments: list[Commitment], as_of: date, due_soon_days: int = 7) -> dict[int, Standing]:
-    """The standing of each commitment on ``as_of`` (its parties are its agreement's)."""
-    history = approved_history([c.id for c in commitments], as_of)
-    party_ids = _party_ids([c.area.agreement_id for c in commitments])
+    """The standing of each commitment on ``as_of``: its sides are the parties leading it then."""
+    ids = [c.id for c in commitments]
+    history = approved_history(ids, as_of)
+    side_ids = sides_on(ids, as_of)
+    deadlines = deadlines_of(commitments)
     result = {}
     for c in commitments:
-        sides = {pid: latest_side_report(history.get((c.id, pid), [])) for pid in party_ids[c.area.agreement_id]}
-        category = commitment_category({str(k): v for k, v in sides.items()}, c.due_date, c.recurring, as_of)
+        sides = {pid: latest_side_report(history.get((c.id, pid), [])) for pid in side_ids.get(c.id, [])}
+        keyed = {str(k): v for k, v in sides.items()}
+        deadline = deadlines[c.id]
         done = [r.completed_on for r in sides.values() if r is not None and r.completed_on]
         done_on = max(done) if sides and len(done) == len(sides) else None
         result[c.id] = Standing(
-            category=category,
-            percent=commitment_percent({str(k): v for k, v in sides.items()}),
-            deadline=deadline_state(c.due_date, c.recurring, as_of, done_on, due_soon_days),
+            category=commitment_category(keyed, deadline, c.recurring, as_of),
+            percent=commitment_percent(keyed),
+            deadline=deadline_state(deadline.on(done_on or as_of), c.recurring, as_of, done_on, due_soon_days),
             sides=sides,
+            due=deadline.on(as_of),
+            open_past_due=open_past_due(keyed, deadline, c.recurring, as_of),
         )
     return result
 
@@ -206,31 +252,28 @@ class AgreementRollups:
 
 
 def agreement_rollups(agreement_id: int, as_of: date, see_restricted: bool) -> AgreementRollups:
-    """Roll-ups of an agreement's commitments on ``as_of`` (the formula: domain.status.FORMULA_VI)."""
-    stmt = (
-        select(Commitment).join(Commitment.area)
-        .where(CooperationArea.agreement_id == agreement_id)
-        .options(selectinload(Commitment.area))
-    )
-    if not see_restricted:
-        stmt = stmt.where(CooperationArea.restricted.is_(False))
-    commitments = list(db.session.scalars(stmt))
-    standing = standings(commitments, as_of)
-    by_area: dict[int, list[Commitment]] = defaultdict(list)
-    for c in commitments:
-        by_area[c.area_id].append(c)
-    party_ids = _party_ids([agreement_id])[agreement_id]
+    """Roll-ups of an agreement's commitments on ``as_of`` (the formula: domain.status.FORMULA_VI),
+    counted in SQL by the status engine: commitments overall and by field, sides by party."""
+    def scoped(rows):
+        stmt = (select(rows.c.category, rows.c.percent, rows.c.area_id, *([rows.c.party_id] if "party_id" in rows.c else []))
+                .select_from(rows).join(CooperationArea, CooperationArea.id == rows.c.area_id)
+                .where(CooperationArea.agreement_id == agreement_id))
+        return stmt if see_restricted else stmt.where(CooperationArea.restricted.is_(False))
+
+    whole = db.session.execute(scoped(status_sql.commitments(as_of).subquery())).all()
+    sides = db.session.execute(scoped(status_sql.sides(as_of).subquery())).all()
+    by_area: dict[int, list] = defaultdict(list)
+    for row in whole:
+        by_area[row.area_id].append(row)
+    by_party: dict[int, list] = {pid: [] for pid in _party_ids([agreement_id])[agreement_id]}
+    for row in sides:
+        by_party.setdefault(row.party_id, []).append(row)
+
+    def rolled(rows) -> Rollup:
+        return rollup([r.category for r in rows], [None if r.percent is None else float(r.percent) for r in rows])
+
     return AgreementRollups(
-        overall=rollup([standing[c.id].category for c in commitments], [standing[c.id].percent for c in commitments]),
-        by_area={
-            area_id: rollup([standing[c.id].category for c in items], [standing[c.id].percent for c in items])
-            for area_id, items in by_area.items()
-        },
-        by_party={
-            pid: rollup(
-                [side_category(standing[c.id].sides.get(pid), c.due_date, c.recurring, as_of) for c in commitments],
-                [side_percent(standing[c.id].sides.get(pid)) for c in commitments],
-            )
-            for pid in party_ids
-        },
+        overall=rolled(whole),
+        by_area={area_id: rolled(rows) for area_id, rows in by_area.items()},
+        by_party={pid: rolled(rows) for pid, rows in by_party.items()},
     )

@@ -11,12 +11,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
-from tracker.clock import end_of_day_utc
+from tracker.clock import end_of_day_utc, start_of_day_utc
 from tracker.domain.periods import Frequency, period_for
-from tracker.domain.report import AnnexRow, ChangeRow, Counts, Letterhead, StatusReport, UpdateRow
+from tracker.domain.report import (
+    AnnexRow,
+    ChangeRow,
+    Counts,
+    Letterhead,
+    SideLine,
+    StatusReport,
+    UpdateRow,
+    not_done_reason,
+    short_province,
+)
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
 from tracker.models import (
@@ -30,8 +40,8 @@ from tracker.models import (
     ProgressUpdate,
     User,
 )
-from tracker.queries import status_sql
-from tracker.queries.commitments import agency_lineage, province_lineage
+from tracker.status import sql as status_sql
+from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
 from tracker.services import periods as period_service
 
 
@@ -103,26 +113,22 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
     else:
         rows = status_sql.sides(judged_on, source).where(AgreementParty.province_id.in_(provinces)).subquery()
     # Plain columns, not ORM objects: a report may hold every commitment of 300 agreements.
-    base = _scoped(select(Commitment.id, Commitment.code, Commitment.title, Commitment.due_date,
+    # The due date is the one in force on the report's date: a later extension is not seen.
+    base = _scoped(select(Commitment.id, Commitment.code, Commitment.title, rows.c.due_date,
                           Commitment.original_due_date, Commitment.recurring, Commitment.deliverable,
                           CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent)
                    .select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
                    .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
     items = db.session.execute(base.order_by(CooperationArea.agreement_id, CooperationArea.number,
                                              Commitment.sort_key)).all()
-    hidden = 0
-    if not scope.see_restricted:
-        hidden = db.session.scalar(_scoped(
-            select(func.count(Commitment.id)).join(CooperationArea), Scope(agreement, areas=scope.areas,
-                                                                          agency=scope.agency, see_restricted=True))
-            .where(CooperationArea.restricted.is_(True)))
+    hidden = 0 if scope.see_restricted else hidden_restricted(agreement.id if agreement else None)
     # Sides: each party's category and the latest approved results (no id lists: scoped joins).
     side_rows = _sides(judged_on, source, scope)
     by_province = _by_province(agreement, side_rows, provinces)
     results = {r.update_id: r.results or "" for r in side_rows if r.update_id}
-    party_names = _party_names({r.party_id for r in side_rows})
+    party_names = _party_names({r.party_id for r in side_rows}, judged_on)
     sides_of = defaultdict(list)
-    for r in side_rows:
+    for r in sorted(side_rows, key=lambda r: r.party_id):
         sides_of[r.commitment_id].append(r)
 
     assignments = _assignments_on(scope, judged_on)
@@ -132,18 +138,22 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         held = assignments.get(c.id, [])
         text = [f"{party_names.get(r.party_id, '')}: {results[r.update_id]}"
                 for r in sides_of[c.id] if results.get(r.update_id)]
+        sides = tuple(SideLine(short_province(party_names.get(r.party_id, "")), r.category, r.state,
+                               None if r.percent is None else float(r.percent)) for r in sides_of[c.id])
         notes = []
         if c.original_due_date and c.due_date != c.original_due_date:
             notes.append(f"Gia hạn từ {c.original_due_date:%d/%m/%Y}")
         if any(r.state == "dropped" for r in sides_of[c.id]):
             notes.append("Dừng thực hiện")
+        if (why := not_done_reason(sides)) and provinces is None:
+            notes.append(why)
         annex.append(AnnexRow(
             number=number, code=c.code, area_number=c.number, area_name=c.name, task=c.title,
             lead_agencies=tuple(a.agency_name for a in held if a.role == "lead"),
             support_agencies=tuple(a.agency_name for a in held if a.role == "support"),
             due_date=c.due_date, original_due_date=c.original_due_date, recurring=c.recurring,
             deliverable=c.deliverable, result="\n".join(text), category=c.category,
-            percent=None if c.percent is None else float(c.percent), notes="; ".join(notes),
+            percent=None if c.percent is None else float(c.percent), notes="; ".join(notes), sides=sides,
         ))
     return StatusReport(
         agreement_code=agreement.code if agreement else "tat-ca",
@@ -192,14 +202,24 @@ def _by_province(agreement, side_rows, provinces):
     return result
 
 
-def _party_names(party_ids) -> dict[int, str]:
-    from tracker.models import Province
+def _party_names(party_ids, day: date) -> dict[int, str]:
+    """Each party's province by its name on ``day``: Bắc Giang's side is Bắc Ninh's from 1 July 2025."""
+    from tracker.models import Province, ProvinceSuccession
 
     if not party_ids:
         return {}
-    return dict(db.session.execute(
-        select(AgreementParty.id, Province.name).join(Province, Province.id == AgreementParty.province_id)
-        .where(AgreementParty.id.in_(party_ids))).all())
+    names = dict(db.session.execute(select(Province.id, Province.name)).all())
+    successor = {pred: (succ, on) for pred, succ, on in db.session.execute(
+        select(ProvinceSuccession.predecessor_id, ProvinceSuccession.successor_id, ProvinceSuccession.effective_date))}
+    found = {}
+    for party_id, province_id in db.session.execute(
+            select(AgreementParty.id, AgreementParty.province_id).where(AgreementParty.id.in_(party_ids))):
+        seen = {province_id}
+        while province_id in successor and successor[province_id][1] <= day and successor[province_id][0] not in seen:
+            province_id = successor[province_id][0]
+            seen.add(province_id)
+        found[party_id] = names.get(province_id, "")
+    return found
 
 
 def _assignments_on(scope: Scope, day):
@@ -249,7 +269,7 @@ def _changes(scope: Scope, window, cutoff) -> list[ChangeRow]:
     changes = []
     for e, code, actor in db.session.execute(_scoped(
         select(DeadlineExtension, Commitment.code, User.name).join(Commitment).join(CooperationArea).join(User), scope)
-        .where(DeadlineExtension.created_at < cutoff)
+        .where(DeadlineExtension.created_at < cutoff, DeadlineExtension.effective_on.between(*window))
     ):
         old = e.old_due_date.strftime("%d/%m/%Y") if e.old_due_date else "—"
         changes.append(ChangeRow(e.created_at, "extension", code,
@@ -258,8 +278,9 @@ def _changes(scope: Scope, window, cutoff) -> list[ChangeRow]:
         select(ProgressUpdate, Commitment.code, User.name).join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
         .join(User, User.id == ProgressUpdate.reviewer_id), scope)
-        .where(ProgressUpdate.status == "returned",
-               ProgressUpdate.reviewed_at < cutoff, ProgressUpdate.as_of.between(*window))
+        .where(ProgressUpdate.status == "returned", ProgressUpdate.reviewed_at < cutoff,
+               ProgressUpdate.reviewed_at >= start_of_day_utc(window[0]),
+               ProgressUpdate.reviewed_at < end_of_day_utc(window[1]))
     ):
         changes.append(ChangeRow(u.reviewed_at, "return", code, f"Trả lại báo cáo #{u.id}", u.review_reason, actor))
     earlier = aliased(Assignment)
@@ -267,7 +288,7 @@ def _changes(scope: Scope, window, cutoff) -> list[ChangeRow]:
         select(Assignment.valid_from, Assignment.agency_name, earlier.agency_name, Commitment.code)
         .join(earlier, earlier.id == Assignment.predecessor_id)
         .join(Commitment, Commitment.id == Assignment.commitment_id).join(CooperationArea), scope)
-        .where(Assignment.valid_from <= window[1])
+        .where(Assignment.valid_from.between(*window))
     ):
         changes.append(ChangeRow(end_of_day_utc(valid_from), "reassignment", code,
                                  f"Chuyển từ {previous} sang {name}", "Sắp xếp tổ chức bộ máy", None))

@@ -17,7 +17,8 @@ from tracker.clock import VIETNAM
 from tracker.domain.periods import DeadlineRule, Frequency, NoPeriod, Period, parse_key, period_for, periods_between
 from tracker.extensions import db
 from tracker.models import Agreement, AgreementParty, Commitment, CooperationArea, PeriodClosure, PeriodSnapshot, ReportingSchedule, SideStatus, User
-from tracker.queries.status_sql import valid_on
+from tracker.status.cache import invalidate
+from tracker.status.sql import valid_on
 from tracker.services import audit
 
 
@@ -131,6 +132,7 @@ def close(agreement: Agreement, view: PeriodView, actor: User | None, today: dat
     db.session.add(closure)
     db.session.flush()
     _snapshot(closure, agreement.id, day)
+    invalidate()
     audit.record("period_closed", actor=actor, category=audit.DATA, obj=closure, period=view.period.key,
                  automatic=automatic)
     return closure

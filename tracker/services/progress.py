@@ -9,11 +9,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from sqlalchemy import select
+
 from tracker.domain.updates import update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
-from tracker.services import audit, periods, status
+from tracker.services import audit, periods
+from tracker.status import spans as status
+from tracker.status.cache import invalidate
 
 CONTENT_FIELDS = ("state", "percent", "as_of", "results", "obstacles", "proposals", "next_steps", "reason")
 
@@ -79,6 +83,7 @@ def _submit(update: ProgressUpdate, author: User) -> None:
     update.submitted_at = utcnow()
     # Accepted after the period's deadline (or its closing), but marked late.
     update.late = periods.is_late(update.commitment.area.agreement, update.as_of, update.submitted_at)
+    invalidate()  # the agencies' "reported this period" and compliance count submissions
     audit.record("update_submitted", actor=author, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, after=snapshot(update))
 
@@ -154,25 +159,37 @@ def return_(update: ProgressUpdate, reviewer: User, reason: str) -> None:
     update.reviewed_at = utcnow()
     update.reviewer = reviewer
     update.review_reason = reason.strip()
+    invalidate()
     audit.record("update_returned", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"},
                  after={"status": "returned"}, reason=update.review_reason)
 
 
-def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, reason: str) -> DeadlineExtension:
-    """Gia hạn: a new due date with a required reason; the first due date is kept."""
+def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, reason: str, *, today: date,
+                    effective_on: date | None = None) -> DeadlineExtension:
+    """Gia hạn: a new due date with a required reason; the first due date is kept.
+
+    The new date is in force from ``effective_on``: the day it is recorded (``today``),
+    or an earlier day (an admin backdating it, with the reason); never a later day, and
+    never before the commitment's previous extension took effect.
+    """
     problems = {}
+    effective_on = effective_on or today
     if new_due is None:
         problems["new_due_date"] = "due_required"
     elif commitment.due_date is not None and new_due <= commitment.due_date:
         problems["new_due_date"] = "due_not_later"
     if not (reason or "").strip():
         problems["reason"] = "reason_required"
+    if effective_on > today:
+        problems["effective_on"] = "effective_in_future"
+    elif any(e.effective_on > effective_on for e in _extensions(commitment)):
+        problems["effective_on"] = "effective_before_previous"
     if problems:
         raise ProgressError(problems)
     extension = DeadlineExtension(
         commitment=commitment, old_due_date=commitment.due_date, new_due_date=new_due,
-        reason=reason.strip(), actor=actor,
+        reason=reason.strip(), actor=actor, effective_on=effective_on,
     )
     if commitment.original_due_date is None:
         commitment.original_due_date = commitment.due_date
@@ -180,5 +197,11 @@ def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, r
     commitment.due_date = new_due
     db.session.add(extension)
     audit.record("deadline_extended", actor=actor, category=audit.DATA, obj=commitment, commitment_id=commitment.id,
-                 before={"due_date": before}, after={"due_date": new_due.isoformat()}, reason=extension.reason)
+                 before={"due_date": before}, after={"due_date": new_due.isoformat()}, reason=extension.reason,
+                 effective_on=effective_on.isoformat())
+    invalidate()
     return extension
+
+
+def _extensions(commitment: Commitment) -> list[DeadlineExtension]:
+    return list(db.session.scalars(select(DeadlineExtension).where(DeadlineExtension.commitment_id == commitment.id)))

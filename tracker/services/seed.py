@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tracker.domain.plan_file import AgreementPlan, PlanFileError, Reference, parse_agreement, parse_reference
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
 from tracker.services.periods import schedule_for
+from tracker.status.cache import invalidate
 from tracker.extensions import db
 from tracker.models import (
     Agency,
@@ -215,4 +216,5 @@ def seed(reference_text: str | None = None, agreement_texts: list[tuple[str, str
     load_reference(reference, report)
     for plan in plans:
         load_agreement(plan, reference, report)
+    invalidate()
     return report

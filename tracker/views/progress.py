@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.forms.progress import PROBLEM_MESSAGES, ApproveForm, ExtendForm, ProgressUpdateForm, ReturnForm
 from tracker.forms import choices
 from tracker.labels import role_label
-from tracker.models import EvidenceFile, ProgressUpdate
+from tracker.models import EvidenceFile, ProgressUpdate, UserRole
 from tracker.permissions import (
     acting_agency_ids,
     acting_province_ids,
@@ -300,7 +300,9 @@ def extend(commitment_id: int):
     form = ExtendForm()
     if form.validate_on_submit():
         try:
-            service.extend_deadline(commitment, current_user, form.new_due_date.data, form.reason.data or "")
+            backdated = form.effective_on.data if current_user.role == UserRole.ADMIN else None
+            service.extend_deadline(commitment, current_user, form.new_due_date.data, form.reason.data or "",
+                                    today=clock.today(), effective_on=backdated)
         except service.ProgressError as exc:
             db.session.rollback()
             for name, code in exc.problems.items():

@@ -1,4 +1,7 @@
-"""Keeping ``side_status`` in step with approvals (see models.progress.SideStatus)."""
+"""Keeping ``side_status`` in step with approvals (see models.progress.SideStatus).
+
+Every rebuild also marks the cached figures stale (``tracker.status.cache``).
+"""
 from __future__ import annotations
 
 from sqlalchemy import delete, select
@@ -7,6 +10,7 @@ from tracker.clock import VIETNAM
 from tracker.domain.spans import Approval, spans
 from tracker.extensions import db
 from tracker.models import ProgressUpdate, SideStatus, UpdateStatus
+from tracker.status.cache import invalidate
 
 
 def approvals_of(commitment_id: int, party_id: int) -> list[Approval]:
@@ -37,6 +41,7 @@ def refresh_side(commitment_id: int, party_id: int) -> None:
     rows = rows_for(commitment_id, party_id, approvals_of(commitment_id, party_id))
     if rows:
         db.session.execute(SideStatus.__table__.insert(), rows)
+    invalidate()
 
 
 def rebuild_all() -> int:
