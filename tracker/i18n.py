@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from tracker import formatting
+from tracker.domain.report import short_province
 
 # Dates as Vietnamese officials write them; English as a reader in English expects.
 DATE_FORMATS = {
@@ -71,5 +72,6 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(date_long, "date_long")
     app.add_template_filter(datetime_short, "datetime_short")
     app.add_template_filter(number, "number")
+    app.add_template_filter(short_province, "short_province")
     app.jinja_env.globals["current_language"] = language
     app.jinja_env.globals["share"] = share

@@ -276,17 +276,23 @@ def commitment_percent(sides: Mapping[str, SideReport | None]) -> float | None:
 # "Cách tính": shown under every table and chart of rates. Keep the two in step.
 FORMULA_VI = """\
 Tổng số nhiệm vụ = Hoàn thành đúng hạn + Hoàn thành quá hạn + Đang thực hiện trong hạn + Đang thực hiện quá hạn + Chưa triển khai + Chưa có báo cáo.
+Lượt tỉnh chủ trì: mỗi tỉnh giữ vai trò chủ trì một nhiệm vụ được tính một lượt; nhiệm vụ do một tỉnh chủ trì có một lượt. Khi lọc theo một tỉnh, mọi số liệu tính theo lượt của tỉnh đó.
+Quá hạn, chưa hoàn thành = nhiệm vụ chưa hoàn thành mà thời hạn đang có hiệu lực tại ngày số liệu đã qua, dù đã có báo cáo hay chưa (kèm số chưa có báo cáo).
 Tỷ lệ quá hạn = (Đang thực hiện quá hạn + Hoàn thành quá hạn) / Tổng số nhiệm vụ.
 Tỷ lệ hoàn thành = (Hoàn thành đúng hạn + Hoàn thành quá hạn) / Tổng số nhiệm vụ.
 Tiến độ bình quân = trung bình tỷ lệ % của các nhiệm vụ đã có báo cáo; nhiệm vụ chưa có báo cáo không được tính là 0 %.
-Nhiệm vụ liên tỉnh chỉ hoàn thành khi cơ quan chủ trì của tất cả các tỉnh đều báo cáo hoàn thành; nhiệm vụ chưa triển khai hoặc tạm dừng, dừng thực hiện đã quá thời hạn được tính là đang thực hiện quá hạn; ngày đến hạn vẫn được tính là trong hạn."""
+Nhiệm vụ liên tỉnh chỉ hoàn thành khi cơ quan chủ trì của tất cả các tỉnh chủ trì đều báo cáo hoàn thành; nhiệm vụ chưa triển khai hoặc tạm dừng, dừng thực hiện đã quá thời hạn được tính là đang thực hiện quá hạn; ngày đến hạn vẫn được tính là trong hạn.
+Thời hạn là thời hạn đang có hiệu lực tại ngày số liệu: việc gia hạn có hiệu lực từ ngày ghi nhận, báo cáo của các ngày trước đó vẫn tính theo thời hạn cũ."""
 
 FORMULA_EN = """\
 Total tasks = completed on time + completed late + in progress on time + in progress overdue + not started + not yet reported.
+Sides: each province leading a task counts once for it; a task led by one province has one side. With a province filter, every figure counts that province's sides.
+Overdue and not done = tasks not completed whose deadline in force on the date has passed, reported or not (with how many have no report).
 Overdue rate = (in progress overdue + completed late) / total tasks.
 Completion rate = (completed on time + completed late) / total tasks.
 Average progress = mean percentage of the tasks that have a report; a task not yet reported is not counted as 0%.
-An inter-provincial task is complete only when the lead agency of every province has reported it complete; a task not started, paused or dropped past its deadline counts as in progress overdue; the due date itself is still on time."""
+An inter-provincial task is complete only when the lead agency of every leading province has reported it complete; a task not started, paused or dropped past its deadline counts as in progress overdue; the due date itself is still on time.
+The deadline is the one in force on the date: an extension takes effect on the day it is recorded, and reports for earlier dates keep the earlier deadline."""
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def search(filters: CommitmentFilters, see_restricted: bool, page: int, per_page
         hidden = hidden_restricted(filters.agreement)
         stmt = stmt.where(CooperationArea.restricted.is_(False))
     stmt = stmt.order_by(CooperationArea.agreement_id, CooperationArea.number, Commitment.sort_key).options(
-        selectinload(Commitment.area),
+        selectinload(Commitment.area).selectinload(CooperationArea.agreement),
         selectinload(Commitment.assignments).selectinload(Assignment.agency),
         selectinload(Commitment.assignments).selectinload(Assignment.party).selectinload(AgreementParty.province),
     )
@@ -159,9 +159,7 @@ def for_agency(agency_id: int, see_restricted: bool) -> tuple[list[Assignment], 
     )
     hidden = 0
     if not see_restricted:
-        hidden = db.session.scalar(
-            base.where(CooperationArea.restricted.is_(True)).with_only_columns(func.count(Assignment.id))
-        )
+        hidden = hidden_restricted(None)  # never a count that tells what this agency holds there
         base = base.where(CooperationArea.restricted.is_(False))
     rows = db.session.scalars(
         base.order_by(

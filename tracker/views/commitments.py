@@ -28,7 +28,10 @@ def index():
     pagination, hidden = queries.search(
         filters, sees_restricted(current_user), max(page, 1), current_app.config["PAGE_SIZE"], clock.today()
     )
-    return render_template("commitments/index.html", form=form, pagination=pagination, hidden=hidden)
+    standing = progress_queries.standings(pagination.items, filters.as_of or clock.today(),
+                                          current_app.config["DUE_SOON_DAYS"])
+    return render_template("commitments/index.html", form=form, pagination=pagination, hidden=hidden,
+                           standing=standing)
 
 
 @bp.get("/commitments/<int:commitment_id>")
