@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from tracker.extensions import db
 from tracker.models.agreements import Assignment, Commitment, CooperationArea
 from tracker.models.base import UTCDateTime, utcnow
-from tracker.models.periods import PeriodClosure
+from tracker.models.periods import CalendarDay, PeriodClosure
 from tracker.models.progress import DeadlineExtension, ProgressUpdate, SideStatus
 
 
@@ -35,7 +35,9 @@ class FigureCache(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-COUNTED = (ProgressUpdate, SideStatus, Commitment, Assignment, CooperationArea, DeadlineExtension, PeriodClosure)
+# CalendarDay: a declared day off or make-up day moves period deadlines.
+COUNTED = (ProgressUpdate, SideStatus, Commitment, Assignment, CooperationArea, DeadlineExtension, PeriodClosure,
+           CalendarDay)
 
 
 def bump(session: Session) -> None:
