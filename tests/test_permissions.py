@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token, make_update, officer_commitment
 from tracker.extensions import db
-from tracker.models import Agency, Agreement, User
+from tracker.models import Agency, Agreement, CalendarDay, User
 from tracker.permissions import ENDPOINT_ACCESS, acting_agency_ids, acting_province_ids
 
 ROLES = ("admin", "coordinator", "officer", "viewer")
@@ -44,6 +44,8 @@ EXPECTED = {
     "admin.user_edit": ("GET", "/admin/users/{user_id}", {"admin"}),
     "admin.user_reset": ("POST", "/admin/users/{user_id}/reset", {"admin"}),
     "admin.audit": ("GET", "/admin/audit", {"admin"}),
+    "admin.calendar": ("GET", "/admin/calendar?year=2026", {"admin"}),
+    "admin.calendar_remove": ("POST", "/admin/calendar/{calendar_day_id}/remove", {"admin"}),
     "progress.inbox": ("GET", "/my", {"officer"}),
     "progress.new": ("GET", "/commitments/{commitment_id}/progress/new", {"admin", "coordinator", "officer"}),
     "progress.detail": ("GET", "/updates/{update_id}", EVERYONE),
@@ -82,6 +84,9 @@ def url_ids(app):
     commitment = officer_commitment()
     submitted = make_update(app, commitment, evidence=True)
     draft = make_update(app, commitment, submit=False)
+    declared = CalendarDay(day=date(2026, 2, 21), kind="working_day", reason="Làm bù")
+    db.session.add(declared)
+    db.session.commit()
     return {
         "agreement_id": agreement.id,
         "area_id": area.id,
@@ -92,6 +97,7 @@ def url_ids(app):
         "evidence_id": submitted.evidence[0].id,
         "agency_id": db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC")),
         "user_id": db.session.scalar(select(User.id).where(User.email == "lanhdao@example.com")),
+        "calendar_day_id": declared.id,
     }
 
 

@@ -69,6 +69,8 @@ AUDIT_LABELS_DATA = {
     "update_returned": _l("Trả lại báo cáo"),
     "deadline_extended": _l("Gia hạn"),
     "assignment_moved": _l("Chuyển giao phân công"),
+    "calendar_day_declared": _l("Khai báo ngày nghỉ hoặc ngày làm bù"),
+    "calendar_day_removed": _l("Xóa khai báo ngày nghỉ hoặc ngày làm bù"),
 }
 
 

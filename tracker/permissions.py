@@ -76,6 +76,8 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "admin.user_edit": Access.ADMIN,
     "admin.user_reset": Access.ADMIN,
     "admin.audit": Access.ADMIN,
+    "admin.calendar": Access.ADMIN,
+    "admin.calendar_remove": Access.ADMIN,
     "progress.inbox": Access.OFFICER,
     "progress.new": Access.REPORTER,
     "progress.detail": Access.SIGNED_IN,

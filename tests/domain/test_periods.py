@@ -235,5 +235,5 @@ def test_periods_between_uses_the_rule_and_holidays():
     rule = DeadlineRule("day_of_month", 20)
     assert {p.deadline.day for p in periods_between([F.MONTHLY], D(2025, 1, 1), D(2025, 12, 14), rule)} == {20}
     holiday = frozenset({D(2025, 3, 17)})
-    (q1,) = periods_between([F.QUARTERLY], D(2025, 1, 1), D(2025, 3, 14), holidays=holiday)
+    (q1,) = periods_between([F.QUARTERLY], D(2025, 1, 1), D(2025, 3, 14), calendar=holiday)
     assert q1.deadline == D(2025, 3, 19)

@@ -8,9 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Literal
+
+from tracker.domain.workdays import WEEKENDS_ONLY, WorkingCalendar, as_calendar
+
+# What the deadline functions accept as a calendar: a WorkingCalendar, or just a set of
+# holiday dates (Saturdays and Sundays are then the only other days off).
+Calendar = WorkingCalendar | frozenset[date]
 
 
 class Frequency(StrEnum):
@@ -70,8 +76,9 @@ def window(frequency: Frequency, year: int, number: int) -> tuple[date, date]:
 class DeadlineRule:
     """When a department's report of a period is due, counted from the cut-off date.
 
-    - ``working_days_after``: ``value`` working days (1-30) after the cut-off;
-      Saturdays, Sundays and the given holidays do not count.
+    - ``working_days_after``: ``value`` working days (1-30) after the cut-off, as
+      the given ``WorkingCalendar`` counts them (weekends, public holidays and the
+      declared days off skipped; declared make-up days counted).
     - ``day_of_month``: the ``value``-th day (15-28) of the cut-off's month, whatever
       weekday it falls on ("by the 20th").
 
@@ -97,13 +104,13 @@ class DeadlineRule:
 DEFAULT_RULE = DeadlineRule("working_days_after", 2)
 
 
-def deadline(end: date, rule: DeadlineRule = DEFAULT_RULE, holidays: frozenset[date] = frozenset()) -> date:
+def deadline(end: date, rule: DeadlineRule = DEFAULT_RULE, calendar: Calendar = WEEKENDS_ONLY) -> date:
     """The internal submission deadline of a window ending on ``end`` (the cut-off).
 
-    ``working_days_after`` N: step forward from the day after ``end``, counting only
-    Monday-Friday days not in ``holidays``; the N-th such day. A cut-off on Friday
-    14/03/2025 with N=2 gives Tuesday 18/03/2025; on Saturday 14/06/2025, Tuesday
-    17/06/2025.
+    ``working_days_after`` N: the N-th working day of ``calendar`` after ``end``. With
+    no holidays a cut-off on Friday 14/03/2025 with N=2 gives Tuesday 18/03/2025; on
+    Saturday 14/06/2025, Tuesday 17/06/2025. A set of dates given as ``calendar`` is
+    taken as the public holidays.
 
     ``day_of_month`` D: day D of ``end``'s month (not moved off weekends). Should
     ``end`` fall on or after day D (never for a Decree 09 window, which ends on the
@@ -114,12 +121,7 @@ def deadline(end: date, rule: DeadlineRule = DEFAULT_RULE, holidays: frozenset[d
             return end.replace(day=rule.value)
         year, month = _month_before(end.year, end.month, -1)
         return date(year, month, rule.value)
-    day, counted = end, 0
-    while counted < rule.value:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            counted += 1
-    return day
+    return as_calendar(calendar).add_working_days(end, rule.value)
 
 
 @dataclass(frozen=True)
@@ -187,32 +189,32 @@ def make_period(
     year: int,
     number: int,
     rule: DeadlineRule = DEFAULT_RULE,
-    holidays: frozenset[date] = frozenset(),
+    calendar: Calendar = WEEKENDS_ONLY,
 ) -> Period:
     """The period ``number`` of ``year`` at ``frequency``, with its window and deadline."""
     frequency = Frequency(frequency)
     start, end = window(frequency, year, number)
-    return Period(frequency, year, number, start, end, deadline(end, rule, holidays))
+    return Period(frequency, year, number, start, end, deadline(end, rule, calendar))
 
 
 _KEY = re.compile(r"(\d{4})-(?:M(\d{2})|Q(\d)|H(\d)|(9M)|(Y))")
 
 
-def parse_key(key: str, rule: DeadlineRule = DEFAULT_RULE, holidays: frozenset[date] = frozenset()) -> Period:
+def parse_key(key: str, rule: DeadlineRule = DEFAULT_RULE, calendar: Calendar = WEEKENDS_ONLY) -> Period:
     """The period a ``Period.key`` names ("2026-Q1"); ``ValueError`` for anything else."""
     match = _KEY.fullmatch(key.strip()) if isinstance(key, str) else None
     if match is None:
         raise ValueError(f"not a period key: {key!r}")
     year = int(match[1])
     if match[2]:
-        return make_period(Frequency.MONTHLY, year, int(match[2]), rule, holidays)
+        return make_period(Frequency.MONTHLY, year, int(match[2]), rule, calendar)
     if match[3]:
-        return make_period(Frequency.QUARTERLY, year, int(match[3]), rule, holidays)
+        return make_period(Frequency.QUARTERLY, year, int(match[3]), rule, calendar)
     if match[4]:
-        return make_period(Frequency.HALF_YEAR, year, int(match[4]), rule, holidays)
+        return make_period(Frequency.HALF_YEAR, year, int(match[4]), rule, calendar)
     if match[5]:
-        return make_period(Frequency.NINE_MONTHS, year, 1, rule, holidays)
-    return make_period(Frequency.ANNUAL, year, 1, rule, holidays)
+        return make_period(Frequency.NINE_MONTHS, year, 1, rule, calendar)
+    return make_period(Frequency.ANNUAL, year, 1, rule, calendar)
 
 
 class NoPeriod(ValueError):
@@ -223,7 +225,7 @@ def period_for(
     frequency: Frequency,
     day: date,
     rule: DeadlineRule = DEFAULT_RULE,
-    holidays: frozenset[date] = frozenset(),
+    calendar: Calendar = WEEKENDS_ONLY,
 ) -> Period:
     """The period of ``frequency`` whose window contains ``day``.
 
@@ -238,7 +240,7 @@ def period_for(
     number = (month - 1) // months + 1
     if number > count:  # only nine months: its one window stops on 14/9
         raise NoPeriod(f"{day.isoformat()} is in no nine-month window (15/12-14/9)")
-    return make_period(frequency, year, number, rule, holidays)
+    return make_period(frequency, year, number, rule, calendar)
 
 
 def periods_between(
@@ -246,7 +248,7 @@ def periods_between(
     start: date,
     until: date,
     rule: DeadlineRule = DEFAULT_RULE,
-    holidays: frozenset[date] = frozenset(),
+    calendar: Calendar = WEEKENDS_ONLY,
 ) -> list[Period]:
     """Every period of ``frequencies`` whose window overlaps ``[start, until]`` (inclusive).
 
@@ -266,6 +268,6 @@ def periods_between(
             for number in range(1, count + 1):
                 first, last = window(frequency, year, number)
                 if first <= until and last >= start:
-                    found.append(make_period(frequency, year, number, rule, holidays))
+                    found.append(make_period(frequency, year, number, rule, calendar))
     order = {f: i for i, f in enumerate(FREQUENCY_ORDER)}
     return sorted(found, key=lambda p: (p.end, order[p.frequency]))

@@ -8,6 +8,7 @@ from tracker.models.agreements import (
     Role,
 )
 from tracker.models.periods import (
+    CalendarDay,
     Notification,
     OutboxMail,
     PeriodClosure,
@@ -27,6 +28,7 @@ __all__ = [
     "AgreementParty",
     "Assignment",
     "AuditEvent",
+    "CalendarDay",
     "ChangeCounter",
     "Commitment",
     "CooperationArea",

@@ -1,10 +1,11 @@
 """Reporting schedules and periods (Nghị định 09/2019), closures with their frozen
-standings, and the reminders that go with them: notifications and outgoing mail."""
+standings, the days off and make-up working days that move deadlines, and the reminders
+that go with them: notifications and outgoing mail."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -63,6 +64,27 @@ class PeriodSnapshot(db.Model):
     state: Mapped[str | None] = mapped_column(String(12))
     percent: Mapped[int | None] = mapped_column(Integer)
     done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CalendarDay(db.Model):
+    """A day the Government announced as off (nghỉ bù) or as a make-up working day (làm bù).
+
+    Public holidays come from the ``holidays`` library; these rows are the yearly
+    exceptions administrators declare on top of them (see ``domain.workdays``).
+    """
+
+    __tablename__ = "calendar_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    kind: Mapped[str] = mapped_column(String(12))  # day_off | working_day
+    reason: Mapped[str] = mapped_column(NFCText)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (CheckConstraint("kind IN ('day_off', 'working_day')", name="kind"),)
 
 
 class Notification(db.Model):

@@ -159,21 +159,21 @@ def history_of(agency_id: int, today, see_restricted: bool) -> list[PeriodRecord
 DEFAULT_FREQUENCIES = ("half_year", "annual")
 
 
-def last_due_period(agreement, schedule, day) -> Period | None:
+def last_due_period(agreement, schedule, day, calendar=None) -> Period | None:
     """The agreement's period whose reporting deadline passed most recently before ``day``
     (the period the dashboard's compliance card reports): a read, it writes no schedule.
 
     Of two periods with the same deadline (the second half-year and the year), the more
     frequent one, as the compliance page lists it last.
     """
-    from tracker.domain.periods import FREQUENCY_ORDER, DeadlineRule, Frequency, periods_between
+    from tracker.domain.periods import FREQUENCY_ORDER, WEEKENDS_ONLY, DeadlineRule, Frequency, periods_between
 
     frequencies = schedule.frequencies if schedule else DEFAULT_FREQUENCIES
     rule = DeadlineRule(schedule.deadline_kind, schedule.deadline_value) if schedule else DeadlineRule(
         "working_days_after", 2)
     order = {f: i for i, f in enumerate(FREQUENCY_ORDER)}
-    found = [p for p in periods_between([Frequency(f) for f in frequencies], agreement.period_start, day, rule)
-             if p.deadline < day]
+    found = [p for p in periods_between([Frequency(f) for f in frequencies], agreement.period_start, day, rule,
+                                        calendar or WEEKENDS_ONLY) if p.deadline < day]
     return max(found, key=lambda p: (p.deadline, -order[p.frequency]), default=None)
 
 
@@ -196,13 +196,15 @@ def figure(agreement_ids: list[int] | None, day, *, see_restricted: bool, provin
     page's numbers for its last period whose deadline has passed; across agreements, their
     sum for that period of each (agreements sharing a period are counted in one statement)."""
     from tracker.models import Agreement, ReportingSchedule
+    from tracker.services.workdays import calendar as working_calendar  # a read: the declared days
 
+    calendar = working_calendar()
     stmt = select(Agreement, ReportingSchedule).outerjoin(ReportingSchedule, ReportingSchedule.agreement_id == Agreement.id)
     if agreement_ids is not None:
         stmt = stmt.where(Agreement.id.in_(agreement_ids))
     groups: dict[Period, set[int]] = defaultdict(set)
     for agreement, schedule in db.session.execute(stmt):
-        period = last_due_period(agreement, schedule, day)
+        period = last_due_period(agreement, schedule, day, calendar)
         if period is not None:
             groups[period].add(agreement.id)
     if not groups:

@@ -43,7 +43,7 @@ from tracker.models import (
     User,
 )
 from tracker.models.base import utcnow
-from tracker.services import mail
+from tracker.services import mail, workdays
 from tracker.services.once import _claim_writer, insert_new
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -118,6 +118,7 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
     agencies = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).all()) \
         if agency_ids else {}
     rules = _rules({k.agreement_id for k in keys.values() if k and k.agreement_id})
+    calendar = workdays.calendar() if any(n.period_key for n in notifications) else None
 
     items = []
     for n in notifications:
@@ -129,7 +130,7 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
         period = None
         if n.period_key and n.kind in (DUE_SOON, OVERDUE):
             try:
-                period = parse_key(n.period_key, rules.get(key.agreement_id, DEFAULT_RULE))
+                period = parse_key(n.period_key, rules.get(key.agreement_id, DEFAULT_RULE), calendar)
             except ValueError:
                 period = None
         if n.kind in (RETURNED, REVIEW) and n.update_id:

@@ -5,6 +5,9 @@ agreement's whole span up to today, so they exist without a batch job. Closing r
 ``PeriodClosure`` and freezes every side's standing in ``PeriodSnapshot``: the period's
 reports read the snapshot and never change. A period also closes by itself
 ``auto_close_days`` after its deadline, frozen as it stood at the end of that day.
+
+Deadlines counted in working days use ``services.workdays.calendar()``: Vietnam's public
+holidays and the days off and make-up days administrators declare.
 """
 from __future__ import annotations
 
@@ -17,9 +20,9 @@ from tracker.clock import VIETNAM
 from tracker.domain.periods import DeadlineRule, Frequency, NoPeriod, Period, parse_key, period_for, periods_between
 from tracker.extensions import db
 from tracker.models import Agreement, AgreementParty, Commitment, CooperationArea, PeriodClosure, PeriodSnapshot, ReportingSchedule, SideStatus, User
+from tracker.services import audit, workdays
 from tracker.status.cache import invalidate
 from tracker.status.sql import valid_on
-from tracker.services import audit
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,8 @@ def periods_of(agreement: Agreement, today: date) -> list[PeriodView]:
     """Every period of the schedule from the agreement's start up to today (the open one included)."""
     schedule = schedule_for(agreement)
     until = today if not agreement.period_end or agreement.open_ended else min(today, agreement.period_end)
-    found = periods_between(_frequencies(schedule), agreement.period_start, until, rule_of(schedule))
+    found = periods_between(_frequencies(schedule), agreement.period_start, until, rule_of(schedule),
+                            workdays.calendar())
     closures = {c.period_key: c for c in db.session.scalars(
         select(PeriodClosure).where(PeriodClosure.agreement_id == agreement.id))}
     return [PeriodView(p, p.deadline + timedelta(days=schedule.auto_close_days), closures.get(p.key), today)
@@ -90,12 +94,13 @@ def find(agreement: Agreement, key: str, today: date) -> PeriodView | None:
 def reporting_period(agreement: Agreement, day: date) -> Period:
     """The period an update dated ``day`` reports for: the schedule's most frequent one that holds it."""
     schedule = schedule_for(agreement)
+    calendar = workdays.calendar()
     for frequency in _frequencies(schedule):
         try:
-            return period_for(frequency, day, rule_of(schedule))
+            return period_for(frequency, day, rule_of(schedule), calendar)
         except NoPeriod:
             continue
-    return period_for(Frequency.ANNUAL, day, rule_of(schedule))
+    return period_for(Frequency.ANNUAL, day, rule_of(schedule), calendar)
 
 
 def is_late(agreement: Agreement, as_of: date, submitted_at: datetime) -> bool:

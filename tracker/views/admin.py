@@ -1,16 +1,19 @@
-"""User administration and the audit log, for administrators only (see permissions)."""
+"""User administration, the audit log and the working-day calendar, for administrators only (see permissions)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker import clock, i18n
 from tracker.extensions import db
 from tracker.forms.accounts import ACCOUNT_MESSAGES, AuditFilterForm, UserFilterForm, UserForm
 from tracker.forms.auth import LogoutForm
-from tracker.models import User
+from tracker.forms.workdays import CALENDAR_MESSAGES, CalendarDayForm
+from tracker.models import CalendarDay, User
 from tracker.queries import accounts as queries
-from tracker.services import accounts
+from tracker.services import accounts, workdays
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -97,3 +100,53 @@ def audit():
     page = max(request.args.get("page", 1, type=int), 1)
     pagination = queries.audit_events(form.category.data or "", form.action.data or "", page)
     return render_template("admin/audit.html", form=form, pagination=pagination)
+
+
+def _calendar_year(default: int) -> int:
+    year = request.args.get("year", type=int)
+    return year if year is not None and workdays.FIRST_YEAR <= year <= workdays.LAST_YEAR else default
+
+
+def _render_calendar(form: CalendarDayForm, year: int, status: int = 200):
+    return render_template(
+        "admin/calendar.html", form=form, year=year, declared=workdays.declared_in(year),
+        holidays=workdays.public_holidays(year, i18n.language()), made_up=workdays.public_working_days(year),
+        action_form=LogoutForm(), first_year=workdays.FIRST_YEAR, last_year=workdays.LAST_YEAR,
+        weekday=lambda day: format_date(day, "EEEE"),
+    ), status
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+def calendar():
+    """Days off and make-up working days declared by administrators, and the year's public holidays."""
+    form = CalendarDayForm()
+    year = _calendar_year(clock.today().year)
+    if request.method == "GET":
+        return _render_calendar(form, year)
+    if form.validate_on_submit():
+        day = form.parsed_day
+        try:
+            workdays.declare(day, form.kind.data, form.reason.data, current_user)
+        except workdays.CalendarError as exc:
+            db.session.rollback()
+            target = getattr(form, exc.field, form.day)
+            target.errors = list(target.errors) + [CALENDAR_MESSAGES.get(exc.code, str(exc))]
+            return _render_calendar(form, day.year, 400)
+        db.session.commit()
+        flash(_("Đã thêm ngày %(day)s vào lịch làm việc; hạn nộp báo cáo được tính lại theo ngày này.",
+                day=day.strftime("%d/%m/%Y")), "success")
+        return redirect(url_for("admin.calendar", year=day.year))
+    parsed = getattr(form, "parsed_day", None)  # a valid day with a problem elsewhere: show its year
+    return _render_calendar(form, parsed.year if parsed else year, 400)
+
+
+@bp.post("/calendar/<int:day_id>/remove")
+def calendar_remove(day_id: int):
+    row = db.session.get(CalendarDay, day_id) or abort(404)
+    if not LogoutForm().validate_on_submit():
+        abort(400)
+    day = row.day
+    workdays.remove(row, current_user)
+    db.session.commit()
+    flash(_("Đã xóa ngày %(day)s khỏi danh sách khai báo.", day=day.strftime("%d/%m/%Y")), "success")
+    return redirect(url_for("admin.calendar", year=day.year))
