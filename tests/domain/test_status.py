@@ -255,3 +255,51 @@ D = date
 )
 def test_latest_side_report(history, expected):
     assert latest_side_report(history) == expected
+
+
+# --- deadlines in force on the day (extensions are effective-dated) ------------------
+
+from tracker.domain.deadlines import Deadline, DeadlineChange  # noqa: E402
+from tracker.domain.status import open_past_due  # noqa: E402
+
+# Due 30/06, extended on 10/07 (after it had passed) to 30/09.
+EXTENDED = Deadline(DUE, changes=(DeadlineChange(D(2025, 7, 10), D(2025, 9, 30), order=1),))
+
+
+@pytest.mark.parametrize(
+    "sides, as_of, expected",
+    [
+        ({"TN": STARTED}, D(2025, 7, 5), C.IN_PROGRESS_OVERDUE),  # before the extension: the old date
+        ({"TN": STARTED}, D(2025, 7, 10), C.IN_PROGRESS_ON_TIME),  # the extension is in force on its day
+        ({"TN": UNTOUCHED, "BN": None}, D(2025, 7, 10), C.NOT_STARTED),
+        ({"TN": STARTED}, D(2025, 10, 1), C.IN_PROGRESS_OVERDUE),
+        # Done on 05/07, before the extension: late, even judged after it.
+        ({"TN": report("done", 100, D(2025, 7, 5), D(2025, 7, 5))}, D(2025, 8, 1), C.DONE_LATE),
+        # Done within the extension: on time.
+        ({"TN": report("done", 100, D(2025, 7, 15), D(2025, 7, 15))}, D(2025, 8, 1), C.DONE_ON_TIME),
+        ({"TN": report("done", 100, D(2025, 9, 30), D(2025, 9, 30)), "BN": DONE_EARLY}, D(2025, 12, 1), C.DONE_ON_TIME),
+    ],
+)
+def test_commitment_category_judges_by_the_deadline_in_force(sides, as_of, expected):
+    assert commitment_category(sides, EXTENDED, False, as_of) is expected
+
+
+@pytest.mark.parametrize(
+    "sides, due, recurring, as_of, expected",
+    [
+        ({"TN": None, "BN": None}, DUE, False, D(2025, 7, 1), True),  # past due without a report counts
+        ({"TN": None, "BN": None}, DUE, False, DUE, False),  # the due day itself is in time
+        ({}, DUE, False, D(2025, 7, 1), True),  # no side yet: not done
+        ({"TN": STARTED}, DUE, False, D(2025, 7, 1), True),
+        ({"TN": UNTOUCHED}, DUE, False, D(2025, 7, 1), True),
+        ({"TN": DONE_EARLY, "BN": None}, DUE, False, D(2025, 7, 1), True),  # one side done is not done
+        ({"TN": DONE_EARLY, "BN": DONE_EARLY}, DUE, False, D(2025, 8, 1), False),
+        ({"TN": DONE_LATE, "BN": DONE_LATE}, DUE, False, D(2025, 8, 1), False),  # done late is no longer open
+        ({"TN": STARTED}, DUE, True, D(2027, 1, 1), False),  # recurring
+        ({"TN": STARTED}, None, False, D(2027, 1, 1), False),  # no due date
+        ({"TN": None}, EXTENDED, False, D(2025, 7, 9), True),  # before the extension took effect
+        ({"TN": None}, EXTENDED, False, D(2025, 7, 10), False),
+    ],
+)
+def test_open_past_due(sides, due, recurring, as_of, expected):
+    assert open_past_due(sides, due, recurring, as_of) is expected
