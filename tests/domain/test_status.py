@@ -43,8 +43,10 @@ def test_codes_match_the_contract():
 
 def test_overdue_first_is_a_permutation_worst_first():
     assert sorted(OVERDUE_FIRST) == sorted(CATEGORY_ORDER)
-    assert OVERDUE_FIRST[0] is C.IN_PROGRESS_OVERDUE
-    assert OVERDUE_FIRST[-1] is C.DONE_ON_TIME
+    # Late and open, finished late, untouched, unreported, then what is fine.
+    assert OVERDUE_FIRST == (
+        C.IN_PROGRESS_OVERDUE, C.DONE_LATE, C.NOT_STARTED, C.NO_REPORT, C.IN_PROGRESS_ON_TIME, C.DONE_ON_TIME,
+    )
 
 
 # --- deadline state --------------------------------------------------------------------
@@ -75,6 +77,14 @@ def test_overdue_first_is_a_permutation_worst_first():
 )
 def test_deadline_state(due, recurring, as_of, done_on, soon, expected):
     assert deadline_state(due, recurring, as_of, done_on, due_soon_days=soon) is expected
+
+
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [(D(2025, 6, 22), DeadlineState.ON_TIME), (D(2025, 6, 23), DeadlineState.DUE_SOON)],
+)
+def test_due_soon_is_a_week_by_default(as_of, expected):
+    assert deadline_state(DUE, False, as_of) is expected
 
 
 def test_negative_due_soon_is_refused():
@@ -223,6 +233,15 @@ def test_formulas_are_there_in_both_languages():
     assert "Tỷ lệ quá hạn" in FORMULA_VI and "0 %" in FORMULA_VI
     assert "Overdue rate" in FORMULA_EN and "0%" in FORMULA_EN
     assert len(FORMULA_VI.splitlines()) == len(FORMULA_EN.splitlines())
+    # Each line defines one figure, in the same order in both languages.
+    assert [line.split(" = ")[0] for line in FORMULA_VI.splitlines()[:4]] == [
+        "Tổng số nhiệm vụ", "Tỷ lệ quá hạn", "Tỷ lệ hoàn thành", "Tiến độ bình quân",
+    ]
+    assert [line.split(" = ")[0] for line in FORMULA_EN.splitlines()[:4]] == [
+        "Total tasks", "Overdue rate", "Completion rate", "Average progress",
+    ]
+    assert FORMULA_VI.endswith("ngày đến hạn vẫn được tính là trong hạn.")
+    assert FORMULA_EN.endswith("the due date itself is still on time.")
 
 
 # --- latest_side_report: a side's standing from its approved history ------------------

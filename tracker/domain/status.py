@@ -129,7 +129,7 @@ class SideReport:
         return self.state is Progress.DROPPED
 
 
-class Fact(StrEnum):
+class Fact(StrEnum):  # pragma: no mutate: the values are names only, rules and SQL use the members
     """What the category rules look at, for one side or a whole commitment (all booleans).
 
     SQL computes the same facts (``tracker.status.sql``) and turns ``RULES`` into a CASE
