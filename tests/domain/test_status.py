@@ -43,8 +43,10 @@ def test_codes_match_the_contract():
 
 def test_overdue_first_is_a_permutation_worst_first():
     assert sorted(OVERDUE_FIRST) == sorted(CATEGORY_ORDER)
-    assert OVERDUE_FIRST[0] is C.IN_PROGRESS_OVERDUE
-    assert OVERDUE_FIRST[-1] is C.DONE_ON_TIME
+    # Late and open, finished late, untouched, unreported, then what is fine.
+    assert OVERDUE_FIRST == (
+        C.IN_PROGRESS_OVERDUE, C.DONE_LATE, C.NOT_STARTED, C.NO_REPORT, C.IN_PROGRESS_ON_TIME, C.DONE_ON_TIME,
+    )
 
 
 # --- deadline state --------------------------------------------------------------------
@@ -75,6 +77,14 @@ def test_overdue_first_is_a_permutation_worst_first():
 )
 def test_deadline_state(due, recurring, as_of, done_on, soon, expected):
     assert deadline_state(due, recurring, as_of, done_on, due_soon_days=soon) is expected
+
+
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [(D(2025, 6, 22), DeadlineState.ON_TIME), (D(2025, 6, 23), DeadlineState.DUE_SOON)],
+)
+def test_due_soon_is_a_week_by_default(as_of, expected):
+    assert deadline_state(DUE, False, as_of) is expected
 
 
 def test_negative_due_soon_is_refused():
@@ -223,6 +233,15 @@ def test_formulas_are_there_in_both_languages():
     assert "Tỷ lệ quá hạn" in FORMULA_VI and "0 %" in FORMULA_VI
     assert "Overdue rate" in FORMULA_EN and "0%" in FORMULA_EN
     assert len(FORMULA_VI.splitlines()) == len(FORMULA_EN.splitlines())
+    # Each line defines one figure, in the same order in both languages.
+    assert [line.split(" = ")[0] for line in FORMULA_VI.splitlines()[:4]] == [
+        "Tổng số nhiệm vụ", "Tỷ lệ quá hạn", "Tỷ lệ hoàn thành", "Tiến độ bình quân",
+    ]
+    assert [line.split(" = ")[0] for line in FORMULA_EN.splitlines()[:4]] == [
+        "Total tasks", "Overdue rate", "Completion rate", "Average progress",
+    ]
+    assert FORMULA_VI.endswith("ngày đến hạn vẫn được tính là trong hạn.")
+    assert FORMULA_EN.endswith("the due date itself is still on time.")
 
 
 # --- latest_side_report: a side's standing from its approved history ------------------
@@ -255,3 +274,51 @@ D = date
 )
 def test_latest_side_report(history, expected):
     assert latest_side_report(history) == expected
+
+
+# --- deadlines in force on the day (extensions are effective-dated) ------------------
+
+from tracker.domain.deadlines import Deadline, DeadlineChange  # noqa: E402
+from tracker.domain.status import open_past_due  # noqa: E402
+
+# Due 30/06, extended on 10/07 (after it had passed) to 30/09.
+EXTENDED = Deadline(DUE, changes=(DeadlineChange(D(2025, 7, 10), D(2025, 9, 30), order=1),))
+
+
+@pytest.mark.parametrize(
+    "sides, as_of, expected",
+    [
+        ({"TN": STARTED}, D(2025, 7, 5), C.IN_PROGRESS_OVERDUE),  # before the extension: the old date
+        ({"TN": STARTED}, D(2025, 7, 10), C.IN_PROGRESS_ON_TIME),  # the extension is in force on its day
+        ({"TN": UNTOUCHED, "BN": None}, D(2025, 7, 10), C.NOT_STARTED),
+        ({"TN": STARTED}, D(2025, 10, 1), C.IN_PROGRESS_OVERDUE),
+        # Done on 05/07, before the extension: late, even judged after it.
+        ({"TN": report("done", 100, D(2025, 7, 5), D(2025, 7, 5))}, D(2025, 8, 1), C.DONE_LATE),
+        # Done within the extension: on time.
+        ({"TN": report("done", 100, D(2025, 7, 15), D(2025, 7, 15))}, D(2025, 8, 1), C.DONE_ON_TIME),
+        ({"TN": report("done", 100, D(2025, 9, 30), D(2025, 9, 30)), "BN": DONE_EARLY}, D(2025, 12, 1), C.DONE_ON_TIME),
+    ],
+)
+def test_commitment_category_judges_by_the_deadline_in_force(sides, as_of, expected):
+    assert commitment_category(sides, EXTENDED, False, as_of) is expected
+
+
+@pytest.mark.parametrize(
+    "sides, due, recurring, as_of, expected",
+    [
+        ({"TN": None, "BN": None}, DUE, False, D(2025, 7, 1), True),  # past due without a report counts
+        ({"TN": None, "BN": None}, DUE, False, DUE, False),  # the due day itself is in time
+        ({}, DUE, False, D(2025, 7, 1), True),  # no side yet: not done
+        ({"TN": STARTED}, DUE, False, D(2025, 7, 1), True),
+        ({"TN": UNTOUCHED}, DUE, False, D(2025, 7, 1), True),
+        ({"TN": DONE_EARLY, "BN": None}, DUE, False, D(2025, 7, 1), True),  # one side done is not done
+        ({"TN": DONE_EARLY, "BN": DONE_EARLY}, DUE, False, D(2025, 8, 1), False),
+        ({"TN": DONE_LATE, "BN": DONE_LATE}, DUE, False, D(2025, 8, 1), False),  # done late is no longer open
+        ({"TN": STARTED}, DUE, True, D(2027, 1, 1), False),  # recurring
+        ({"TN": STARTED}, None, False, D(2027, 1, 1), False),  # no due date
+        ({"TN": None}, EXTENDED, False, D(2025, 7, 9), True),  # before the extension took effect
+        ({"TN": None}, EXTENDED, False, D(2025, 7, 10), False),
+    ],
+)
+def test_open_past_due(sides, due, recurring, as_of, expected):
+    assert open_past_due(sides, due, recurring, as_of) is expected
