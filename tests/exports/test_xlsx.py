@@ -53,7 +53,7 @@ def test_summary_counts_match_the_report(book, report):
             out[r[0]] = r[1:8]
         return out
 
-    assert table("Theo tỉnh") == {name: wording.counts_row(c) for name, c in report.by_province}
+    assert table("Theo tỉnh (lượt tỉnh chủ trì)") == {name: wording.counts_row(c) for name, c in report.by_province}
     assert table("Theo lĩnh vực") == {f"{n}. {name}": wording.counts_row(c) for n, name, c in report.by_area}
 
 

@@ -239,13 +239,13 @@ def _results(report: StatusReport) -> list[Block]:
         tuple(wording.counts_header("Tỉnh")),
         tuple((_c(name), *map(wording.number, wording.counts_row(c))) for name, c in report.by_province)
         + (("Chung", *map(wording.number, wording.counts_row(report.summary))),),
-        (3.2, *numbers), caption="Bảng 1. Số nhiệm vụ theo tình trạng, theo tỉnh", bold_last=True))
+        (3.2, *numbers), caption="Bảng 1. Số lượt tỉnh chủ trì theo tình trạng, theo tỉnh (mỗi tỉnh chủ trì một nhiệm vụ được tính một lượt, theo báo cáo của cơ quan chủ trì tỉnh đó); dòng Chung tính theo nhiệm vụ", bold_last=True))
     blocks.append(Table(
         tuple(wording.counts_header("Lĩnh vực")),
         tuple((f"{n}. {_c(name)}", *map(wording.number, wording.counts_row(c))) for n, name, c in report.by_area),
         (3.2, *numbers), caption="Bảng 2. Số nhiệm vụ theo tình trạng, theo lĩnh vực"))
     blocks.append(Chart(charts.status_by_group_png(list(report.by_province), "Tình trạng thực hiện theo tỉnh"),
-                        "Biểu đồ 1. Tình trạng thực hiện nhiệm vụ theo tỉnh"))
+                        "Biểu đồ 1. Tình trạng thực hiện theo tỉnh, tính theo lượt tỉnh chủ trì"))
     blocks.append(Chart(charts.status_by_group_png([(f"{n}. {name}", c) for n, name, c in report.by_area],
                                                    "Tình trạng thực hiện theo lĩnh vực"),
                         "Biểu đồ 2. Tình trạng thực hiện nhiệm vụ theo lĩnh vực"))

@@ -206,7 +206,7 @@ def _summary_sheet(wb: Workbook, styles: _Styles, report: StatusReport) -> None:
     ws.append([_cell(ws, styles, "Tổng số", bold=True), _cell(ws, styles, total, bold=True),
                _cell(ws, styles, 1 if total else 0, number_format="0.0%", bold=True)])
 
-    groups = (("Theo tỉnh", [(name, c) for name, c in report.by_province]),
+    groups = (("Theo tỉnh (lượt tỉnh chủ trì)", [(name, c) for name, c in report.by_province]),
               ("Theo lĩnh vực", [(f"{n}. {name}", c) for n, name, c in report.by_area]))
     for heading, rows in groups:
         ws.append([])
