@@ -97,13 +97,9 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
             matching = matching.where(rows.c.category == filters.category)
         if filters.overdue:
             matching = matching.where(rows.c.open_past_due == 1)
-        if filters.due_within:
-            due = rows.c.due_date if "due_date" in rows.c else None
-            matching = matching.where(rows.c.category.not_in(("done_on_time", "done_late")))
-            if due is None:  # a side's row: the commitment's due date in force
-                due = status_sql.due_on(as_of)
-                matching = matching.join(Commitment, Commitment.id == rows.c.commitment_id)
-            matching = matching.where(due.between(as_of, as_of + timedelta(days=filters.due_within)))
+        if filters.due_within:  # not finished, due (by the deadline in force) within the days
+            matching = matching.where(rows.c.category.not_in(("done_on_time", "done_late")),
+                                      rows.c.due_date.between(as_of, as_of + timedelta(days=filters.due_within)))
         stmt = stmt.where(Commitment.id.in_(matching.correlate(None)))
     for term in search_terms(filters.q):
         stmt = stmt.where(Commitment.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
