@@ -71,6 +71,24 @@ def test_a_commitment_led_by_one_province_is_done_when_that_province_reports_it_
     # Bắc Ninh's coordinator sees no side of it: the province's figures count 28 sides
     bn = dashboard.build(Filters(agreement=agreement.id, province=d.sides["BN"]["province"]), TODAY, True)
     assert bn.unit == "sides" and bn.total == 28 and bn.categories["done_on_time"] == 0
+    assert {p.total for p in bn.over_time} == {28}  # the trend counts the province's sides too
+    assert {p.total for p in d.over_time} == {29}
+    tn = dashboard.build(Filters(agreement=agreement.id, province=d.sides["TN"]["province"]), TODAY, True)
+    assert tn.total == 29 and tn.categories["done_on_time"] == 1
+    assert sum(a.due for a in bn.agencies) == bn.total - bn.categories["done_on_time"] - bn.categories["done_late"]
+
+
+def test_the_list_filtered_by_province_holds_that_provinces_sides(app, login_as):
+    agreement = seeded()
+    c = by_code("3.1")
+    second = agreement.parties[1]
+    for a in [a for a in c.assignments if a.party_id == second.id and a.role == "lead"]:
+        db.session.delete(a)  # Bắc Ninh only co-operates on it now
+    db.session.commit()
+    client = login_as("cleared_viewer")
+    body = client.get(f"/dashboard.json?agreement={agreement.id}&province={second.province_id}").get_json()
+    total, ids = listed(client, f"/commitments?agreement={agreement.id}&province={second.province_id}")
+    assert total == body["total"] == 28 and str(c.id) not in ids
 
 
 def test_bilateral_commitment_one_side_done_is_not_done_and_shows_each_side(app, login_as):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker.domain.text import search_terms
 from tracker.extensions import db
@@ -71,14 +71,14 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
     if filters.field is not None:
         stmt = stmt.where(CooperationArea.number == filters.field)
     if filters.province is not None:
+        # the commitments the province leads on the date: its sides, as every figure counts them
         provinces = province_lineage(filters.province)
-        stmt = stmt.where(
-            exists().where(
-                Assignment.commitment_id == Commitment.id,
-                Assignment.party_id == AgreementParty.id,
-                AgreementParty.province_id.in_(provinces),
-            )
-        )
+        led = aliased(Assignment)
+        stmt = stmt.where(Commitment.id.in_(
+            select(led.commitment_id).join(AgreementParty, AgreementParty.id == led.party_id)
+            .where(AgreementParty.province_id.in_(provinces), led.role == "lead", led.valid_from <= as_of,
+                   or_(led.valid_to.is_(None), led.valid_to >= as_of))
+            .correlate(None)))
     if filters.agency is not None:
         agencies = agency_lineage(filters.agency)
         held = [Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies)]

@@ -140,7 +140,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     over_time = []
     if cutoffs:
         days = union_all(*[select(literal(p.end, Date).label("day")) for p in cutoffs]).subquery("cutoffs")
-        per_day = status_sql.commitments_by_day(days, within).subquery()
+        per_day = status_sql.commitments_by_day(days, within, province_ids).subquery()
         over = _scope(
             select(per_day.c.day, per_day.c.category, per_day.c.open_past_due, func.count()).select_from(per_day)
             .join(Commitment, Commitment.id == per_day.c.commitment_id)
@@ -159,7 +159,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
 
     # 5. Agencies: commitments they lead now, open and past due ones, and reports this half-year.
     period = next(iter(periods_between([Frequency.HALF_YEAR], as_of, as_of)), None)
-    commitment_rows = status_sql.commitments(as_of, within=within).subquery()
+    commitment_rows = rows  # commitments, or the chosen province's sides
     reported_stmt = (
         select(ProgressUpdate.commitment_id, ProgressUpdate.agency_id)
         .where(ProgressUpdate.submitted_at.is_not(None),

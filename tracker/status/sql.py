@@ -248,11 +248,12 @@ def commitments(as_of, source=None, *, extra_columns=(), within=None):
     return stmt.where(Commitment.id.in_(within)) if within is not None else stmt
 
 
-def commitments_by_day(days, within=None):
+def commitments_by_day(days, within=None, province_ids=None):
     """``commitments`` for several dates at once: ``days`` is a subquery with a ``day`` column.
 
     Columns: day, commitment_id, area_id, agreement_id, category, open_past_due. One
-    statement for a whole series of cut-offs (the dashboard's progress over time).
+    statement for a whole series of cut-offs (the dashboard's progress over time). With
+    ``province_ids``, one row per side of those provinces on each day instead (``sides``).
     """
     day = days.c.day
     held = (
@@ -260,15 +261,29 @@ def commitments_by_day(days, within=None):
         .select_from(Assignment).join(days, lead_held_on(day))
         .where(Assignment.commitment_id.in_(within) if within is not None else true())
         .distinct()
-        .subquery("held_by_day")
     )
+    if province_ids is not None:
+        held = held.join(AgreementParty, AgreementParty.id == Assignment.party_id).where(
+            AgreementParty.province_id.in_(province_ids))
+    held = held.subquery("held_by_day")
     joined = (
-        select(held.c.day, held.c.commitment_id, SideStatus.state, SideStatus.percent, SideStatus.done_on)
+        select(held.c.day, held.c.commitment_id, held.c.party_id, SideStatus.state, SideStatus.percent,
+               SideStatus.done_on)
         .select_from(held)
         .outerjoin(SideStatus, and_(SideStatus.commitment_id == held.c.commitment_id,
                                     SideStatus.party_id == held.c.party_id, valid_on(held.c.day)))
         .subquery("sides_by_day")
     )
+    if province_ids is not None:
+        t = _tallies(joined, joined.c.day, joined.c.commitment_id, joined.c.party_id)
+        f = _commitment_facts(t, t.c.day)
+        return (
+            select(t.c.day, Commitment.id.label("commitment_id"), Commitment.area_id, CooperationArea.agreement_id,
+                   category(f).label("category"), open_past_due(f).label("open_past_due"))
+            .select_from(t)
+            .join(Commitment, Commitment.id == t.c.commitment_id)
+            .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+        )
     t = _tallies(joined, joined.c.day, joined.c.commitment_id)
     f = _commitment_facts(t, day)
     stmt = (
