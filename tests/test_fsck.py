@@ -75,6 +75,7 @@ def test_fsck_leaves_a_file_that_may_be_about_to_be_committed(app, runner, uploa
     young = crashed_before_commit(uploads, age_seconds=5)
     result = runner.invoke(args=["fsck", "--repair"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "fsck: 0 orphaned, 0 missing, 0 quarantined (1 newer than 15 minutes left alone)"
+    assert result.output.splitlines()[-1] == \
+        "fsck: 0 orphaned, 0 missing, 0 quarantined (1 newer than 15 minutes left alone)"
     assert (uploads / young).is_file()
     assert runner.invoke(args=["fsck", "--grace-minutes", "0"]).output.splitlines()[0] == f"orphan\t{young}"

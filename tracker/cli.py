@@ -154,6 +154,8 @@ def restore_command(directory: str) -> None:
                                         pg_bin=current_app.config.get("PG_BIN"))
     except backup_service.BackupError as exc:
         _fail(str(exc))
+    for name in report.missing:
+        click.echo(f"warning: {name} was already missing when the backup was taken (see fsck)", err=True)
     click.echo(f"restored: {report.rows} rows, {report.files} files, checksums ok")
 
 

@@ -128,3 +128,18 @@ def test_upload_folder_unwritable_when_editing_a_draft(app, login_as, monkeypatc
     db.session.expire_all()
     assert db.session.get(ProgressUpdate, draft.id).version == version  # the draft is as it was
     assert files_in(uploads) == []
+
+
+def test_a_missing_table_is_a_bug_not_an_outage(app, login_as, monkeypatch):
+    """SQLite reports "no such table" as an OperationalError: that must stay a 500, not "try again"."""
+    from sqlalchemy import text
+
+    def broken():
+        db.session.execute(text("SELECT * FROM no_such_table"))
+
+    monkeypatch.setitem(app.view_functions, "commitments.index", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = login_as("viewer").get("/commitments")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Đã có lỗi xảy ra" in html and "Hệ thống tạm thời gián đoạn" not in html

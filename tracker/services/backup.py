@@ -51,6 +51,7 @@ class BackupReport:
 class RestoreReport:
     rows: int
     files: int
+    missing: list[str] = field(default_factory=list)  # already missing when the backup was taken
 
 
 @dataclass(frozen=True)
@@ -370,7 +371,7 @@ def restore(engine: Engine, upload_dir: str | Path, source_dir: str | Path, *,
     for name, expected in manifest["tables"].items():
         if counts.get(name) != expected:
             raise BackupError(f"restored table {name} has {counts.get(name)} rows; the backup had {expected}")
-    return RestoreReport(rows=_row_total(counts), files=len(copied))
+    return RestoreReport(rows=_row_total(counts), files=len(copied), missing=list(manifest.get("missing", [])))
 
 
 def _sqlite_restore(engine: Engine, copy: Path) -> None:

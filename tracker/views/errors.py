@@ -6,6 +6,7 @@ and a form's text stays in the browser (``keep-draft.js``) for the user to send 
 """
 from __future__ import annotations
 
+import sqlite3
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, render_template, request, session
@@ -21,6 +22,7 @@ PAGES = (400, 403, 404, 405, 413, 429, 500)
 RETRY_AFTER_SECONDS = 30
 # Forms whose typed text the browser keeps until the server has saved it (data-keep-draft).
 KEEPS_TEXT = frozenset({"progress.new", "progress.edit"})
+SQLITE_OUTAGES = ("locked", "busy", "unable to open", "disk i/o", "full", "readonly")
 
 
 def register(app: Flask) -> None:
@@ -39,9 +41,20 @@ def register(app: Flask) -> None:
     app.register_error_handler(sa_exc.TimeoutError, database_unavailable)  # no pooled connection in time
 
 
+def _unavailable(error) -> bool:
+    """SQLite calls a missing table an OperationalError too: that is a bug (500), not an outage."""
+    original = getattr(error, "orig", None)
+    if isinstance(original, sqlite3.OperationalError):
+        message = str(original).lower()
+        return any(sign in message for sign in SQLITE_OUTAGES)
+    return True
+
+
 def database_unavailable(error):
     """503, "try again", without touching the database: the user (if loaded) is read from what
     is already in memory, and the page is rendered as for a signed-out visitor."""
+    if not _unavailable(error):
+        raise error
     current_app.logger.error("database unavailable on %s %s: %s", request.method, request.path,
                              str(error).splitlines()[0] if str(error) else type(error).__name__)
     language = _language_without_database()
