@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import re
+import shutil
 import threading
 import time
 from datetime import timedelta
@@ -49,6 +50,26 @@ def officer_target() -> tuple[int, int]:
     return commitment.id, officer.id
 
 
+class TakingTurns:
+    """A first-come, first-served lock (``threading.Lock`` lets one thread win again and again)."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._next_ticket = 0
+        self._serving = 0
+
+    def __enter__(self):
+        with self._changed:
+            ticket = self._next_ticket
+            self._next_ticket += 1
+            self._changed.wait_for(lambda: self._serving == ticket)
+
+    def __exit__(self, *exc):
+        with self._changed:
+            self._serving += 1
+            self._changed.notify_all()
+
+
 class Writers:
     """16 threads, each recording draft updates with one PDF through the services, as the
     progress form does: add, place the file, commit; on a database error roll back, remove
@@ -61,7 +82,7 @@ class Writers:
         self.errors: list[BaseException] = []
         # SQLite admits one writer at a time; taking turns here (the backup does not) spares the
         # writers SQLite's sleeping busy handler, which starves some of them for seconds.
-        self.turn = threading.Lock() if source.backend == "sqlite" else contextlib.nullcontext()
+        self.turn = TakingTurns() if source.backend == "sqlite" else contextlib.nullcontext()
         with source.app.app_context():
             self.commitment_id, self.officer_id = officer_target()
         self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(WRITERS)]
@@ -223,7 +244,10 @@ def test_backup_while_16_writers_write_restores_a_consistent_copy(source, restor
     assert report.orphans == [] and report.missing == []
 
 
-def small_backup(source: Standalone, folder: Path) -> Path:
+@pytest.fixture(scope="module")
+def small_backup(source, tmp_path_factory) -> Path:
+    """A backup of the source, shared by the tests below (copy it before changing it)."""
+    folder = tmp_path_factory.mktemp("backup") / "b"
     result = source.app.test_cli_runner().invoke(args=["backup", str(folder)])
     assert result.exit_code == 0, result.output
     return folder
@@ -236,8 +260,8 @@ def restore(target: Standalone, folder: Path):
     return result
 
 
-def test_restore_into_a_migrated_empty_database_then_refuse_a_second_time(source, restore_target, tmp_path):
-    folder = small_backup(source, tmp_path / "b")
+def test_restore_into_a_migrated_empty_database_then_refuse_a_second_time(small_backup, restore_target):
+    folder = small_backup
     manifest = json.loads((folder / "manifest.json").read_text())
     target = restore_target()
     with target.app.app_context():
@@ -254,8 +278,8 @@ def test_restore_into_a_migrated_empty_database_then_refuse_a_second_time(source
     assert len(again.output.strip().splitlines()) == 1
 
 
-def test_restore_refuses_an_upload_folder_with_files_in_it(source, restore_target, tmp_path):
-    folder = small_backup(source, tmp_path / "b")
+def test_restore_refuses_an_upload_folder_with_files_in_it(small_backup, restore_target):
+    folder = small_backup
     target = restore_target()
     (target.upload_dir / "2026").mkdir(parents=True)
     (target.upload_dir / "2026" / "left-over.pdf").write_bytes(b"%PDF-1.4")
@@ -267,8 +291,8 @@ def test_restore_refuses_an_upload_folder_with_files_in_it(source, restore_targe
         db.engine.dispose()
 
 
-def test_restore_refuses_a_tampered_backup_and_writes_nothing(source, restore_target, tmp_path):
-    folder = small_backup(source, tmp_path / "b")
+def test_restore_refuses_a_tampered_backup_and_writes_nothing(small_backup, restore_target, tmp_path):
+    folder = Path(shutil.copytree(small_backup, tmp_path / "copy"))
     manifest = json.loads((folder / "manifest.json").read_text())
     tampered = folder / manifest["database"]
     data = tampered.read_bytes()
