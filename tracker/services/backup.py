@@ -99,7 +99,18 @@ def backup(engine: Engine, upload_dir: str | Path, target_dir: str | Path, *, pg
     target = Path(target_dir)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupError(f"{target} is not an empty directory")
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        return _backup_into(engine, Path(upload_dir), target, pg_bin, now)
+    except BaseException as exc:
+        shutil.rmtree(target, ignore_errors=True)  # it was empty: leave no half backup behind
+        if isinstance(exc, OSError):
+            raise BackupError(f"writing the backup failed: {exc}") from exc
+        raise
+
+
+def _backup_into(engine: Engine, upload_dir: Path, target: Path, pg_bin: str | None,
+                 now: datetime | None) -> BackupReport:
     backend = engine.dialect.name
     if backend == "sqlite":
         database_file = SQLITE_FILE
@@ -114,8 +125,11 @@ def backup(engine: Engine, upload_dir: str | Path, target_dir: str | Path, *, pg
                              "size": (target / database_file).stat().st_size}}
     report = BackupReport(rows=_row_total(snapshot.tables), files=0)
     for stored_name, expected in sorted(snapshot.evidence):
-        source = store.path_for(stored_name, upload_dir)
-        if not source.is_file():
+        try:
+            source = store.path_for(stored_name, upload_dir)
+        except ValueError:  # a name no upload could have produced: nothing to copy
+            source = None
+        if source is None or not source.is_file():
             report.missing.append(stored_name)
             continue
         digest, size = _copy_hashed(source, target / UPLOADS / stored_name)
@@ -362,9 +376,11 @@ def restore(engine: Engine, upload_dir: str | Path, source_dir: str | Path, *,
             _sqlite_restore(engine, source / manifest["database"])
         else:
             _pg_restore(engine, source / manifest["database"], pg_bin)
-    except BaseException:
+    except BaseException as exc:
         for path in copied:
             path.unlink(missing_ok=True)
+        if isinstance(exc, (OSError, ValueError)):  # ValueError: a manifest naming a file outside uploads
+            raise BackupError(f"restoring failed, no file kept: {exc}") from exc
         raise
 
     counts = table_counts(engine)
