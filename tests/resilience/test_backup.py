@@ -219,7 +219,8 @@ def test_backup_while_16_writers_write_restores_a_consistent_copy(source, restor
     for writer in range(WRITERS):
         k = len(seqs.get(writer, ()))
         assert seqs.get(writer, set()) == set(range(k))
-        assert at_start[writer] <= k <= at_end[writer]
+        # at most one commit per writer can have landed without being counted yet
+        assert at_start[writer] <= k <= at_end[writer] + 1
     evidence = [dict(zip(cols["evidence_files"], row)) for row in restored["evidence_files"].values()]
     assert sorted(e["update_id"] for e in evidence) == sorted(written_ids)
     created = [dict(zip(cols["audit_events"], row)) for row in restored["audit_events"].values()]

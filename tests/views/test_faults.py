@@ -7,9 +7,8 @@ import os
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PDF_BYTES, csrf_token, make_app
+from tests.conftest import PDF_BYTES, csrf_token, make_app, officer_commitment
 from tests.views.test_progress import fields, new_form
-from tests.conftest import officer_commitment
 from tracker.extensions import db
 from tracker.models import EvidenceFile, ProgressUpdate
 from tracker.services import evidence
