@@ -50,6 +50,24 @@ def officer_target() -> tuple[int, int]:
     return commitment.id, officer.id
 
 
+def record_update(upload_dir: Path, commitment_id: int, officer_id: int, staged: store.Staged, placed: list[str],
+                  *, results: str, token: str) -> None:
+    """A draft update with one file, committed as the progress form does it (``placed`` grows as the file is placed)."""
+    today = clock.today()
+    commitment = db.session.get(Commitment, commitment_id)
+    author = db.session.get(User, officer_id)
+    assignment = reportable_assignments(author, commitment, today)[0]
+    update = progress.create(
+        commitment, assignment, author,
+        progress.UpdateData(state="in_progress", percent="10", as_of=today, results=results),
+        submit=False, form_token=token, today=today)
+    placed.append(store.place(staged, upload_dir))
+    update.evidence.append(EvidenceFile(
+        original_name=staged.original_name, stored_name=placed[0], kind=staged.kind,
+        content_type=staged.content_type, size=staged.size, sha256=staged.sha256, uploader_id=author.id))
+    db.session.commit()
+
+
 class TakingTurns:
     """A first-come, first-served lock (``threading.Lock`` lets one thread win again and again)."""
 
@@ -127,19 +145,8 @@ class Writers:
         raise AssertionError(f"writer {writer} could not commit #{seq}")
 
     def _transaction(self, writer: int, seq: int, staged: store.Staged, placed: list[str]) -> None:
-        today = clock.today()
-        commitment = db.session.get(Commitment, self.commitment_id)
-        author = db.session.get(User, self.officer_id)
-        assignment = reportable_assignments(author, commitment, today)[0]
-        update = progress.create(
-            commitment, assignment, author,
-            progress.UpdateData(state="in_progress", percent="10", as_of=today, results=f"writer {writer} #{seq}"),
-            submit=False, form_token=f"w{writer}-{seq}", today=today)
-        placed.append(store.place(staged, self.source.upload_dir))
-        update.evidence.append(EvidenceFile(
-            original_name=staged.original_name, stored_name=placed[0], kind=staged.kind,
-            content_type=staged.content_type, size=staged.size, sha256=staged.sha256, uploader_id=author.id))
-        db.session.commit()
+        record_update(self.source.upload_dir, self.commitment_id, self.officer_id, staged, placed,
+                      results=f"writer {writer} #{seq}", token=f"w{writer}-{seq}")
 
     def wait_until(self, minimum: list[int], timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -321,6 +328,31 @@ def test_backup_refuses_a_folder_with_something_in_it(source, tmp_path):
     result = source.app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b")])
     assert result.exit_code != 0
     assert "is not an empty directory" in result.output
+
+
+def test_a_file_lost_before_the_backup_is_reported_by_backup_and_restore(small_backup, restore_target, tmp_path):
+    scratch = restore_target()  # a copy of the source to damage
+    assert restore(scratch, small_backup).exit_code == 0
+    with scratch.app.app_context():
+        commitment_id, officer_id = officer_target()
+        placed: list[str] = []
+        staged = store.stage(FileStorage(io.BytesIO(evidence_pdf(99, 0)), filename="Mất.pdf"), scratch.upload_dir, 10**6)
+        record_update(scratch.upload_dir, commitment_id, officer_id, staged, placed, results="lost", token="lost-0")
+        db.session.remove()
+    (scratch.upload_dir / placed[0]).unlink()
+
+    result = scratch.app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b2")])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {placed[0]} is named by a row but missing from the upload folder (see fsck)" in result.stderr
+    assert json.loads((tmp_path / "b2" / "manifest.json").read_text())["missing"] == [placed[0]]
+
+    target = restore_target()
+    restored = target.app.test_cli_runner().invoke(args=["restore", str(tmp_path / "b2")])
+    with target.app.app_context():
+        db.engine.dispose()
+    assert restored.exit_code == 0, restored.output
+    assert f"warning: {placed[0]} was already missing when the backup was taken (see fsck)" in restored.stderr
+    assert restored.stdout.splitlines()[-1].endswith("checksums ok")
 
 
 def fake_tool(folder: Path, name: str, version: str) -> None:
