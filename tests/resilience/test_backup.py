@@ -330,7 +330,10 @@ def test_backup_refuses_a_folder_with_something_in_it(source, tmp_path):
     assert "is not an empty directory" in result.output
 
 
-def test_a_file_lost_before_the_backup_is_reported_by_backup_and_restore(small_backup, restore_target, tmp_path):
+def test_a_file_lost_before_the_backup_is_reported_by_backup_and_restore(source, small_backup, restore_target,
+                                                                        tmp_path):
+    if source.backend != "sqlite":
+        pytest.skip("the warnings come from the manifest alone; PostgreSQL's evidence read is tested above")
     scratch = restore_target()  # a copy of the source to damage
     assert restore(scratch, small_backup).exit_code == 0
     with scratch.app.app_context():
