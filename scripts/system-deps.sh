@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # System packages the app and its tests use, from Debian: Chromium (browser tests),
 # LibreOffice Writer and poppler (the report's render check), Pango and fonts that cover
-# Vietnamese (WeasyPrint's PDF). Installed with apt when missing and we are root;
-# otherwise a note, and the tests that need them skip with their reason (under CI=true
-# they fail instead).
+# Vietnamese (WeasyPrint's PDF), pg_dump/pg_restore (PostgreSQL backups). Installed with
+# apt when missing and we are root; otherwise a note, and the tests that need them skip
+# with their reason (under CI=true they fail instead).
 set -euo pipefail
 packages=()
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler-utils)
+command -v pg_dump >/dev/null 2>&1 || packages+=(postgresql-client)  # `backup`/`restore` on PostgreSQL
 # (read into variables first: `grep -q` closing a pipe early trips pipefail)
 libraries=$(ldconfig -p 2>/dev/null || true)
 fonts=$(fc-list 2>/dev/null || true)

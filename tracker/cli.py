@@ -1,20 +1,22 @@
-"""Command line: ``seed``, ``provinces list``, ``agencies list``, ``users create|list|demo``.
+"""Command line: ``seed``, ``provinces list``, ``agencies list``, ``users create|list|demo``,
+``backup``, ``restore``, ``fsck``.
 
 Exit status 0 on success; on bad input a one-line reason on stderr, exit 1, nothing written.
 """
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 
 from tracker.domain.plan_file import PlanFileError
 from tracker.extensions import db
 from tracker.models import Agency, Agreement, Province, User
-from tracker.services import accounts, seed as seed_service
+from tracker.services import accounts, backup as backup_service, fsck as fsck_service, seed as seed_service
 
 
 def _fail(message: str) -> None:
@@ -125,6 +127,68 @@ def users_demo() -> None:
     click.echo("\n".join(lines))
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup_command(directory: str) -> None:
+    """A consistent copy of the database and the evidence files, with a SHA-256 manifest (safe while serving)."""
+    try:
+        report = backup_service.backup(db.engine, current_app.config["UPLOAD_DIR"], directory,
+                                       pg_bin=current_app.config.get("PG_BIN"))
+    except backup_service.BackupError as exc:
+        _fail(str(exc))
+    for name in report.missing:
+        click.echo(f"warning: {name} is named by a row but missing from the upload folder (see fsck)", err=True)
+    for name in report.changed:
+        click.echo(f"warning: {name} does not match its recorded sha256 (see fsck)", err=True)
+    click.echo(f"backup: {report.rows} rows, {report.files} files, manifest {directory}/{backup_service.MANIFEST}")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+def restore_command(directory: str) -> None:
+    """Restore a backup into an empty database and an empty upload folder, checking every checksum."""
+    try:
+        report = backup_service.restore(db.engine, current_app.config["UPLOAD_DIR"], directory,
+                                        pg_bin=current_app.config.get("PG_BIN"))
+    except backup_service.BackupError as exc:
+        _fail(str(exc))
+    for name in report.missing:
+        click.echo(f"warning: {name} was already missing when the backup was taken (see fsck)", err=True)
+    click.echo(f"restored: {report.rows} rows, {report.files} files, checksums ok")
+
+
+@click.command("fsck")
+@with_appcontext
+@click.option("--repair", is_flag=True, help="Move orphaned files to the quarantine folder beside the uploads.")
+@click.option("--grace-minutes", default=15, show_default=True, type=click.IntRange(min=0),
+              help="Leave unnamed files younger than this alone (a request may be about to commit them).")
+@click.pass_context
+def fsck_command(ctx: click.Context, repair: bool, grace_minutes: int) -> None:
+    """List orphaned evidence files (no row) and missing ones (row without its file, or a changed file).
+
+    Exit status 0 when nothing is wrong (or every orphan was quarantined), 1 otherwise.
+    """
+    upload_dir = current_app.config["UPLOAD_DIR"]
+    report = fsck_service.check(upload_dir, grace=timedelta(minutes=grace_minutes))
+    for name in report.orphans:
+        click.echo(f"orphan\t{name}")
+    for item in report.missing:
+        reason = "file not found" if item.reason == "not_found" else "sha256 differs"
+        click.echo(f"missing\t{item.stored_name}\tevidence {item.evidence_id}, update {item.update_id}: {reason}")
+    if repair and report.orphans:
+        target = fsck_service.quarantine(report, upload_dir)
+        click.echo(f"quarantined {len(report.quarantined)} files in {target}")
+    summary = f"fsck: {len(report.orphans)} orphaned, {len(report.missing)} missing"
+    if repair:
+        summary += f", {len(report.quarantined)} quarantined"
+    if report.young:
+        summary += f" ({report.young} newer than {grace_minutes} minutes left alone)"
+    click.echo(summary)
+    ctx.exit(0 if report.clean else 1)
+
+
 def register(app: Flask) -> None:
     from tracker.demo_data import demo_data_command
 
@@ -133,6 +197,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(provinces)
     app.cli.add_command(agencies)
     app.cli.add_command(users)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(fsck_command)
 
 
 __all__ = ["register"]

@@ -44,6 +44,8 @@ def from_environment() -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("TRACKER_DATABASE_URL")),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_DIR": os.environ.get("TRACKER_UPLOAD_DIR", str(INSTANCE / "uploads")),
+        # Where `backup` and `restore` look for pg_dump/pg_restore first (else PATH, then Debian's).
+        "PG_BIN": os.environ.get("TRACKER_PG_BIN") or None,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ("vi", "en"),

@@ -6,6 +6,7 @@ served only through a view that asks ``path_for`` and ``content_disposition``.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -43,6 +44,20 @@ _ATTR_CHAR_SAFE = "!#$&+-.^_`|~"
 _ASCII_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})  # not a d with a combining mark: NFD keeps them
 
 
+class StorageError(OSError):
+    """The upload folder refused a write (full, read-only, no permission): nothing was kept.
+
+    Raised by ``stage`` and ``place`` in place of the ``OSError`` they met, so a caller can
+    tell the user (and keep their text) without catching every ``OSError`` there is.
+    """
+
+
+def _storage_error(exc: OSError) -> StorageError:
+    error = StorageError(exc.errno, exc.strerror or str(exc))
+    error.filename = exc.filename
+    return error
+
+
 @dataclass(frozen=True)
 class Staged:
     """An upload that passed every check and waits in ``.staging`` to be placed or discarded.
@@ -67,15 +82,19 @@ def stage(file: FileStorage, upload_dir: str | Path, max_bytes: int) -> Staged:
     soon as it passes ``max_bytes`` (per file; the per-request cap is Flask's
     ``MAX_CONTENT_LENGTH``). Zero bytes is ``empty``. The content is then judged by
     ``identify``; ``file.mimetype`` from the client is ignored. Whatever goes wrong,
-    the temporary file is removed before the error propagates.
+    the temporary file is removed before the error propagates; a file-system failure
+    (disk full, read-only folder) comes out as ``StorageError``.
     """
     if max_bytes < 1:
         raise ValueError("max_bytes must be positive")
     filename = file.filename or ""
     claimed = kind_from_name(filename)  # refuse an .exe before spending disk on it
     staging = Path(upload_dir) / STAGING_DIR
-    staging.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=staging, suffix=".part")  # 0o600, unguessable name
+    try:
+        staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=staging, suffix=".part")  # 0o600, unguessable name
+    except OSError as exc:
+        raise _storage_error(exc) from exc
     path = Path(name)
     try:
         digest = hashlib.sha256()
@@ -95,6 +114,10 @@ def stage(file: FileStorage, upload_dir: str | Path, max_bytes: int) -> Staged:
             raise EvidenceProblem(EMPTY, filename)
         zip_names, zip_mimetype = _zip_facts(path) if claimed in ZIP_KINDS else (None, None)
         kind = identify(filename, head, zip_names, zip_mimetype)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+        raise _storage_error(exc) from exc
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -135,14 +158,18 @@ def place(staged: Staged, upload_dir: str | Path, now: datetime | None = None) -
     The stored name is relative to ``upload_dir``, ``YYYY/MM/<uuid4 hex>.<kind>`` by the
     UTC date (``now`` is for tests), so neither the uploader's name nor its extension
     ever reaches the file system. The move is an atomic ``os.replace`` within one file
-    system (staging sits inside ``upload_dir``); the file ends up with mode 0o640.
+    system (staging sits inside ``upload_dir``); the file ends up with mode 0o640. A
+    file-system failure comes out as ``StorageError``, the staged file left for ``discard``.
     """
     now = now or datetime.now(timezone.utc)
     stored_name = f"{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{staged.kind}"
     target = Path(upload_dir) / stored_name
-    target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    os.chmod(staged.path, FILE_MODE)
-    os.replace(staged.path, target)
+    try:
+        target.parent.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(staged.path, FILE_MODE)
+        os.replace(staged.path, target)
+    except OSError as exc:
+        raise _storage_error(exc) from exc
     return stored_name
 
 

@@ -76,7 +76,21 @@ def _stage_files(form: ProgressUpdateForm) -> list:
             evidence_store.discard(s)
         form.evidence.errors = list(form.evidence.errors) + [evidence_message(problem)]
         return None
+    except evidence_store.StorageError:
+        for s in staged:
+            evidence_store.discard(s)
+        raise
     return staged
+
+
+def _storage_failed(form: ProgressUpdateForm, error: OSError) -> int:
+    """The upload folder is full or unwritable: nothing was saved; say so beside the files, keep the text."""
+    current_app.logger.error("upload folder refused a write: %s", error)
+    form.evidence.errors = list(form.evidence.errors) + [_(
+        "Không lưu được tệp minh chứng: thư mục lưu trữ của hệ thống đã đầy hoặc không ghi được. "
+        "Báo cáo chưa được lưu; nội dung bạn nhập vẫn được giữ nguyên. Hãy thử lại sau ít phút "
+        "hoặc báo cho quản trị hệ thống.")]
+    return 503
 
 
 def evidence_message(problem: EvidenceProblem) -> str:
@@ -91,8 +105,9 @@ def evidence_message(problem: EvidenceProblem) -> str:
     return messages.get(problem.code, problem.code)
 
 
-def _attach(update: ProgressUpdate, staged: list) -> list[str]:
-    placed = []
+def _attach(update: ProgressUpdate, staged: list, placed: list[str]) -> None:
+    """Place each staged file and add its row; ``placed`` grows file by file, so a failure
+    half-way still tells the caller which files to remove."""
     for s in staged:
         stored = evidence_store.place(s, current_app.config["UPLOAD_DIR"])
         placed.append(stored)
@@ -100,7 +115,6 @@ def _attach(update: ProgressUpdate, staged: list) -> list[str]:
             original_name=s.original_name, stored_name=stored, kind=s.kind, content_type=s.content_type,
             size=s.size, sha256=s.sha256, uploader_id=current_user.id,
         ))
-    return placed
 
 
 def _assignment_choices(form: ProgressUpdateForm, options) -> None:
@@ -124,6 +138,7 @@ def new(commitment_id: int):
     supersedes = _superseded(commitment, request.values.get("supersedes", type=int), options)
     form = ProgressUpdateForm()
     _assignment_choices(form, options)
+    status = None
     if request.method == "GET":
         form.form_token.data = secrets.token_urlsafe(24)
         form.as_of.data = today
@@ -137,24 +152,25 @@ def new(commitment_id: int):
         if existing is not None:  # the same form again: a double click or a resent request
             return redirect(url_for("progress.detail", update_id=existing.id))
         assignment = next((a for a in options if str(a.id) == form.assignment.data), options[0])
-        staged = _stage_files(form)
-        if staged is not None:
-            try:
+        try:
+            staged = _stage_files(form)
+            if staged is not None:
                 update = _write(staged, lambda: service.create(
                     commitment, assignment, current_user, _data(form), submit=form.action.data == "submit",
                     form_token=form.form_token.data or secrets.token_urlsafe(24), today=today, supersedes=supersedes))
-            except service.ProgressError as exc:
-                _show_problems(form, exc.problems)
-            except IntegrityError:
-                existing = queries.by_form_token(form.form_token.data or "")
-                if existing is None:
-                    raise
-                return redirect(url_for("progress.detail", update_id=existing.id))
-            else:
                 return _saved(update)
+        except service.ProgressError as exc:
+            _show_problems(form, exc.problems)
+        except IntegrityError:
+            existing = queries.by_form_token(form.form_token.data or "")
+            if existing is None:
+                raise
+            return redirect(url_for("progress.detail", update_id=existing.id))
+        except evidence_store.StorageError as exc:
+            status = _storage_failed(form, exc)
         _files_lost_note(form)
     return render_template("progress/form.html", form=form, commitment=commitment, update=None,
-                           supersedes=supersedes, conflict=None), 400 if form.errors else 200
+                           supersedes=supersedes, conflict=None), status or (400 if form.errors else 200)
 
 
 def _write(staged: list, save) -> ProgressUpdate:
@@ -163,13 +179,15 @@ def _write(staged: list, save) -> ProgressUpdate:
     placed: list[str] = []
     try:
         update = save()
-        placed = _attach(update, staged)
+        _attach(update, staged, placed)
         db.session.commit()
         return update
     except BaseException:
-        db.session.rollback()
-        for stored in placed:
-            evidence_store.path_for(stored, current_app.config["UPLOAD_DIR"]).unlink(missing_ok=True)
+        try:
+            db.session.rollback()  # may fail too when the database is gone; the files go regardless
+        finally:
+            for stored in placed:
+                evidence_store.path_for(stored, current_app.config["UPLOAD_DIR"]).unlink(missing_ok=True)
         raise
     finally:
         for s in staged:
@@ -211,29 +229,31 @@ def edit(update_id: int):
     if request.method == "GET":
         form.percent.data = str(update.percent)
         form.version.data = str(update.version)
-    conflict = None
+    conflict = status = None
     if form.validate_on_submit():
-        staged = _stage_files(form)
-        if staged is not None:
-            try:
+        try:
+            staged = _stage_files(form)
+            if staged is not None:
                 version = int(form.version.data or 0)
                 _write(staged, lambda: service.save(update, current_user, _data(form),
                                                     submit=form.action.data == "submit", version=version, today=today))
-            except service.ProgressError as exc:
-                _show_problems(form, exc.problems)
-            except service.StaleDraft as exc:
-                conflict = exc.current
-                form.version.data = str(conflict.version)
-                flash(_("Bản nháp đã được người khác lưu sau khi bạn mở biểu mẫu. Nội dung của bạn chưa được lưu: "
-                        "hãy so sánh với bản đã lưu bên dưới rồi lưu lại."), "danger")
-            except service.NotEditable:
-                flash(_("Báo cáo đã được gửi nên không sửa được nữa; hãy lập báo cáo bổ sung."), "danger")
-                return redirect(url_for("progress.detail", update_id=update.id))
-            else:
                 return _saved(update)
+        except service.ProgressError as exc:
+            _show_problems(form, exc.problems)
+        except service.StaleDraft as exc:
+            conflict = exc.current
+            form.version.data = str(conflict.version)
+            flash(_("Bản nháp đã được người khác lưu sau khi bạn mở biểu mẫu. Nội dung của bạn chưa được lưu: "
+                    "hãy so sánh với bản đã lưu bên dưới rồi lưu lại."), "danger")
+        except service.NotEditable:
+            flash(_("Báo cáo đã được gửi nên không sửa được nữa; hãy lập báo cáo bổ sung."), "danger")
+            return redirect(url_for("progress.detail", update_id=update.id))
+        except evidence_store.StorageError as exc:
+            status = _storage_failed(form, exc)
         _files_lost_note(form)
     return render_template("progress/form.html", form=form, commitment=update.commitment, update=update,
-                           supersedes=update.supersedes, conflict=conflict), 409 if conflict else (400 if form.errors else 200)
+                           supersedes=update.supersedes, conflict=conflict), \
+        status or (409 if conflict else (400 if form.errors else 200))
 
 
 @bp.get("/updates/<int:update_id>")
