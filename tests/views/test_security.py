@@ -102,7 +102,8 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app):
 @pytest.mark.parametrize(
     "new, confirm, message",
     [
-        ("short", "short", "Mật khẩu cần ít nhất 10 ký tự."),
+        ("short", "short", "Mật khẩu cần ít nhất 12 ký tự."),
+        ("Tq8#vW2!pZ5", "Tq8#vW2!pZ5", "Mật khẩu cần ít nhất 12 ký tự."),
         ("password1234", "password1234", "Mật khẩu quá dễ đoán"),
         ("canbo@example.com", "canbo@example.com", "Mật khẩu quá dễ đoán"),
         (NEW_PASSWORD, NEW_PASSWORD + "x", "Hai lần nhập mật khẩu mới không khớp."),
