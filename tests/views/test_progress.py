@@ -268,6 +268,21 @@ def test_fake_pdf_is_refused_and_the_text_kept(login_as):
     assert count_updates() == before
 
 
+def test_control_and_bidi_characters_are_stripped_from_stored_text(login_as):
+    client = login_as("officer")
+    commitment = officer_commitment()
+    data = {**new_form(client, commitment), **fields(
+        results="Đã họp\x00 liên ngành\r\nxong \u202etxt.exe\u202c\x1b[0m",
+        obstacles="\u2066Mặt bằng\u2069\x07", action="draft",
+    )}
+    response = client.post(f"/commitments/{commitment.id}/progress/new", data=data)
+    assert response.status_code == 302
+    update = db.session.scalar(select(ProgressUpdate).order_by(ProgressUpdate.id.desc()))
+    db.session.refresh(update)
+    assert update.results == "Đã họp liên ngành\nxong txt.exe[0m"
+    assert update.obstacles == "Mặt bằng"
+
+
 def test_zip_bomb_is_refused_beside_the_field_and_the_text_kept(login_as):
     import zipfile
 

@@ -260,3 +260,14 @@ def test_audit_log_is_append_only(app, client):
     with pytest.raises(PermissionError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_audit_details_keep_no_control_or_bidi_characters(app):
+    from tracker.services import audit
+
+    with app.test_request_context("/login", method="POST"):
+        event = audit.record("login_failed", actor=None, email="ke.gian\u202e@example.com\x00",
+                             tried=["\u2066a\u2069", {"b\x1b": "c\r\n"}])
+        db.session.commit()
+    db.session.refresh(event)
+    assert event.details == {"email": "ke.gian@example.com", "tried": ["a", {"b": "c\n"}]}

@@ -5,11 +5,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import NFCString, UTCDateTime, utcnow
+from tracker.models.base import CleanJSON, NFCString, UTCDateTime, utcnow
 from tracker.models.organisations import Agency, Province
 
 
@@ -36,7 +36,7 @@ class User(UserMixin, db.Model):
     # Reminder digests by e-mail; in-app notifications are always kept.
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     # What the report builder remembers: issuing agency, number, signer (see domain.report.Letterhead).
-    report_letterhead: Mapped[dict | None] = mapped_column(JSON)
+    report_letterhead: Mapped[dict | None] = mapped_column(CleanJSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by an administrator's reset: the next sign-in must choose a new password.
