@@ -43,6 +43,63 @@ def test_failed_sign_ins_are_throttled_per_address(app, client, monkeypatch):
     assert sign_in(client, "someone.else@example.com", "wrong-password-123").status_code == 429
 
 
+def sign_in_from(app, address, email="canbo@example.com", password="wrong-password-123", client=None):
+    client = client or app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return sign_in(client, email, password)
+
+
+def test_a_stranger_cannot_lock_a_user_out_from_elsewhere(app):
+    stranger = app.test_client()
+    for _ in range(5):
+        assert sign_in_from(app, "203.0.113.9", client=stranger).status_code == 200
+    assert sign_in_from(app, "203.0.113.9", client=stranger).status_code == 429
+    # the same account from the owner's own address still signs in
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD).status_code == 302
+
+
+def test_a_known_browser_is_not_locked_by_a_stranger_behind_the_same_address(app):
+    owner = app.test_client()
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
+    owner.post("/logout", data={"csrf_token": csrf_token(owner, "/")})
+    for _ in range(6):
+        sign_in_from(app, "10.1.2.3")  # a colleague's browser on the office's one address
+    assert sign_in_from(app, "10.1.2.3").status_code == 429
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
+
+
+def test_failures_from_many_addresses_slow_the_account_with_a_growing_delay(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FREE_FAILURES", 3)
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FIRST_DELAY", 1)
+    owner = app.test_client()
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
+    owner.post("/logout", data={"csrf_token": csrf_token(owner, "/")})
+    for i in range(4):  # one attempt each from four addresses: no address reaches its own limit
+        assert sign_in_from(app, f"198.51.100.{i}").status_code == 200
+    response = sign_in_from(app, "198.51.100.50", password=PASSWORD)  # too soon, even with the right password
+    assert response.status_code == 429 and response.headers["Retry-After"] == "1"
+    html = response.get_data(as_text=True)
+    assert "Vui lòng đợi 1 giây rồi thử lại." in html and 'value="canbo@example.com"' in html
+    # the owner's browser, known from an earlier sign-in, is not held up
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
+    time.sleep(1.1)
+    assert sign_in_from(app, "198.51.100.51").status_code == 200  # checked again; the delay doubles
+    response = sign_in_from(app, "198.51.100.52")
+    assert response.status_code == 429 and response.headers["Retry-After"] == "2"
+    assert events("login_delayed") == 2
+    time.sleep(2.1)
+    assert sign_in_from(app, "198.51.100.53", password=PASSWORD).status_code == 302
+
+
+def test_a_forged_known_device_cookie_is_ignored(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FREE_FAILURES", 1)
+    for i in range(2):
+        sign_in_from(app, f"198.51.100.{i}")
+    forger = app.test_client()
+    forger.set_cookie("tracker_device", "eyJlIjoiMTIzIiwibiI6IjEyMyJ9.forged.sig")
+    assert sign_in_from(app, "198.51.100.9", password=PASSWORD, client=forger).status_code == 429
+
+
 def test_successful_sign_ins_are_not_counted(client):
     for _ in range(7):
         assert sign_in(client, "canbo@example.com").status_code == 302
