@@ -77,6 +77,10 @@ def from_environment() -> dict:
         "LOGIN_ACCOUNT_FIRST_DELAY": 2,
         "LOGIN_ACCOUNT_MAX_DELAY": int(os.environ.get("TRACKER_LOGIN_ACCOUNT_MAX_DELAY", "60")),
         "LOGIN_ACCOUNT_WINDOW": 15 * 60,
+        # Refused requests (403) in the audit log: one per person and endpoint this often,
+        # and at most this many per person an hour, so forbidden pages cannot flood it.
+        "AUDIT_REFUSAL_EVERY_SECONDS": 60,
+        "AUDIT_REFUSALS_PER_HOUR": 60,
         "TOTP_ISSUER": "Theo doi hop tac lien tinh",
         # Pages and JSON go out gzip-compressed (slow networks); files for download do not.
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/css", "application/javascript", "text/javascript"],

@@ -328,3 +328,44 @@ def test_audit_details_keep_no_control_or_bidi_characters(app):
         db.session.commit()
     db.session.refresh(event)
     assert event.details == {"email": "ke.gian@example.com", "tried": ["a", {"b": "c\n"}]}
+
+
+def refusals():
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access_refused")
+                                   .order_by(AuditEvent.id)))
+
+
+def test_refused_requests_are_audited_once_a_minute_per_endpoint(login_as):
+    officer = login_as("officer")
+    assert officer.get("/admin/users").status_code == 403
+    assert officer.get("/admin/users?page=2").status_code == 403  # the same endpoint, within the minute
+    assert officer.get("/admin/audit").status_code == 403
+    events_ = refusals()
+    assert [e.details["endpoint"] for e in events_] == ["admin.users", "admin.audit"]
+    first = events_[0]
+    assert first.actor.email == "canbo@example.com" and first.category == "security"
+    assert first.details["method"] == "GET" and first.details["path"] == "/admin/users" and first.ip
+
+
+def test_refusals_per_person_are_capped_an_hour(app, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "AUDIT_REFUSALS_PER_HOUR", 2)
+    officer = login_as("officer")
+    for path in ("/admin/users", "/admin/audit", "/admin/users/new", "/admin/users/1"):
+        assert officer.get(path).status_code == 403
+    assert len(refusals()) == 2
+
+
+def test_a_failing_audit_write_does_not_change_the_answer(app, login_as, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.services import audit
+
+    def broken(*args, **kwargs):
+        raise OperationalError("INSERT INTO audit_events", {}, Exception("database is locked"))
+
+    officer = login_as("officer")
+    monkeypatch.setattr(audit, "record", broken)
+    response = officer.get("/admin/users")
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.get_data(as_text=True)
+    assert officer.get("/commitments").status_code == 200  # and the session is fine afterwards
