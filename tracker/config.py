@@ -82,6 +82,9 @@ def from_environment() -> dict:
         "AUDIT_REFUSAL_EVERY_SECONDS": 60,
         "AUDIT_REFUSALS_PER_HOUR": 60,
         "TOTP_ISSUER": "Theo doi hop tac lien tinh",
+        # Fernet key(s) for TOTP secrets at rest, comma-separated (the first encrypts);
+        # unset: derived from SECRET_KEY (tracker.crypto).
+        "TOTP_KEYS": os.environ.get("TRACKER_TOTP_KEY"),
         # Pages and JSON go out gzip-compressed (slow networks); files for download do not.
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/css", "application/javascript", "text/javascript"],
         "COMPRESS_ALGORITHM": ["gzip"],

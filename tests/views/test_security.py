@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.conftest import PASSWORD, csrf_token, sign_in
 from tracker.extensions import db
 from tracker.models import AuditEvent, User, UserSession
+from tracker.services import accounts
 
 NEW_PASSWORD = "Sông-Thương-xanh-2027"
 
@@ -225,7 +226,8 @@ def test_admin_reset_forces_a_new_password_at_next_sign_in(app, login_as):
 
 def enrol(client):
     client.get("/profile/two-factor")
-    secret = user("canbo@example.com").totp_secret
+    with client.application.app_context():  # the key comes from the app's configuration
+        secret = accounts.totp_secret(user("canbo@example.com"))
     code = pyotp.TOTP(secret).now()
     client.post("/profile/two-factor", data={
         "confirm-code": code, "confirm-submit": "1", "csrf_token": csrf_token(client, "/profile/two-factor"),
@@ -369,3 +371,33 @@ def test_a_failing_audit_write_does_not_change_the_answer(app, login_as, monkeyp
     assert response.status_code == 403
     assert "Không có quyền truy cập" in response.get_data(as_text=True)
     assert officer.get("/commitments").status_code == 200  # and the session is fine afterwards
+
+
+def test_totp_secrets_are_stored_encrypted(app, client):
+    sign_in(client, "canbo@example.com")
+    html = client.get("/profile/two-factor").get_data(as_text=True)
+    stored = user("canbo@example.com").totp_secret_encrypted
+    with app.app_context():
+        secret = accounts.totp_secret(user("canbo@example.com"))
+    assert secret and len(secret) == 32 and secret in html  # shown to the user for manual entry
+    assert secret not in stored and stored.startswith("gAAAAA")  # a Fernet token
+    row = db.session.execute(text("SELECT * FROM users WHERE email = 'canbo@example.com'")).mappings().one()
+    assert not any(secret in str(value) for value in row.values())
+
+
+def test_totp_key_comes_from_the_environment_and_can_be_rotated(app, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    officer = user("canbo@example.com")
+    with app.app_context():
+        monkeypatch.setitem(app.config, "TOTP_KEYS", old)
+        secret = accounts.totp_begin(officer)
+        assert Fernet(old).decrypt(officer.totp_secret_encrypted.encode()).decode() == secret
+        monkeypatch.setitem(app.config, "TOTP_KEYS", f"{new},{old}")  # rotation: the new key first
+        assert accounts.totp_secret(officer) == secret
+        monkeypatch.setitem(app.config, "TOTP_KEYS", new)  # the old key gone: the secret cannot be read
+        assert accounts.totp_secret(officer) is None
+        assert not accounts.totp_verify(officer, "123456", time.time())
+        monkeypatch.setitem(app.config, "TOTP_KEYS", None)  # unset: derived from SECRET_KEY, not the same
+        assert accounts.totp_secret(officer) is None

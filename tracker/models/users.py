@@ -42,8 +42,9 @@ class User(UserMixin, db.Model):
     # Set by an administrator's reset: the next sign-in must choose a new password.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Two-factor sign-in (TOTP). The secret is kept only while enrolment is pending or on.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor sign-in (TOTP). The secret is kept only while enrolment is pending or on,
+    # encrypted (Fernet, tracker.crypto): read it with services.accounts.totp_secret().
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last 30-second step accepted, so a code cannot be replayed.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
