@@ -110,7 +110,9 @@ def _transaction(request):
     app = request.getfixturevalue("app")
     with app.app_context():
         limiter.reset()  # sign-in throttling starts afresh for every test
-        connection = db.engine.connect()
+        # Deferred on SQLite: the test's long transaction must not hold the write lock
+        # against a test's own second connection (migrations check, concurrent jobs).
+        connection = db.engine.connect().execution_options(sqlite_begin="DEFERRED")
     outer = connection.begin()
     original = db.session
     db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))

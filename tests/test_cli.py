@@ -61,7 +61,7 @@ def test_users_create_prompts_for_password(runner):
         (["a@example.com", "--role", "coordinator"], PASSWORD, "a coordinator needs --province"),
         (["a@example.com", "--role", "coordinator", "--province", "ZZ"], PASSWORD, "unknown province code 'ZZ'"),
         (["ADMIN@example.com", "--role", "viewer"], PASSWORD, "already exists"),
-        (["a@example.com", "--role", "viewer"], "short", "weak password: at least 10 characters"),
+        (["a@example.com", "--role", "viewer"], "short", "weak password: at least 12 characters"),
         (["a@example.com", "--role", "viewer"], "password1234", "weak password: too easy to guess"),
         (["not-an-email", "--role", "viewer"], PASSWORD, "invalid e-mail address"),
     ],

@@ -160,6 +160,30 @@ def test_content_mismatch_is_refused_and_nothing_is_left(tmp_path, data, name):
     assert leftovers(tmp_path) == []
 
 
+def bomb(kind: str, unpacked: int) -> bytes:
+    """A real office file whose main part is ``unpacked`` bytes of zeros (deflate packs ~1000:1)."""
+    main = "word/document.xml" if kind == "docx" else "xl/workbook.xml"
+    return zipped({"[Content_Types].xml": b"<Types/>", main: b"<?xml?>" + bytes(unpacked)})
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_zip_bomb_is_refused_by_its_declared_sizes_and_nothing_is_left(tmp_path, kind):
+    data = bomb(kind, 30 * 1024 * 1024)
+    assert len(data) < 100_000
+    with pytest.raises(EvidenceProblem) as caught:
+        stage(upload(data, f"bao-cao.{kind}"), tmp_path, max_bytes=1_000_000)
+    assert caught.value.code == "unpacked_too_large"
+    assert leftovers(tmp_path) == []
+
+
+def test_an_ordinary_office_file_with_a_large_part_passes(tmp_path):
+    rows = b"".join(b"<row><c>%d</c><c>S\xe1\xbb\x9f T\xc3\xa0i ch\xc3\xadnh %d</c></row>" % (i, i * 7919 % 104729)
+                    for i in range(60_000))
+    data = zipped({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>", "xl/sheet1.xml": rows})
+    assert len(rows) > 2 * 1024 * 1024
+    assert stage(upload(data, "bang.xlsx"), tmp_path, max_bytes=10_000_000).kind == "xlsx"
+
+
 def test_disallowed_extension_is_refused_before_reading(tmp_path):
     stream = io.BytesIO(b"MZ\x90\x00")
     with pytest.raises(EvidenceProblem) as caught:

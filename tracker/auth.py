@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
 
 from tracker.extensions import db, login_manager
 from tracker.models import User
@@ -38,7 +39,12 @@ def load_user(user_id: str) -> User | None:
     if row is None or not sessions.is_live(row, now, *lifetimes()):
         return None
     if sessions.touch(row, now):
-        db.session.commit()
+        row_id = row.id
+        try:
+            db.session.commit()
+        except OperationalError:  # a page's bookkeeping: a busy database only skips it
+            db.session.rollback()
+            current_app.logger.warning("session %s: last-seen time not recorded (database busy)", row_id)
     return user
 
 

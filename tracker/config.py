@@ -73,7 +73,20 @@ def from_environment() -> dict:
         "RATELIMIT_KEY_PREFIX": "tracker",
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
+        # The account as a whole (failures from every address): after this many within the
+        # window, attempts from unknown browsers wait 2 s, then 4, 8 … up to the maximum.
+        "LOGIN_ACCOUNT_FREE_FAILURES": int(os.environ.get("TRACKER_LOGIN_ACCOUNT_FREE_FAILURES", "10")),
+        "LOGIN_ACCOUNT_FIRST_DELAY": 2,
+        "LOGIN_ACCOUNT_MAX_DELAY": int(os.environ.get("TRACKER_LOGIN_ACCOUNT_MAX_DELAY", "60")),
+        "LOGIN_ACCOUNT_WINDOW": 15 * 60,
+        # Refused requests (403) in the audit log: one per person and endpoint this often,
+        # and at most this many per person an hour, so forbidden pages cannot flood it.
+        "AUDIT_REFUSAL_EVERY_SECONDS": 60,
+        "AUDIT_REFUSALS_PER_HOUR": 60,
         "TOTP_ISSUER": "Theo doi hop tac lien tinh",
+        # Fernet key(s) for TOTP secrets at rest, comma-separated (the first encrypts);
+        # unset: derived from SECRET_KEY (tracker.crypto).
+        "TOTP_KEYS": os.environ.get("TRACKER_TOTP_KEY"),
         # Pages and JSON go out gzip-compressed (slow networks); files for download do not.
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/css", "application/javascript", "text/javascript"],
         "COMPRESS_ALGORITHM": ["gzip"],

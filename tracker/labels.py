@@ -22,6 +22,8 @@ AUDIT_LABELS = {
     "login_succeeded": _l("Đăng nhập thành công"),
     "login_failed": _l("Đăng nhập không thành công"),
     "login_locked": _l("Tạm khóa đăng nhập do thử sai nhiều lần"),
+    "login_delayed": _l("Làm chậm đăng nhập vào tài khoản do thử sai nhiều lần"),
+    "access_refused": _l("Từ chối truy cập (403)"),
     "user_created": _l("Tạo tài khoản"),
     "user_deactivated": _l("Khóa tài khoản"),
     "user_reactivated": _l("Mở lại tài khoản"),

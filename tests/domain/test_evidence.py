@@ -6,7 +6,10 @@ import pytest
 from tracker.domain.evidence import (
     DISPLAY_NAME_MAX,
     KINDS,
+    ZIP_MAX_MEMBERS,
+    ZIP_MAX_UNPACKED,
     EvidenceProblem,
+    archive_problem,
     identify,
     kind_from_name,
     safe_display_name,
@@ -144,3 +147,25 @@ def test_long_name_without_extension_is_cut():
 def test_exactly_the_limit_is_kept():
     name = "b" * (DISPLAY_NAME_MAX - 5) + ".docx"
     assert safe_display_name(name) == name
+
+
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "members, refused",
+    [
+        ([(40_000, 400_000), (2 * MB, 2 * MB + 10)], False),  # XML at 1:10, a picture stored as is
+        ([(20 * MB, 250 * MB)], False),  # 1:12.5, just under the total
+        ([(50, 900_000)], False),  # tiny members are not held to the ratio
+        ([(21_000, 2_100_000)], False),  # 1:100 exactly is allowed
+        ([(1_000_000, ZIP_MAX_UNPACKED + 1)], True),  # the declared total is too large
+        ([(20 * MB, 200 * MB), (10 * MB, 100 * MB)], True),  # ... also when spread over members
+        ([(50_000, 5_000_000_000)], True),  # 42.zip style: 5 GB of zeros from 50 KB
+        ([(10_000, 2 * MB)], True),  # a member above 1:100
+        ([(0, 2 * MB)], True),  # "stored" with no bytes but 2 MB declared
+        ([(10, 10)] * (ZIP_MAX_MEMBERS + 1), True),
+    ],
+)
+def test_archive_problem_judges_declared_sizes(members, refused):
+    assert (archive_problem(members) is not None) is refused

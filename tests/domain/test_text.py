@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from tracker.domain.text import MAX_QUERY_TERMS, clean_line, code_sort_key, fold, nfc, search_terms
+from tracker.domain.text import MAX_QUERY_TERMS, clean_line, clean_text, code_sort_key, fold, nfc, search_terms
 
 NFD = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
 
@@ -52,3 +52,31 @@ def test_nfc_and_clean_line():
 @pytest.mark.parametrize("a, b", [("7.2", "7.10"), ("1.9", "2.1"), ("9.1", "10.1")])
 def test_code_sort_key_orders_numerically(a, b):
     assert code_sort_key(a) < code_sort_key(b)
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("Đã họp\x00 liên ngành", "Đã họp liên ngành"),  # NUL
+        ("tệp \u202egpj.exe", "tệp gpj.exe"),  # RIGHT-TO-LEFT OVERRIDE
+        ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069x", "x"),  # every embedding, override, isolate
+        ("dòng 1\r\ndòng 2\rdòng 3\ndòng 4", "dòng 1\ndòng 2\ndòng 3\ndòng 4"),  # line ends as \n
+        ("a\tb", "a\tb"),  # tab stays
+        ("chuông\x07\x1b[31m đỏ\x7f\x85", "chuông[31m đỏ"),  # C0, DEL, C1
+        ("nửa \ud800 cặp", "nửa  cặp"),  # a lone surrogate
+        (NFD("Hoà Bình"), "Hoà Bình"),
+        ("👩\u200d💻 gạch\u00admềm", "👩\u200d💻 gạch\u00admềm"),  # joiners and soft hyphens are kept
+        ("  cách   giữ nguyên  ", "  cách   giữ nguyên  "),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_clean_text(typed, stored):
+    assert clean_text(typed) == stored
+    if stored:
+        assert unicodedata.is_normalized("NFC", clean_text(typed))
+        assert clean_text(stored) == stored  # idempotent
+
+
+def test_clean_line_also_drops_bidi_controls():
+    assert clean_line(" Sở \u202eTài chính\u2069 ") == "Sở Tài chính"

@@ -26,6 +26,16 @@ def test_admin_creates_a_user_with_a_temporary_password(app, login_as):
     assert newcomer.get("/").headers["Location"] == "/profile/password"
 
 
+def test_names_are_stored_without_control_or_bidi_characters(login_as):
+    admin = login_as("admin")
+    response = form(admin, "/admin/users/new", email="bidi@example.com", name="Trần\x00 \u202eVăn\u202c An\x7f",
+                    role="viewer", language="vi")
+    assert response.status_code == 200
+    created = db.session.scalar(select(User).where(User.email == "bidi@example.com"))
+    db.session.refresh(created)
+    assert created.name == "Trần Văn An"
+
+
 def test_create_user_errors_are_shown_beside_the_field_and_input_kept(login_as):
     admin = login_as("admin")
     before = db.session.scalar(select(func.count(User.id)))

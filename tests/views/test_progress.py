@@ -268,6 +268,41 @@ def test_fake_pdf_is_refused_and_the_text_kept(login_as):
     assert count_updates() == before
 
 
+def test_control_and_bidi_characters_are_stripped_from_stored_text(login_as):
+    client = login_as("officer")
+    commitment = officer_commitment()
+    data = {**new_form(client, commitment), **fields(
+        results="Đã họp\x00 liên ngành\r\nxong \u202etxt.exe\u202c\x1b[0m",
+        obstacles="\u2066Mặt bằng\u2069\x07", action="draft",
+    )}
+    response = client.post(f"/commitments/{commitment.id}/progress/new", data=data)
+    assert response.status_code == 302
+    update = db.session.scalar(select(ProgressUpdate).order_by(ProgressUpdate.id.desc()))
+    db.session.refresh(update)
+    assert update.results == "Đã họp liên ngành\nxong txt.exe[0m"
+    assert update.obstacles == "Mặt bằng"
+
+
+def test_zip_bomb_is_refused_beside_the_field_and_the_text_kept(login_as):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", bytes(30 * 1024 * 1024))
+    client = login_as("officer")
+    commitment = officer_commitment()
+    data = {**new_form(client, commitment), **fields()}
+    data["evidence"] = [(io.BytesIO(buffer.getvalue()), "bao-cao.docx")]
+    before = count_updates()
+    response = client.post(f"/commitments/{commitment.id}/progress/new", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Tệp bao-cao.docx khi giải nén quá lớn" in html
+    assert "Đã tổ chức hội nghị xúc tiến đầu tư chung tại Hà Nội." in html
+    assert count_updates() == before
+
+
 def test_request_too_large_gets_a_readable_413(app, login_as, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
     client = login_as("officer")

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.conftest import PASSWORD, csrf_token, sign_in
 from tracker.extensions import db
 from tracker.models import AuditEvent, User, UserSession
+from tracker.services import accounts
 
 NEW_PASSWORD = "Sông-Thương-xanh-2027"
 
@@ -41,6 +42,63 @@ def test_failed_sign_ins_are_throttled_per_address(app, client, monkeypatch):
     for i in range(3):
         sign_in(client, f"nobody{i}@example.com", "wrong-password-123")
     assert sign_in(client, "someone.else@example.com", "wrong-password-123").status_code == 429
+
+
+def sign_in_from(app, address, email="canbo@example.com", password="wrong-password-123", client=None):
+    client = client or app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return sign_in(client, email, password)
+
+
+def test_a_stranger_cannot_lock_a_user_out_from_elsewhere(app):
+    stranger = app.test_client()
+    for _ in range(5):
+        assert sign_in_from(app, "203.0.113.9", client=stranger).status_code == 200
+    assert sign_in_from(app, "203.0.113.9", client=stranger).status_code == 429
+    # the same account from the owner's own address still signs in
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD).status_code == 302
+
+
+def test_a_known_browser_is_not_locked_by_a_stranger_behind_the_same_address(app):
+    owner = app.test_client()
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
+    owner.post("/logout", data={"csrf_token": csrf_token(owner, "/")})
+    for _ in range(6):
+        sign_in_from(app, "10.1.2.3")  # a colleague's browser on the office's one address
+    assert sign_in_from(app, "10.1.2.3").status_code == 429
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
+
+
+def test_failures_from_many_addresses_slow_the_account_with_a_growing_delay(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FREE_FAILURES", 3)
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FIRST_DELAY", 1)
+    owner = app.test_client()
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
+    owner.post("/logout", data={"csrf_token": csrf_token(owner, "/")})
+    for i in range(4):  # one attempt each from four addresses: no address reaches its own limit
+        assert sign_in_from(app, f"198.51.100.{i}").status_code == 200
+    response = sign_in_from(app, "198.51.100.50", password=PASSWORD)  # too soon, even with the right password
+    assert response.status_code == 429 and response.headers["Retry-After"] == "1"
+    html = response.get_data(as_text=True)
+    assert "Vui lòng đợi 1 giây rồi thử lại." in html and 'value="canbo@example.com"' in html
+    # the owner's browser, known from an earlier sign-in, is not held up
+    assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
+    time.sleep(1.1)
+    assert sign_in_from(app, "198.51.100.51").status_code == 200  # checked again; the delay doubles
+    response = sign_in_from(app, "198.51.100.52")
+    assert response.status_code == 429 and response.headers["Retry-After"] == "2"
+    assert events("login_delayed") == 2
+    time.sleep(2.1)
+    assert sign_in_from(app, "198.51.100.53", password=PASSWORD).status_code == 302
+
+
+def test_a_forged_known_device_cookie_is_ignored(app, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FREE_FAILURES", 1)
+    for i in range(2):
+        sign_in_from(app, f"198.51.100.{i}")
+    forger = app.test_client()
+    forger.set_cookie("tracker_device", "eyJlIjoiMTIzIiwibiI6IjEyMyJ9.forged.sig")
+    assert sign_in_from(app, "198.51.100.9", password=PASSWORD, client=forger).status_code == 429
 
 
 def test_successful_sign_ins_are_not_counted(client):
@@ -102,7 +160,8 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app):
 @pytest.mark.parametrize(
     "new, confirm, message",
     [
-        ("short", "short", "Mật khẩu cần ít nhất 10 ký tự."),
+        ("short", "short", "Mật khẩu cần ít nhất 12 ký tự."),
+        ("Tq8#vW2!pZ5", "Tq8#vW2!pZ5", "Mật khẩu cần ít nhất 12 ký tự."),
         ("password1234", "password1234", "Mật khẩu quá dễ đoán"),
         ("canbo@example.com", "canbo@example.com", "Mật khẩu quá dễ đoán"),
         (NEW_PASSWORD, NEW_PASSWORD + "x", "Hai lần nhập mật khẩu mới không khớp."),
@@ -167,7 +226,8 @@ def test_admin_reset_forces_a_new_password_at_next_sign_in(app, login_as):
 
 def enrol(client):
     client.get("/profile/two-factor")
-    secret = user("canbo@example.com").totp_secret
+    with client.application.app_context():  # the key comes from the app's configuration
+        secret = accounts.totp_secret(user("canbo@example.com"))
     code = pyotp.TOTP(secret).now()
     client.post("/profile/two-factor", data={
         "confirm-code": code, "confirm-submit": "1", "csrf_token": csrf_token(client, "/profile/two-factor"),
@@ -259,3 +319,85 @@ def test_audit_log_is_append_only(app, client):
     with pytest.raises(PermissionError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_audit_details_keep_no_control_or_bidi_characters(app):
+    from tracker.services import audit
+
+    with app.test_request_context("/login", method="POST"):
+        event = audit.record("login_failed", actor=None, email="ke.gian\u202e@example.com\x00",
+                             tried=["\u2066a\u2069", {"b\x1b": "c\r\n"}])
+        db.session.commit()
+    db.session.refresh(event)
+    assert event.details == {"email": "ke.gian@example.com", "tried": ["a", {"b": "c\n"}]}
+
+
+def refusals():
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access_refused")
+                                   .order_by(AuditEvent.id)))
+
+
+def test_refused_requests_are_audited_once_a_minute_per_endpoint(login_as):
+    officer = login_as("officer")
+    assert officer.get("/admin/users").status_code == 403
+    assert officer.get("/admin/users?page=2").status_code == 403  # the same endpoint, within the minute
+    assert officer.get("/admin/audit").status_code == 403
+    events_ = refusals()
+    assert [e.details["endpoint"] for e in events_] == ["admin.users", "admin.audit"]
+    first = events_[0]
+    assert first.actor.email == "canbo@example.com" and first.category == "security"
+    assert first.details["method"] == "GET" and first.details["path"] == "/admin/users" and first.ip
+
+
+def test_refusals_per_person_are_capped_an_hour(app, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "AUDIT_REFUSALS_PER_HOUR", 2)
+    officer = login_as("officer")
+    for path in ("/admin/users", "/admin/audit", "/admin/users/new", "/admin/users/1"):
+        assert officer.get(path).status_code == 403
+    assert len(refusals()) == 2
+
+
+def test_a_failing_audit_write_does_not_change_the_answer(app, login_as, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.services import audit
+
+    def broken(*args, **kwargs):
+        raise OperationalError("INSERT INTO audit_events", {}, Exception("database is locked"))
+
+    officer = login_as("officer")
+    monkeypatch.setattr(audit, "record", broken)
+    response = officer.get("/admin/users")
+    assert response.status_code == 403
+    assert "Không có quyền truy cập" in response.get_data(as_text=True)
+    assert officer.get("/commitments").status_code == 200  # and the session is fine afterwards
+
+
+def test_totp_secrets_are_stored_encrypted(app, client):
+    sign_in(client, "canbo@example.com")
+    html = client.get("/profile/two-factor").get_data(as_text=True)
+    stored = user("canbo@example.com").totp_secret_encrypted
+    with app.app_context():
+        secret = accounts.totp_secret(user("canbo@example.com"))
+    assert secret and len(secret) == 32 and secret in html  # shown to the user for manual entry
+    assert secret not in stored and stored.startswith("gAAAAA")  # a Fernet token
+    row = db.session.execute(text("SELECT * FROM users WHERE email = 'canbo@example.com'")).mappings().one()
+    assert not any(secret in str(value) for value in row.values())
+
+
+def test_totp_key_comes_from_the_environment_and_can_be_rotated(app, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    officer = user("canbo@example.com")
+    with app.app_context():
+        monkeypatch.setitem(app.config, "TOTP_KEYS", old)
+        secret = accounts.totp_begin(officer)
+        assert Fernet(old).decrypt(officer.totp_secret_encrypted.encode()).decode() == secret
+        monkeypatch.setitem(app.config, "TOTP_KEYS", f"{new},{old}")  # rotation: the new key first
+        assert accounts.totp_secret(officer) == secret
+        monkeypatch.setitem(app.config, "TOTP_KEYS", new)  # the old key gone: the secret cannot be read
+        assert accounts.totp_secret(officer) is None
+        assert not accounts.totp_verify(officer, "123456", time.time())
+        monkeypatch.setitem(app.config, "TOTP_KEYS", None)  # unset: derived from SECRET_KEY, not the same
+        assert accounts.totp_secret(officer) is None

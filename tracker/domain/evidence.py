@@ -7,6 +7,7 @@ live in ``tracker.services.evidence``; nothing here touches the disk.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 # kind → the MIME type we store and serve it as (never the type the browser claimed).
 KINDS: dict[str, str] = {
@@ -41,7 +42,18 @@ EXTENSION_NOT_ALLOWED = "extension_not_allowed"
 EMPTY = "empty"
 TOO_LARGE = "too_large"
 CONTENT_MISMATCH = "content_mismatch"
-PROBLEM_CODES = (NO_NAME, EXTENSION_NOT_ALLOWED, EMPTY, TOO_LARGE, CONTENT_MISMATCH)
+UNPACKED_TOO_LARGE = "unpacked_too_large"
+PROBLEM_CODES = (NO_NAME, EXTENSION_NOT_ALLOWED, EMPTY, TOO_LARGE, CONTENT_MISMATCH, UNPACKED_TOO_LARGE)
+
+# Zip bombs: an office file is a zip whose central directory declares each member's
+# packed and unpacked size, so a bomb is recognised without inflating a byte. Real Word
+# and Excel files unpack to a few times their size (XML ~10:1, pictures ~1:1); the
+# bounds below leave a wide margin for them. Apache POI's ZipSecureFile uses the same
+# 1:100 ratio per member.
+ZIP_MAX_UNPACKED = 256 * 1024 * 1024  # declared total, all members together
+ZIP_MAX_RATIO = 100  # unpacked : packed, per member
+ZIP_RATIO_GRACE = 1024 * 1024  # members smaller than this unpacked are not held to the ratio
+ZIP_MAX_MEMBERS = 10_000
 
 DISPLAY_NAME_MAX = 200
 FALLBACK_STEM = "tep-dinh-kem"  # "tệp đính kèm", "attachment", kept ASCII so it survives anywhere
@@ -127,6 +139,28 @@ def content_matches(kind: str, head: bytes, zip_names: frozenset[str] | None, zi
             return _ODT_MEMBERS <= zip_names and zip_mimetype == _ODT_MIMETYPE
         return _OOXML_MEMBERS[kind] <= zip_names
     raise ValueError(f"unknown evidence kind {kind!r}")
+
+
+def archive_problem(members: Iterable[tuple[int, int]]) -> str | None:
+    """Why a zip's declared sizes look like a zip bomb, or ``None`` when they are in bounds.
+
+    ``members`` gives ``(packed, unpacked)`` bytes for each member, as the central
+    directory declares them. Refused: more than ``ZIP_MAX_MEMBERS`` members, a declared
+    total above ``ZIP_MAX_UNPACKED``, or any member above ``ZIP_RATIO_GRACE`` that
+    unpacks to more than ``ZIP_MAX_RATIO`` times its packed size.
+    """
+    total = 0
+    count = 0
+    for packed, unpacked in members:
+        count += 1
+        if count > ZIP_MAX_MEMBERS:
+            return f"more than {ZIP_MAX_MEMBERS} members"
+        total += unpacked
+        if total > ZIP_MAX_UNPACKED:
+            return f"declares more than {ZIP_MAX_UNPACKED} bytes unpacked"
+        if unpacked > ZIP_RATIO_GRACE and unpacked > ZIP_MAX_RATIO * max(packed, 1):
+            return f"a member unpacks {unpacked} bytes from {packed}"
+    return None
 
 
 def identify(filename: str, head: bytes, zip_names: frozenset[str] | None, zip_mimetype: bytes | None = None) -> str:

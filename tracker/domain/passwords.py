@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zxcvbn import zxcvbn
 
-MIN_LENGTH = 10
+MIN_LENGTH = 12  # ASVS 4.0.3 V2.1.1
 MAX_LENGTH = 200
 MIN_SCORE = 3  # zxcvbn 0-4; 3 = "safely unguessable: moderate protection from offline attack"
 

@@ -2,6 +2,11 @@
 
 Vietnamese can be typed composed (NFC) or decomposed (NFD), and tone marks may sit on
 different vowels ("Hòa" / "Hoà"). Stored text is NFC; search compares folded keys.
+
+Stored free text (names, progress texts, reasons) passes ``clean_text`` on its way into
+the database, in the column types of ``tracker.models.base``: one rule at one layer. It
+strips, like evidence file names (``domain.evidence.safe_display_name``), rather than
+refusing: what is dropped is invisible or harmful and nobody typed it on purpose.
 """
 from __future__ import annotations
 
@@ -22,12 +27,35 @@ def nfc(value: str | None) -> str | None:
     return unicodedata.normalize("NFC", value)
 
 
-def clean_line(value: str | None) -> str | None:
-    """NFC, control characters removed, inner whitespace collapsed, ends trimmed."""
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
+# reorder what a reader sees ("gpj.exe" shown as "exe.jpg"), in pages and in exports.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Stored free text: NFC; line ends as ``\\n``; control characters, bidi controls and
+    lone surrogates removed.
+
+    Kept: tab and newline, every letter and symbol, and the format characters that
+    scripts and emoji need (zero-width joiners, soft hyphen). Removed: NUL and the other
+    C0 controls, DEL and C1 controls, ``BIDI_CONTROLS``, and surrogates (which cannot be
+    stored as UTF-8). Whitespace is kept as typed.
+    """
     if value is None:
         return None
-    value = "".join(ch for ch in nfc(value) if unicodedata.category(ch) != "Cc" or ch in "\t\n")
-    return _SPACES.sub(" ", value).strip()
+    value = _NEWLINES.sub("\n", nfc(value))
+    return "".join(
+        ch for ch in value
+        if ch in "\t\n" or (ch not in BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cs"))
+    )
+
+
+def clean_line(value: str | None) -> str | None:
+    """``clean_text`` on one line: inner whitespace (newlines too) collapsed, ends trimmed."""
+    if value is None:
+        return None
+    return _SPACES.sub(" ", clean_text(value)).strip()
 
 
 def fold(value: str | None) -> str:

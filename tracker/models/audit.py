@@ -8,11 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy import ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import UTCDateTime, utcnow
+from tracker.models.base import CleanJSON, UTCDateTime, utcnow
 from tracker.models.users import User
 
 
@@ -29,7 +29,7 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None] = mapped_column(Integer)
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    details: Mapped[dict[str, Any]] = mapped_column(CleanJSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
 

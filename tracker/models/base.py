@@ -1,12 +1,17 @@
-"""Column types and time helpers shared by the models (NFC strings, aware UTC datetimes)."""
+"""Column types and time helpers shared by the models (clean NFC strings, aware UTC datetimes).
+
+Every free-text column is an ``NFCString`` or ``NFCText``: what is bound to them passes
+``domain.text.clean_text`` (NFC, no control or bidi characters), the one place that rule
+is applied to stored text.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import JSON, DateTime, String, Text
 from sqlalchemy.types import TypeDecorator
 
-from tracker.domain.text import nfc
+from tracker.domain.text import clean_text
 
 
 def utcnow() -> datetime:
@@ -14,23 +19,47 @@ def utcnow() -> datetime:
 
 
 class NFCString(TypeDecorator):
-    """A VARCHAR whose values are stored NFC-normalised."""
+    """A VARCHAR whose values are stored NFC-normalised, without control or bidi characters."""
 
     impl = String
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return nfc(value)
+        return clean_text(value)
 
 
 class NFCText(TypeDecorator):
-    """A TEXT whose values are stored NFC-normalised."""
+    """A TEXT whose values are stored NFC-normalised, without control or bidi characters."""
 
     impl = Text
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return nfc(value)
+        return clean_text(value)
+
+
+def _clean_json(value):
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k) if isinstance(k, str) else k: _clean_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_json(v) for v in value]
+    return value
+
+
+class CleanJSON(TypeDecorator):
+    """JSON whose strings (keys and values, at any depth) are stored as ``clean_text`` makes them.
+
+    For JSON that holds what people typed: audit details (a sign-in's e-mail as typed),
+    the report letterhead.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _clean_json(value)
 
 
 class UTCDateTime(TypeDecorator):

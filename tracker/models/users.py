@@ -5,11 +5,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import NFCString, UTCDateTime, utcnow
+from tracker.models.base import CleanJSON, NFCString, UTCDateTime, utcnow
 from tracker.models.organisations import Agency, Province
 
 
@@ -36,14 +36,15 @@ class User(UserMixin, db.Model):
     # Reminder digests by e-mail; in-app notifications are always kept.
     email_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     # What the report builder remembers: issuing agency, number, signer (see domain.report.Letterhead).
-    report_letterhead: Mapped[dict | None] = mapped_column(JSON)
+    report_letterhead: Mapped[dict | None] = mapped_column(CleanJSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by an administrator's reset: the next sign-in must choose a new password.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Two-factor sign-in (TOTP). The secret is kept only while enrolment is pending or on.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor sign-in (TOTP). The secret is kept only while enrolment is pending or on,
+    # encrypted (Fernet, tracker.crypto): read it with services.accounts.totp_secret().
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last 30-second step accepted, so a code cannot be replayed.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)

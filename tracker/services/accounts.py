@@ -4,13 +4,16 @@ Every security-relevant change writes an audit event. Nothing here commits.
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 
 import pyotp
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker import crypto
 from tracker.domain import passwords
 from tracker.domain.passwords import password_problems
 from tracker.extensions import db
@@ -194,26 +197,46 @@ def generated_password() -> str:
 
 # --- Two-factor sign-in (TOTP, RFC 6238) ----------------------------------------------
 
+def _totp_fernet():
+    return crypto.totp_fernet(current_app.config["SECRET_KEY"], current_app.config.get("TOTP_KEYS"))
+
+
+def totp_secret(user: User) -> str | None:
+    """The user's TOTP secret in plain text (it is stored encrypted); None if there is none or it
+    cannot be opened: the key changed (keep ``TRACKER_TOTP_KEY``, or the secret key it is derived
+    from, with the database; rotate by listing the new key first)."""
+    if not user.totp_secret_encrypted:
+        return None
+    try:
+        return crypto.open_sealed(_totp_fernet(), user.totp_secret_encrypted)
+    except crypto.InvalidToken:
+        logging.getLogger(__name__).error("user %s: TOTP secret cannot be decrypted with the configured key",
+                                          user.id)
+        return None
+
+
 def totp_begin(user: User) -> str:
     """Start enrolment: a fresh secret, not active until a code confirms it."""
-    user.totp_secret = pyotp.random_base32()
+    secret = pyotp.random_base32()
+    user.totp_secret_encrypted = crypto.seal(_totp_fernet(), secret)
     user.totp_enabled_at = None
     user.totp_last_step = None
-    return user.totp_secret
+    return secret
 
 
 def totp_uri(user: User, issuer: str) -> str:
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
+    return pyotp.TOTP(totp_secret(user)).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
 def totp_verify(user: User, code: str, now_ts: float) -> bool:
     """Check a 6-digit code (one step of clock drift allowed); a used step never works twice."""
-    if not user.totp_secret:
+    secret = totp_secret(user)
+    if not secret:
         return False
     code = (code or "").strip().replace(" ", "")
     if not (len(code) == 6 and code.isdigit()):
         return False
-    totp = pyotp.TOTP(user.totp_secret)
+    totp = pyotp.TOTP(secret)
     step = int(now_ts // totp.interval)
     for candidate in (step, step - 1, step + 1):
         if candidate <= (user.totp_last_step or -1):
@@ -233,7 +256,7 @@ def totp_confirm(user: User, code: str, now_ts: float) -> bool:
 
 
 def totp_disable(user: User, actor: User) -> None:
-    user.totp_secret = None
+    user.totp_secret_encrypted = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     audit.record("two_factor_disabled", actor=actor, obj=user)

@@ -25,8 +25,10 @@ from tracker.domain.evidence import (
     HEAD_BYTES,
     KINDS,
     TOO_LARGE,
+    UNPACKED_TOO_LARGE,
     ZIP_KINDS,
     EvidenceProblem,
+    archive_problem,
     identify,
     kind_from_name,
     safe_display_name,
@@ -112,8 +114,10 @@ def stage(file: FileStorage, upload_dir: str | Path, max_bytes: int) -> Staged:
                 out.write(chunk)
         if size == 0:
             raise EvidenceProblem(EMPTY, filename)
-        zip_names, zip_mimetype = _zip_facts(path) if claimed in ZIP_KINDS else (None, None)
+        zip_names, zip_mimetype, bomb = _zip_facts(path) if claimed in ZIP_KINDS else (None, None, None)
         kind = identify(filename, head, zip_names, zip_mimetype)
+        if bomb:
+            raise EvidenceProblem(UNPACKED_TOO_LARGE, filename, bomb)
     except OSError as exc:
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
@@ -131,25 +135,28 @@ def stage(file: FileStorage, upload_dir: str | Path, max_bytes: int) -> Staged:
     )
 
 
-def _zip_facts(path: Path) -> tuple[frozenset[str] | None, bytes | None]:
-    """The member names of a zip and its ``mimetype`` member (if any); ``(None, None)`` if unreadable.
+def _zip_facts(path: Path) -> tuple[frozenset[str] | None, bytes | None, str | None]:
+    """A zip's member names, its ``mimetype`` member (if any) and why it looks like a bomb (if it does).
 
-    Only the central directory and the small ``mimetype`` member are read, so a zip bomb
-    costs nothing here.
+    ``(None, None, None)`` if unreadable. Only the central directory and the small
+    ``mimetype`` member are read, so a zip bomb costs nothing here: its declared sizes
+    are judged by ``archive_problem``.
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            names = frozenset(archive.namelist())
-            if "mimetype" not in names:
-                return names, None
+            infos = archive.infolist()
+            names = frozenset(info.filename for info in infos)
+            bomb = archive_problem((info.compress_size, info.file_size) for info in infos)
+            if "mimetype" not in names or bomb:
+                return names, None, bomb
             try:
                 with archive.open("mimetype") as member:
-                    return names, member.read(_MIMETYPE_READ)
+                    return names, member.read(_MIMETYPE_READ), None
             except (zipfile.BadZipFile, EOFError, RuntimeError, NotImplementedError, ValueError):
                 # Encrypted, oddly compressed or corrupt member: not a usable ODT.
-                return names, None
+                return names, None, None
     except (zipfile.BadZipFile, EOFError):
-        return None, None
+        return None, None, None
 
 
 def place(staged: Staged, upload_dir: str | Path, now: datetime | None = None) -> str:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from tracker import lockout
 from tracker.auth import safe_next
 from tracker.extensions import db, limiter
 from tracker.forms.auth import CodeForm, LanguageForm, LoginForm, LogoutForm
@@ -20,12 +21,14 @@ PENDING_SECONDS = 300
 
 
 def _failed(response) -> bool:
-    """Only failed attempts count towards the limits: success answers with a redirect."""
-    return response.status_code != 302
+    """Only failed attempts count towards the limits: success answers with a redirect, and an
+    attempt turned away by the account-wide delay was never checked."""
+    return response.status_code != 302 and not g.get("login_not_checked")
 
 
 def _account_key() -> str:
-    return "login:" + accounts.normalise_email(request.form.get("email", ""))[:254]
+    """Per account *and* address (or known browser): a stranger's failures lock only the stranger."""
+    return lockout.source_key(accounts.normalise_email(request.form.get("email", "")))
 
 
 def _address_key() -> str:
@@ -59,7 +62,7 @@ def complete_sign_in(user: User, method: str, next_url: str | None):
     session.permanent = True
     accounts.record_login(user, method)
     db.session.commit()
-    return redirect(safe_next(next_url, url_for("main.index")))
+    return lockout.remember_device(redirect(safe_next(next_url, url_for("main.index"))), user.email)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -72,6 +75,15 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(form.next.data, url_for("main.index")))
     if form.validate_on_submit():
+        email = accounts.normalise_email(form.email.data)
+        wait = lockout.wait_seconds(email)
+        if wait:
+            g.login_not_checked = True
+            form.password.errors.append(_("Tài khoản này vừa bị đăng nhập sai nhiều lần. Vui lòng đợi %(n)s giây "
+                                          "rồi thử lại.", n=wait))
+            # Flask-Limiter rewrites Retry-After as int(later of ours and its own reset - now),
+            # which rounds ours down: one second more comes out as ``wait``.
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait + 1)}
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None and user.totp_enabled:
             session[PENDING] = {"user_id": user.id, "at": time.time(), "next": form.next.data or ""}
@@ -79,6 +91,9 @@ def login():
             return redirect(url_for("auth.login_code"))
         if user is not None:
             return complete_sign_in(user, "password", form.next.data)
+        delay = lockout.record_failure(email)
+        if delay:
+            audit.record("login_delayed", actor=None, email=email[:254], seconds=delay)
         db.session.commit()  # keep the audit event of the failure
         form.password.errors.append(_("Thư điện tử hoặc mật khẩu không đúng."))
     return render_template("auth/login.html", form=form)

@@ -11,12 +11,14 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, jsonify, render_template, request, session
 from flask_babel import force_locale
+from flask_login import current_user
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect
 from werkzeug.exceptions import HTTPException
 
 from tracker.auth import safe_next, wants_json
 from tracker.extensions import db, login_manager
+from tracker.services import audit
 
 PAGES = (400, 403, 404, 405, 413, 429, 500)
 RETRY_AFTER_SECONDS = 30
@@ -30,6 +32,8 @@ def register(app: Flask) -> None:
         code = error.code if isinstance(error, HTTPException) else 500
         if code >= 500:
             db.session.rollback()
+        if code == 403:
+            audit.bookkeep_refusal(current_user, request.endpoint)
         if wants_json():
             return jsonify(error=getattr(error, "name", "error").lower().replace(" ", "_")), code
         return render_template("errors/error.html", code=code), code

@@ -68,8 +68,9 @@ def two_factor():
                 flash(_("Đã tắt xác thực hai bước."), "info")
                 return redirect(url_for("profile.two_factor"))
         return render_template("profile/two_factor.html", enabled=True, disable=disable, required=required)
-    if current_user.totp_secret is None:
-        accounts.totp_begin(current_user)
+    secret = accounts.totp_secret(current_user)
+    if secret is None:
+        secret = accounts.totp_begin(current_user)
         db.session.commit()
     if confirm.validate_on_submit():
         if accounts.totp_confirm(current_user, confirm.code.data, time.time()):
@@ -78,7 +79,7 @@ def two_factor():
             return redirect(url_for("profile.two_factor"))
         confirm.code.errors.append(_("Mã xác thực không đúng. Hãy kiểm tra giờ trên điện thoại và thử lại."))
     return render_template(
-        "profile/two_factor.html", enabled=False, confirm=confirm, secret=current_user.totp_secret,
+        "profile/two_factor.html", enabled=False, confirm=confirm, secret=secret,
         required=needs_two_factor_enrolment(current_user),
     )
 
@@ -86,7 +87,7 @@ def two_factor():
 @bp.get("/two-factor/qr.svg")
 def two_factor_qr():
     """The enrolment QR code, drawn here (segno): the secret never leaves the server otherwise."""
-    if current_user.totp_enabled or not current_user.totp_secret:
+    if current_user.totp_enabled or not current_user.totp_secret_encrypted:
         abort(404)
     uri = accounts.totp_uri(current_user, current_app.config["TOTP_ISSUER"])
     svg = segno.make(uri, error="m").svg_inline(scale=5, border=2)

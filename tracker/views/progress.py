@@ -101,6 +101,8 @@ def evidence_message(problem: EvidenceProblem) -> str:
         "too_large": _("Tệp %(name)s vượt quá %(mb)s MB.", name=problem.filename,
                        mb=current_app.config["EVIDENCE_MAX_BYTES"] // (1024 * 1024)),
         "content_mismatch": _("Tệp %(name)s có nội dung không đúng với loại tệp (phần mở rộng).", name=problem.filename),
+        "unpacked_too_large": _("Tệp %(name)s khi giải nén quá lớn hoặc bị nén bất thường, có thể là tệp độc hại; "
+                                "vui lòng lưu lại tệp bằng Word hoặc Excel rồi tải lên.", name=problem.filename),
     }
     return messages.get(problem.code, problem.code)
 
