@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from tracker import params
+from tracker.domain import emails
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -26,3 +27,14 @@ class InDateRange:
 def coerce_id(value) -> int | None:
     """``SelectField(coerce=…)`` for an id filter: a valid id, or None ("all") for anything else."""
     return params.parse_id(value)
+
+
+class EmailAddress:
+    """The app's one e-mail rule (``domain.emails``: syntax only) as a WTForms validator."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("Địa chỉ thư điện tử không hợp lệ.")
+
+    def __call__(self, form, field) -> None:
+        if field.data and not emails.is_valid(field.data):
+            raise ValidationError(self.message)
