@@ -18,6 +18,7 @@ HOSTILE_QUERIES = [
     {"page": "-3"},
     {"page": "abc"},
     {"page": str(HUGE)},
+    {"page": str(INT4_OVERFLOW - 1)},
     {"as_of": "9999-12-31"},
     {"as_of": "0001-01-01"},
     {"as_of": "abc"},
@@ -143,3 +144,14 @@ def test_periods_for_an_agreement_id_out_of_range_is_404(login_as):
     client = login_as("viewer")
     assert client.get("/periods", query_string={"agreement": str(HUGE)}).status_code == 404
     assert client.get("/periods", query_string={"agreement": str(INT4_OVERFLOW)}).status_code == 404
+
+
+@pytest.mark.parametrize("agreement", ["abc", str(HUGE), str(INT4_OVERFLOW), "-1"])
+def test_report_builder_with_a_bad_agreement_shows_the_first_one(login_as, agreement, no_propagation):
+    from tests.conftest import csrf_token
+
+    client = login_as("viewer")
+    response = client.post("/reports", data={"csrf_token": csrf_token(client, "/reports"), "agreement": agreement,
+                                             "fmt": "csv", "profile": "state"})
+    assert response.status_code in (200, 302)
+    assert "agreement=" + agreement not in response.headers.get("Location", "")
