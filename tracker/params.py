@@ -35,8 +35,8 @@ def parse_int(value, *, lo: int = ID_MIN, hi: int = ID_MAX) -> int | None:
     """``value`` as an int within ``lo..hi``, or None if it is missing, malformed or outside.
 
     Only plain decimal digits with an optional sign are read (no ``1e3``, ``0x10``, ``١``,
-    ``1_000`` or surrounding spaces), and at most 12 characters are looked at, so a
-    10,000-digit number costs nothing.
+    ``1_000`` or surrounding spaces), and text longer than 12 characters is refused
+    unread (``int()`` of a 10,000-digit string is slow). ``hi`` must stay below 10^11.
     """
     if isinstance(value, bool):
         return None
