@@ -75,6 +75,33 @@ def test_users_create_refuses_bad_input_and_writes_nothing(runner, args, passwor
     assert user_count() == before
 
 
+@pytest.mark.parametrize("email", ["ops@tinh.local", "Van.Thu@So.TEST", "ops@ubnd.internal", "ops@localhost",
+                                   "nguyễn@sở.vn"])
+def test_an_address_users_create_accepts_can_sign_in(app, runner, email):
+    """Intranet domains (.local, .test, .internal) are common: one syntax-only rule for both."""
+    from tests.conftest import sign_in
+
+    result = runner.invoke(args=["users", "create", email, "--role", "viewer", "--password-stdin"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert sign_in(app.test_client(), email).status_code == 302
+    assert sign_in(app.test_client(), email.upper()).status_code == 302
+
+
+@pytest.mark.parametrize("email", ["a b@example.com", "a@@example.com", "@example.com", "a@", "a@.local",
+                                   "a@example..com", "a@[127.0.0.1]", "A <a@example.com>", "a@exa mple.com",
+                                   "a" * 250 + "@b.vn"])
+def test_users_create_and_sign_in_refuse_the_same_malformed_addresses(app, runner, email):
+    from tests.conftest import csrf_token
+
+    result = runner.invoke(args=["users", "create", email, "--role", "viewer", "--password-stdin"],
+                           input=PASSWORD + "\n")
+    assert result.exit_code != 0 and "invalid e-mail address" in result.output
+    client = app.test_client()
+    html = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(client)}).text
+    assert "Địa chỉ thư điện tử không hợp lệ." in html
+
+
 def test_password_is_never_an_argument(runner):
     result = runner.invoke(args=["users", "create", "a@example.com", "--role", "viewer", "--password", PASSWORD])
     assert result.exit_code != 0

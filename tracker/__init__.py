@@ -43,7 +43,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from tracker import permissions
+    from tracker import params, permissions
+
+    params.install(app)  # before any route: <int:…> ids are bounded to what the database holds
     from tracker.views import (
         admin,
         agencies,

@@ -36,6 +36,17 @@ def test_names_are_stored_without_control_or_bidi_characters(login_as):
     assert created.name == "Trần Văn An"
 
 
+def test_admin_creates_an_intranet_address_that_can_sign_in(app, login_as):
+    admin = login_as("admin")
+    html = form(admin, "/admin/users/new", email="ops@tinh.local", name="Vận hành", role="viewer",
+                province="", agency="", language="vi").get_data(as_text=True)
+    temporary = re.search(r'<code class="fs-4 user-select-all">([^<]+)</code>', html).group(1)
+    assert sign_in(app.test_client(), "ops@tinh.local", temporary).status_code == 302
+    html = form(admin, "/admin/users/new", email="ops@@tinh.local", name="Sai", role="viewer",
+                language="vi").get_data(as_text=True)
+    assert "Địa chỉ thư điện tử không hợp lệ." in html and 'value="ops@@tinh.local"' in html
+
+
 def test_create_user_errors_are_shown_beside_the_field_and_input_kept(login_as):
     admin = login_as("admin")
     before = db.session.scalar(select(func.count(User.id)))

@@ -202,6 +202,54 @@ def test_same_draft_saved_twice_is_not_a_conflict(app, login_as):
     assert officer.post(f"/updates/{draft.id}/edit", data=data).status_code == 302
 
 
+def _staging_files(app):
+    from pathlib import Path
+
+    staging = Path(app.config["UPLOAD_DIR"]) / ".staging"
+    return set(staging.iterdir()) if staging.exists() else set()
+
+
+@pytest.mark.parametrize("version", ["abc", "1.5", "9" * 30, str(2**63)])
+def test_a_malformed_draft_version_is_refused_with_a_message_and_leaves_no_file(app, login_as, version):
+    commitment = officer_commitment()
+    draft = make_update(app, commitment, submit=False, results="Bản đầu")
+    officer = login_as("officer")
+    token = csrf_token(officer, f"/updates/{draft.id}/edit")
+    staged_before = _staging_files(app)
+    stored_before = db.session.scalar(select(func.count(EvidenceFile.id)))
+    data = {**fields(results="Bản sửa của tôi", action="save"), "csrf_token": token, "version": version,
+            "evidence": [(io.BytesIO(PDF_BYTES), "bien-ban.pdf")]}
+    response = officer.post(f"/updates/{draft.id}/edit", data=data, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Không xác định được phiên bản của bản nháp bạn đã mở" in html
+    assert "Bản sửa của tôi" in html and "Bản đầu" in html  # what was typed, and what is saved, to compare
+    assert "tệp minh chứng cần chọn lại" in html
+    assert f'name="version" type="hidden" value="{draft.version}"' in html  # saving again now works
+    assert _staging_files(app) == staged_before
+    assert db.session.scalar(select(func.count(EvidenceFile.id))) == stored_before
+    db.session.expire_all()
+    assert db.session.get(ProgressUpdate, draft.id).results == "Bản đầu"
+
+
+def test_staged_evidence_is_removed_whatever_fails_before_it_is_placed(app, login_as, monkeypatch):
+    from tracker.services import progress as service
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(service, "save", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    draft = make_update(app, officer_commitment(), submit=False)
+    officer = login_as("officer")
+    token = csrf_token(officer, f"/updates/{draft.id}/edit")
+    staged_before = _staging_files(app)
+    data = {**fields(action="save"), "csrf_token": token, "version": str(draft.version),
+            "evidence": [(io.BytesIO(PDF_BYTES), "bien-ban.pdf")]}
+    assert officer.post(f"/updates/{draft.id}/edit", data=data, content_type="multipart/form-data").status_code == 500
+    assert _staging_files(app) == staged_before
+
+
 def test_officer_cannot_report_on_another_agencys_commitment(login_as):
     client = login_as("officer")
     mine = set(db.session.scalars(

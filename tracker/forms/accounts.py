@@ -5,11 +5,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SearchField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from tracker.domain import passwords
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import EmailAddress, choices
 from tracker.models import Agency, Province
 
 ROLE_CHOICES = [
@@ -85,7 +85,7 @@ class TwoFactorDisableForm(FlaskForm):
 
 class UserForm(FlaskForm):
     email = StringField(_l("Thư điện tử"), validators=[DataRequired(_l("Nhập địa chỉ thư điện tử.")), Length(max=254),
-                                                        Email(_l("Địa chỉ thư điện tử không hợp lệ."))])
+                                                        EmailAddress()])
     name = StringField(_l("Họ và tên"), validators=[DataRequired(_l("Nhập họ và tên.")), Length(max=120)])
     role = SelectField(_l("Vai trò"), choices=choices(ROLE_CHOICES))
     province = SelectField(_l("Tỉnh (với đầu mối)"), validate_choice=False)

@@ -11,7 +11,7 @@ from wtforms.validators import Optional
 
 from tracker.domain.dashboard import Filters
 from tracker.extensions import db
-from tracker.forms import choices
+from tracker.forms import InDateRange, choices, coerce_id
 from tracker.labels import CATEGORY_LABELS
 from tracker.models import Agency, Assignment, Commitment, CooperationArea, Province
 from tracker.queries import agreements as agreement_queries
@@ -19,21 +19,15 @@ from tracker.permissions import sees_restricted
 from tracker.queries.commitments import CommitmentFilters
 
 
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
-
-
 class ScopeFilterForm(FlaskForm):
     """Agreement, field, province and agency: the scope every list and figure obeys."""
 
-    agreement = SelectField(_l("Văn bản hợp tác"), coerce=_int_or_none, validate_choice=False)
-    area = SelectField(_l("Lĩnh vực"), coerce=_int_or_none, validate_choice=False)
-    province = SelectField(_l("Tỉnh"), coerce=_int_or_none, validate_choice=False)
-    agency = SelectField(_l("Cơ quan"), coerce=_int_or_none, validate_choice=False)
-    as_of = DateField(_l("Tính đến ngày"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
+    agreement = SelectField(_l("Văn bản hợp tác"), coerce=coerce_id, validate_choice=False)
+    area = SelectField(_l("Lĩnh vực"), coerce=coerce_id, validate_choice=False)
+    province = SelectField(_l("Tỉnh"), coerce=coerce_id, validate_choice=False)
+    agency = SelectField(_l("Cơ quan"), coerce=coerce_id, validate_choice=False)
+    as_of = DateField(_l("Tính đến ngày"), validators=[Optional(), InDateRange()], format="%Y-%m-%d",
+                      render_kw={"type": "date"})
 
     def load_choices(self) -> None:
         everything = [(None, _l("Tất cả"))]
@@ -77,9 +71,9 @@ class ScopeFilterForm(FlaskForm):
 class CommitmentFilterForm(ScopeFilterForm):
     q = SearchField(_l("Tìm kiếm"), render_kw={"placeholder": _l("Tìm theo nội dung, mã nhiệm vụ…")})
     category = SelectField(_l("Tình trạng"), validate_choice=False)
-    due_within = SelectField(_l("Đến hạn trong"), coerce=_int_or_none, validate_choice=False)
-    field = SelectField(_l("Lĩnh vực số"), coerce=_int_or_none, validate_choice=False)
-    overdue = SelectField(_l("Thời hạn"), coerce=_int_or_none, validate_choice=False)
+    due_within = SelectField(_l("Đến hạn trong"), coerce=coerce_id, validate_choice=False)
+    field = SelectField(_l("Lĩnh vực số"), coerce=coerce_id, validate_choice=False)
+    overdue = SelectField(_l("Thời hạn"), coerce=coerce_id, validate_choice=False)
 
     def load_choices(self) -> None:
         super().load_choices()

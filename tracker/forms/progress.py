@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from tracker.forms import choices
+from tracker import params
+from tracker.forms import InDateRange, choices
 
 STATE_CHOICES = [
     ("not_started", _l("Chưa triển khai")),
@@ -41,11 +42,22 @@ def _text(label, description=None):
                          render_kw={"rows": 4})
 
 
+def _version_number(form, field) -> None:
+    """The hidden draft version: a whole number the form was opened at (empty on a new update)."""
+    if field.data not in (None, "") and parse_version(field.data) is None:
+        raise ValidationError(_l("Không xác định được phiên bản của bản nháp bạn đã mở. Nội dung bạn nhập vẫn được "
+                                 "giữ; hãy so sánh với bản đang lưu rồi lưu lại."))
+
+
+def parse_version(value) -> int | None:
+    return params.parse_int(value, lo=0)
+
+
 class ProgressUpdateForm(FlaskForm):
     assignment = SelectField(_l("Báo cáo với tư cách"), validate_choice=False)
     state = RadioField(_l("Tình trạng thực hiện"), choices=choices(STATE_CHOICES), validate_choice=False)
     percent = StringField(_l("Tỷ lệ hoàn thành (%)"), render_kw={"inputmode": "numeric", "maxlength": 6})
-    as_of = DateField(_l("Số liệu tính đến ngày"), validators=[Optional()], format="%Y-%m-%d",
+    as_of = DateField(_l("Số liệu tính đến ngày"), validators=[Optional(), InDateRange()], format="%Y-%m-%d",
                       render_kw={"type": "date"})
     results = _text(_l("Kết quả thực hiện"))
     obstacles = _text(_l("Khó khăn, vướng mắc"))
@@ -54,7 +66,7 @@ class ProgressUpdateForm(FlaskForm):
     reason = _text(_l("Lý do tạm dừng / dừng thực hiện"))
     evidence = MultipleFileField(_l("Tệp minh chứng"))
     form_token = HiddenField()
-    version = HiddenField()
+    version = HiddenField(_l("Phiên bản bản nháp"), validators=[_version_number])
     action = HiddenField()
 
     def clean(self, name: str) -> str | None:
@@ -72,7 +84,8 @@ class ApproveForm(FlaskForm):
 
 
 class ExtendForm(FlaskForm):
-    new_due_date = DateField(_l("Thời hạn mới"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
+    new_due_date = DateField(_l("Thời hạn mới"), validators=[Optional(), InDateRange()], format="%Y-%m-%d",
+                             render_kw={"type": "date"})
     reason = TextAreaField(_l("Lý do gia hạn"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
     # Admins only (the view ignores it for others): an extension decided earlier than it is recorded.
     effective_on = DateField(_l("Có hiệu lực từ ngày"), validators=[Optional()], format="%Y-%m-%d",

@@ -7,7 +7,7 @@ from wtforms import DateField, RadioField, SelectField, SelectMultipleField, Str
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.forms import choices
+from tracker.forms import InDateRange, choices
 
 FORMAT_CHOICES = [("docx", "Word (DOCX)"), ("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("csv", "CSV")]
 PROFILE_CHOICES = [
@@ -19,7 +19,7 @@ PROFILE_CHOICES = [
 class ReportForm(FlaskForm):
     agreement = SelectField(_l("Văn bản hợp tác"), validate_choice=False)
     period = SelectField(_l("Kỳ báo cáo"), validate_choice=False)
-    as_of = DateField(_l("Hoặc tính đến ngày"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"})
+    as_of = DateField(_l("Hoặc tính đến ngày"), validators=[Optional(), InDateRange()], format="%Y-%m-%d", render_kw={"type": "date"})
     province = SelectField(_l("Tỉnh"), validate_choice=False)
     area = SelectMultipleField(_l("Lĩnh vực"), validate_choice=False, widget=ListWidget(prefix_label=False),
                                option_widget=CheckboxInput())

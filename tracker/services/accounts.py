@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import crypto
-from tracker.domain import passwords
+from tracker.domain import emails, passwords
 from tracker.domain.passwords import password_problems
 from tracker.extensions import db
 from tracker.models import Agency, Province, User, UserRole
@@ -53,7 +53,7 @@ class NewUser:
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    return emails.normalise(email)
 
 
 def hash_password(password: str) -> str:
@@ -103,8 +103,8 @@ def _role(value: str) -> UserRole:
 def create_user(new: NewUser, password: str, actor: User | None = None, must_change: bool = False) -> User:
     """Validate and add a user; raises ``AccountError`` with a one-line reason."""
     email = normalise_email(new.email)
-    local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 254 or any(ch.isspace() for ch in email):
+    local = email.rpartition("@")[0]
+    if not emails.is_valid(email):  # the sign-in form's rule, so whoever is created can sign in
         raise AccountError(f"invalid e-mail address: {new.email!r}", "email", "invalid_email")
     role = _role(new.role)
     if db.session.scalar(select(func.count(User.id)).where(User.email == email)):

@@ -13,6 +13,8 @@ import tempfile
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -183,6 +185,17 @@ def place(staged: Staged, upload_dir: str | Path, now: datetime | None = None) -
 def discard(staged: Staged) -> None:
     """Delete the staged file if it is still there; safe to call twice or after ``place``."""
     staged.path.unlink(missing_ok=True)
+
+
+@contextmanager
+def held(staged: list[Staged]) -> Iterator[list[Staged]]:
+    """The staged files for the length of a ``with`` block: whatever was not placed by its end
+    is deleted, whether the block returned or raised, so nothing stays in ``.staging``."""
+    try:
+        yield staged
+    finally:
+        for s in staged:
+            discard(s)
 
 
 def path_for(stored_name: str, upload_dir: str | Path) -> Path:

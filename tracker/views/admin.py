@@ -6,7 +6,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker import clock, i18n
+from tracker import clock, i18n, params
 from tracker.extensions import db
 from tracker.forms.accounts import ACCOUNT_MESSAGES, AuditFilterForm, UserFilterForm, UserForm
 from tracker.forms.auth import LogoutForm
@@ -26,8 +26,7 @@ def _field_error(form, exc: accounts.AccountError) -> None:
 @bp.get("/users")
 def users():
     form = UserFilterForm(request.args, meta={"csrf": False})
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = queries.users(form.q.data or "", form.role.data or "", form.active.data or "", page)
+    pagination = queries.users(form.q.data or "", form.role.data or "", form.active.data or "", params.arg_page())
     return render_template("admin/users.html", form=form, pagination=pagination, action_form=LogoutForm())
 
 
@@ -97,8 +96,7 @@ def user_reset(user_id: int):
 @bp.get("/audit")
 def audit():
     form = AuditFilterForm(request.args, meta={"csrf": False})
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = queries.audit_events(form.category.data or "", form.action.data or "", page)
+    pagination = queries.audit_events(form.category.data or "", form.action.data or "", params.arg_page())
     return render_template("admin/audit.html", form=form, pagination=pagination)
 
 

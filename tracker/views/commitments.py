@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from tracker.forms.commitments import CommitmentFilterForm
-from tracker import clock
+from tracker import clock, params
 from tracker.permissions import (
     can_extend_deadline,
     can_view_update,
@@ -24,9 +24,8 @@ def index():
     form = CommitmentFilterForm(request.args, meta={"csrf": False})
     form.load_choices()
     filters = form.filters()
-    page = request.args.get("page", 1, type=int)
     pagination, hidden = queries.search(
-        filters, sees_restricted(current_user), max(page, 1), current_app.config["PAGE_SIZE"], clock.today()
+        filters, sees_restricted(current_user), params.arg_page(), current_app.config["PAGE_SIZE"], clock.today()
     )
     standing = progress_queries.standings(pagination.items, filters.as_of or clock.today(),
                                           current_app.config["DUE_SOON_DAYS"])

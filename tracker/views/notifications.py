@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
-from tracker import clock
+from tracker import clock, params
 from tracker.extensions import db
 from tracker.forms.auth import LogoutForm
 from tracker.queries import notifications as notification_queries
@@ -34,7 +34,7 @@ def unread_notifications() -> int:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
+    return params.arg_page()
 
 
 @bp.get("/notifications")

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker import clock
+from tracker import clock, params
 from tracker.exports.compliance import compliance_xlsx
 from tracker.extensions import db
 from tracker.forms.auth import LogoutForm
@@ -22,13 +22,13 @@ bp = Blueprint("periods", __name__)
 
 
 def _agreement() -> Agreement:
-    agreement_id = request.args.get("agreement", type=int)
-    if agreement_id is None:
+    if not request.args.get("agreement"):
         first = agreement_queries.all_agreements()
         if not first:
             abort(404)
         return first[0]
-    return db.session.get(Agreement, agreement_id) or abort(404)
+    agreement_id = params.arg_id("agreement")  # an id the database cannot hold names no agreement
+    return (agreement_id and db.session.get(Agreement, agreement_id)) or abort(404)
 
 
 @bp.get("/periods")
@@ -62,8 +62,8 @@ def _board_data():
         abort(404)
     key = request.args.get("period") or views[-1].period.key
     view = next((v for v in views if v.period.key == key), None) or abort(404)
-    province = request.args.get("province", type=int)
-    area = request.args.get("area", type=int)
+    province = params.arg_id("province")
+    area = params.arg_id("area")
     rows = compliance.obligations(
         agreement.id, view.period, see_restricted=sees_restricted(current_user),
         province_ids=province_lineage(province) if province else None, area_id=area,

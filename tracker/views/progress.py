@@ -8,10 +8,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from tracker import clock
+from tracker import clock, params
 from tracker.domain.evidence import EvidenceProblem
 from tracker.extensions import db
-from tracker.forms.progress import PROBLEM_MESSAGES, ApproveForm, ExtendForm, ProgressUpdateForm, ReturnForm
+from tracker.forms.progress import (
+    PROBLEM_MESSAGES,
+    ApproveForm,
+    ExtendForm,
+    ProgressUpdateForm,
+    ReturnForm,
+    parse_version,
+)
 from tracker.forms import choices
 from tracker.labels import role_label
 from tracker.models import EvidenceFile, ProgressUpdate, UserRole
@@ -137,7 +144,7 @@ def new(commitment_id: int):
     options = reportable_assignments(current_user, commitment, today)
     if not options:
         abort(403)
-    supersedes = _superseded(commitment, request.values.get("supersedes", type=int), options)
+    supersedes = _superseded(commitment, params.parse_id(request.values.get("supersedes")), options)
     form = ProgressUpdateForm()
     _assignment_choices(form, options)
     status = None
@@ -177,23 +184,21 @@ def new(commitment_id: int):
 
 def _write(staged: list, save) -> ProgressUpdate:
     """Run ``save`` (a service call that adds or changes an update), attach the staged files
-    and commit; if anything fails, nothing stays: no row, no file."""
+    and commit; if anything fails, nothing stays: no row, no file (staged or placed)."""
     placed: list[str] = []
-    try:
-        update = save()
-        _attach(update, staged, placed)
-        db.session.commit()
-        return update
-    except BaseException:
+    with evidence_store.held(staged):
         try:
-            db.session.rollback()  # may fail too when the database is gone; the files go regardless
-        finally:
-            for stored in placed:
-                evidence_store.path_for(stored, current_app.config["UPLOAD_DIR"]).unlink(missing_ok=True)
-        raise
-    finally:
-        for s in staged:
-            evidence_store.discard(s)
+            update = save()
+            _attach(update, staged, placed)
+            db.session.commit()
+            return update
+        except BaseException:
+            try:
+                db.session.rollback()  # may fail too when the database is gone; the files go regardless
+            finally:
+                for stored in placed:
+                    evidence_store.path_for(stored, current_app.config["UPLOAD_DIR"]).unlink(missing_ok=True)
+            raise
 
 
 def _saved(update: ProgressUpdate):
@@ -236,7 +241,7 @@ def edit(update_id: int):
         try:
             staged = _stage_files(form)
             if staged is not None:
-                version = int(form.version.data or 0)
+                version = parse_version(form.version.data) or 0
                 _write(staged, lambda: service.save(update, current_user, _data(form),
                                                     submit=form.action.data == "submit", version=version, today=today))
                 return _saved(update)
@@ -252,10 +257,14 @@ def edit(update_id: int):
             return redirect(url_for("progress.detail", update_id=update.id))
         except evidence_store.StorageError as exc:
             status = _storage_failed(form, exc)
+    elif form.version.errors:  # a broken or tampered form: show the saved draft; a second save compares to it
+        conflict = update
+        form.version.data = str(update.version)
+    if request.method == "POST":
         _files_lost_note(form)
     return render_template("progress/form.html", form=form, commitment=update.commitment, update=update,
                            supersedes=update.supersedes, conflict=conflict), \
-        status or (409 if conflict else (400 if form.errors else 200))
+        status or (400 if form.errors else (409 if conflict else 200))
 
 
 @bp.get("/updates/<int:update_id>")

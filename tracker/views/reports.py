@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 import tempfile
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from tracker import clock, exports
+from tracker import clock, exports, params
 from tracker.domain.report import Letterhead
 from tracker.extensions import db
 from tracker.forms import choices
@@ -43,7 +42,8 @@ def builder():
     if not agreements:
         abort(404)
     form.agreement.choices = choices((a.id, a.short_title or a.title) for a in agreements)
-    agreement = db.session.get(Agreement, int(form.agreement.data or agreements[0].id)) or agreements[0]
+    chosen = params.parse_id(form.agreement.data)
+    agreement = (chosen and db.session.get(Agreement, chosen)) or agreements[0]
     views = list(reversed(period_service.periods_of(agreement, clock.today())))
     form.period.choices = choices([("", "—")] + [(v.period.key, v.period.label_vi + (" ✓" if v.closed else ""))
                                                  for v in views])
@@ -56,10 +56,10 @@ def builder():
     if form.validate_on_submit():
         current_user.report_letterhead = {name: getattr(form, name).data or "" for name in ReportForm.LETTERHEAD_FIELDS}
         db.session.commit()
-        params = {"agreement": agreement.id, "profile": form.profile.data, "period": form.period.data or None,
-                  "as_of": form.as_of.data.isoformat() if form.as_of.data and not form.period.data else None,
-                  "province": form.province.data or None, "area": form.area.data or None}
-        return redirect(url_for("reports.status", fmt=form.fmt.data, **{k: v for k, v in params.items() if v}))
+        query = {"agreement": agreement.id, "profile": form.profile.data, "period": form.period.data or None,
+                 "as_of": form.as_of.data.isoformat() if form.as_of.data and not form.period.data else None,
+                 "province": form.province.data or None, "area": form.area.data or None}
+        return redirect(url_for("reports.status", fmt=form.fmt.data, **{k: v for k, v in query.items() if v}))
     return render_template("reports/builder.html", form=form, agreement=agreement)
 
 
@@ -67,20 +67,17 @@ def builder():
 def status(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
-    agreement = db.session.get(Agreement, request.args.get("agreement", type=int) or 0)
+    agreement_id = params.arg_id("agreement")
+    agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
     if agreement is None:
         agreement = (agreement_queries.all_agreements() or [None])[0] or abort(404)
-    areas = tuple(a for a in request.args.getlist("area", type=int) if a)
+    areas = tuple(params.arg_ids("area"))
     if any(not _visible_area(a) for a in areas):
         abort(404)
-    as_of = request.args.get("as_of")
-    try:
-        as_of_date = None if not as_of else date.fromisoformat(as_of)
-    except ValueError:
-        abort(400)
+    as_of_date = params.arg_date("as_of", strict=True)  # a signed report never silently changes its date
     scope = queries.Scope(agreement=agreement, as_of=as_of_date, period_key=request.args.get("period") or None,
-                          province=request.args.get("province", type=int), areas=areas,
-                          agency=request.args.get("agency", type=int), see_restricted=sees_restricted(current_user))
+                          province=params.arg_id("province"), areas=areas,
+                          agency=params.arg_id("agency"), see_restricted=sees_restricted(current_user))
     profile = "party" if request.args.get("profile") == "party" else "state"
     try:
         report = queries.build(scope, clock.today(), letterhead_for(profile))

@@ -1,0 +1,157 @@
+"""Answers every route keeps (contract, "HTTP"): malformed or out-of-range parameters and path
+ids answer 400 or 404, or the page's default; never 500.
+
+The routes come from ``app.url_map``, so a new route is covered without editing this file.
+"""
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from tests.test_permissions import url_ids
+from tracker import exports
+
+HUGE = 2**63
+INT4_OVERFLOW = 2**31
+# Query parameters every GET route is sent, one at a time.
+HOSTILE_QUERIES = [
+    {"page": "-3"},
+    {"page": "abc"},
+    {"page": str(HUGE)},
+    {"page": str(INT4_OVERFLOW - 1)},
+    {"as_of": "9999-12-31"},
+    {"as_of": "0001-01-01"},
+    {"as_of": "abc"},
+    {"agreement": "99999999999999999999"},
+    {"agreement": "-1"},
+    {"area": "-1"},
+    {"area": str(HUGE)},
+    {"agency": str(HUGE)},
+    {"province": str(INT4_OVERFLOW)},
+    {"due_within": str(HUGE)},
+    {"field": str(HUGE)},
+    {"supersedes": str(HUGE)},
+    {"period": "9999-H9"},
+]
+# Routes whose arguments are not ids: what to put in them.
+NON_ID_ARGUMENTS = {"fmt": "csv", "filename": "css/app.css"}
+
+
+def _get_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods]
+
+
+def _int_arguments(rule) -> set[str]:
+    return {name for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)}
+
+
+def _path(app, rule, ids, **override) -> str:
+    values = {}
+    for name in rule.arguments:
+        if name in override:
+            values[name] = override[name]
+        elif name in ids:
+            values[name] = ids[name]
+        elif name == "version":
+            from tracker.views.assets import PLOTLY_JS_VERSION
+
+            values[name] = PLOTLY_JS_VERSION
+        else:
+            assert name in NON_ID_ARGUMENTS, f"{rule.rule}: give this test a value for <{name}>"
+            values[name] = NON_ID_ARGUMENTS[name]
+    with app.test_request_context():
+        return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+@pytest.fixture
+def no_propagation(app, monkeypatch):
+    """Let a crash answer 500 as in production, so every offender is listed at once."""
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+
+
+def test_every_int_path_argument_beyond_the_database_range_answers_404(app, login_as, no_propagation):
+    client = login_as("admin")
+    ids = url_ids(app)
+    tried, wrong = 0, []
+    for rule in _get_rules(app):
+        names = _int_arguments(rule)
+        for name in names:
+            for value in (HUGE, INT4_OVERFLOW, 0):
+                path = _path(app, rule, ids, **{name: value})
+                with client.get(path) as response:
+                    tried += 1
+                    if response.status_code != 404:
+                        wrong.append((path, response.status_code))
+    assert tried >= 10  # the walk found the id routes
+    assert wrong == []
+
+
+def test_every_get_route_survives_hostile_query_parameters(app, login_as, no_propagation):
+    client = login_as("admin")
+    ids = url_ids(app)
+    tried, crashed = 0, []
+    for rule in _get_rules(app):
+        base = _path(app, rule, ids)
+        for query in HOSTILE_QUERIES:
+            with client.get(base, query_string=query) as response:
+                tried += 1
+                if response.status_code >= 500:
+                    crashed.append((base, query, response.status_code))
+    assert tried >= 30 * len(HOSTILE_QUERIES)
+    assert crashed == []
+
+
+@pytest.mark.parametrize("path", ["/", "/dashboard.json", "/commitments"])
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01", "abc"])
+def test_a_date_out_of_range_falls_back_to_today(login_as, path, as_of):
+    client = login_as("viewer")
+    today_answer = client.get(path)
+    response = client.get(path, query_string={"as_of": as_of})
+    assert response.status_code == 200
+    if path == "/dashboard.json":
+        assert response.get_json()["as_of"] == today_answer.get_json()["as_of"]
+
+
+@pytest.mark.parametrize("fmt", sorted(exports.FORMATS))
+@pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "abc"])
+def test_report_file_refuses_a_date_out_of_range_with_400(login_as, fmt, as_of, no_propagation):
+    response = login_as("viewer").get(f"/reports/status.{fmt}", query_string={"as_of": as_of})
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["-3", "0", "abc", str(HUGE)])
+def test_a_bad_page_number_shows_the_first_page(login_as, value):
+    client = login_as("admin")
+    first = client.get("/commitments").get_data(as_text=True)
+    response = client.get("/commitments", query_string={"page": value})
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("/commitments/") == first.count("/commitments/")
+
+
+@pytest.mark.parametrize("value", [str(HUGE), str(INT4_OVERFLOW), "99999999999999999999", "-1", "1e3", "abc"])
+def test_an_id_filter_out_of_range_means_no_filter(login_as, value):
+    client = login_as("viewer")
+    unfiltered = client.get("/dashboard.json").get_json()
+    for name in ("agreement", "area", "province", "agency"):
+        response = client.get("/dashboard.json", query_string={name: value})
+        assert response.status_code == 200, name
+        body = response.get_json()
+        assert (body["total"], body["categories"]) == (unfiltered["total"], unfiltered["categories"]), name
+
+
+def test_periods_for_an_agreement_id_out_of_range_is_404(login_as):
+    client = login_as("viewer")
+    assert client.get("/periods", query_string={"agreement": str(HUGE)}).status_code == 404
+    assert client.get("/periods", query_string={"agreement": str(INT4_OVERFLOW)}).status_code == 404
+
+
+@pytest.mark.parametrize("agreement", ["abc", str(HUGE), str(INT4_OVERFLOW), "-1"])
+def test_report_builder_with_a_bad_agreement_shows_the_first_one(login_as, agreement, no_propagation):
+    from tests.conftest import csrf_token
+
+    client = login_as("viewer")
+    response = client.post("/reports", data={"csrf_token": csrf_token(client, "/reports"), "agreement": agreement,
+                                             "fmt": "csv", "profile": "state"})
+    assert response.status_code in (200, 302)
+    assert "agreement=" + agreement not in response.headers.get("Location", "")
