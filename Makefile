@@ -8,7 +8,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.install-stamp
 MO := tracker/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: install run test bench mutation translations-extract translations-update clean
+.PHONY: install run test lint bench mutation translations-extract translations-update clean
 
 install: $(STAMP) $(MO)
 	@bash scripts/system-deps.sh
@@ -30,8 +30,12 @@ run: install
 	$(FLASK) users demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check tracker tests scripts
+	$(BIN)/bandit -q -c pyproject.toml -r tracker scripts
 
 bench: install
 	$(BIN)/python -m tracker.bench

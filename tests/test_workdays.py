@@ -55,7 +55,10 @@ def use_monthly_schedule():
     db.session.commit()
 
 
-def deadline_of(key, today=D(2026, 11, 25)):
+SEEDED_TODAY = D(2026, 11, 25)
+
+
+def deadline_of(key, today=SEEDED_TODAY):
     return next(v.period.deadline for v in periods.periods_of(agreement(), today) if v.period.key == key)
 
 

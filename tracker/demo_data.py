@@ -63,7 +63,7 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
     """Add the dataset; returns the counts written. Refuses to run twice."""
     if db.session.scalar(select(func.count(Agreement.id)).where(Agreement.code.like("DEMO-%"))):
         raise click.ClickException("demo data is already loaded")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 - reproducible demonstration data, not a secret
     n = {k: _count(k, scale) for k in FULL}
     next_id = {m: (db.session.scalar(select(func.max(m.id))) or 0) + 1
                for m in (Province, Agency, Agreement, AgreementParty, CooperationArea, Commitment, Assignment,
@@ -146,7 +146,7 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
     update_id = next_id[ProgressUpdate]
     updates, status_rows = [], []
     written = 0
-    for index, (cid, pid, agency_id, due) in enumerate(sides):
+    for index, (cid, pid, agency_id, _due) in enumerate(sides):
         wanted = per_side + (1 if index < extra else 0)
         days = sorted(rng.sample(range((END - START).days), min(wanted, (END - START).days)))
         if not days:

@@ -25,7 +25,10 @@ DUE = D(2025, 6, 30)
 C = Category
 
 
-def report(state, percent=50, as_of=D(2025, 6, 1), done_on=None):
+JUNE_2025 = D(2025, 6, 1)
+
+
+def report(state, percent=50, as_of=JUNE_2025, done_on=None):
     return SideReport(Progress(state), percent, as_of, done_on)
 
 

@@ -70,8 +70,8 @@ def test_heat_map_cells_and_agency_bars_land_on_their_commitments(login_as, data
 def test_all_agreements_group_fields_by_number(login_as, data):
     client = login_as("admin")
     _, figs = figures(client, "/")
-    links = [l for t in figs["by_field"]["data"] for l in t["customdata"]]
-    assert links and all("field=" in l for l in links)
+    links = [link for t in figs["by_field"]["data"] for link in t["customdata"]]
+    assert links and all("field=" in link for link in links)
 
 
 def test_dashboard_json_contract(login_as, data):
@@ -98,9 +98,9 @@ def test_no_reference_to_another_host(login_as, data):
 
 def test_table_links_keep_the_page_filters(login_as, data):
     page, _ = figures(login_as("viewer"), f"/?agreement={data.id}&as_of=2025-12-31")
-    links = [html_module.unescape(l) for l in re.findall(r'href="(/commitments\?[^"]+)"', page)]
+    links = [html_module.unescape(link) for link in re.findall(r'href="(/commitments\?[^"]+)"', page)]
     assert len(links) > 20
-    assert all(f"agreement={data.id}" in l and "as_of=" in l for l in links)
+    assert all(f"agreement={data.id}" in link and "as_of=" in link for link in links)
     # the date is the page's, except where a point of the over-time figure stands for its cut-off
-    assert sum("as_of=2025-12-31" in l for l in links) > 20
-    assert all("role=lead" in l for l in links if "agency=" in l)
+    assert sum("as_of=2025-12-31" in link for link in links) > 20
+    assert all("role=lead" in link for link in links if "agency=" in link)
