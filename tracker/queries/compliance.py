@@ -54,15 +54,20 @@ class AgencyCompliance:
 def obligations(agreement_id: int | set[int], period: Period, *, see_restricted: bool = True, province_ids: set[int] | None = None,
                 area_id: int | None = None, agency_ids: set[int] | None = None) -> list[Obligation]:
     """Every (lead agency, commitment) owing a report for ``period``, with how it was met."""
+    of_agreement = (CooperationArea.agreement_id.in_(agreement_id) if isinstance(agreement_id, set)
+                    else CooperationArea.agreement_id == agreement_id)
+    # The agreement's commitments only: the two reads below would otherwise scan every agreement's rows.
+    in_scope = select(Commitment.id).join(CooperationArea, CooperationArea.id == Commitment.area_id).where(of_agreement)
     finished_before = (
         select(SideStatus.commitment_id)
-        .where(valid_on(period.start), SideStatus.state.in_(("done", "dropped")))
+        .where(valid_on(period.start), SideStatus.state.in_(("done", "dropped")), SideStatus.commitment_id.in_(in_scope))
         .group_by(SideStatus.commitment_id)
     )
     first_submission = (
         select(ProgressUpdate.commitment_id, ProgressUpdate.agency_id,
                func.min(ProgressUpdate.submitted_at).label("submitted_at"))
-        .where(ProgressUpdate.submitted_at.is_not(None), ProgressUpdate.as_of.between(period.start, period.end))
+        .where(ProgressUpdate.submitted_at.is_not(None), ProgressUpdate.as_of.between(period.start, period.end),
+               ProgressUpdate.commitment_id.in_(in_scope))
         .group_by(ProgressUpdate.commitment_id, ProgressUpdate.agency_id)
         .subquery()
     )
@@ -77,8 +82,7 @@ def obligations(agreement_id: int | set[int], period: Period, *, see_restricted:
         .outerjoin(first_submission, and_(first_submission.c.commitment_id == Commitment.id,
                                           first_submission.c.agency_id == Assignment.agency_id))
         .where(
-            CooperationArea.agreement_id.in_(agreement_id) if isinstance(agreement_id, set)
-            else CooperationArea.agreement_id == agreement_id,
+            of_agreement,
             Assignment.role == "lead",
             Assignment.valid_from <= period.end,
             or_(Assignment.valid_to.is_(None), Assignment.valid_to >= period.end),

@@ -81,10 +81,10 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
 
     # 1. Headline counts and deadline facts: whole commitments, or one province's sides.
     if province_ids is None:
-        rows = status_sql.commitments(as_of, source, within=within).subquery()
+        rows = status_sql.materialized(status_sql.commitments(as_of, source, within=within), "unit_rows")
     else:
-        rows = status_sql.sides(as_of, source, within=within).where(
-            AgreementParty.province_id.in_(province_ids)).subquery()
+        rows = status_sql.materialized(status_sql.sides(as_of, source, within=within).where(
+            AgreementParty.province_id.in_(province_ids)), "unit_rows")
     counted = _scope(
         select(rows.c.category, rows.c.open_past_due, func.count()).select_from(rows)
         .join(Commitment, Commitment.id == rows.c.commitment_id)
@@ -106,7 +106,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     # 3. Field × province (sides): stacked bars and the heat map. Within one agreement a
     #    field is its area; across agreements the fields of the same number add up.
     per_area = f.agreement is not None or f.area is not None
-    side_rows = status_sql.sides(as_of, within=within).subquery()
+    side_rows = status_sql.materialized(status_sql.sides(as_of, within=within), "side_rows")
     area_key = Commitment.area_id if per_area else literal(None).label("area_id")
     group = (Commitment.area_id,) if per_area else ()
     stmt = _scope(
@@ -140,7 +140,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     over_time = []
     if cutoffs:
         days = union_all(*[select(literal(p.end, Date).label("day")) for p in cutoffs]).subquery("cutoffs")
-        per_day = status_sql.commitments_by_day(days, within, province_ids).subquery()
+        per_day = status_sql.materialized(status_sql.commitments_by_day(days, within, province_ids), "per_day")
         over = _scope(
             select(per_day.c.day, per_day.c.category, per_day.c.open_past_due, func.count()).select_from(per_day)
             .join(Commitment, Commitment.id == per_day.c.commitment_id)

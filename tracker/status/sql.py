@@ -99,6 +99,14 @@ def facts(n_sides, reported, done, untouched, last_done, day) -> dict[Fact, Colu
     }
 
 
+def materialized(stmt, name: str):
+    """``stmt`` as a CTE computed once per statement (``AS MATERIALIZED``, SQLite 3.35+ and
+    PostgreSQL 12+): a statement that joins the categories to other tables (agencies,
+    assignments) then reads them as a table instead of letting the planner fold the
+    tallies into its join order and re-evaluate the rules for every joined row."""
+    return stmt.cte(name).prefix_with("MATERIALIZED")
+
+
 # -- side sources ----------------------------------------------------------------------------
 
 
