@@ -236,15 +236,18 @@ def test_formulas_are_there_in_both_languages():
     assert "Tỷ lệ quá hạn" in FORMULA_VI and "0 %" in FORMULA_VI
     assert "Overdue rate" in FORMULA_EN and "0%" in FORMULA_EN
     assert len(FORMULA_VI.splitlines()) == len(FORMULA_EN.splitlines())
-    # Each line defines one figure, in the same order in both languages.
-    assert [line.split(" = ")[0] for line in FORMULA_VI.splitlines()[:4]] == [
-        "Tổng số nhiệm vụ", "Tỷ lệ quá hạn", "Tỷ lệ hoàn thành", "Tiến độ bình quân",
+    # Each line defines one figure or rule, in the same order in both languages.
+    assert [line.split(" = ")[0].split(":")[0] for line in FORMULA_VI.splitlines()[:6]] == [
+        "Tổng số nhiệm vụ", "Lượt tỉnh chủ trì", "Quá hạn, chưa hoàn thành", "Tỷ lệ quá hạn", "Tỷ lệ hoàn thành",
+        "Tiến độ bình quân",
     ]
-    assert [line.split(" = ")[0] for line in FORMULA_EN.splitlines()[:4]] == [
-        "Total tasks", "Overdue rate", "Completion rate", "Average progress",
+    assert [line.split(" = ")[0].split(":")[0] for line in FORMULA_EN.splitlines()[:6]] == [
+        "Total tasks", "Sides", "Overdue and not done", "Overdue rate", "Completion rate", "Average progress",
     ]
-    assert FORMULA_VI.endswith("ngày đến hạn vẫn được tính là trong hạn.")
-    assert FORMULA_EN.endswith("the due date itself is still on time.")
+    assert "ngày đến hạn vẫn được tính là trong hạn." in FORMULA_VI
+    assert "the due date itself is still on time." in FORMULA_EN
+    assert FORMULA_VI.endswith("báo cáo của các ngày trước đó vẫn tính theo thời hạn cũ.")
+    assert FORMULA_EN.endswith("reports for earlier dates keep the earlier deadline.")
 
 
 # --- latest_side_report: a side's standing from its approved history ------------------
