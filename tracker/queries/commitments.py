@@ -72,13 +72,11 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
         stmt = stmt.where(CooperationArea.number == filters.field)
     if filters.province is not None:
         provinces = province_lineage(filters.province)
-        stmt = stmt.where(
-            exists().where(
-                Assignment.commitment_id == Commitment.id,
-                Assignment.party_id == AgreementParty.id,
-                AgreementParty.province_id.in_(provinces),
-            )
-        )
+        held = [Assignment.commitment_id == Commitment.id, Assignment.party_id == AgreementParty.id,
+                AgreementParty.province_id.in_(provinces)]
+        if as_of is not None:  # that province's side on the date: it leads then (domain.md §4)
+            held.append(status_sql.lead_held_on(as_of))
+        stmt = stmt.where(exists().where(*held))
     if filters.agency is not None:
         agencies = agency_lineage(filters.agency)
         held = [Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies)]
