@@ -713,3 +713,135 @@ def test_every_surface_agrees_with_the_definitions(app, clients, data):
 @given(data=st.data())
 def test_every_report_file_agrees_with_the_definitions(app, clients, data):
     _run(app, data, exports=True)
+
+
+# -- the issue's walk, on the seeded agreement -------------------------------------------------
+
+
+def _seeded(code: str) -> Commitment:
+    agreement = db.session.scalar(select(Agreement).where(Agreement.code == "TN-BG-2023"))
+    return next(c for a in agreement.areas for c in a.commitments if c.code == code)
+
+
+def _lead_of(commitment: Commitment, province_code: str) -> Assignment:
+    return next(a for a in commitment.assignments if a.role == "lead" and a.valid_to is None
+                and db.session.get(AgreementParty, a.party_id).province.code == province_code)
+
+
+def _listed_ids(client, link: str) -> tuple[int, set[int]]:
+    html = client.get(link).get_data(as_text=True)
+    total = int(re.search(r"Tìm thấy ([\d.]+) nhiệm vụ", html).group(1).replace(".", ""))
+    return total, {int(i) for i in re.findall(r'href="/commitments/(\d+)"', html)}
+
+
+def test_the_walk_one_side_done_the_other_silent(app, login_as):
+    """Commitment 3.1: Thái Nguyên's lead reported it done (approved), Bắc Ninh's has not.
+
+    Every surface says it is not done, past its deadline ("đang thực hiện quá hạn"); the
+    field chart (sides) counts Thái Nguyên's side done late and Bắc Ninh's unreported; the
+    annex and the commitment's page say why; the overdue headline counts every commitment
+    past its deadline and not done, reported or not; and an as-of report for a date before
+    an extension uses the deadline in force then.
+    """
+    from tracker.services import progress
+
+    today = clock.today()
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    c31 = _seeded("3.1")
+    agreement = c31.area.agreement
+    lead = _lead_of(c31, "TN97")
+    update = progress.create(c31, lead, admin, progress.UpdateData("done", "100", date(2025, 9, 1),
+                                                                     results="Đã hoàn thành rà soát"),
+                             submit=True, form_token="walk-3.1", today=today)
+    progress.approve(update, admin)
+    # 3.2, both sides in progress (approved in June 2025), then extended today to mid-2027.
+    c32 = _seeded("3.2")
+    old_due = c32.due_date
+    for province_code in ("TN97", "BG97"):
+        u = progress.create(c32, _lead_of(c32, province_code), admin,
+                            progress.UpdateData("in_progress", "50", date(2025, 6, 1)),
+                            submit=True, form_token=f"walk-3.2-{province_code}", today=today)
+        progress.approve(u, admin)
+        u.reviewed_at = datetime(2025, 6, 5, 3, tzinfo=timezone.utc)
+        status_spans.refresh_side(u.commitment_id, u.party_id)
+    progress.extend_deadline(c32, admin, date(2027, 6, 30), "Chờ bố trí vốn", today=today, effective_on=None)
+    db.session.commit()
+
+    client = login_as("viewer")
+    a = agreement.id
+    body = client.get(f"/dashboard.json?agreement={a}").get_json()
+
+    # Cards (whole commitments): 3.1 is in progress overdue, not done.
+    total, ids = _listed_ids(client, f"/commitments?agreement={a}&category=in_progress_overdue")
+    assert c31.id in ids and total == body["categories"]["in_progress_overdue"]
+    for done in ("done_on_time", "done_late"):
+        total, ids = _listed_ids(client, f"/commitments?agreement={a}&category={done}")
+        assert c31.id not in ids and total == body["categories"][done] == 0
+
+    # The field chart counts sides: Thái Nguyên's side of 3.1 is done (late), Bắc Ninh's has no report.
+    field3 = [r for r in body["by_field"] if r["area_id"] == c31.area_id]
+    tn = next(r for r in field3 if "Thái Nguyên" in r["province_name"])
+    bn = next(r for r in field3 if "Bắc Ninh" in r["province_name"])
+    assert tn["counts"]["done_late"] == 1 and bn["counts"]["done_late"] == 0
+    total, ids = _listed_ids(client, f"/commitments?agreement={a}&area={c31.area_id}&province={tn['province_id']}"
+                                     "&category=done_late")
+    assert (total, ids) == (1, {c31.id})
+    total, ids = _listed_ids(client, f"/commitments?agreement={a}&area={c31.area_id}&province={bn['province_id']}"
+                                     "&category=no_report")
+    assert c31.id in ids and total == bn["counts"]["no_report"]
+    tn_code = next(code for code, s in body["sides"].items() if s["province"] == _province("TN", "").id)
+    assert body["sides"][tn_code]["categories"]["done_late"] == 1
+
+    # The overdue headline: every visible commitment past its deadline in force today and not
+    # done, reported or not; "without a report" is all of them but 3.1 (3.2 is extended).
+    visible = [c for area in agreement.areas if not area.restricted for c in area.commitments]
+    past_due = [c for c in visible if not c.recurring and c.due_date is not None and c.due_date < today]
+    assert c31 in past_due and c32 not in past_due
+    assert body["deadlines"] == {"open_past_due": len(past_due), "without_report": len(past_due) - 1,
+                                 "done_late": 0}
+    assert body["total"] == len(visible) and len(past_due) > 2
+    total, ids = _listed_ids(client, f"/commitments?agreement={a}&overdue=1")
+    assert total == len(past_due)
+    page = client.get(f"/?agreement={a}").get_data(as_text=True)
+    assert f"{len(past_due)}/{len(visible)} · " in page
+    assert f"trong đó chưa có báo cáo: {len(past_due) - 1}" in page
+
+    # The annex (CSV, one line per commitment): not done, each side shown, and why.
+    with client.get(f"/reports/status.csv?agreement={a}") as response:
+        lines = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    row = next(r for r in lines if r["Mã nhiệm vụ"] == "3.1")
+    assert row["Tình trạng"] == "Đang thực hiện quá hạn"
+    assert row["Theo từng tỉnh chủ trì"] == "Thái Nguyên: hoàn thành 100 % · Bắc Ninh: chưa có báo cáo"
+    assert "Chưa hoàn thành vì Bắc Ninh chưa báo cáo hoàn thành" in row["Ghi chú"]
+    assert row["Tỷ lệ hoàn thành (%)"] == ""  # never one merged percent where the sides differ
+
+    # The commitment's page: not done, overdue, and Bắc Ninh's side has no approved report.
+    detail = client.get(f"/commitments/{c31.id}").get_data(as_text=True)
+    standing = re.search(r'class="[^"]*standing.*?</div>', detail, re.S).group(0)
+    assert LABELS["in_progress_overdue"] in standing
+    bn_card = re.search(r'<section class="card h-100" aria-label="Tỉnh Bắc Giang">.*?</section>', detail, re.S).group(0)
+    assert "Tỉnh Bắc Ninh" in bn_card and "chưa có" in bn_card
+    tn_card = re.search(r'<section class="card h-100" aria-label="Tỉnh Thái Nguyên">.*?</section>', detail, re.S).group(0)
+    assert "Hoàn thành" in tn_card
+
+    # An as-of report before today's extension judges 3.2 by the deadline in force then.
+    agreement_row = db.session.get(Agreement, a)
+    before = report_queries.build(report_queries.Scope(agreement=agreement_row, as_of=date(2025, 12, 31)), today)
+    now = report_queries.build(report_queries.Scope(agreement=agreement_row), today)
+    then32 = next(r for r in before.rows if r.code == "3.2")
+    now32 = next(r for r in now.rows if r.code == "3.2")
+    assert (then32.due_date, then32.category) == (old_due, "in_progress_overdue")
+    assert "Gia hạn" not in then32.notes
+    assert (now32.due_date, now32.category) == (date(2027, 6, 30), "in_progress_on_time")
+    with client.get(f"/reports/status.csv?agreement={a}&as_of=2025-12-31") as response:
+        lines = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    row = next(r for r in lines if r["Mã nhiệm vụ"] == "3.2")
+    assert (row["Thời hạn"], row["Tình trạng"]) == (f"{old_due:%d/%m/%Y}", "Đang thực hiện quá hạn")
+    assert row["Thời hạn ban đầu"] == ""
+    total, ids = _listed_ids(client, f"/commitments?agreement={a}&category=in_progress_overdue&as_of=2025-12-31")
+    assert c32.id in ids
+    total, ids = _listed_ids(client, f"/commitments?agreement={a}&category=in_progress_on_time")
+    assert c32.id in ids
+    # The in-window sentence of the as-of report counts neither today's extension nor the
+    # reassignments of July 2025 (outside the window 15/12/2025-31/12/2025).
+    assert not [ch for ch in before.changes if ch.kind in ("extension", "reassignment")]
