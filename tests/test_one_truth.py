@@ -845,3 +845,37 @@ def test_the_walk_one_side_done_the_other_silent(app, login_as):
     # The in-window sentence of the as-of report counts neither today's extension nor the
     # reassignments of July 2025 (outside the window 15/12/2025-31/12/2025).
     assert not [ch for ch in before.changes if ch.kind in ("extension", "reassignment")]
+
+
+@pytest.mark.parametrize("province_code", [
+    None,
+    pytest.param("TN", marks=pytest.mark.xfail(strict=True, reason=(
+        "queries/dashboard.py counts the trend (over_time) in whole commitments even under a province "
+        "filter, where every other figure counts that province's sides (domain.md §4, 'Unit')"))),
+])
+def test_each_trend_point_equals_the_cards_on_its_cut_off_day(app, province_code):
+    """A point of the trend chart is the dashboard as of its cut-off, with the same filters.
+
+    Thái Nguyên's side of 3.1 reported done before the cut-off of 14/12/2025, Bắc Ninh's did
+    not: with no filter the commitment is not done; filtered to Thái Nguyên, its side is.
+    """
+    from tracker.services import progress
+
+    today = clock.today()
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    c31 = _seeded("3.1")
+    update = progress.create(c31, _lead_of(c31, "TN97"), admin, progress.UpdateData("done", "100", date(2025, 9, 1)),
+                             submit=True, form_token="trend-3.1", today=today)
+    progress.approve(update, admin)
+    update.reviewed_at = datetime(2025, 9, 3, 3, tzinfo=timezone.utc)
+    status_spans.refresh_side(update.commitment_id, update.party_id)
+    db.session.commit()
+    province = _province(province_code, "").id if province_code else None
+    agreement = c31.area.agreement.id
+    d = dashboard_queries.build(Filters(agreement=agreement, as_of=date(2026, 1, 31), province=province), today, False)
+    assert d.over_time
+    for point in d.over_time:
+        then = dashboard_queries.build(Filters(agreement=agreement, as_of=point.cutoff, province=province), today, False)
+        done = then.categories["done_on_time"] + then.categories["done_late"]
+        assert (point.total, point.done, point.open_past_due) == (then.total, done, then.deadlines["open_past_due"]), \
+            point.cutoff
