@@ -731,7 +731,7 @@ def clients(app):
     CLIENTS.pop(app, None)
 
 
-@settings(max_examples=12, **COMMON)
+@settings(max_examples=8, **COMMON)
 @given(data=st.data())
 def test_every_surface_agrees_with_the_definitions(app, clients, data):
     _run(app, data, exports=False)
