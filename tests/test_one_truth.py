@@ -653,6 +653,9 @@ def check_exports(ref: Reference, world: World, clients: Clients, role: str, pro
     assert [counted[LABELS[k]] for k in CATEGORIES] == summary
     total_row = next(r for r in rows if r and r[0] == "Tổng số")
     assert total_row[1] == len(units)
+    by_province = rows[next(i for i, r in enumerate(rows) if r and r[0] == "Theo tỉnh") + 1:]
+    assert [list(r[1:8]) for r in by_province[:len(report.by_province)]] == [
+        [c.by_category[k] for k in CATEGORIES] + [c.total] for _, c in report.by_province]
     annex = [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
     status = annex[0].index("Tình trạng")
     assert sorted(r[status] for r in annex[1:] if r and r[0] is not None) == categories
@@ -672,6 +675,9 @@ def check_exports(ref: Reference, world: World, clients: Clients, role: str, pro
     table1 = next(t for t in document.tables if t.rows[0].cells[0].text == "Tỉnh")
     chung = [c.text for c in table1.rows[-1].cells]
     assert chung[0] == "Chung" and [int(v.replace(".", "")) for v in chung[1:]] == summary + [len(units)]
+    # Its province rows: each party's sides (check_report compared report.by_province with the reference).
+    sides = [[c.by_category[k] for k in CATEGORIES] + [c.total] for _, c in report.by_province]
+    assert [[int(c.text.replace(".", "")) for c in r.cells[1:]] for r in table1.rows[1:-1]] == sides
     annex_table = document.tables[-1]
     head = [c.text for c in annex_table.rows[0].cells]
     col = next(i for i, h in enumerate(head) if h.startswith("Tình trạng") or h.startswith("Kết quả, tình trạng")
