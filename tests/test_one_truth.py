@@ -913,3 +913,28 @@ def test_each_trend_point_equals_the_cards_on_its_cut_off_day(app, province_code
         done = then.categories["done_on_time"] + then.categories["done_late"]
         assert (point.total, point.done, point.open_past_due) == (then.total, done, then.deadlines["open_past_due"]), \
             point.cutoff
+
+
+def test_an_approval_counts_from_its_day_in_vietnam(app, login_as):
+    """Approved at 17:30 UTC on 10/03/2025, i.e. 00:30 on 11/03 in Vietnam: not there on the 10th."""
+    from tracker.services import progress
+
+    today = clock.today()
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    c31 = _seeded("3.1")
+    for province_code in ("TN97", "BG97"):
+        u = progress.create(c31, _lead_of(c31, province_code), admin, progress.UpdateData("done", "100", date(2025, 3, 1)),
+                            submit=True, form_token=f"vn-day-{province_code}", today=today)
+        progress.approve(u, admin)
+        u.reviewed_at = datetime(2025, 3, 10, 17, 30, tzinfo=timezone.utc)
+        status_spans.refresh_side(u.commitment_id, u.party_id)
+    db.session.commit()
+    client = login_as("viewer")
+    a = c31.area.agreement_id
+    before = client.get(f"/dashboard.json?agreement={a}&as_of=2025-03-10").get_json()
+    after = client.get(f"/dashboard.json?agreement={a}&as_of=2025-03-11").get_json()
+    assert before["categories"]["done_late"] == 0 and after["categories"]["done_late"] == 1
+    _, ids = _listed_ids(client, f"/commitments?agreement={a}&category=done_late&as_of=2025-03-10")
+    assert c31.id not in ids
+    _, ids = _listed_ids(client, f"/commitments?agreement={a}&category=done_late&as_of=2025-03-11")
+    assert c31.id in ids
