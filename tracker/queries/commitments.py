@@ -74,11 +74,11 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
         # the commitments the province leads on the date: its sides, as every figure counts them
         provinces = province_lineage(filters.province)
         led = aliased(Assignment)
-        stmt = stmt.where(Commitment.id.in_(
-            select(led.commitment_id).join(AgreementParty, AgreementParty.id == led.party_id)
-            .where(AgreementParty.province_id.in_(provinces), led.role == "lead", led.valid_from <= as_of,
-                   or_(led.valid_to.is_(None), led.valid_to >= as_of))
-            .correlate(None)))
+        held = select(led.commitment_id).join(AgreementParty, AgreementParty.id == led.party_id).where(
+            AgreementParty.province_id.in_(provinces), led.role == "lead")
+        if as_of is not None:  # that province's side on the date: it leads then (domain.md §4)
+            held = held.where(led.valid_from <= as_of, or_(led.valid_to.is_(None), led.valid_to >= as_of))
+        stmt = stmt.where(Commitment.id.in_(held.correlate(None)))
     if filters.agency is not None:
         agencies = agency_lineage(filters.agency)
         held = [Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies)]

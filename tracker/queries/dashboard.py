@@ -9,7 +9,7 @@ import hashlib
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, case, delete, exists, func, literal, select, union_all
+from sqlalchemy import Date, and_, case, delete, exists, func, literal, select, true, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -170,15 +170,19 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         reported_stmt = reported_stmt.where(ProgressUpdate.commitment_id.in_(within))
     reported = reported_stmt.subquery()
     not_finished = commitment_rows.c.category.not_in(DONE)
+    # Under a province filter an agency's figures are its side's, as every figure there (domain.md §4).
+    led = commitment_rows  # the province's sides under a province filter, with their party
+    led_open = led.c.category.not_in(DONE)
     agency_stmt = _scope(
         select(Agency.id, Agency.name,
-               func.sum(case((not_finished, 1), else_=0)),
-               func.sum(case((and_(not_finished, reported.c.agency_id.is_not(None)), 1), else_=0)),
-               func.sum(commitment_rows.c.open_past_due))
-        .select_from(commitment_rows)
-        .join(Commitment, Commitment.id == commitment_rows.c.commitment_id)
+               func.sum(case((led_open, 1), else_=0)),
+               func.sum(case((and_(led_open, reported.c.agency_id.is_not(None)), 1), else_=0)),
+               func.sum(led.c.open_past_due))
+        .select_from(led)
+        .join(Commitment, Commitment.id == led.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .join(Assignment, Assignment.commitment_id == Commitment.id)
+        .join(Assignment, and_(Assignment.commitment_id == Commitment.id,
+                               Assignment.party_id == led.c.party_id if province_ids is not None else true()))
         .join(Agency, Agency.id == Assignment.agency_id)
         .outerjoin(reported, and_(reported.c.commitment_id == Commitment.id, reported.c.agency_id == Agency.id))
         .where(Assignment.role == "lead", Assignment.valid_to.is_(None))
