@@ -126,3 +126,24 @@ def test_seed_command_reports_nothing_to_add(runner):
     result = runner.invoke(args=["seed"])
     assert result.exit_code == 0 and "nothing to add" in result.output
     assert "already has data" in runner.invoke(args=["seed", "--if-empty"]).output
+
+
+def test_two_factor_can_be_turned_off_from_the_command_line(app, runner):
+    """The way back in when a phone is lost or the TOTP key can no longer decrypt the secret."""
+    from tracker.models import AuditEvent
+    from tracker.services import accounts
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+        accounts.totp_begin(user)
+        user.totp_enabled_at = user.created_at
+        db.session.commit()
+    result = runner.invoke(args=["users", "two-factor-off", "ADMIN@example.com"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("two-factor sign-in turned off for admin@example.com")
+    db.session.expire_all()
+    user = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    assert user.totp_secret_encrypted is None and not user.totp_enabled
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "two_factor_disabled"))
+    missing = runner.invoke(args=["users", "two-factor-off", "nobody@example.com"])
+    assert missing.exit_code != 0 and "no user with e-mail nobody@example.com" in missing.output

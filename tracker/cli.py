@@ -95,6 +95,19 @@ def users_list() -> None:
         click.echo("\t".join((user.email, user.role, user.scope_label, "active" if user.active else "inactive")))
 
 
+@users.command("two-factor-off")
+@click.argument("email")
+def users_two_factor_off(email) -> None:
+    """Turn off a user's two-factor sign-in (lost phone, or a TOTP key that can no longer be read);
+    audited, and the user enrols again from the profile page."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        _fail(f"no user with e-mail {email}")
+    accounts.totp_disable(user, None)
+    db.session.commit()
+    click.echo(f"two-factor sign-in turned off for {user.email}")
+
+
 # One demo account per role, scoped to today's provinces and agencies.
 DEMO_ACCOUNTS = (
     ("admin", "quantri@example.com", "Quản trị hệ thống", None, None, True),

@@ -255,7 +255,8 @@ def totp_confirm(user: User, code: str, now_ts: float) -> bool:
     return True
 
 
-def totp_disable(user: User, actor: User) -> None:
+def totp_disable(user: User, actor: User | None) -> None:
+    """Two-factor off: by the user, an admin, or (``actor`` None) the command line."""
     user.totp_secret_encrypted = None
     user.totp_enabled_at = None
     user.totp_last_step = None
