@@ -123,23 +123,17 @@ def test_bottom_border_goes_where_word_expects_it():
     assert round(reopened(doc).paragraphs[-1].paragraph_format.left_indent.cm, 2) == 2
 
 
-def test_page_field_runs():
+def test_page_number_field():
     doc = Document()
     par = doc.sections[0].header.paragraphs[0]
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
-        run = par.add_run()
-        if kind:
-            docx_xml.field_char(run, kind)
-        elif text == " PAGE ":
-            docx_xml.field_instruction(run, text)
-        else:
-            run.text = text
+    docx_xml.page_number(par, lambda p: p.add_run(), shown="7")
     runs = par._p.r_lst
-    assert [r[0].get(qn("w:fldCharType")) for r in (runs[0], runs[2], runs[4])] == ["begin", "separate", "end"]
+    assert len(runs) == 5
+    assert [r[-1].get(qn("w:fldCharType")) for r in (runs[0], runs[2], runs[4])] == ["begin", "separate", "end"]
     instr = runs[1].find(qn("w:instrText"))
     assert instr.text == " PAGE " and instr.get(qn("xml:space")) == "preserve"
     header = reopened(doc).sections[0].header
-    assert "PAGE" in header._element.xml and header.paragraphs[0].text == "2"
+    assert "PAGE" in header._element.xml and header.paragraphs[0].text == "7"
 
 
 def test_body_paragraphs_go_before_the_section_properties():

@@ -136,14 +136,7 @@ def _page_numbers(section) -> None:
     """Centred page number in the top margin; the first page's header stays empty (decree)."""
     section.different_first_page_header_footer = True
     par = _format(section.header.paragraphs[0])
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
-        run = _run(par, "", 13)
-        if kind:
-            docx_xml.field_char(run, kind)
-        elif text == " PAGE ":
-            docx_xml.field_instruction(run, text)
-        else:
-            run.text = text
+    docx_xml.page_number(par, lambda p: _run(p, "", 13))
 
 
 def _masthead(doc, head: outline.Masthead) -> None:

@@ -135,17 +135,21 @@ def bottom_border(paragraph: Paragraph, *, mark_half_points: int = 2) -> None:
     ppr.insert_element_before(borders, *_PPR_AFTER_PBDR)
 
 
-def field_char(run, kind: str) -> None:
-    """A w:fldChar (``begin``, ``separate``, ``end``) in ``run``: python-docx writes no fields."""
-    run._r.append(element("w:fldChar", fldCharType=kind))
+def page_number(paragraph: Paragraph, add_run: Callable[[Paragraph], object], shown: str = "2") -> None:
+    """A PAGE field in ``paragraph`` (python-docx writes no fields): five runs, each made by
+    ``add_run(paragraph)`` so they take the caller's font: w:fldChar begin, the w:instrText
+    `` PAGE ``, w:fldChar separate, ``shown`` (the number until Word updates the field), end."""
+    def field_char(kind: str) -> None:
+        add_run(paragraph)._r.append(element("w:fldChar", fldCharType=kind))
 
-
-def field_instruction(run, text: str) -> None:
-    """A w:instrText (e.g. `` PAGE ``) in ``run``, its spaces kept."""
+    field_char("begin")
     instr = element("w:instrText")
     instr.set(qn("xml:space"), "preserve")
-    instr.text = text
-    run._r.append(instr)
+    instr.text = " PAGE "
+    add_run(paragraph)._r.append(instr)
+    field_char("separate")
+    add_run(paragraph).text = shown
+    field_char("end")
 
 
 def add_body_paragraph(doc, style: str | None = None) -> Paragraph:
