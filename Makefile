@@ -38,7 +38,7 @@ lint: install
 	$(BIN)/bandit -q -c pyproject.toml -r tracker scripts
 
 bench: install
-	$(BIN)/python -m tracker.bench
+	$(BIN)/python -m tracker.tools.bench
 
 # Mutation testing of the status engine's pure rules (domain/status.py, deadlines.py, spans.py)
 # under their own unit tests; [tool.mutmut] in pyproject.toml says which. Not part of `make test`

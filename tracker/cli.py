@@ -203,7 +203,7 @@ def fsck_command(ctx: click.Context, repair: bool, grace_minutes: int) -> None:
 
 
 def register(app: Flask) -> None:
-    from tracker.demo_data import demo_data_command
+    from tracker.tools.demo_data import demo_data_command
 
     app.cli.add_command(demo_data_command)
     app.cli.add_command(seed_command)

@@ -2,12 +2,13 @@
 
 Lays out ``outline.build(report)``: A4, decree margins, Times New Roman for every script
 (w:eastAsia and w:cs too, so diacritics never fall back), page numbers from page 2, the
-annex in a landscape section. python-docx only; no Flask, no database.
+annex in a landscape section. python-docx only; no Flask, no database. What python-docx's
+public API cannot do (fonts in every script, rules, fields, row flags, fast rows) goes
+through ``docx_xml``, the one module that reaches below it.
 """
 from __future__ import annotations
 
 import io
-from copy import deepcopy
 from datetime import datetime, time
 from functools import lru_cache
 from typing import BinaryIO
@@ -17,13 +18,10 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
-from docx.text.paragraph import Paragraph
 
 from tracker.domain.report import StatusReport
-from tracker.exports import outline, safe
+from tracker.exports import docx_xml, outline, safe
 from tracker.exports.outline import Chart, Heading, Line, Para, Table
 
 FONT = "Times New Roman"
@@ -33,63 +31,17 @@ MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 TEXT_CM = (210 - 30 - 15) / 10  # 16.5
 CELL_PAD_CM = 0.38  # Word's default left + right cell margins
 
-# Schema order of the children we add (python-docx has no accessor for them).
-_PPR_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-                   "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-                   "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-                   "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-                   "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-_PPR_AFTER_OUTLINE = ("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-_RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
-_TRPR_AFTER_CANTSPLIT = ("w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del",
-                         "w:trPrChange")
-_TRPR_AFTER_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
-
-
-def _element(tag: str, **attrs: str) -> OxmlElement:
-    el = OxmlElement(tag)
-    for name, value in attrs.items():
-        el.set(qn(f"w:{name}"), value)
-    return el
-
-
-def _set_fonts(rpr) -> None:
-    """Times New Roman for Latin, East Asian and complex scripts; theme fonts dropped."""
-    fonts = rpr.get_or_add_rFonts()
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), FONT)
-
-
-def _set_lang(rpr) -> None:
-    for old in rpr.findall(qn("w:lang")):
-        rpr.remove(old)
-    rpr.insert_element_before(_element("w:lang", val="vi-VN", eastAsia="vi-VN", bidi="ar-SA"), *_RPR_AFTER_LANG)
-
 
 @lru_cache(maxsize=64)
 def _rpr_template(size: float, bold: bool, italic: bool):
     """Run properties built once per look; runs get a deep copy (python-docx setters are slow)."""
-    rpr = OxmlElement("w:rPr")
-    fonts = _element("w:rFonts")
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), FONT)
-    rpr.append(fonts)
-    if bold:
-        rpr.append(_element("w:b"))
-    if italic:
-        rpr.append(_element("w:i"))
-    half_points = str(round(size * 2))
-    rpr.append(_element("w:sz", val=half_points))
-    rpr.append(_element("w:szCs", val=half_points))
-    return rpr
+    return docx_xml.run_properties(FONT, size, bold=bold, italic=italic)
 
 
 def _run(paragraph, text: str, size: float = BODY_PT, *, bold: bool = False, italic: bool = False):
     """A run in Times New Roman (all four font slots), sized in points; text cleaned."""
     run = paragraph.add_run()
-    run._r.insert(0, deepcopy(_rpr_template(size, bold, italic)))
+    docx_xml.give_run_properties(run, _rpr_template(size, bold, italic))
     if text:
         run.text = safe.clean(text)
     return run
@@ -105,16 +57,17 @@ def _apply_format(fmt, align, before: float, after: float, keep: bool) -> None:
 
 @lru_cache(maxsize=64)
 def _ppr_template(align, before: float, after: float, keep: bool):
-    scratch = Paragraph(OxmlElement("w:p"), None)
+    """A detached paragraph formatted once per look; fresh paragraphs get a copy of its format."""
+    scratch = docx_xml.detached_paragraph()
     _apply_format(scratch.paragraph_format, align, before, after, keep)
-    return scratch._p.pPr
+    return scratch
 
 
 def _format(paragraph, *, align=WD_ALIGN_PARAGRAPH.CENTER, before: float = 0, after: float = 0,
             keep: bool = False):
     """Single-spaced, no first-line indent (letterhead, tables, captions); returns ``paragraph``."""
-    if paragraph._p.pPr is None:  # the usual fresh paragraph: copy a prepared pPr
-        paragraph._p.insert(0, deepcopy(_ppr_template(align, before, after, keep)))
+    if not docx_xml.has_format(paragraph):  # the usual fresh paragraph: copy a prepared format
+        docx_xml.copy_format(_ppr_template(align, before, after, keep), paragraph)
     else:
         _apply_format(paragraph.paragraph_format, align, before, after, keep)
     return paragraph
@@ -126,13 +79,7 @@ def _rule(container, length_cm: float, box_cm: float, before: float = 2, after: 
     side = Cm(max(0.0, (box_cm - length_cm) / 2))
     par.paragraph_format.left_indent = par.paragraph_format.right_indent = side
     _run(par, "", 1)
-    mark = _element("w:rPr")  # the paragraph mark sets the line height: keep it 1 pt
-    mark.append(_element("w:sz", val="2"))
-    mark.append(_element("w:szCs", val="2"))
-    par._p.get_or_add_pPr().insert_element_before(mark, "w:sectPr", "w:pPrChange")
-    borders = _element("w:pBdr")
-    borders.append(_element("w:bottom", val="single", sz="6", space="1", color="000000"))
-    par._p.get_or_add_pPr().insert_element_before(borders, *_PPR_AFTER_PBDR)
+    docx_xml.bottom_border(par, mark_half_points=2)  # the paragraph mark sets the line height: keep it 1 pt
 
 
 def _line(cell, line: Line, box_cm: float, first: bool) -> None:
@@ -152,23 +99,14 @@ def _widths(table, widths_cm) -> None:
             cell.width = Cm(width)
 
 
-def _row_flags(row, *, header: bool = False) -> None:
-    """Rows never split across pages; header rows repeat on every page."""
-    trpr = row._tr.get_or_add_trPr()
-    trpr.insert_element_before(_element("w:cantSplit"), *_TRPR_AFTER_CANTSPLIT)
-    if header:
-        trpr.insert_element_before(_element("w:tblHeader"), *_TRPR_AFTER_HEADER)
-
-
 def _setup_styles(doc) -> None:
     styles = doc.styles
-    defaults = styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(rpr)
-    _set_lang(rpr)
+    rpr = docx_xml.default_run_properties(doc)
+    docx_xml.set_fonts(rpr, FONT)
+    docx_xml.set_lang(rpr, "vi-VN", east_asia="vi-VN", bidi="ar-SA")
     normal = styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
-    _set_fonts(normal.element.get_or_add_rPr())
+    docx_xml.set_fonts(docx_xml.style_run_properties(normal), FONT)
     fmt = normal.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt.first_line_indent = INDENT
@@ -182,8 +120,7 @@ def _setup_styles(doc) -> None:
         style.font.bold, style.font.italic = True, italic or None
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.space_before = Pt(6)
-        style.element.get_or_add_pPr().insert_element_before(_element("w:outlineLvl", val=str(level - 1)),
-                                                            *_PPR_AFTER_OUTLINE)
+        docx_xml.outline_level(style, level - 1)
 
 
 def _page(section, *, landscape: bool) -> None:
@@ -199,17 +136,7 @@ def _page_numbers(section) -> None:
     """Centred page number in the top margin; the first page's header stays empty (decree)."""
     section.different_first_page_header_footer = True
     par = _format(section.header.paragraphs[0])
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
-        run = _run(par, "", 13)
-        if kind:
-            run._r.append(_element("w:fldChar", fldCharType=kind))
-        elif text == " PAGE ":
-            instr = _element("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
-        else:
-            run.text = text
+    docx_xml.page_number(par, lambda p: _run(p, "", 13))
 
 
 def _masthead(doc, head: outline.Masthead) -> None:
@@ -234,7 +161,7 @@ def _table(doc, block: Table, size: float = 12) -> None:
     _widths(table, block.widths_cm)
     for r, values in enumerate((block.header, *block.rows)):
         row = table.rows[r]
-        _row_flags(row, header=r == 0)
+        docx_xml.row_flags(row, header=r == 0)
         bold = r == 0 or (block.bold_last and r == len(block.rows))
         for c, (cell, text) in enumerate(zip(row.cells, values)):
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER if r == 0 else WD_CELL_VERTICAL_ALIGNMENT.TOP
@@ -247,52 +174,28 @@ def _table(doc, block: Table, size: float = 12) -> None:
 def _annex_table(doc, out: outline.Outline) -> None:
     """The annex: left-aligned text columns, centred STT/deadline/status.
 
-    Rows are deep copies of one prepared row: python-docx's ``add_row``/``add_paragraph``
-    would make a 30,000-row annex take minutes.
+    Rows are stamped from one prepared row (``docx_xml.stamp_rows``): python-docx's
+    ``add_row``/``add_paragraph`` would make a 30,000-row annex take minutes.
     """
     centred = {0, 4, 6}
     _table(doc, Table(out.annex_header, (), out.annex_widths_cm), size=11)
     table = doc.tables[-1]
     template = table.add_row()
-    _row_flags(template)
+    docx_xml.row_flags(template)
     for c, cell in enumerate(template.cells):
         _format(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.CENTER if c in centred else WD_ALIGN_PARAGRAPH.LEFT,
                 after=2)
-    row_xml = template._tr
-    row_xml.getparent().remove(row_xml)
-    blanks = [tc.p_lst[0] for tc in row_xml.tc_lst]
-    for values in out.annex_rows:
-        tr = deepcopy(row_xml)
-        table._tbl.append(tr)
-        for tc, blank, text in zip(tr.tc_lst, blanks, values):
-            for i, piece in enumerate(safe.lines(text)):
-                p = tc.p_lst[0] if i == 0 else deepcopy(blank)
-                if i:
-                    tc.append(p)
-                _run(Paragraph(p, None), piece, 11)
-
-
-def _add_paragraph(doc, style: str | None = None) -> Paragraph:
-    """``doc.add_paragraph`` without its scan for the body's closing sectPr (quadratic on long reports)."""
-    body = doc.element.body
-    last = body[-1]
-    if last.tag != qn("w:sectPr"):
-        return doc.add_paragraph(style=style)
-    p = OxmlElement("w:p")
-    last.addprevious(p)
-    par = Paragraph(p, doc._body)
-    if style:
-        par.style = doc.styles[style]
-    return par
+    rows = ([safe.lines(text) for text in values] for values in out.annex_rows)
+    docx_xml.stamp_rows(table, template, rows, lambda par, piece: _run(par, piece, 11))
 
 
 def _body(doc, blocks) -> None:
     for block in blocks:
         if isinstance(block, Heading):
-            par = _add_paragraph(doc, f"Report Heading {block.level}")
+            par = docx_xml.add_body_paragraph(doc, f"Report Heading {block.level}")
             _run(par, block.text, bold=True, italic=block.level == 3)
         elif isinstance(block, Para):
-            par = _add_paragraph(doc)
+            par = docx_xml.add_body_paragraph(doc)
             if block.lead:
                 _run(par, block.lead, bold=True)
             _run(par, block.text)
@@ -308,7 +211,7 @@ def _signature(doc, sig: outline.Signature) -> None:
     widths = (7.3, 9.2)
     table = doc.add_table(rows=1, cols=2)
     _widths(table, widths)
-    _row_flags(table.rows[0])
+    docx_xml.row_flags(table.rows[0])
     left, right = table.cell(0, 0), table.cell(0, 1)
     _run(_format(left.paragraphs[0], align=WD_ALIGN_PARAGRAPH.LEFT), "Nơi nhận:", 12, bold=True, italic=True)
     for line in sig.recipients:

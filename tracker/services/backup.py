@@ -5,16 +5,16 @@ No Flask here: callers pass the engine and the folders. The copy is taken while 
 serves: SQLite through its online backup API (one step, one read snapshot), PostgreSQL
 through ``pg_dump`` reading a snapshot this module exports and reads too, so the files
 copied are exactly those the copied rows name (evidence files never change once placed).
+``pg_tools`` finds and runs the PostgreSQL client tools.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import re
 import shutil
 import sqlite3
-import subprocess  # nosec B404: pg_dump/pg_restore run with an argument list, never a shell
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,7 +22,8 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
-from tracker.services import evidence as store
+from tracker.services import evidence as store, pg_tools
+from tracker.services.pg_tools import parse_major, tool_major  # noqa: F401 - part of this module's API
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -32,7 +33,6 @@ UPLOADS = "uploads"
 CHUNK_BYTES = 1024 * 1024
 # Not user data: restoring needs it, but it is not counted as rows.
 BOOKKEEPING = frozenset({"alembic_version"})
-_VERSION = re.compile(r"\(PostgreSQL\)\s+(\d+)(?:\.(\d+))?")
 
 
 class BackupError(Exception):
@@ -194,73 +194,28 @@ def _sqlite_facts(connection: sqlite3.Connection) -> _Snapshot:
     return _Snapshot(tables, [tuple(row) for row in evidence], revision[0] if revision else None)
 
 
-def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
-    """A libpq URI for the engine's database (no password in it) and the environment carrying the password."""
-    url = engine.url
-    env = dict(os.environ)
-    if url.password:
-        env["PGPASSWORD"] = str(url.password)
-    plain = url.set(drivername="postgresql", password=None)
-    return plain.render_as_string(hide_password=False), env
+@contextmanager
+def _tool_errors():
+    """A client tool's ``pg_tools.ToolError`` raised as a ``BackupError`` (same one-line message)."""
+    try:
+        yield
+    except pg_tools.ToolError as error:
+        raise BackupError(str(error)) from None
 
 
 def find_pg_tool(name: str, server_major: int, pg_bin: str | None = None) -> str:
-    """The path of ``pg_dump`` or ``pg_restore`` whose major version can work with the server.
-
-    ``pg_bin`` (``TRACKER_PG_BIN``) wins; otherwise ``PATH``, then Debian's
-    ``/usr/lib/postgresql/N/bin`` (newest first). ``pg_dump`` refuses a server newer than
-    itself, so its major version must be at least the server's.
-    """
-    candidates = []
-    if pg_bin:
-        candidates.append(str(Path(pg_bin) / name))
-    else:
-        if found := shutil.which(name):
-            candidates.append(found)
-        debian = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
-                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0, reverse=True)
-        candidates += [str(p) for p in debian]
-    versions = []
-    for candidate in candidates:
-        major = tool_major(candidate)
-        if major is None:
-            continue
-        versions.append(major)
-        if major >= server_major:
-            return candidate
-    where = f"in {pg_bin}" if pg_bin else "on PATH or in /usr/lib/postgresql/*/bin"
-    if not versions:
-        raise BackupError(f"{name} not found {where}: install the PostgreSQL {server_major} client tools "
-                          f"(Debian: apt-get install postgresql-client-{server_major}) or set TRACKER_PG_BIN")
-    raise BackupError(f"{name} {max(versions)} cannot work with a PostgreSQL {server_major} server: install "
-                      f"postgresql-client-{server_major} or newer, or set TRACKER_PG_BIN to its bin directory")
-
-
-def tool_major(path: str) -> int | None:
-    """The major version a PostgreSQL client tool reports (``pg_dump (PostgreSQL) 15.4`` → 15)."""
-    try:
-        result = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, check=False)  # nosec B603
-    except OSError:
-        return None
-    return parse_major(result.stdout)
-
-
-def parse_major(version_line: str) -> int | None:
-    match = _VERSION.search(version_line or "")
-    return int(match.group(1)) if match else None
-
-
-def _server_major(connection) -> int:
-    return int(connection.execute(text("SHOW server_version_num")).scalar_one()) // 10000
+    """``pg_tools.find``: the ``pg_dump``/``pg_restore`` that can work with the server, or a BackupError."""
+    with _tool_errors():
+        return pg_tools.find(name, server_major, pg_bin)
 
 
 def _pg_backup(engine: Engine, target: Path, pg_bin: str | None) -> _Snapshot:
     """``pg_dump`` of a snapshot exported by a repeatable-read transaction that also reads the
     row counts and evidence names, so all three describe the same moment."""
-    uri, env = _libpq(engine)
+    uri, env = pg_tools.libpq(engine)
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
         with connection.begin():
-            tool = find_pg_tool("pg_dump", _server_major(connection), pg_bin)
+            tool = find_pg_tool("pg_dump", pg_tools.server_major(connection), pg_bin)
             snapshot_id = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             tables = _pg_counts(connection)
             evidence = ([tuple(row) for row in connection.execute(text("SELECT stored_name, sha256 FROM evidence_files"))]
@@ -268,9 +223,8 @@ def _pg_backup(engine: Engine, target: Path, pg_bin: str | None) -> _Snapshot:
             revision = (connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
                         if "alembic_version" in tables else None)
             command = [tool, "--format=custom", f"--snapshot={snapshot_id}", f"--file={target}", f"--dbname={uri}"]
-            result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # nosec B603
-            if result.returncode != 0:
-                raise BackupError(f"pg_dump failed: {_last_line(result.stderr)}")
+            with _tool_errors():
+                pg_tools.run("pg_dump", command, env)
     return _Snapshot(tables, evidence, revision)
 
 
@@ -280,11 +234,6 @@ def _pg_counts(connection) -> dict[str, int]:
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")).scalars().all()
     return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # nosec B608: catalogue names
             for name in names}
-
-
-def _last_line(message: str) -> str:
-    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
-    return lines[-1] if lines else "no message"
 
 
 # --- restore ------------------------------------------------------------------------
@@ -407,15 +356,14 @@ def _sqlite_restore(engine: Engine, copy: Path) -> None:
 
 
 def _pg_restore(engine: Engine, dump: Path, pg_bin: str | None) -> None:
-    uri, env = _libpq(engine)
+    uri, env = pg_tools.libpq(engine)
     with engine.connect() as connection:
-        tool = find_pg_tool("pg_restore", _server_major(connection), pg_bin)
+        tool = find_pg_tool("pg_restore", pg_tools.server_major(connection), pg_bin)
     engine.dispose()
     # --clean --if-exists replaces the empty tables of a migrated target; one transaction, so
     # a failure leaves the target as it was.
     command = [tool, "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
                "--exit-on-error", f"--dbname={uri}", str(dump)]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # nosec B603
-    if result.returncode != 0:
-        raise BackupError(f"pg_restore failed: {_last_line(result.stderr)}")
+    with _tool_errors():
+        pg_tools.run("pg_restore", command, env)
 

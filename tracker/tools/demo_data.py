@@ -16,18 +16,8 @@ from sqlalchemy import func, insert, select
 
 from tracker.domain.spans import Approval, spans
 from tracker.extensions import db
-from tracker.models import (
-    Agency,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    ProgressUpdate,
-    Province,
-    SideStatus,
-    User,
-)
+from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate,
+                            Province, SideStatus, User)
 from tracker.services.accounts import hash_password
 
 FULL = {"provinces": 34, "agencies": 2000, "agreements": 300, "commitments": 30_000, "updates": 1_000_000}

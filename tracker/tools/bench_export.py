@@ -1,6 +1,6 @@
 """One large XLSX export, timed, in a process of its own so its peak memory is its own.
 
-Run by ``make bench`` (``python -m tracker.bench_export DATABASE_URL``); prints
+Run by ``make bench`` (``python -m tracker.tools.bench_export DATABASE_URL``); prints
 ``seconds rows peak_rss_mb``.
 """
 from __future__ import annotations

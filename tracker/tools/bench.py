@@ -29,7 +29,7 @@ def log(message: str) -> None:
 def prepare(url: str, scale: float, fresh: bool) -> object:
     from flask_migrate import upgrade
 
-    from tracker.demo_data import generate
+    from tracker.tools.demo_data import generate
     from tracker.models import Agreement, User
     from tracker.services import accounts
     from tracker.services.seed import seed
@@ -136,7 +136,7 @@ def export_figures(url: str) -> tuple[float, float, int, int, int]:
     """Seconds, peak memory (MB, the whole process) and sizes of an XLSX of every demo commitment."""
     import subprocess  # nosec B404 - runs this package's own export bench in a fresh process
 
-    out = subprocess.run([sys.executable, "-m", "tracker.bench_export", url, ADMIN], check=True,  # nosec B603
+    out = subprocess.run([sys.executable, "-m", "tracker.tools.bench_export", url, ADMIN], check=True,  # nosec B603
                          capture_output=True, text=True).stdout.split()
     return float(out[0]), float(out[2]), int(out[1]), int(out[3]), int(out[4])
 
