@@ -30,6 +30,7 @@ ACCOUNTS = {
     "cleared_viewer": accounts.NewUser(email="lanhdao.mat@example.com", role="viewer", name="Lãnh đạo", cleared=True),
 }
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
+TEST_HASH_METHOD = "pbkdf2:sha256:1000"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -56,6 +57,9 @@ def make_app(url: str, tmp_path):
         "SQLALCHEMY_DATABASE_URI": url,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SECRET_KEY": "test-secret",
+        # Cheap hashes: scrypt costs ~0.1 s a sign-in, minutes over the suite. Production
+        # keeps scrypt (tests/services/test_password_hashing.py checks it).
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     })
 
 
