@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, make_update, officer_commitment
+from tests.factories import PASSWORD, make_update, officer_commitment
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.security import check_password_hash
 
-from tests.conftest import TEST_HASH_METHOD
+from tests.apps import TEST_HASH_METHOD
 from tracker import create_app
 from tracker.services import accounts
 
@@ -38,7 +38,7 @@ def test_accounts_hashed_with_scrypt_still_sign_in_where_the_method_is_cheaper(a
     from sqlalchemy import select
     from werkzeug.security import generate_password_hash
 
-    from tests.conftest import PASSWORD
+    from tests.factories import PASSWORD
     from tracker.extensions import db
     from tracker.models import User
 
