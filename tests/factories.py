@@ -101,8 +101,8 @@ def make_update(app, commitment, *, email="canbo@example.com", submit=True, stat
     return update
 
 
-def approve(commitment, *, state: str = "in_progress", percent: int = 40, as_of: date | None = None,
-            at: datetime | None = None, party_id: int | None = None, reviewer=None, results: str = "",
+def approve(commitment, state: str = "in_progress", percent: int = 40, as_of: date | None = None,
+            at: datetime | None = None, *, party_id: int | None = None, reviewer=None, results: str | None = None,
             today: date | None = None) -> list:
     """Each current lead of ``commitment`` (or only ``party_id``'s) reports ``state``/``percent``
     as of ``as_of`` and is approved at ``at``; the sides' spans are refreshed and committed.
