@@ -6,31 +6,23 @@ tests see the seeded memorandum and never each other's writes.
 """
 from __future__ import annotations
 
-import os
-import re
+import time
+from datetime import datetime, timedelta
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from tracker import create_app
-from tracker.config import database_url
+from tests.apps import BACKENDS, PG_URL, make_app, reset_postgresql
+from tests.client import sign_in
+from tests.factories import ACCOUNTS, PASSWORD, TODAY
+from tracker import clock
 from tracker.extensions import db, limiter
 from tracker.services import accounts
 from tracker.services.seed import seed
 
-PASSWORD = "Hồ-Gươm-mùa-thu-2026"
-# One account per role, scoped to today's provinces and agencies.
-ACCOUNTS = {
-    "admin": accounts.NewUser(email="admin@example.com", role="admin", name="Quản trị"),
-    "coordinator": accounts.NewUser(email="daumoi@example.com", role="coordinator", name="Đầu mối TN", province="TN"),
-    "officer": accounts.NewUser(email="canbo@example.com", role="officer", name="Cán bộ STC", agency="TN-STC"),
-    "viewer": accounts.NewUser(email="lanhdao@example.com", role="viewer", name="Lãnh đạo"),
-    "cleared_viewer": accounts.NewUser(email="lanhdao.mat@example.com", role="viewer", name="Lãnh đạo", cleared=True),
-}
-PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# Helpers live in tests/factories.py (data), tests/client.py (requests) and tests/apps.py
+# (apps and backends); this file holds fixtures only.
 
 
 def pytest_report_header(config):
@@ -39,24 +31,32 @@ def pytest_report_header(config):
     return "database backends: sqlite only (set TRACKER_TEST_DATABASE_URL to run the PostgreSQL half)"
 
 
-def reset_postgresql(url: str) -> None:
-    """Empty the test database so migrations start from nothing."""
-    from sqlalchemy import create_engine
-
-    engine = create_engine(database_url(url))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+_STARTED = time.monotonic()
 
 
-def make_app(url: str, tmp_path):
-    return create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "SECRET_KEY": "test-secret",
-    })
+def stamp_on_today() -> datetime:
+    """An instant of (the fixed) today in Vietnam, from 09:00 on, still moving forward.
+
+    What the progress service stamps on updates (submitted, approved, returned) decides the
+    day an approval counts from; made on the real day, it would fall after the fixed today.
+    """
+    return clock.start_of_day_utc(clock.today()) + timedelta(hours=9, seconds=time.monotonic() - _STARTED)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Vietnam's "today" is tests.factories.TODAY for every test, whatever day the suite runs,
+    and updates are submitted and approved on that day.
+
+    Sign-in, sessions, throttling, the audit log and notifications keep the real wall clock.
+    A module that needs another day overrides ``clock.today`` with its own autouse fixture;
+    the updates' stamps follow it.
+    """
+    from tracker.services import progress
+
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    monkeypatch.setattr(progress, "utcnow", stamp_on_today)
+    return TODAY
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -135,21 +135,6 @@ def runner(app):
     return app.test_cli_runner()
 
 
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_token(client, path: str = "/login") -> str:
-    response = client.get(path)
-    match = CSRF.search(response.get_data(as_text=True))
-    assert match, f"no csrf_token on {path}"
-    return match.group(1)
-
-
-def sign_in(client, email: str, password: str = PASSWORD, **extra):
-    token = csrf_token(client)
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token, **extra})
-
-
 @pytest.fixture
 def login_as(client):
     """``login_as("officer")`` signs the test client in with that role's account."""
@@ -160,56 +145,3 @@ def login_as(client):
         return client
 
     return _login
-
-
-# --- Progress reporting fixtures -----------------------------------------------------
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def officer_commitment():
-    """A commitment (not restricted, with a due date) that today's Sở Tài chính Thái Nguyên leads or supports."""
-    from tracker.models import Agency, Assignment, Commitment, CooperationArea
-
-    agency = db.session.scalar(select(Agency).where(Agency.code == "TN-STC"))
-    return db.session.scalar(
-        select(Commitment).join(Commitment.area).join(Assignment, Assignment.commitment_id == Commitment.id)
-        .where(Assignment.agency_id == agency.id, Assignment.valid_to.is_(None), Assignment.role == "lead",
-               CooperationArea.restricted.is_(False), Commitment.due_date.is_not(None))
-        .order_by(Commitment.id)
-    )
-
-
-def make_update(app, commitment, *, email="canbo@example.com", submit=True, state="in_progress", percent=40,
-                as_of=None, results="Đã họp liên ngành", evidence=False, token=None):
-    """An update written through the service, as the officer would, with an optional PDF."""
-    import io
-    import secrets
-
-    from werkzeug.datastructures import FileStorage
-
-    from tracker.models import EvidenceFile, User
-    from tracker.permissions import reportable_assignments
-    from tracker.services import evidence as store
-    from tracker.services import progress
-
-    author = db.session.scalar(select(User).where(User.email == email))
-    from tracker import clock
-
-    today = clock.today()
-    assignment = reportable_assignments(author, commitment, today)[0]
-    update = progress.create(
-        commitment, assignment, author,
-        progress.UpdateData(state=state, percent=str(percent), as_of=as_of or today, results=results),
-        submit=submit, form_token=token or secrets.token_hex(8), today=today,
-    )
-    if evidence:
-        upload_dir = app.config["UPLOAD_DIR"]
-        staged = store.stage(FileStorage(io.BytesIO(PDF_BYTES), filename="Biên bản họp.pdf"), upload_dir, 10_000_000)
-        update.evidence.append(EvidenceFile(
-            original_name=staged.original_name, stored_name=store.place(staged, upload_dir),
-            kind=staged.kind, content_type=staged.content_type, size=staged.size, sha256=staged.sha256,
-            uploader_id=author.id,
-        ))
-    db.session.commit()
-    return update

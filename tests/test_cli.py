@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tracker.extensions import db
 from tracker.models import User
 
@@ -79,7 +79,7 @@ def test_users_create_refuses_bad_input_and_writes_nothing(runner, args, passwor
                                    "nguyễn@sở.vn"])
 def test_an_address_users_create_accepts_can_sign_in(app, runner, email):
     """Intranet domains (.local, .test, .internal) are common: one syntax-only rule for both."""
-    from tests.conftest import sign_in
+    from tests.client import sign_in
 
     result = runner.invoke(args=["users", "create", email, "--role", "viewer", "--password-stdin"],
                            input=PASSWORD + "\n")
@@ -92,7 +92,7 @@ def test_an_address_users_create_accepts_can_sign_in(app, runner, email):
                                    "a@example..com", "a@[127.0.0.1]", "A <a@example.com>", "a@exa mple.com",
                                    "a" * 250 + "@b.vn"])
 def test_users_create_and_sign_in_refuse_the_same_malformed_addresses(app, runner, email):
-    from tests.conftest import csrf_token
+    from tests.client import csrf_token
 
     result = runner.invoke(args=["users", "create", email, "--role", "viewer", "--password-stdin"],
                            input=PASSWORD + "\n")

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.client import csrf_token
 from tests.views.test_dashboard import listed
 from tracker import clock
 from tracker.domain.dashboard import Filters
@@ -231,7 +231,7 @@ def test_agency_filter_answers_on_the_dashboard_and_its_json(app, login_as):
 
 def test_compliance_card_is_the_compliance_pages_figure_for_the_last_period_past_its_deadline(app, login_as):
     agreement = seeded()
-    from tests.conftest import make_update, officer_commitment
+    from tests.factories import make_update, officer_commitment
 
     c = officer_commitment()
     make_update(app, c, as_of=date(2026, 6, 10))  # dated in 2026-H1, submitted "today" (late)

@@ -1,5 +1,5 @@
 """/healthz answers 200 when the database does, 503 when it does not."""
-from tests.conftest import make_app
+from tests.apps import make_app
 
 
 def test_healthz_ok(client):

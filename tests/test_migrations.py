@@ -34,7 +34,7 @@ def test_totp_secrets_are_encrypted_by_the_upgrade_and_decrypted_by_the_downgrad
     from flask_migrate import Config, downgrade, upgrade
     from sqlalchemy import text
 
-    from tests.conftest import make_app
+    from tests.apps import make_app
     from tracker.services import accounts
 
     app = make_app(f"sqlite:///{tmp_path / 'm.sqlite3'}", tmp_path)

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token, make_update, officer_commitment
+from tests.client import csrf_token
+from tests.factories import make_update, officer_commitment
 from tracker.extensions import db
 from tracker.models import Agency, Agreement, CalendarDay, User
 from tracker.permissions import ENDPOINT_ACCESS, acting_agency_ids, acting_province_ids

@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import UserSession

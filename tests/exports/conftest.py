@@ -15,10 +15,6 @@ from tracker.domain.report import AnnexRow, ChangeRow, Counts, Letterhead, Statu
 from tracker.domain.status import CATEGORY_ORDER
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "render: converts files with LibreOffice/poppler (slow; needs soffice)")
-
-
 def counts(*codes: str) -> Counts:
     tally = Counter(codes)
     return Counts({c.value: tally.get(c.value, 0) for c in CATEGORY_ORDER})

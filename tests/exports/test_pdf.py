@@ -9,6 +9,8 @@ from pypdf import PdfReader
 from tracker import exports
 from tracker.exports import pdf_report
 
+pytestmark = pytest.mark.weasyprint
+
 
 def norm(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))

@@ -66,6 +66,7 @@ def first_page_text(pdf: Path) -> str:
         return norm(PdfReader(handle).pages[0].extract_text())
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_renders_the_state_report(report, tmp_path):
     pdf = docx_to_pdf(report, tmp_path)
     page1_png(pdf, "/tmp/report_page1.png")
@@ -75,6 +76,7 @@ def test_libreoffice_renders_the_state_report(report, tmp_path):
     assert "ngày 05 tháng 02 năm 2026" in text
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_renders_the_party_report(party_report, tmp_path):
     pdf = docx_to_pdf(party_report, tmp_path)
     page1_png(pdf, "/tmp/report_party_page1.png")
@@ -83,6 +85,7 @@ def test_libreoffice_renders_the_party_report(party_report, tmp_path):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text
 
 
+@pytest.mark.weasyprint
 def test_weasyprint_page_one(report, tmp_path):
     pdf = tmp_path / "weasy.pdf"
     with pdf.open("wb") as out:

@@ -18,7 +18,8 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import ACCOUNTS, BACKENDS, PASSWORD, PG_URL, make_app, reset_postgresql
+from tests.apps import BACKENDS, PG_URL, make_app, reset_postgresql
+from tests.factories import ACCOUNTS, PASSWORD
 from tracker.config import database_url
 from tracker.extensions import db
 from tracker.services import accounts

@@ -10,7 +10,8 @@ import sqlite3
 
 from sqlalchemy import create_engine, event, func, select, text
 
-from tests.conftest import PDF_BYTES, sign_in
+from tests.client import sign_in
+from tests.factories import PDF_BYTES
 from tests.resilience.conftest import OFFICER
 from tests.resilience.test_backup import files_under, officer_target
 from tests.views.test_progress import fields

@@ -3,7 +3,7 @@ import re
 
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token, sign_in
+from tests.client import csrf_token, sign_in
 from tracker.extensions import db
 from tracker.models import AuditEvent, User
 

@@ -1,7 +1,8 @@
 """Signing in and out, with CSRF on and a safe `next`."""
 import pytest
 
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.client import csrf_token, sign_in
+from tests.factories import PASSWORD
 from tracker.auth import safe_next
 from tracker.extensions import db
 from tracker.models import User

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.client import csrf_token
 from tests.test_permissions import url_ids
 from tracker.views.assets import CACHE_CONTROL as PLOTLY_CACHE_CONTROL
 

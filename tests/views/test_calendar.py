@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.conftest import csrf_token
+from tests.client import csrf_token
 from tracker.extensions import db
 from tracker.models import Agreement, AuditEvent, CalendarDay, User
 from tracker.services import workdays

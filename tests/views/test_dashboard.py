@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from tests.test_dashboard_queries import approve
+from tests.factories import approve
 from tracker.extensions import db
 from tracker.models import Agreement
 

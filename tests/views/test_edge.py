@@ -148,7 +148,7 @@ def test_periods_for_an_agreement_id_out_of_range_is_404(login_as):
 
 @pytest.mark.parametrize("agreement", ["abc", str(HUGE), str(INT4_OVERFLOW), "-1"])
 def test_report_builder_with_a_bad_agreement_shows_the_first_one(login_as, agreement, no_propagation):
-    from tests.conftest import csrf_token
+    from tests.client import csrf_token
 
     client = login_as("viewer")
     response = client.post("/reports", data={"csrf_token": csrf_token(client, "/reports"), "agreement": agreement,

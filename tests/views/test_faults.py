@@ -7,7 +7,9 @@ import os
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PDF_BYTES, csrf_token, make_app, officer_commitment
+from tests.apps import make_app
+from tests.client import csrf_token
+from tests.factories import PDF_BYTES, officer_commitment
 from tests.views.test_progress import fields, new_form
 from tracker.extensions import db
 from tracker.models import EvidenceFile, ProgressUpdate

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_token
+from tests.client import csrf_token
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Notification, OutboxMail, User
@@ -74,7 +74,7 @@ def test_mark_all_read_needs_the_form_token(app, login_as):
 
 
 def test_review_notifications_link_to_the_update(app, login_as):
-    from tests.conftest import make_update, officer_commitment
+    from tests.factories import make_update, officer_commitment
 
     update = make_update(app, officer_commitment())
     run_job(app, date(2026, 11, 25))

@@ -5,7 +5,7 @@ import unicodedata
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import csrf_token, sign_in
+from tests.client import csrf_token, sign_in
 from tracker.extensions import db
 from tracker.models import Agency, Agreement, Commitment, CooperationArea
 

@@ -1,12 +1,13 @@
 """Reporting periods: the list, closing, frozen reports, late submissions, the compliance board."""
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import csrf_token, officer_commitment
+from tests.client import csrf_token
+from tests.factories import officer_commitment
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Agreement, ProgressUpdate, User
@@ -61,7 +62,8 @@ def test_closing_freezes_the_period_report(app, login_as):
     assert response.status_code == 302
     before = report_counts("2025-H1")
     # a later approval, even one dated inside the window, does not change the closed period's report
-    approve_lead(commitment, date(2025, 6, 13), datetime.now(timezone.utc), state="done", percent=100)
+    approve_lead(commitment, date(2025, 6, 13), clock.start_of_day_utc(clock.today()) + timedelta(hours=9), state="done",
+                 percent=100)  # approved this morning
     after = report_counts("2025-H1")
     assert before.summary == after.summary and before.rows == after.rows
     # while a report as of today sees it
@@ -76,7 +78,8 @@ def test_viewer_and_officer_cannot_close(login_as, app):
     a = agreement()
     for role in ("viewer", "officer"):
         client = app.test_client()
-        from tests.conftest import ACCOUNTS, sign_in
+        from tests.client import sign_in
+        from tests.factories import ACCOUNTS
 
         sign_in(client, ACCOUNTS[role].email)
         response = client.post(f"/periods/{a.id}/2025-H1/close", data={"csrf_token": csrf_token(client, "/periods")})

@@ -6,13 +6,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PDF_BYTES, csrf_token, make_update, officer_commitment, sign_in
-from tracker import clock
+from tests.client import csrf_token, sign_in
+from tests.factories import PDF_BYTES, TODAY, make_update, officer_commitment
 from tracker.extensions import db
 from tracker.models import Agency, Assignment, AuditEvent, Commitment, CooperationArea, EvidenceFile, ProgressUpdate
 from tracker.queries.progress import standings
 
-TODAY = clock.today()
 IN_FUTURE = (TODAY + timedelta(days=1)).isoformat()
 
 

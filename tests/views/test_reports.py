@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.conftest import officer_commitment
+from tests.factories import officer_commitment
 from tracker import clock
 from tracker.domain.dashboard import Filters
 from tracker.extensions import db
@@ -89,7 +89,8 @@ def test_builder_remembers_the_letterhead_and_redirects_to_a_reproducible_link(l
 
 
 @pytest.mark.parametrize("fmt, mimetype", [("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats"),
-                                           ("docx", "application/vnd.openxmlformats"), ("pdf", "application/pdf")])
+                                           ("docx", "application/vnd.openxmlformats"),
+                                           pytest.param("pdf", "application/pdf", marks=pytest.mark.weasyprint)])
 def test_every_format_downloads(login_as, fmt, mimetype):
     response = fetch(login_as("viewer"), f"/reports/status.{fmt}?agreement={agreement().id}")
     assert response.status_code == 200 and response.mimetype.startswith(mimetype)

@@ -7,7 +7,8 @@ import pyotp
 import pytest
 from sqlalchemy import func, select, text
 
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.client import csrf_token, sign_in
+from tests.factories import PASSWORD
 from tracker.extensions import db
 from tracker.models import AuditEvent, User, UserSession
 from tracker.services import accounts

@@ -7,9 +7,10 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyotp
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -21,9 +22,10 @@ from tracker.models import Agency, Province, User, UserRole
 from tracker.models.base import utcnow
 from tracker.services import audit
 
-# A hash of a random password, checked when the e-mail is unknown so that the answer
-# takes about as long as for a known e-mail with a wrong password.
-_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+# Werkzeug's default (scrypt). The test configuration names a cheap method instead
+# (PASSWORD_HASH_METHOD): a suite that signs in thousands of times must not spend its
+# minutes in scrypt. Existing hashes carry their method, so checking needs no setting.
+DEFAULT_HASH_METHOD = "scrypt"
 
 PASSWORD_PROBLEMS_EN = {
     passwords.TOO_SHORT: f"at least {passwords.MIN_LENGTH} characters are needed",
@@ -56,8 +58,22 @@ def normalise_email(email: str) -> str:
     return emails.normalise(email)
 
 
+def hash_method() -> str:
+    """The configured hashing method for new passwords (scrypt unless the app says otherwise)."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD") or DEFAULT_HASH_METHOD
+    return DEFAULT_HASH_METHOD
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password)  # scrypt, Werkzeug's default
+    return generate_password_hash(password, method=hash_method())
+
+
+@lru_cache(maxsize=4)
+def dummy_hash(method: str) -> str:
+    """A hash of a random password, checked when the e-mail is unknown so that the answer
+    takes about as long as for a known e-mail with a wrong password: same method, same cost."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def check_password_strength(password: str, email: str, name: str) -> None:
@@ -153,7 +169,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None; the same work either way."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(dummy_hash(hash_method()), password or "")
         audit.record("login_failed", actor=None, email=normalise_email(email)[:254], reason="unknown_email")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:

@@ -1,30 +1,14 @@
 """Dashboard figures against hand-computed fixtures: categories, as-of, restricted fields, cache."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import event, select
 
+from tests.factories import TODAY, approve
 from tracker.domain.dashboard import Filters, from_plain, to_plain
 from tracker.extensions import db
-from tracker.models import Agreement, Commitment, CooperationArea, User
+from tracker.models import Agreement, Commitment, CooperationArea
 from tracker.queries import dashboard
-from tracker.services import progress
-
-TODAY = date(2026, 11, 26)
-
-
-def approve(commitment, state, percent, as_of, at):
-    """Approve a report for every lead of the commitment, dated ``as_of``, approved at ``at``."""
-    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
-    for lead in [a for a in commitment.assignments if a.valid_to is None and a.role == "lead"]:
-        update = progress.create(commitment, lead, admin, progress.UpdateData(state, str(percent), as_of),
-                                 submit=True, form_token=f"t{lead.id}-{as_of}-{state}", today=as_of + timedelta(days=30))
-        progress.approve(update, admin)
-        update.reviewed_at = at
-        from tracker.status import spans as status
-
-        status.refresh_side(update.commitment_id, update.party_id)
-    db.session.commit()
 
 
 @pytest.fixture

@@ -13,12 +13,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from tests.conftest import PASSWORD, make_update, officer_commitment
+from tests.factories import agreement, make_update, make_user, officer_commitment, user
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import (
     Agency,
-    Agreement,
     Assignment,
     Commitment,
     CooperationArea,
@@ -29,7 +28,7 @@ from tracker.models import (
 )
 from tracker.queries.compliance import MISSING, obligations
 from tracker.queries import notifications as notification_queries
-from tracker.services import accounts, mail, progress, reminders
+from tracker.services import mail, progress, reminders
 from tracker.services.periods import find
 from tracker.views.notifications import send_command
 
@@ -145,25 +144,8 @@ def _job_context(request, monkeypatch):
         yield
 
 
-def user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))
-
-
 def agency_id(code: str) -> int:
     return db.session.scalar(select(Agency.id).where(Agency.code == code))
-
-
-def agreement() -> Agreement:
-    return db.session.scalar(select(Agreement).where(Agreement.code == "TN-BG-2023"))
-
-
-def new_user(email, role, *, agency=None, province=None, language="vi", cleared=False, **changes) -> User:
-    u = accounts.create_user(accounts.NewUser(email=email, role=role, name=email.split("@")[0], agency=agency,
-                                              province=province, language=language, cleared=cleared), PASSWORD)
-    for name, value in changes.items():
-        setattr(u, name, value)
-    db.session.commit()
-    return u
 
 
 def keys_of(u: User, kind: str | None = None) -> set[str]:
@@ -245,7 +227,7 @@ def test_an_agency_that_has_reported_everything_is_not_reminded(app):
 
 def test_overdue_reminds_officers_and_their_province_coordinator_once(app):
     officer, coordinator = user("canbo@example.com"), user("daumoi@example.com")
-    bn_coordinator = new_user("daumoi.bn@example.com", "coordinator", province="BN")
+    bn_coordinator = make_user("daumoi.bn@example.com", "coordinator", province="BN")
     stc, ag = agency_id("TN-STC"), agreement().id
 
     result = reminders.send(DAY_AFTER)
@@ -267,13 +249,13 @@ def test_overdue_reminds_officers_and_their_province_coordinator_once(app):
 
 def test_officers_of_a_merged_agency_act_for_its_successor(app):
     """An account still pointing at the old Sở Kế hoạch và Đầu tư is reminded for today's Sở Tài chính."""
-    old = new_user("skhdt@example.com", "officer", agency="TN97-SKHDT")
+    old = make_user("skhdt@example.com", "officer", agency="TN97-SKHDT")
     reminders.send(FIVE_BEFORE)
     assert f"due:{agreement().id}:2026-H2:{agency_id('TN-STC')}:5" in keys_of(old)
 
 
 def test_inactive_users_get_nothing(app):
-    gone = new_user("nghihuu@example.com", "officer", agency="TN-STC", active=False)
+    gone = make_user("nghihuu@example.com", "officer", agency="TN-STC", active=False)
     reminders.send(FIVE_BEFORE)
     assert keys_of(gone) == set() and digests(gone) == []
 
@@ -282,7 +264,7 @@ def test_inactive_users_get_nothing(app):
 
 def test_submitted_updates_await_the_coordinators_review_and_returns_tell_the_author(app):
     officer, coordinator, admin = user("canbo@example.com"), user("daumoi@example.com"), user("admin@example.com")
-    bn_coordinator = new_user("daumoi.bn@example.com", "coordinator", province="BN")
+    bn_coordinator = make_user("daumoi.bn@example.com", "coordinator", province="BN")
     update = make_update(app, officer_commitment())
 
     reminders.send(REPORT_DAY)
@@ -317,7 +299,7 @@ def test_a_returned_update_already_corrected_is_not_announced(app):
 
 
 def test_a_review_reviewed_before_the_digest_is_left_out_of_it(app):
-    coordinator = new_user("daumoi2@example.com", "coordinator", province="TN", email_reminders=False)
+    coordinator = make_user("daumoi2@example.com", "coordinator", province="TN", email_reminders=False)
     update = make_update(app, officer_commitment())
     reminders.send(REPORT_DAY)
     assert f"review:{update.id}" in keys_of(coordinator)
@@ -345,8 +327,8 @@ def _restricted_only_agency() -> int:
 
 def test_restricted_fields_are_not_told_to_users_without_clearance(app):
     code = db.session.get(Agency, _restricted_only_agency()).code
-    plain = new_user("thuong@example.com", "officer", agency=code)
-    cleared = new_user("mat@example.com", "officer", agency=code, cleared=True)
+    plain = make_user("thuong@example.com", "officer", agency=code)
+    cleared = make_user("mat@example.com", "officer", agency=code, cleared=True)
     reminders.send(FIVE_BEFORE)
     assert keys_of(plain) == set() and digests(plain) == []
     assert keys_of(cleared, "due_soon")
@@ -361,8 +343,8 @@ def test_reviews_of_restricted_tasks_go_only_to_cleared_coordinators(app):
         .order_by(Commitment.id))
     update = make_update(app, commitment, email="admin@example.com")
     province = update.party.province.code
-    plain = new_user("dm.thuong@example.com", "coordinator", province=province)
-    cleared = new_user("dm.mat@example.com", "coordinator", province=province, cleared=True)
+    plain = make_user("dm.thuong@example.com", "coordinator", province=province)
+    cleared = make_user("dm.mat@example.com", "coordinator", province=province, cleared=True)
     reminders.send(REPORT_DAY)
     assert keys_of(cleared, "review") == {f"review:{update.id}"}
     assert keys_of(plain, "review") == set()
@@ -372,7 +354,7 @@ def test_reviews_of_restricted_tasks_go_only_to_cleared_coordinators(app):
 # --- The digest: language, e-mail off, twice, SMTP -----------------------------------------
 
 def test_english_users_get_an_english_digest(app):
-    english = new_user("officer.bn@example.com", "officer", agency="BN-STC", language="en")
+    english = make_user("officer.bn@example.com", "officer", agency="BN-STC", language="en")
     reminders.send(FIVE_BEFORE)
     [digest] = digests(english)
     assert digest.language == "en"
@@ -383,7 +365,7 @@ def test_english_users_get_an_english_digest(app):
 
 
 def test_users_with_email_off_get_the_notification_but_no_mail(app):
-    quiet = new_user("khongthu@example.com", "officer", agency="TN-STC", email_reminders=False)
+    quiet = make_user("khongthu@example.com", "officer", agency="TN-STC", email_reminders=False)
     result = reminders.send(FIVE_BEFORE)
     assert len(keys_of(quiet)) == 2
     assert digests(quiet) == []
@@ -392,7 +374,7 @@ def test_users_with_email_off_get_the_notification_but_no_mail(app):
 
 
 def test_read_notifications_are_not_mailed(app):
-    quiet = new_user("docroi@example.com", "officer", agency="TN-STC", email_reminders=False)
+    quiet = make_user("docroi@example.com", "officer", agency="TN-STC", email_reminders=False)
     reminders.send(FIVE_BEFORE)
     assert reminders.mark_all_read(quiet) == 2
     quiet.email_reminders = True

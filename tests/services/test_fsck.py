@@ -8,7 +8,7 @@ import time
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from tests.conftest import PDF_BYTES, make_update, officer_commitment
+from tests.factories import PDF_BYTES, make_update, officer_commitment
 from tracker.services import evidence as store
 from tracker.services.fsck import quarantine_dir
 
