@@ -38,7 +38,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from tests.conftest import ACCOUNTS, sign_in
+from tests.client import sign_in
+from tests.factories import ACCOUNTS
 from tracker import clock
 from tracker.domain.dashboard import Filters
 from tracker.domain.periods import Frequency, period_for, periods_between
