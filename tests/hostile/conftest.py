@@ -290,7 +290,8 @@ def pytest_terminal_summary(terminalreporter):
         return
     terminalreporter.write_line(
         f"hostile input: {TALLY['form_inputs']} form inputs ({TALLY['form_requests']} requests) against "
-        f"{len(SEEN['fields'])} fields in {len(SEEN['forms'])} forms on {len(SEEN['routes'])} POST routes; "
+        f"{len(SEEN['fields'])} fields in {len(SEEN['forms'])} forms on {len(SEEN['routes'])} POST routes "
+        f"({TALLY['refused']} answers refused with a message, {TALLY['stored_compared']} stored texts compared); "
         f"{TALLY['query_requests']} query requests against {len(SEEN['query_params'])} parameters on "
         f"{len(SEEN['query_routes'])} GET routes; {TALLY['export_checks']} export files checked; "
         f"summed over backends"

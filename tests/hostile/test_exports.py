@@ -71,7 +71,7 @@ def hostile_update(app, client, login_as):
     return update
 
 
-def test_the_stored_text_is_clean(hostile_update):
+def check_the_stored_text_is_clean(app, client, hostile_update):
     for name in TEXTS:
         stored = getattr(hostile_update, name)
         assert _without_markers(stored), (name, stored)
@@ -88,7 +88,7 @@ def _report(client, fmt):
         return response.get_data()
 
 
-def test_csv_cells_are_defused_and_clean(client, hostile_update):
+def check_csv_cells_are_defused_and_clean(client, hostile_update):
     text = _report(client, "csv").decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
     assert any("hx21" in c for c in cells), "the hostile results are in the annex"
@@ -97,7 +97,7 @@ def test_csv_cells_are_defused_and_clean(client, hostile_update):
         assert not cell.startswith(FORMULA_STARTS) or re.fullmatch(r"-?\d+([.,]\d+)?", cell), cell
 
 
-def test_xlsx_has_no_formula_and_no_control_character(client, hostile_update):
+def check_xlsx_has_no_formula_and_no_control_character(client, hostile_update):
     book = load_workbook(io.BytesIO(_report(client, "xlsx")))
     texts = []
     for sheet in book.worksheets:
@@ -113,7 +113,7 @@ def test_xlsx_has_no_formula_and_no_control_character(client, hostile_update):
     assert any(t.startswith("=HYPERLINK") for t in texts)  # kept as typed, stored as a string cell
 
 
-def test_docx_opens_and_holds_the_text_inert(client, hostile_update):
+def check_docx_opens_and_holds_the_text_inert(client, hostile_update):
     document = Document(io.BytesIO(_report(client, "docx")))
     text = "\n".join(p.text for p in document.paragraphs)
     text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
@@ -122,21 +122,21 @@ def test_docx_opens_and_holds_the_text_inert(client, hostile_update):
     assert unicodedata.normalize("NFC", NFD_RESULT) in text
 
 
-def test_pdf_opens_and_holds_the_text_inert(client, hostile_update):
+def check_pdf_opens_and_holds_the_text_inert(client, hostile_update):
     reader = PdfReader(io.BytesIO(_report(client, "pdf")))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     assert "hx21" in text
     assert not CONTROLS.search(text.replace("\n", "")) and not any(ch in BIDI_CONTROLS for ch in text)
 
 
-def test_update_page_shows_the_text_escaped(client, hostile_update):
+def check_update_page_shows_the_text_escaped(app, client, hostile_update):
     page = client.get(f"/updates/{hostile_update.id}").get_data(as_text=True)
     assert '<script>alert("hx22")' not in page
     assert "&lt;script&gt;alert(" in page
     assert _without_markers(page.replace("\r", "").replace("\n", "").replace("\t", ""))
 
 
-def test_evidence_names_are_generated_and_downloads_say_a_safe_name(app, client, hostile_update):
+def check_evidence_names_are_generated_and_downloads_say_a_safe_name(app, client, hostile_update):
     files = hostile_update.evidence
     assert len(files) == len(EVIDENCE_NAMES)
     for item in files:
@@ -178,7 +178,7 @@ def test_dashboard_figures_are_inert_json(app, client, hostile_update):
     TALLY["export_checks"] += 2
 
 
-def test_compliance_board_xlsx_has_no_formula(client, hostile_update):
+def check_compliance_board_xlsx_has_no_formula(client, hostile_update):
     agreement = db.session.scalar(select(Agreement))
     with client.get("/compliance.xlsx", query_string={"agreement": agreement.id}) as response:
         assert response.status_code == 200
@@ -189,3 +189,17 @@ def test_compliance_board_xlsx_has_no_formula(client, hostile_update):
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                 assert not isinstance(cell.value, str) or _without_markers(cell.value)
     TALLY["export_checks"] += 1
+
+
+# One update typed and approved serves every check (a PDF takes seconds to render).
+def test_the_typed_text_is_stored_clean_shown_escaped_and_files_are_safe(app, client, hostile_update):
+    for check in (check_the_stored_text_is_clean, check_update_page_shows_the_text_escaped,
+                  check_evidence_names_are_generated_and_downloads_say_a_safe_name):
+        check(app, client, hostile_update)
+
+
+def test_every_export_holds_the_typed_text_inert(client, hostile_update):
+    for check in (check_csv_cells_are_defused_and_clean, check_xlsx_has_no_formula_and_no_control_character,
+                  check_compliance_board_xlsx_has_no_formula, check_docx_opens_and_holds_the_text_inert,
+                  check_pdf_opens_and_holds_the_text_inert):
+        check(client, hostile_update)

@@ -309,6 +309,7 @@ def _check(walk, value_name, value, batch, response, targets, received, problems
         if raw:
             problems.append(f"{where}: raw markup in the page {raw}")
         if status >= 400 or status == 200:
+            TALLY["refused"] += 1
             if not has_message(page):
                 problems.append(f"{where}: {status} without a message")
         # What was typed is shown again, as typed (free text only: passwords are never echoed).
@@ -332,6 +333,7 @@ def _check_stored(walk, where, value, status, targets, received, problems):
     if status == 302 and token_of(value):
         allowed = set().union(*(stored_forms(received.get(name, "")) for name in targets))
         for column, text in stored_with(token_of(value)):
+            TALLY["stored_compared"] += 1
             if text not in allowed:
                 problems.append(f"{where}: {column} holds {text[:80]!r}, expected one of {sorted(a[:80] for a in allowed)}")
 

@@ -199,10 +199,14 @@ def test_every_get_route_survives_hostile_text_in_every_parameter(app, login_as,
             elif response.mimetype == "text/html" and any(m in response.get_data(as_text=True) for m in RAW_MARKUP):
                 raw.append((path, label))
 
+    values = dict(HOSTILE_VALUES)
+    always = [(label, values[label]) for label in ("script", "nul")]  # inert markup; NUL, which PostgreSQL refuses
+    megabyte = values["one_megabyte"]
+    others = [(label, value) for label, value in HOSTILE_VALUES if label not in ("script", "nul", "one_megabyte")]
+
     def window(start: int, size: int):
-        """The markup value always (it is what must come back inert), then ``size`` others in turn."""
-        others = HOSTILE_VALUES[1:]
-        return [HOSTILE_VALUES[0]] + [others[(start * size + k) % len(others)] for k in range(size)]
+        """The values every parameter gets, then ``size`` others in turn."""
+        return always + [others[(start * size + k) % len(others)] for k in range(size)]
 
     rules = _get_rules(app)
     for i, rule in enumerate(rules):
@@ -210,6 +214,7 @@ def test_every_get_route_survives_hostile_text_in_every_parameter(app, login_as,
         SEEN["query_routes"].add(rule.endpoint)
         for label, value in window(i, 5):
             send(base, [(name, as_bytes(value)) for name in names], label)
+        send(base, [("q", as_bytes(megabyte))], "q=one_megabyte")  # a megabyte in every parameter would be 40 MB
     k = 0
     for endpoint, fields in sorted(by_page.items()):
         rule = next(r for r in rules if r.endpoint == endpoint)
@@ -217,7 +222,7 @@ def test_every_get_route_survives_hostile_text_in_every_parameter(app, login_as,
         for name in sorted(fields):
             SEEN["query_params"].add((endpoint, name))
             k += 1
-            for label, value in window(k, 6):
+            for label, value in window(k, 6) + [("one_megabyte", megabyte)]:
                 send(base, [(name, as_bytes(value))], f"{name}={label}")
     SEEN["query_params"].update(("*", name) for name in names)
     assert len(rules) >= 30 and "q" in names
