@@ -92,6 +92,7 @@ def check_csv_cells_are_defused_and_clean(client, hostile_update):
     text = _report(client, "csv").decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
     assert any("hx21" in c for c in cells), "the hostile results are in the annex"
+    assert any(c.startswith("'=HYPERLINK") and "hx27" in c for c in cells), "the formula-like task, defused"
     for cell in cells:
         assert _without_markers(cell), cell
         assert not cell.startswith(FORMULA_STARTS) or re.fullmatch(r"-?\d+([.,]\d+)?", cell), cell
@@ -199,6 +200,10 @@ def test_the_typed_text_is_stored_clean_shown_escaped_and_files_are_safe(app, cl
 
 
 def test_every_export_holds_the_typed_text_inert(client, hostile_update):
+    # The annex starts no cell with what the progress form takes ("Thái Nguyên: …"); a task
+    # worded like a formula (as an imported plan could word it) starts one.
+    officer_commitment().title = '=HYPERLINK("http://example.com","hx27")\x00'
+    db.session.commit()
     for check in (check_csv_cells_are_defused_and_clean, check_xlsx_has_no_formula_and_no_control_character,
                   check_compliance_board_xlsx_has_no_formula, check_docx_opens_and_holds_the_text_inert,
                   check_pdf_opens_and_holds_the_text_inert):
