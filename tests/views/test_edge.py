@@ -155,3 +155,76 @@ def test_report_builder_with_a_bad_agreement_shows_the_first_one(login_as, agree
                                              "fmt": "csv", "profile": "state"})
     assert response.status_code in (200, 302)
     assert "agreement=" + agreement not in response.headers.get("Location", "")
+
+
+def _get_form_parameters(app, client, ids) -> dict[str, set[str]]:
+    """Every page's GET (filter) form fields, by the endpoint the form submits to."""
+    from tests.hostile.conftest import endpoint_of, form_path, parse_forms
+
+    found: dict[str, set[str]] = {}
+    for rule in _get_rules(app):
+        path = _path(app, rule, ids)
+        with client.get(path) as response:
+            if response.status_code != 200 or response.mimetype != "text/html":
+                continue
+            page = response.get_data(as_text=True)
+        for form in parse_forms(page):
+            endpoint = endpoint_of(app, form_path(form, path), "GET")
+            if not form.is_post and endpoint:
+                found.setdefault(endpoint, set()).update(form.names())
+    return found
+
+
+def test_every_get_route_survives_hostile_text_in_every_parameter(app, login_as, no_propagation):
+    """Script, SQL, format strings, NUL, bidi, invalid UTF-8 (``%C3%28``, a lone surrogate
+    ``%ED%A0%80``), decomposed Vietnamese and 1 MB in every parameter the app reads: all
+    parameters at once on every GET route, then each alone on the page whose filter form has
+    it; each route and parameter gets the markup value and a rotating share of the others, so
+    every value reaches many routes and parameters without the full cross product.
+    The parameters come from the pages' GET forms and ``HOSTILE_QUERIES``; markup never comes
+    back raw."""
+    from tests.hostile.conftest import HOSTILE_VALUES, RAW_MARKUP, SEEN, TALLY, as_bytes, urlencoded
+
+    client = login_as("admin")
+    ids = url_ids(app)
+    by_page = _get_form_parameters(app, client, ids)
+    names = sorted({name for query in HOSTILE_QUERIES for name in query}.union(*by_page.values()) | {"next", "year"})
+    crashed, raw = [], []
+
+    def send(path, pairs, label):
+        with client.get(path, query_string=urlencoded(pairs).decode("ascii")) as response:
+            TALLY["query_requests"] += 1
+            if response.status_code >= 500:
+                crashed.append((path, label, response.status_code))
+            elif response.mimetype == "text/html" and any(m in response.get_data(as_text=True) for m in RAW_MARKUP):
+                raw.append((path, label))
+
+    values = dict(HOSTILE_VALUES)
+    always = [(label, values[label]) for label in ("script", "nul")]  # inert markup; NUL, which PostgreSQL refuses
+    megabyte = values["one_megabyte"]
+    others = [(label, value) for label, value in HOSTILE_VALUES if label not in ("script", "nul", "one_megabyte")]
+
+    def window(start: int, size: int):
+        """The values every parameter gets, then ``size`` others in turn."""
+        return always + [others[(start * size + k) % len(others)] for k in range(size)]
+
+    rules = _get_rules(app)
+    for i, rule in enumerate(rules):
+        base = _path(app, rule, ids)
+        SEEN["query_routes"].add(rule.endpoint)
+        for label, value in window(i, 5):
+            send(base, [(name, as_bytes(value)) for name in names], label)
+        send(base, [("q", as_bytes(megabyte))], "q=one_megabyte")  # a megabyte in every parameter would be 40 MB
+    k = 0
+    for endpoint, fields in sorted(by_page.items()):
+        rule = next(r for r in rules if r.endpoint == endpoint)
+        base = _path(app, rule, ids)
+        for name in sorted(fields):
+            SEEN["query_params"].add((endpoint, name))
+            k += 1
+            for label, value in window(k, 6) + [("one_megabyte", megabyte)]:
+                send(base, [(name, as_bytes(value))], f"{name}={label}")
+    SEEN["query_params"].update(("*", name) for name in names)
+    assert len(rules) >= 30 and "q" in names
+    assert crashed == []
+    assert raw == []

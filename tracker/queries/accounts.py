@@ -15,7 +15,7 @@ def _like(term: str) -> str:
 
 def users(q: str = "", role: str = "", active: str = "", page: int = 1, per_page: int = 25):
     stmt = select(User).options(selectinload(User.agency), selectinload(User.province)).order_by(User.email)
-    term = clean_line(q or "")[:200]
+    term, role = clean_line(q or "")[:200], clean_line(role or "")  # PostgreSQL refuses a NUL in a parameter
     if term:
         stmt = stmt.where(or_(User.email.ilike(_like(term), escape="\\"), User.name.ilike(_like(term), escape="\\")))
     if role:
@@ -26,11 +26,13 @@ def users(q: str = "", role: str = "", active: str = "", page: int = 1, per_page
 
 
 def audit_events(category: str = "", action: str = "", page: int = 1, per_page: int = 50):
+    # Filters as typed in the URL: cleaned as stored text is (PostgreSQL refuses a NUL in a parameter).
+    category, action = clean_line(category or ""), clean_line(action or "")
     stmt = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
     if category:
         stmt = stmt.where(AuditEvent.category == category)
     if action:
-        stmt = stmt.where(AuditEvent.action == action.strip())
+        stmt = stmt.where(AuditEvent.action == action)
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
