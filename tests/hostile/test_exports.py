@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from tests.conftest import PDF_BYTES, csrf_token, officer_commitment
+from tests.client import csrf_token
+from tests.factories import PDF_BYTES, officer_commitment
 from tests.hostile.conftest import TALLY, multipart, parse_forms, urlencoded
 from tracker import clock, exports
 from tracker.domain.text import BIDI_CONTROLS

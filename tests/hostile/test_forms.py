@@ -22,7 +22,9 @@ from sqlalchemy.types import TypeDecorator
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from tests.conftest import ACCOUNTS, PASSWORD, PDF_BYTES, _TestSession, sign_in
+from tests.client import sign_in
+from tests.conftest import _TestSession
+from tests.factories import ACCOUNTS, PASSWORD, PDF_BYTES
 from tests.hostile.conftest import (
     FILLERS,
     HOSTILE_VALUES,
