@@ -61,3 +61,46 @@ def test_totp_secrets_are_encrypted_by_the_upgrade_and_decrypted_by_the_downgrad
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT totp_secret FROM users")).scalar_one() == plain
         db.engine.dispose()
+
+
+def test_an_existing_database_with_data_upgrades_to_head(tmp_path):
+    """A database in use before this round's migrations (users referenced by audit events, a
+    deadline extension) upgrades in place on SQLite, where foreign keys are enforced."""
+    from datetime import date, datetime, timezone
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from tests.apps import make_app
+    from tracker.models import DeadlineExtension, User
+
+    app = make_app(f"sqlite:///{tmp_path / 'old.sqlite3'}", tmp_path)
+    with app.app_context():
+        upgrade(revision="b3a1e15df0fd")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO users (email, name, password_hash, role, cleared, language, active, email_reminders, "
+                "created_at, must_change_password, totp_secret) VALUES ('a@example.com', 'A', 'x', 'admin', 0, "
+                "'vi', 1, 1, '2026-01-01 00:00:00', 0, NULL)"))
+            user_id = conn.execute(text("SELECT id FROM users")).scalar_one()
+            conn.execute(text("INSERT INTO audit_events (occurred_at, actor_id, category, action, details) "
+                              "VALUES ('2026-01-01 00:00:00', :u, 'security', 'sign_in', '{}')"), {"u": user_id})
+            conn.execute(text("INSERT INTO provinces (code, name) VALUES ('P', 'Tỉnh P')"))
+            conn.execute(text("INSERT INTO agreements (code, title, kind, signing_verified, period_start, open_ended, "
+                              "created_at) VALUES ('A', 'A', 'Biên bản ghi nhớ', 0, '2023-01-01', 0, "
+                              "'2026-01-01 00:00:00')"))
+            conn.execute(text("INSERT INTO cooperation_areas (agreement_id, number, name, provisional, restricted) "
+                              "VALUES (1, 1, 'F', 1, 0)"))
+            conn.execute(text("INSERT INTO commitments (area_id, code, sort_key, title, recurring, is_demo, "
+                              "search_text, created_at, due_date) VALUES (1, '1.1', '0001', 'T', 0, 0, '', "
+                              "'2026-01-01 00:00:00', '2026-06-30')"))
+            conn.execute(text("INSERT INTO deadline_extensions (commitment_id, old_due_date, new_due_date, reason, "
+                              "actor_id, created_at) VALUES (1, '2025-12-31', '2026-06-30', 'R', :u, "
+                              "'2026-03-01 20:00:00')"), {"u": user_id})
+        upgrade()
+        assert db.session.scalar(select(User.email)) == "a@example.com"
+        extension = db.session.scalar(select(DeadlineExtension))
+        # recorded at 20:00 UTC on 1 March: 2 March in Vietnam, the day it took effect
+        assert extension.effective_on == date(2026, 3, 2)
+        assert extension.created_at == datetime(2026, 3, 1, 20, tzinfo=timezone.utc)
+        db.session.remove()

@@ -34,8 +34,13 @@ def _fernet():
     return crypto.totp_fernet(current_app.config['SECRET_KEY'], current_app.config.get('TOTP_KEYS'))
 
 
+# ADD and DROP COLUMN are native in SQLite 3.35+: recreating ``users`` would fail on every
+# table that references it while foreign keys are enforced (an existing database with data).
+NATIVE = dict(recreate='never')
+
+
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, **NATIVE) as batch_op:
         batch_op.add_column(sa.Column('totp_secret_encrypted', sa.String(length=255), nullable=True))
     bind = op.get_bind()
     rows = bind.execute(sa.select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))).all()
@@ -44,12 +49,12 @@ def upgrade():
         for row in rows:
             bind.execute(users.update().where(users.c.id == row.id)
                          .values(totp_secret_encrypted=crypto.seal(fernet, row.totp_secret)))
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, **NATIVE) as batch_op:
         batch_op.drop_column('totp_secret')
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, **NATIVE) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
     bind = op.get_bind()
     rows = bind.execute(sa.select(users.c.id, users.c.totp_secret_encrypted)
@@ -59,5 +64,5 @@ def downgrade():
         for row in rows:
             bind.execute(users.update().where(users.c.id == row.id)
                          .values(totp_secret=crypto.open_sealed(fernet, row.totp_secret_encrypted)))
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, **NATIVE) as batch_op:
         batch_op.drop_column('totp_secret_encrypted')
