@@ -97,7 +97,13 @@ def test_an_existing_database_with_data_upgrades_to_head(tmp_path):
             conn.execute(text("INSERT INTO deadline_extensions (commitment_id, old_due_date, new_due_date, reason, "
                               "actor_id, created_at) VALUES (1, '2025-12-31', '2026-06-30', 'R', :u, "
                               "'2026-03-01 20:00:00')"), {"u": user_id})
+            conn.execute(text("INSERT INTO change_counter (id, value) VALUES (1, 7)"))
+            conn.execute(text("INSERT INTO figure_cache (key, version, value, created_at) VALUES "
+                              "('k', 7, '{\"total\": 1}', '2026-01-01 00:00:00')"))
         upgrade()
+        from tracker.models import FigureCache
+
+        assert db.session.scalar(select(FigureCache)) is None  # figures of the old rules and shape are gone
         assert db.session.scalar(select(User.email)) == "a@example.com"
         extension = db.session.scalar(select(DeadlineExtension))
         # recorded at 20:00 UTC on 1 March: 2 March in Vietnam, the day it took effect

@@ -37,6 +37,9 @@ def upgrade():
     with op.batch_alter_table('deadline_extensions', schema=None) as batch_op:
         batch_op.alter_column('effective_on', existing_type=sa.Date(), nullable=False)
         batch_op.create_index('ix_deadline_extensions_in_force', ['commitment_id', 'effective_on'], unique=False)
+    # Cached dashboard figures were counted by the old rules and lack the new keys (deadlines,
+    # sides, compliance): none may be served again.
+    op.execute("DELETE FROM figure_cache")
 
 
 def downgrade():
