@@ -157,7 +157,7 @@ class _Override(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module):
         module.__file__ = str(self.path)
-        exec(compile(self.source, str(self.path), "exec"), module.__dict__)  # nosec B102 - our own mutated module
+        exec(compile(self.source, str(self.path), "exec"), module.__dict__)  # nosec B102 # our own mutated module
 
 
 def _run_child(path: str, source: str) -> int:
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     import pytest  # noqa: F401 - imported once here, so each forked child starts warm
     import tracker  # noqa: F401 - its third-party imports stay loaded in the children
 
-    assert not [n for n in sys.modules if n.startswith("tracker.domain")], "the parent must not import domain/"  # nosec B101 - a developer script
+    assert not [n for n in sys.modules if n.startswith("tracker.domain")], "the parent must not import domain/"  # nosec B101 # a developer script
 
     # The tests must pass on the tree as it is, and fail on a module that cannot be imported.
     baseline = [(None, p, mutated_source(None, p)) for p in MODULES]

@@ -85,7 +85,7 @@ def from_environment() -> dict:
         "AUDIT_REFUSALS_PER_HOUR": 60,
         # Werkzeug method for new password hashes; scrypt in every deployment (the tests
         # set a cheap one). Not read from the environment, so it cannot be weakened by accident.
-        "PASSWORD_HASH_METHOD": "scrypt",  # nosec B105: the name of a hashing method, not a password
+        "PASSWORD_HASH_METHOD": "scrypt",  # nosec B105 # the name of a hashing method, not a password
         "TOTP_ISSUER": "Theo doi hop tac lien tinh",
         # Fernet key(s) for TOTP secrets at rest, comma-separated (the first encrypts);
         # unset: derived from SECRET_KEY (tracker.crypto).

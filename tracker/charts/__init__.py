@@ -71,4 +71,4 @@ def figures_json(figures: Mapping[str, object]) -> Markup:
     ``JSON.parse`` (a visible failure, never an unsafe one).
     """
     text = json.dumps(figures, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return Markup(text.translate(_SCRIPT_SAFE))  # nosec B704 - escaped JSON, see the docstring
+    return Markup(text.translate(_SCRIPT_SAFE))  # nosec B704 # escaped JSON, see the docstring

@@ -185,7 +185,7 @@ def _sqlite_backup(engine: Engine, target: Path) -> _Snapshot:
 def _sqlite_facts(connection: sqlite3.Connection) -> _Snapshot:
     names = [row[0] for row in connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    tables = {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # nosec B608: names from the catalogue
+    tables = {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # nosec B608 # names from the catalogue
               for name in names}
     evidence = (connection.execute("SELECT stored_name, sha256 FROM evidence_files").fetchall()
                 if "evidence_files" in tables else [])
@@ -232,7 +232,7 @@ def _pg_counts(connection) -> dict[str, int]:
     """Rows per table of the connection's current schema (the one the app's tables live in)."""
     names = connection.execute(text(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")).scalars().all()
-    return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # nosec B608: catalogue names
+    return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # nosec B608 # catalogue names
             for name in names}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess  # nosec B404: pg_dump/pg_restore run with an argument list, never a shell
+import subprocess  # nosec B404 # pg_dump/pg_restore run with an argument list, never a shell
 from pathlib import Path
 
 from sqlalchemy import text

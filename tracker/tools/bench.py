@@ -18,7 +18,7 @@ from tracker import create_app
 from tracker.config import INSTANCE, database_url
 from tracker.extensions import db
 
-PASSWORD = "Bench-mark-Sông-Hồng-2026"  # nosec B105 - the bench database's own throwaway account
+PASSWORD = "Bench-mark-Sông-Hồng-2026"  # nosec B105 # the bench database's own throwaway account
 ADMIN = "bench.admin@example.com"
 
 
@@ -66,7 +66,7 @@ def signed_in(app):
     client = app.test_client()
     client.get("/login")
     client.post("/login", data={"email": ADMIN, "password": PASSWORD})
-    assert client.get("/").status_code == 200, "bench sign-in failed"  # nosec B101 - a bench run, not the app
+    assert client.get("/").status_code == 200, "bench sign-in failed"  # nosec B101 # a bench run, not the app
     return client
 
 
@@ -77,7 +77,7 @@ def timings(client, path: str, n: int = 50) -> tuple[float, float]:
         started = time.perf_counter()
         response = client.get(path)
         samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)  # nosec B101 - a bench run, not the app
+        assert response.status_code == 200, (path, response.status_code)  # nosec B101 # a bench run, not the app
     samples.sort()
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
@@ -134,7 +134,7 @@ def wire_bytes(client) -> tuple[int, int]:
 
 def export_figures(url: str) -> tuple[float, float, int, int, int]:
     """Seconds, peak memory (MB, the whole process) and sizes of an XLSX of every demo commitment."""
-    import subprocess  # nosec B404 - runs this package's own export bench in a fresh process
+    import subprocess  # nosec B404 # runs this package's own export bench in a fresh process
 
     out = subprocess.run([sys.executable, "-m", "tracker.tools.bench_export", url, ADMIN], check=True,  # nosec B603
                          capture_output=True, text=True).stdout.split()

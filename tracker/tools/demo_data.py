@@ -53,7 +53,7 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
     """Add the dataset; returns the counts written. Refuses to run twice."""
     if db.session.scalar(select(func.count(Agreement.id)).where(Agreement.code.like("DEMO-%"))):
         raise click.ClickException("demo data is already loaded")
-    rng = random.Random(seed)  # nosec B311 - reproducible demonstration data, not a secret
+    rng = random.Random(seed)  # nosec B311 # reproducible demonstration data, not a secret
     n = {k: _count(k, scale) for k in FULL}
     next_id = {m: (db.session.scalar(select(func.max(m.id))) or 0) + 1
                for m in (Province, Agency, Agreement, AgreementParty, CooperationArea, Commitment, Assignment,
