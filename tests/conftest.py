@@ -7,6 +7,7 @@ tests see the seeded memorandum and never each other's writes.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -95,21 +96,17 @@ class _TestSession(scoped_session):
         super().remove()
 
 
-@pytest.fixture(autouse=True)
-def _transaction(request):
-    """Run each test that uses the app inside one transaction, rolled back at the end.
+@contextmanager
+def rolled_back(app):
+    """One transaction, rolled back at the end, that ``db.session`` works inside.
 
     The session is bound to that connection and scoped to the thread, so tests read and
     write through ``db.session`` without holding an app context: every request then gets
     its own context (and its own ``g``), as in production. A view's commit releases a
     savepoint; test set-up that a request must see is committed the same way.
     """
-    if "app" not in request.fixturenames:
-        yield
-        return
-    app = request.getfixturevalue("app")
     with app.app_context():
-        limiter.reset()  # sign-in throttling starts afresh for every test
+        limiter.reset()  # sign-in throttling starts afresh
         # Deferred on SQLite: the test's long transaction must not hold the write lock
         # against a test's own second connection (migrations check, concurrent jobs).
         connection = db.engine.connect().execution_options(sqlite_begin="DEFERRED")
@@ -123,6 +120,16 @@ def _transaction(request):
         db.session = original
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request):
+    """Run each test that uses the app inside ``rolled_back``."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    with rolled_back(request.getfixturevalue("app")):
+        yield
 
 
 @pytest.fixture

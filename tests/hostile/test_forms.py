@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import secrets
 import time
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from sqlalchemy import JSON, String, Text, cast, delete, select
-from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from tests.client import sign_in
-from tests.conftest import _TestSession
+from tests.conftest import rolled_back
 from tests.factories import ACCOUNTS, PASSWORD, PDF_BYTES
 from tests.hostile.conftest import (
     FILLERS,
@@ -95,24 +93,6 @@ def fresh_objects(app) -> dict:
 def page_path(app, rule, ids) -> str:
     chosen = {**ids, **{arg: ids[key] for arg, key in PAGE_ARGUMENTS.get(rule.endpoint, {}).items()}}
     return _path(app, rule, chosen)
-
-
-@contextmanager
-def rolled_back(app):
-    """The root conftest's per-test transaction, for a fixture that outlives one test."""
-    with app.app_context():
-        limiter.reset()
-        connection = db.engine.connect().execution_options(sqlite_begin="DEFERRED")
-    outer = connection.begin()
-    original = db.session
-    db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
-    try:
-        yield
-    finally:
-        db.session.close_for_good()
-        db.session = original
-        outer.rollback()
-        connection.close()
 
 
 def _signed_in_client(app, role):
