@@ -3,10 +3,12 @@
 EXPECTED is written here, independently of tracker/permissions.py. A route added to the
 app without a line here, or without a rule in permissions.ENDPOINT_ACCESS, fails.
 """
+import re
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.client import csrf_token
 from tests.factories import make_update, officer_commitment
@@ -68,8 +70,8 @@ EXPECTED = {
     "periods.board_xlsx": ("GET", "/compliance.xlsx?agreement={agreement_id}&period=2025-H1", EVERYONE),
 }
 
-# Pages reached from another page first (the QR code exists once enrolment has begun).
-PREPARE = {"profile.two_factor_qr": "/profile/two-factor"}
+# Pages reached after a step on another page (the QR code exists once enrolment has begun).
+PREPARE = {"profile.two_factor_qr": ("/profile/two-factor", {"begin-submit": "1"})}
 
 
 def _plotly_src(app):
@@ -77,6 +79,29 @@ def _plotly_src(app):
 
     with app.test_request_context():
         return plotly_url()
+
+
+# What a GET may write: the bookkeeping the house allows, each through one named helper
+# (the session's last-seen touch, the audit of a refused request, cache entries).
+BOOKKEEPING = {"user_sessions", "audit_events", "figure_cache", "change_counter"}
+_WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+
+
+@contextmanager
+def tables_written(engine):
+    """The tables an INSERT, UPDATE or DELETE touched while the block ran."""
+    written: set[str] = set()
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        match = _WRITE.match(statement)
+        if match:
+            written.add(match.group(1))
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        yield written
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
 
 
 def url_ids(app):
@@ -117,13 +142,19 @@ def test_matrix(app, client, login_as, endpoint, role):
     if role:
         login_as(role)
         if endpoint in PREPARE:
-            client.get(PREPARE[endpoint]).close()
+            page, form = PREPARE[endpoint]
+            client.post(page, data={**form, "csrf_token": csrf_token(client, page)}).close()
     path = template.format(**ids)
     if method == "POST":
         token = csrf_token(client, "/login" if role is None else "/profile")
         response = client.post(path, data={"csrf_token": token, "lang": "vi", "reason": "Bổ sung số liệu"})
     else:
-        response = client.get(path)
+        with app.app_context():
+            engine = db.engine
+        with tables_written(engine) as written:
+            response = client.get(path)
+            response.get_data()
+        assert written <= BOOKKEEPING, f"GET {path} wrote to {sorted(written - BOOKKEEPING)}"
     response.get_data()
     response.close()
     location = response.headers.get("Location", "")

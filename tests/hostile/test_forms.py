@@ -14,6 +14,7 @@ import secrets
 import time
 from datetime import date
 
+import pyotp
 import pytest
 from sqlalchemy import JSON, String, Text, cast, delete, select
 from sqlalchemy.types import TypeDecorator
@@ -44,6 +45,7 @@ from tests.views.test_edge import _path
 from tracker import create_app
 from tracker.extensions import db, limiter
 from tracker.models import CalendarDay, Notification, User
+from tracker import crypto
 from tracker.permissions import ENDPOINT_ACCESS, Access
 
 # Who looks for each form, least privileged first (None: signed out).
@@ -80,12 +82,16 @@ NUMBERS_AND_DATES = {"huge_number", "negative_number", "float_overflow", "date_f
 
 def fresh_objects(app) -> dict:
     """``url_ids``' objects (a submitted update, a draft, a declared day…) made again, plus an
-    unread notification for every account (the "mark all read" form shows only then)."""
+    unread notification for every account (the "mark all read" form shows only then) and
+    two-factor enrolment begun (the code form shows only then)."""
     db.session.execute(delete(CalendarDay).where(CalendarDay.day == date(2026, 2, 21)))
     ids = url_ids(app)
-    for user_id in db.session.scalars(select(User.id)):
-        db.session.add(Notification(user_id=user_id, kind="returned", dedupe_key=secrets.token_hex(8),
+    for user in db.session.scalars(select(User)):
+        db.session.add(Notification(user_id=user.id, kind="returned", dedupe_key=secrets.token_hex(8),
                                     update_id=ids["update_id"]))
+        if not user.totp_enabled:  # sealed with the app's key, as the "begin" button does
+            user.totp_secret_encrypted = crypto.seal(
+                crypto.totp_fernet(app.config["SECRET_KEY"], app.config.get("TOTP_KEYS")), pyotp.random_base32())
     db.session.commit()
     return ids
 

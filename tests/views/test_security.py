@@ -225,8 +225,14 @@ def test_admin_reset_forces_a_new_password_at_next_sign_in(app, login_as):
     assert events("password_reset") == 1
 
 
+def begin_enrolment(client):
+    """Press "Tạo khóa bí mật và mã QR": enrolment starts with a POST, never on a GET."""
+    return client.post("/profile/two-factor", data={
+        "begin-submit": "1", "csrf_token": csrf_token(client, "/profile/two-factor")})
+
+
 def enrol(client):
-    client.get("/profile/two-factor")
+    begin_enrolment(client)
     with client.application.app_context():  # the key comes from the app's configuration
         secret = accounts.totp_secret(user("canbo@example.com"))
     code = pyotp.TOTP(secret).now()
@@ -238,6 +244,8 @@ def enrol(client):
 
 def test_two_factor_enrolment_and_sign_in(app, client):
     sign_in(client, "canbo@example.com")
+    assert client.get("/profile/two-factor/qr.svg").status_code == 404  # nothing begun by looking
+    assert begin_enrolment(client).status_code == 302
     svg = client.get("/profile/two-factor")
     qr = client.get("/profile/two-factor/qr.svg")
     assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data and qr.headers["Cache-Control"] == "no-store"
@@ -376,6 +384,7 @@ def test_a_failing_audit_write_does_not_change_the_answer(app, login_as, monkeyp
 
 def test_totp_secrets_are_stored_encrypted(app, client):
     sign_in(client, "canbo@example.com")
+    begin_enrolment(client)
     html = client.get("/profile/two-factor").get_data(as_text=True)
     stored = user("canbo@example.com").totp_secret_encrypted
     with app.app_context():

@@ -77,6 +77,10 @@ class TwoFactorConfirmForm(FlaskForm):
     submit = SubmitField(_l("Bật xác thực hai bước"))
 
 
+class TwoFactorBeginForm(FlaskForm):
+    submit = SubmitField(_l("Tạo khóa bí mật và mã QR"))
+
+
 class TwoFactorDisableForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Nhập mật khẩu hiện tại."))],
                              render_kw={"autocomplete": "current-password"})

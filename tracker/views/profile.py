@@ -10,8 +10,16 @@ from flask_login import current_user, logout_user
 
 from tracker.auth import lifetimes
 from tracker.extensions import db
-from tracker.forms.accounts import ACCOUNT_MESSAGES, PasswordForm, ProfileForm, TwoFactorConfirmForm, TwoFactorDisableForm
+from tracker.forms.accounts import (
+    ACCOUNT_MESSAGES,
+    PasswordForm,
+    ProfileForm,
+    TwoFactorBeginForm,
+    TwoFactorConfirmForm,
+    TwoFactorDisableForm,
+)
 from tracker.forms.auth import LogoutForm
+from tracker.models import UserRole
 from tracker.models.base import utcnow
 from tracker.permissions import needs_two_factor_enrolment
 from tracker.services import accounts, audit, sessions
@@ -53,35 +61,39 @@ def password():
 
 @bp.route("/two-factor", methods=["GET", "POST"])
 def two_factor():
-    confirm, disable = TwoFactorConfirmForm(prefix="confirm"), TwoFactorDisableForm(prefix="disable")
-    required = current_app.config["TRACKER_ENV"] == "production" and current_user.role == "admin"
+    """Off → a button starts enrolment (a POST makes the secret); begun → QR and code; on → disable."""
     if current_user.totp_enabled:
-        if disable.submit.data and disable.validate_on_submit():
-            if required:
-                abort(403)
-            if accounts.authenticate(current_user.email, disable.password.data) is None:
-                disable.password.errors.append(ACCOUNT_MESSAGES["wrong_current"])
-                db.session.commit()
-            else:
-                accounts.totp_disable(current_user, current_user)
-                db.session.commit()
-                flash(_("Đã tắt xác thực hai bước."), "info")
-                return redirect(url_for("profile.two_factor"))
-        return render_template("profile/two_factor.html", enabled=True, disable=disable, required=required)
-    secret = accounts.totp_secret(current_user)
-    if secret is None:
-        secret = accounts.totp_begin(current_user)
+        return _two_factor_on(TwoFactorDisableForm(prefix="disable"))
+    begin, confirm = TwoFactorBeginForm(prefix="begin"), TwoFactorConfirmForm(prefix="confirm")
+    if begin.submit.data and begin.validate_on_submit():
+        accounts.totp_begin(current_user)
         db.session.commit()
-    if confirm.validate_on_submit():
+        return redirect(url_for("profile.two_factor"))
+    secret = accounts.totp_secret(current_user)
+    if secret is not None and confirm.submit.data and confirm.validate_on_submit():
         if accounts.totp_confirm(current_user, confirm.code.data, time.time()):
             db.session.commit()
             flash(_("Đã bật xác thực hai bước. Từ lần đăng nhập sau, bạn cần nhập mã từ ứng dụng."), "success")
             return redirect(url_for("profile.two_factor"))
         confirm.code.errors.append(_("Mã xác thực không đúng. Hãy kiểm tra giờ trên điện thoại và thử lại."))
-    return render_template(
-        "profile/two_factor.html", enabled=False, confirm=confirm, secret=secret,
-        required=needs_two_factor_enrolment(current_user),
-    )
+    return render_template("profile/two_factor.html", enabled=False, begin=begin, confirm=confirm, secret=secret,
+                           required=needs_two_factor_enrolment(current_user))
+
+
+def _two_factor_on(disable: TwoFactorDisableForm):
+    required = current_app.config["TRACKER_ENV"] == "production" and current_user.role == UserRole.ADMIN
+    if disable.submit.data and disable.validate_on_submit():
+        if required:
+            abort(403)
+        if accounts.authenticate(current_user.email, disable.password.data) is None:
+            disable.password.errors.append(ACCOUNT_MESSAGES["wrong_current"])
+            db.session.commit()  # the failed attempt counts towards the lockout
+        else:
+            accounts.totp_disable(current_user, current_user)
+            db.session.commit()
+            flash(_("Đã tắt xác thực hai bước."), "info")
+            return redirect(url_for("profile.two_factor"))
+    return render_template("profile/two_factor.html", enabled=True, disable=disable, required=required)
 
 
 @bp.get("/two-factor/qr.svg")
