@@ -13,7 +13,7 @@ from tracker.extensions import db
 from tracker.models import Agreement, Assignment, Commitment, CooperationArea, DeadlineExtension, User
 from tracker.queries import compliance, dashboard
 from tracker.queries import reports as report_queries
-from tracker.services import periods as period_service
+from tracker.status import periods as period_service
 from tracker.services import progress
 from tracker.status import spans
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from tests.factories import agreement, make_update, make_user, officer_commitment, user
-from tracker import clock
+from tracker import clock, tasks
 from tracker.extensions import db
 from tracker.models import (
     Agency,
@@ -29,7 +29,7 @@ from tracker.models import (
 from tracker.queries.compliance import MISSING, obligations
 from tracker.queries import notifications as notification_queries
 from tracker.services import mail, progress, reminders
-from tracker.services.periods import find
+from tracker.status.periods import find
 from tracker.views.notifications import send_command
 
 DEADLINE = date(2026, 12, 16)
@@ -184,7 +184,7 @@ def test_officers_are_reminded_five_days_and_one_day_before_the_deadline(app):
     officer, coordinator = user("canbo@example.com"), user("daumoi@example.com")
     stc, ag = agency_id("TN-STC"), agreement().id
 
-    first = reminders.send(FIVE_BEFORE)
+    first = tasks.send_reminders(FIVE_BEFORE)
     assert first.closed > 0  # the periods past their closing day were closed first
     assert db.session.scalar(select(PeriodClosure).where(PeriodClosure.period_key == "2026-H1")).automatic
     assert keys_of(officer) == {f"due:{ag}:2026-H2:{stc}:5", f"due:{ag}:2026-Y:{stc}:5"}
@@ -204,7 +204,7 @@ def test_officers_are_reminded_five_days_and_one_day_before_the_deadline(app):
     assert digest.sent_at is None and digest.error is None  # no SMTP settings: kept in the outbox
     assert first.sent == count(OutboxMail)
 
-    reminders.send(ONE_BEFORE)
+    tasks.send_reminders(ONE_BEFORE)
     assert keys_of(officer) >= {f"due:{ag}:2026-H2:{stc}:1", f"due:{ag}:2026-Y:{stc}:1"}
     assert [d.digest_date for d in digests(officer)] == [FIVE_BEFORE, ONE_BEFORE]
     second = digests(officer)[1]
@@ -220,7 +220,7 @@ def test_an_agency_that_has_reported_everything_is_not_reminded(app):
     assert owed
     for o in owed:
         make_update(app, db.session.get(Commitment, o.commitment_id))
-    reminders.send(FIVE_BEFORE)
+    tasks.send_reminders(FIVE_BEFORE)
     assert keys_of(officer) == set()
     assert digests(officer) == []
 
@@ -230,7 +230,7 @@ def test_overdue_reminds_officers_and_their_province_coordinator_once(app):
     bn_coordinator = make_user("daumoi.bn@example.com", "coordinator", province="BN")
     stc, ag = agency_id("TN-STC"), agreement().id
 
-    result = reminders.send(DAY_AFTER)
+    result = tasks.send_reminders(DAY_AFTER)
     assert keys_of(officer) == {f"overdue:{ag}:2026-H2:{stc}", f"overdue:{ag}:2026-Y:{stc}"}
     assert f"overdue:{ag}:2026-H2:{stc}" in keys_of(coordinator)
     tn_agencies = {a.split(":")[3] for a in keys_of(coordinator)}
@@ -240,23 +240,23 @@ def test_overdue_reminds_officers_and_their_province_coordinator_once(app):
     assert result.sent == 3 == len(digests(officer)) + len(digests(coordinator)) + len(digests(bn_coordinator))
 
     # a later day: still overdue, but once per period is enough
-    again = reminders.send(date(2026, 12, 18))
+    again = tasks.send_reminders(date(2026, 12, 18))
     assert again.created == 0 and again.sent == 0
     # after its automatic closing (10 days after the deadline) nothing more is said
-    later = reminders.send(date(2026, 12, 28))
+    later = tasks.send_reminders(date(2026, 12, 28))
     assert later.closed >= 2 and later.created == 0
 
 
 def test_officers_of_a_merged_agency_act_for_its_successor(app):
     """An account still pointing at the old Sở Kế hoạch và Đầu tư is reminded for today's Sở Tài chính."""
     old = make_user("skhdt@example.com", "officer", agency="TN97-SKHDT")
-    reminders.send(FIVE_BEFORE)
+    tasks.send_reminders(FIVE_BEFORE)
     assert f"due:{agreement().id}:2026-H2:{agency_id('TN-STC')}:5" in keys_of(old)
 
 
 def test_inactive_users_get_nothing(app):
     gone = make_user("nghihuu@example.com", "officer", agency="TN-STC", active=False)
-    reminders.send(FIVE_BEFORE)
+    tasks.send_reminders(FIVE_BEFORE)
     assert keys_of(gone) == set() and digests(gone) == []
 
 
@@ -267,7 +267,7 @@ def test_submitted_updates_await_the_coordinators_review_and_returns_tell_the_au
     bn_coordinator = make_user("daumoi.bn@example.com", "coordinator", province="BN")
     update = make_update(app, officer_commitment())
 
-    reminders.send(REPORT_DAY)
+    tasks.send_reminders(REPORT_DAY)
     assert f"review:{update.id}" in keys_of(coordinator, "review")
     assert keys_of(admin) == set()  # admins are not notified
     assert keys_of(bn_coordinator, "review") == set()  # the update is Thái Nguyên's side
@@ -279,11 +279,11 @@ def test_submitted_updates_await_the_coordinators_review_and_returns_tell_the_au
     progress.return_(update, coordinator, "Bổ sung số liệu giải ngân")
     db.session.commit()
     next_day = date(2026, 11, 26)
-    result = reminders.send(next_day)
+    result = tasks.send_reminders(next_day)
     assert result.created == 1 and keys_of(officer, "returned") == {f"returned:{update.id}"}
     [digest] = digests(officer)
     assert "[Bị trả lại]" in digest.body and "Lý do: Bổ sung số liệu giải ngân" in digest.body
-    assert reminders.send(next_day).created == 0  # once
+    assert tasks.send_reminders(next_day).created == 0  # once
 
 
 def test_a_returned_update_already_corrected_is_not_announced(app):
@@ -294,19 +294,19 @@ def test_a_returned_update_already_corrected_is_not_announced(app):
     correction = make_update(app, commitment, submit=False)
     correction.supersedes = update
     db.session.commit()
-    reminders.send(REPORT_DAY)
+    tasks.send_reminders(REPORT_DAY)
     assert keys_of(officer, "returned") == set()
 
 
 def test_a_review_reviewed_before_the_digest_is_left_out_of_it(app):
     coordinator = make_user("daumoi2@example.com", "coordinator", province="TN", email_reminders=False)
     update = make_update(app, officer_commitment())
-    reminders.send(REPORT_DAY)
+    tasks.send_reminders(REPORT_DAY)
     assert f"review:{update.id}" in keys_of(coordinator)
     progress.approve(update, user("daumoi@example.com"))
     coordinator.email_reminders = True
     db.session.commit()
-    assert reminders.send(date(2026, 11, 26)).sent == 0
+    assert tasks.send_reminders(date(2026, 11, 26)).sent == 0
     assert digests(coordinator) == []
     assert db.session.scalar(select(Notification.mailed_on).where(Notification.user_id == coordinator.id)) is not None
 
@@ -329,7 +329,7 @@ def test_restricted_fields_are_not_told_to_users_without_clearance(app):
     code = db.session.get(Agency, _restricted_only_agency()).code
     plain = make_user("thuong@example.com", "officer", agency=code)
     cleared = make_user("mat@example.com", "officer", agency=code, cleared=True)
-    reminders.send(FIVE_BEFORE)
+    tasks.send_reminders(FIVE_BEFORE)
     assert keys_of(plain) == set() and digests(plain) == []
     assert keys_of(cleared, "due_soon")
     [digest] = digests(cleared)
@@ -345,7 +345,7 @@ def test_reviews_of_restricted_tasks_go_only_to_cleared_coordinators(app):
     province = update.party.province.code
     plain = make_user("dm.thuong@example.com", "coordinator", province=province)
     cleared = make_user("dm.mat@example.com", "coordinator", province=province, cleared=True)
-    reminders.send(REPORT_DAY)
+    tasks.send_reminders(REPORT_DAY)
     assert keys_of(cleared, "review") == {f"review:{update.id}"}
     assert keys_of(plain, "review") == set()
     assert all(commitment.title not in d.body for d in digests(plain))
@@ -355,7 +355,7 @@ def test_reviews_of_restricted_tasks_go_only_to_cleared_coordinators(app):
 
 def test_english_users_get_an_english_digest(app):
     english = make_user("officer.bn@example.com", "officer", agency="BN-STC", language="en")
-    reminders.send(FIVE_BEFORE)
+    tasks.send_reminders(FIVE_BEFORE)
     [digest] = digests(english)
     assert digest.language == "en"
     assert digest.subject == "Cooperation tracker — reminders of 11 Dec 2026: 2 items need your attention"
@@ -366,7 +366,7 @@ def test_english_users_get_an_english_digest(app):
 
 def test_users_with_email_off_get_the_notification_but_no_mail(app):
     quiet = make_user("khongthu@example.com", "officer", agency="TN-STC", email_reminders=False)
-    result = reminders.send(FIVE_BEFORE)
+    result = tasks.send_reminders(FIVE_BEFORE)
     assert len(keys_of(quiet)) == 2
     assert digests(quiet) == []
     assert notification_queries.unread_count(quiet) == 2
@@ -375,20 +375,20 @@ def test_users_with_email_off_get_the_notification_but_no_mail(app):
 
 def test_read_notifications_are_not_mailed(app):
     quiet = make_user("docroi@example.com", "officer", agency="TN-STC", email_reminders=False)
-    reminders.send(FIVE_BEFORE)
+    tasks.send_reminders(FIVE_BEFORE)
     assert reminders.mark_all_read(quiet) == 2
     quiet.email_reminders = True
     db.session.commit()
     assert notification_queries.unread_count(quiet) == 0
-    reminders.send(QUIET_DAY)
+    tasks.send_reminders(QUIET_DAY)
     assert digests(quiet) == []
 
 
 def test_running_twice_makes_nothing_new_and_sends_no_second_digest(app):
-    first = reminders.send(FIVE_BEFORE)
+    first = tasks.send_reminders(FIVE_BEFORE)
     notifications, mails = count(Notification), count(OutboxMail)
     assert first.created == notifications > 0 and first.sent == mails > 0
-    second = reminders.send(FIVE_BEFORE)
+    second = tasks.send_reminders(FIVE_BEFORE)
     assert (second.closed, second.created, second.sent) == (0, 0, 0)
     assert (count(Notification), count(OutboxMail)) == (notifications, mails)
 
@@ -414,7 +414,7 @@ def test_the_command_refuses_a_malformed_mail_setting(app, runner, monkeypatch):
 
 def test_links_follow_the_base_url_setting(app, monkeypatch):
     monkeypatch.setitem(app.config, "TRACKER_BASE_URL", "https://theodoi.example.gov.vn/app/")
-    reminders.send(FIVE_BEFORE)
+    tasks.send_reminders(FIVE_BEFORE)
     [digest] = digests(user("canbo@example.com"))
     assert "https://theodoi.example.gov.vn/app/my" in digest.body
     assert "https://theodoi.example.gov.vn/app/notifications/settings" in digest.body
@@ -443,7 +443,7 @@ def test_digests_go_through_smtp_when_configured(app, monkeypatch):
     for name, value in {"TRACKER_MAIL_SERVER": "smtp.example.org", "TRACKER_MAIL_USERNAME": "nhacviec@example.org",
                         "TRACKER_MAIL_PASSWORD": "mat-khau"}.items():
         monkeypatch.setitem(app.config, name, value)
-    result = reminders.send(FIVE_BEFORE)
+    result = tasks.send_reminders(FIVE_BEFORE)
     assert result.sent == len(sent) > 0
     connection, msg = sent[0]
     assert (connection.host, connection.port) == ("smtp.example.org", 587)
@@ -459,12 +459,12 @@ def test_digests_go_through_smtp_when_configured(app, monkeypatch):
 
 def test_a_failed_delivery_is_recorded_and_not_retried(app):
     mailer = FakeMailer(fail=True)
-    result = reminders.send(FIVE_BEFORE, mailer=mailer)
+    result = tasks.send_reminders(FIVE_BEFORE, mailer=mailer)
     [digest] = digests(user("canbo@example.com"))
     assert digest.sent_at is None and "SMTPServerDisconnected" in digest.error
     assert mailer.closed and result.sent == count(OutboxMail)
     retry = FakeMailer()
-    assert reminders.send(FIVE_BEFORE, mailer=retry).sent == 0 and retry.sent == []
+    assert tasks.send_reminders(FIVE_BEFORE, mailer=retry).sent == 0 and retry.sent == []
 
 
 # --- Never twice, even at once ---------------------------------------------------------------
@@ -502,7 +502,7 @@ def test_two_runs_at_once_send_one_digest_each(app):
             db.session.registry.set(session)  # this thread's own session, not the test's
             try:
                 start.wait(timeout=30)
-                results.append(reminders.send(FIVE_BEFORE, mailer=None))
+                results.append(tasks.send_reminders(FIVE_BEFORE, mailer=None))
             except Exception as exc:  # noqa: BLE001  (reported below)
                 errors.append(exc)
             finally:

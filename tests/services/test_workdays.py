@@ -8,7 +8,9 @@ from tracker.domain.reminders import due_key
 from tracker.domain.workdays import DAY_OFF, WORKING_DAY
 from tracker.extensions import db
 from tracker.models import Agency, Agreement, AuditEvent, ChangeCounter, Notification, User
-from tracker.services import digests, periods, workdays
+from tracker.services import digests, workdays
+from tracker.status import calendar as work_calendar
+from tracker.status import periods
 
 D = date
 
@@ -23,7 +25,7 @@ def admin():
 
 def test_the_library_knows_tet_binh_ngo_2026():
     """What the `holidays` package gives for Vietnam in 2026, as tests/domain/test_workdays.py writes it out."""
-    days = dict(workdays.public_holidays(2026))
+    days = dict(work_calendar.public_holidays(2026))
     tet = {d: n for d, n in days.items() if d.month == 2}
     assert tet == {
         D(2026, 2, 16): "Giao thừa Tết Nguyên Đán",
@@ -36,13 +38,13 @@ def test_the_library_knows_tet_binh_ngo_2026():
         D(2026, 1, 1), *tet, D(2026, 4, 26), D(2026, 4, 27), D(2026, 4, 30), D(2026, 5, 1), D(2026, 8, 31),
         D(2026, 9, 1), D(2026, 9, 2), D(2026, 11, 24),
     }
-    assert dict(workdays.public_holidays(2026, "en"))[D(2026, 2, 17)] == "Lunar New Year"
-    assert workdays.public_working_days(2026) == (D(2026, 8, 22),)
-    assert workdays.public_holidays(1800) == ()
+    assert dict(work_calendar.public_holidays(2026, "en"))[D(2026, 2, 17)] == "Lunar New Year"
+    assert work_calendar.public_working_days(2026) == (D(2026, 8, 22),)
+    assert work_calendar.public_holidays(1800) == ()
 
 
 def test_calendar_without_declared_days_is_the_library_s(app):
-    calendar = workdays.calendar()
+    calendar = work_calendar.calendar()
     assert not calendar.is_working_day(D(2026, 2, 17))
     assert calendar.is_working_day(D(2026, 8, 22))  # the Saturday made up for 31/08/2026
     assert not calendar.is_working_day(D(2026, 8, 31))
@@ -50,7 +52,7 @@ def test_calendar_without_declared_days_is_the_library_s(app):
 
 
 def use_monthly_schedule():
-    schedule = periods.schedule_for(agreement())
+    schedule = periods.schedule_of(agreement())
     schedule.frequencies = ["monthly"]
     db.session.commit()
 
@@ -113,7 +115,7 @@ def test_declarations_that_make_no_sense_are_refused(app, day, kind, reason, cod
     with pytest.raises(workdays.CalendarError) as refused:
         workdays.declare(day, kind, reason, admin())
     assert refused.value.code == code
-    assert workdays.declared_in(day.year) == []
+    assert work_calendar.declared_in(day.year) == []
 
 
 def test_a_day_is_declared_once(app):
@@ -121,8 +123,8 @@ def test_a_day_is_declared_once(app):
     with pytest.raises(workdays.CalendarError) as refused:
         workdays.declare(D(2026, 3, 2), DAY_OFF, "Nghỉ lần hai", admin())
     assert refused.value.code == "duplicate"
-    assert [r.day for r in workdays.declared_in(2026)] == [D(2026, 3, 2)]
-    assert workdays.declared_in(2025) == []
+    assert [r.day for r in work_calendar.declared_in(2026)] == [D(2026, 3, 2)]
+    assert work_calendar.declared_in(2025) == []
 
 
 def test_the_late_flag_counts_with_the_calendar(app):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.client import csrf_token
 from tracker.extensions import db
 from tracker.models import Agreement, AuditEvent, CalendarDay, User
-from tracker.services import workdays
+from tracker.status import calendar as work_calendar
 
 
 def agreement():
@@ -65,7 +65,7 @@ def test_a_day_typed_dd_mm_yyyy_is_declared_and_moves_the_deadline_on_periods(lo
 def test_a_make_up_saturday_is_declared(login_as):
     client = login_as("admin")
     assert post_day(client, "21/02/2026", kind="working_day", reason="Làm bù cho ngày 23/02", year=2026).status_code == 302
-    assert workdays.calendar().is_working_day(date(2026, 2, 21))
+    assert work_calendar.calendar().is_working_day(date(2026, 2, 21))
     html = client.get("/admin/calendar?year=2026").get_data(as_text=True)
     assert "21/02/2026" in html and "Làm bù" in html
     assert "21/02/2026" not in client.get("/admin/calendar?year=2025").get_data(as_text=True)

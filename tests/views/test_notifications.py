@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.client import csrf_token
-from tracker import clock
+from tracker import clock, tasks
 from tracker.extensions import db
 from tracker.models import Notification, OutboxMail, User
-from tracker.services import reminders
 
 FIVE_BEFORE = date(2026, 12, 11)
 
@@ -26,7 +25,7 @@ def _outbox_only(monkeypatch):
 
 def run_job(app, day=FIVE_BEFORE):
     with app.app_context():
-        return reminders.send(day)
+        return tasks.send_reminders(day)
 
 
 def account(email):

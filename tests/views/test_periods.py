@@ -13,7 +13,8 @@ from tracker.extensions import db
 from tracker.models import Agreement, ProgressUpdate, User
 from tracker.queries import compliance
 from tracker.queries import reports
-from tracker.services import periods, progress
+from tracker.services import progress
+from tracker.status import periods
 from tracker.status import spans as status
 
 
@@ -160,3 +161,16 @@ def test_agency_page_shows_its_reporting_history(app, login_as):
     row = re.search(r"6 tháng đầu năm 2025.*?</tr>", html, re.S).group(0)
     cells = re.findall(r'<td class="text-end">(?:<strong[^>]*>)?(\d+)', row)
     assert cells[:3] == [str(owed), "1", "0"]  # owed, on time, late
+
+
+def test_an_agreement_without_a_stored_schedule_is_read_with_the_default_and_nothing_is_written(app, login_as):
+    """Reading periods writes no schedule: the Decree 09 default applies until one is stored."""
+    from tracker.models import ReportingSchedule
+
+    stored = [v.period for v in periods.periods_of(agreement(), date(2026, 11, 26))]
+    db.session.execute(ReportingSchedule.__table__.delete().where(ReportingSchedule.agreement_id == agreement().id))
+    db.session.commit()
+    html = login_as("viewer").get(f"/periods?agreement={agreement().id}").get_data(as_text=True)
+    assert "6 tháng đầu năm 2025" in html and "17/06/2025" in html
+    assert [v.period for v in periods.periods_of(agreement(), date(2026, 11, 26))] == stored  # the seed stored the default
+    assert db.session.scalar(select(ReportingSchedule).where(ReportingSchedule.agreement_id == agreement().id)) is None

@@ -99,3 +99,14 @@ def in_sentence(label: str, language: str) -> str:
     return label[:1].lower() + label[1:] if label[:1] in ("N", "T", "Q") else label
 
 
+@dataclass(frozen=True, order=True)
+class Draft:
+    """A notification to make (if not made already)."""
+
+    user_id: int
+    dedupe_key: str
+    kind: str
+    commitment_id: int | None = None
+    update_id: int | None = None
+    period_key: str | None = None
+    days: int | None = None

@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from tracker.domain.workdays import DAY_OFF, WORKING_DAY
 from tracker.forms import choices
-from tracker.services.workdays import FIRST_YEAR, LAST_YEAR, REASON_LIMIT
+from tracker.services.workdays import REASON_LIMIT
+from tracker.status.calendar import FIRST_YEAR, LAST_YEAR
 
 KIND_CHOICES = [
     (DAY_OFF, _l("Ngày nghỉ (nghỉ bù, nghỉ theo thông báo của Chính phủ)")),

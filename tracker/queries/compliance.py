@@ -17,6 +17,8 @@ from tracker.clock import end_of_day_utc
 from tracker.domain.periods import Period
 from tracker.extensions import db
 from tracker.models import Agency, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate, SideStatus
+from tracker.status.calendar import calendar
+from tracker.status.periods import last_due_period, periods_of
 from tracker.status.sql import valid_on
 
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
@@ -138,7 +140,6 @@ class PeriodRecord:
 def history_of(agency_id: int, today, see_restricted: bool) -> list[PeriodRecord]:
     """An agency's reporting record, period by period, newest first, for each agreement it leads in."""
     from tracker.models import Agreement
-    from tracker.services import periods as period_service
 
     agreements = db.session.scalars(
         select(Agreement).join(CooperationArea, CooperationArea.agreement_id == Agreement.id)
@@ -148,7 +149,7 @@ def history_of(agency_id: int, today, see_restricted: bool) -> list[PeriodRecord
     ).all()
     records = []
     for agreement in agreements:
-        for view in period_service.periods_of(agreement, today):
+        for view in periods_of(agreement, today):
             rows = obligations(agreement.id, view.period, see_restricted=see_restricted, agency_ids={agency_id})
             if not rows:
                 continue
@@ -158,27 +159,6 @@ def history_of(agency_id: int, today, see_restricted: bool) -> list[PeriodRecord
             records.append(PeriodRecord(agreement.code, view.period.key, view.period.label_vi, view.period.deadline,
                                         len(rows), counts[ON_TIME], counts[LATE], counts[MISSING]))
     return sorted(records, key=lambda r: (r.deadline, r.period_key), reverse=True)
-
-
-DEFAULT_FREQUENCIES = ("half_year", "annual")
-
-
-def last_due_period(agreement, schedule, day, calendar=None) -> Period | None:
-    """The agreement's period whose reporting deadline passed most recently before ``day``
-    (the period the dashboard's compliance card reports): a read, it writes no schedule.
-
-    Of two periods with the same deadline (the second half-year and the year), the more
-    frequent one, as the compliance page lists it last.
-    """
-    from tracker.domain.periods import FREQUENCY_ORDER, WEEKENDS_ONLY, DeadlineRule, Frequency, periods_between
-
-    frequencies = schedule.frequencies if schedule else DEFAULT_FREQUENCIES
-    rule = DeadlineRule(schedule.deadline_kind, schedule.deadline_value) if schedule else DeadlineRule(
-        "working_days_after", 2)
-    order = {f: i for i, f in enumerate(FREQUENCY_ORDER)}
-    found = [p for p in periods_between([Frequency(f) for f in frequencies], agreement.period_start, day, rule,
-                                        calendar or WEEKENDS_ONLY) if p.deadline < day]
-    return max(found, key=lambda p: (p.deadline, -order[p.frequency]), default=None)
 
 
 @dataclass(frozen=True)
@@ -200,15 +180,14 @@ def figure(agreement_ids: list[int] | None, day, *, see_restricted: bool, provin
     page's numbers for its last period whose deadline has passed; across agreements, their
     sum for that period of each (agreements sharing a period are counted in one statement)."""
     from tracker.models import Agreement, ReportingSchedule
-    from tracker.services.workdays import calendar as working_calendar  # a read: the declared days
 
-    calendar = working_calendar()
+    days = calendar()
     stmt = select(Agreement, ReportingSchedule).outerjoin(ReportingSchedule, ReportingSchedule.agreement_id == Agreement.id)
     if agreement_ids is not None:
         stmt = stmt.where(Agreement.id.in_(agreement_ids))
     groups: dict[Period, set[int]] = defaultdict(set)
     for agreement, schedule in db.session.execute(stmt):
-        period = last_due_period(agreement, schedule, day, calendar)
+        period = last_due_period(agreement, schedule, day, days)
         if period is not None:
             groups[period].add(agreement.id)
     if not groups:

@@ -42,7 +42,7 @@ from tracker.models import (
 )
 from tracker.status import sql as status_sql
 from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
-from tracker.services import periods as period_service
+from tracker.status import periods as period_service
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,9 @@ from tracker.models import (
     User,
 )
 from tracker.models.base import utcnow
-from tracker.services import mail, workdays
-from tracker.services.once import _claim_writer, insert_new
+from tracker.services import mail
+from tracker.status.calendar import calendar as working_calendar
+from tracker.services.once import claim_writer, insert_new
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -118,7 +119,7 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
     agencies = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).all()) \
         if agency_ids else {}
     rules = _rules({k.agreement_id for k in keys.values() if k and k.agreement_id})
-    calendar = workdays.calendar() if any(n.period_key for n in notifications) else None
+    calendar = working_calendar() if any(n.period_key for n in notifications) else None
 
     items = []
     for n in notifications:
@@ -225,7 +226,7 @@ def write_digest(user_id: int, today: date) -> tuple[int, Digest] | None:
     when the user gets no digest today: nothing pending, e-mail off, or already written
     (by this run or another one: the unique (user, digest_date) decides). Commits.
     """
-    _claim_writer()
+    claim_writer()
     user = db.session.get(User, user_id)
     result = None
     if (user is not None and user.active and user.email_reminders and db.session.scalar(
@@ -255,6 +256,6 @@ def _deliver(mailer: mail.Mailer, outbox_id: int, digest: Digest) -> None:
         outcome = {"error": str(exc)[:2000]}
     else:
         outcome = {"sent_at": utcnow()}
-    _claim_writer()
+    claim_writer()
     db.session.execute(update(OutboxMail).where(OutboxMail.id == outbox_id).values(**outcome))
     db.session.commit()

@@ -20,7 +20,7 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _claim_writer() -> None:
+def claim_writer() -> None:
     """Start the transaction with a write, so two runs on SQLite queue instead of failing.
 
     SQLite's BEGIN is deferred: a transaction that read first cannot later write once

@@ -15,7 +15,8 @@ from tracker.domain.updates import update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
-from tracker.services import audit, periods
+from tracker.services import audit
+from tracker.status import periods
 from tracker.status import spans as status
 from tracker.status.cache import invalidate
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tracker.domain.plan_file import AgreementPlan, PlanFileError, Reference, parse_agreement, parse_reference
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
-from tracker.services.periods import schedule_for
+from tracker.services.periods import ensure_schedule
 from tracker.status.cache import invalidate
 from tracker.extensions import db
 from tracker.models import (
@@ -156,7 +156,7 @@ def load_agreement(plan: AgreementPlan, reference: Reference, report: SeedReport
             ))
         report.add("agreements")
         db.session.flush()
-        schedule_for(agreement)  # the Decree 09 default: half-year and annual reports
+        ensure_schedule(agreement)  # the Decree 09 default: half-year and annual reports
     party_by_province = {p.province.code: p for p in agreement.parties}
     areas = {a.number: a for a in agreement.areas}
     steps_of = _steps_of(reference)

@@ -14,6 +14,7 @@ from tracker.forms.workdays import CALENDAR_MESSAGES, CalendarDayForm
 from tracker.models import CalendarDay, User
 from tracker.queries import accounts as queries
 from tracker.services import accounts, workdays
+from tracker.status import calendar as work_calendar
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -102,14 +103,14 @@ def audit():
 
 def _calendar_year(default: int) -> int:
     year = request.args.get("year", type=int)
-    return year if year is not None and workdays.FIRST_YEAR <= year <= workdays.LAST_YEAR else default
+    return year if year is not None and work_calendar.FIRST_YEAR <= year <= work_calendar.LAST_YEAR else default
 
 
 def _render_calendar(form: CalendarDayForm, year: int, status: int = 200):
     return render_template(
-        "admin/calendar.html", form=form, year=year, declared=workdays.declared_in(year),
-        holidays=workdays.public_holidays(year, i18n.language()), made_up=workdays.public_working_days(year),
-        action_form=LogoutForm(), first_year=workdays.FIRST_YEAR, last_year=workdays.LAST_YEAR,
+        "admin/calendar.html", form=form, year=year, declared=work_calendar.declared_in(year),
+        holidays=work_calendar.public_holidays(year, i18n.language()), made_up=work_calendar.public_working_days(year),
+        action_form=LogoutForm(), first_year=work_calendar.FIRST_YEAR, last_year=work_calendar.LAST_YEAR,
         weekday=lambda day: format_date(day, "EEEE"),
     ), status
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
 
-from tracker import clock, params
+from tracker import clock, params, tasks
 from tracker.extensions import db
 from tracker.forms.auth import LogoutForm
 from tracker.queries import notifications as notification_queries
@@ -85,7 +85,7 @@ def send_command(today_text: str | None) -> None:
         mailer = mail.mailer_from(current_app.config)
     except ValueError as exc:  # a malformed TRACKER_MAIL_* setting: say so before doing anything
         raise click.ClickException(str(exc)) from None
-    result = reminders.send(today, mailer=mailer)
+    result = tasks.send_reminders(today, mailer=mailer)
     click.echo(f"closed: {result.closed}")
     click.echo(f"notifications: {result.created}")
     click.echo(f"sent: {result.sent}")

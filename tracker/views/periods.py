@@ -17,6 +17,7 @@ from tracker.queries import agreements as agreement_queries
 from tracker.queries import compliance
 from tracker.queries.commitments import province_lineage
 from tracker.services import periods as service
+from tracker.status import periods
 
 bp = Blueprint("periods", __name__)
 
@@ -35,9 +36,9 @@ def _agreement() -> Agreement:
 def index():
     agreement = _agreement()
     today = clock.today()
-    views = list(reversed(service.periods_of(agreement, today)))
+    views = list(reversed(periods.periods_of(agreement, today)))
     return render_template("periods/index.html", agreement=agreement, views=views, today=today,
-                           can_close=can_close_period(current_user, agreement, today), form=LogoutForm(), schedule=service.schedule_for(agreement))
+                           can_close=can_close_period(current_user, agreement, today), form=LogoutForm(), schedule=periods.schedule_of(agreement))
 
 
 @bp.post("/periods/<int:agreement_id>/<key>/close")
@@ -47,7 +48,7 @@ def close(agreement_id: int, key: str):
         abort(400)
     if not can_close_period(current_user, agreement, clock.today()):
         abort(403)
-    view = service.find(agreement, key, clock.today()) or abort(404)
+    view = periods.find(agreement, key, clock.today()) or abort(404)
     service.close(agreement, view, current_user, clock.today())
     db.session.commit()
     flash(_("Đã khóa kỳ báo cáo %(label)s; số liệu của kỳ được giữ nguyên.", label=view.period.label_vi), "success")
@@ -57,7 +58,7 @@ def close(agreement_id: int, key: str):
 def _board_data():
     agreement = _agreement()
     today = clock.today()
-    views = service.periods_of(agreement, today)
+    views = periods.periods_of(agreement, today)
     if not views:
         abort(404)
     key = request.args.get("period") or views[-1].period.key

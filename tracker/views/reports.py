@@ -16,7 +16,7 @@ from tracker.models import Agreement, CooperationArea
 from tracker.permissions import sees_restricted
 from tracker.queries import agreements as agreement_queries
 from tracker.queries import reports as queries
-from tracker.services import periods as period_service
+from tracker.status import periods as period_service
 
 bp = Blueprint("reports", __name__)
 
