@@ -5,6 +5,8 @@ import os
 import secrets
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
@@ -21,6 +23,13 @@ def _secret_key(env: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def letterheads(path: str | None) -> dict:
+    """The report letterheads' defaults per profile (``data/letterheads.yaml`` unless
+    ``TRACKER_LETTERHEADS`` names another file)."""
+    source = Path(path) if path else Path(__file__).resolve().parent / "data" / "letterheads.yaml"
+    return yaml.safe_load(source.read_text(encoding="utf-8")) or {}
 
 
 def database_url(url: str | None) -> str:
@@ -94,6 +103,7 @@ def from_environment() -> dict:
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/css", "application/javascript", "text/javascript"],
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 1024,
+        "REPORT_LETTERHEADS": letterheads(os.environ.get("TRACKER_LETTERHEADS")),
         # Word and PDF reports above this many commitments point to the spreadsheet instead.
         "REPORT_DOCUMENT_MAX_ROWS": int(os.environ.get("TRACKER_REPORT_DOCUMENT_MAX_ROWS", "2000")),
         # Evidence files: a limit per file, and one per request (Flask answers 413 beyond it).

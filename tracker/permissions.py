@@ -4,9 +4,10 @@ Two layers, both decided on the server:
 - ``ENDPOINT_ACCESS``: which roles may reach each endpoint at all. The request gate
   enforces it before any view runs; an endpoint missing from the table is refused, and a
   test walks ``app.url_map`` so a new route cannot ship without a decision.
-- object rules (``can_view_commitment``, ``can_report``, ``can_review`` …) that views call
-  with the loaded object, for scope: an officer's agency, a coordinator's province,
-  clearance for restricted fields.
+- object rules (``can_view_commitment``, ``can_review`` …) for scope: an officer's agency,
+  a coordinator's province, clearance for restricted fields. A view loads its object with
+  one call, ``load_commitment(id, action)`` or ``load_update(id, action)``, which answers
+  404 to whoever may not know the object exists and 403 to whoever may see it but not act.
 
 An agency merged away hands its users' scope to its successor: scope follows the
 succession chain up to today, so nobody edits accounts after a reorganisation.
@@ -14,12 +15,13 @@ succession chain up to today, so nobody edits accounts after a reorganisation.
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import Enum, StrEnum
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker import clock
 from tracker.extensions import db, login_manager
 from tracker.models import (
     Agency,
@@ -174,6 +176,15 @@ def require_view_commitment(commitment: Commitment) -> None:
 def _follow(unit, succession, start_id: int, today: date) -> set[int]:
     """The unit (a Province or an Agency) and, while it has ended by ``today``, its single
     successor, transitively; ``succession`` is the matching succession model."""
+    # One request asks the same chain several times (the page, its menu, each row): ask the database once.
+    cache = g.setdefault("succession_chains", {}) if has_request_context() else {}
+    key = (unit.__name__, start_id, today)
+    if key not in cache:
+        cache[key] = frozenset(_walk(unit, succession, start_id, today))
+    return set(cache[key])
+
+
+def _walk(unit, succession, start_id: int, today: date) -> set[int]:
     ids, current = {start_id}, start_id
     while True:
         ended = db.session.scalar(select(unit.valid_to).where(unit.id == current))
@@ -283,3 +294,45 @@ def can_close_period(user: User, agreement, today: date) -> bool:
         return False
     provinces = acting_province_ids(user, today)
     return any(p.province_id in provinces for p in agreement.parties)
+
+
+# --- One call per view: load the object and decide ---------------------------------------
+
+class On(StrEnum):
+    """What a view is about to do with the object it loads."""
+
+    VIEW = "view"
+    REPORT = "report"  # a commitment: write a progress update for it
+    EXTEND = "extend"  # a commitment: extend its deadline
+    EDIT = "edit"  # an update: change the draft
+    REVIEW = "review"  # an update: approve or return it
+
+
+def load_commitment(commitment_id: int, action: On = On.VIEW) -> Commitment:
+    """The commitment, or abort: 404 if missing or in a field the user may not know of,
+    403 if they may see it but not do ``action``."""
+    from tracker.queries.commitments import detail
+
+    commitment = detail(commitment_id) or abort(404)
+    require_view_commitment(commitment)
+    today = clock.today()
+    allowed = {On.VIEW: lambda: True,
+               On.REPORT: lambda: bool(reportable_assignments(current_user, commitment, today)),
+               On.EXTEND: lambda: can_extend_deadline(current_user, commitment, today)}[action]
+    if not allowed():
+        abort(403)
+    return commitment
+
+
+def load_update(update_id: int, action: On = On.VIEW) -> ProgressUpdate:
+    """The update, or abort: 404 if missing, a draft of someone else's side or in a field the
+    user may not know of; 403 if they may see it but not do ``action``."""
+    update = db.session.get(ProgressUpdate, update_id) or abort(404)
+    today = clock.today()
+    if not can_view_update(current_user, update, today):
+        abort(404 if update.status == UpdateStatus.DRAFT or update.commitment.area.restricted else 403)
+    allowed = {On.VIEW: lambda: True, On.EDIT: lambda: can_edit_update(current_user, update, today),
+               On.REVIEW: lambda: can_review(current_user, update, today)}[action]
+    if not allowed():
+        abort(403)
+    return update

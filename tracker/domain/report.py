@@ -5,7 +5,7 @@ date; ``tracker.exports`` turns it into files. Nothing here knows either side.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from tracker.domain.status import CATEGORY_ORDER, Category
@@ -164,6 +164,22 @@ class Letterhead:
     signer_authority: str = ""  # e.g. "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH" or "T/M BAN THƯỜNG VỤ"
     recipients: tuple[str, ...] = ("Thường trực Tỉnh ủy (b/c)", "Lãnh đạo UBND tỉnh", "Các sở, ngành liên quan")
     archive: str = "Lưu: VT"
+
+
+def letterhead_for(profile: str, defaults: dict, saved: dict | None) -> Letterhead:
+    """The letterhead of ``profile``: the configured defaults (``data/letterheads.yaml``), then
+    what the user saved in the report builder (its non-empty values)."""
+    names = {f.name for f in fields(Letterhead)} - {"profile"}
+
+    def values(source: dict | None) -> dict:
+        found = {k: v for k, v in (source or {}).items() if v and k in names}
+        if isinstance(found.get("recipients"), str):
+            found["recipients"] = tuple(line.strip(" -;") for line in found["recipients"].splitlines() if line.strip())
+        elif "recipients" in found:
+            found["recipients"] = tuple(found["recipients"])
+        return found
+
+    return Letterhead(profile=profile, **{**values(defaults.get(profile)), **values(saved)})
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The progress form (field names are the contract's), review and deadline forms."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -8,6 +9,7 @@ from wtforms import DateField, HiddenField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker import params
+from tracker.domain.evidence import EvidenceProblem
 from tracker.forms import InDateRange, choices
 
 STATE_CHOICES = [
@@ -92,3 +94,18 @@ class ExtendForm(FlaskForm):
                              render_kw={"type": "date"},
                              description=_l("Để trống: có hiệu lực từ hôm nay. Báo cáo của các ngày trước đó vẫn "
                                             "tính theo thời hạn cũ."))
+
+
+def evidence_message(problem: EvidenceProblem, max_bytes: int) -> str:
+    """What the form says beside the files when one is refused."""
+    messages = {
+        "no_name": _("Tệp không có tên."),
+        "extension_not_allowed": _("Tệp %(name)s: chỉ nhận PDF, DOCX, XLSX, ODT, JPG, PNG.", name=problem.filename),
+        "empty": _("Tệp %(name)s rỗng.", name=problem.filename),
+        "too_large": _("Tệp %(name)s vượt quá %(mb)s MB.", name=problem.filename,
+                       mb=max_bytes // (1024 * 1024)),
+        "content_mismatch": _("Tệp %(name)s có nội dung không đúng với loại tệp (phần mở rộng).", name=problem.filename),
+        "unpacked_too_large": _("Tệp %(name)s khi giải nén quá lớn hoặc bị nén bất thường, có thể là tệp độc hại; "
+                                "vui lòng lưu lại tệp bằng Word hoặc Excel rồi tải lên.", name=problem.filename),
+    }
+    return messages.get(problem.code, problem.code)

@@ -1,7 +1,7 @@
 """Evidence files on disk: staging an upload, checking it, placing it under a generated name.
 
-No database here: the caller records ``Staged`` facts and the stored name on its own
-rows. Files live under the configured upload directory, never under ``static/``, and are
+No database access here: the caller records ``Staged`` facts and the stored name on its
+own rows, and ``remove_unless_committed`` ties the placed files to its transaction. Files live under the configured upload directory, never under ``static/``, and are
 served only through a view that asks ``path_for`` and ``content_disposition``.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
+from sqlalchemy import event
 from werkzeug.datastructures import FileStorage
 
 from tracker.domain.evidence import (
@@ -237,3 +238,45 @@ def content_disposition(original_name: str) -> str:
     )
     encoded = quote(name, safe=_ATTR_CHAR_SAFE, encoding="utf-8")
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
+@dataclass(frozen=True)
+class Uploads:
+    """The files chosen on a form, with where and how large they may be stored."""
+
+    files: tuple[FileStorage, ...]
+    upload_dir: str
+    max_bytes: int
+
+    @classmethod
+    def of(cls, files, upload_dir: str, max_bytes: int) -> Uploads:
+        return cls(tuple(f for f in (files or []) if getattr(f, "filename", "")), upload_dir, max_bytes)
+
+
+@contextmanager
+def checked(uploads: Uploads) -> Iterator[list[Staged]]:
+    """Stage and check every file before anything is saved: one bad file (``EvidenceProblem``)
+    refuses them all. Whatever the block does not place is deleted when it ends."""
+    staged: list[Staged] = []
+    with held(staged):
+        for upload in uploads.files:
+            staged.append(stage(upload, uploads.upload_dir, uploads.max_bytes))
+        yield staged
+
+
+def remove_unless_committed(session, paths: list[Path]) -> None:
+    """Delete ``paths`` if ``session``'s transaction is rolled back rather than committed,
+    so a file placed for a row that never lands does not stay on disk."""
+    state = {"open": True}
+
+    def committed(_session):
+        state["open"] = False
+
+    def rolled_back(_session):
+        if state["open"]:
+            state["open"] = False
+            for path in paths:
+                path.unlink(missing_ok=True)
+
+    event.listen(session, "after_commit", committed)
+    event.listen(session, "after_rollback", rolled_back)

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from tracker.domain.updates import update_problems
 from tracker.extensions import db
-from tracker.models import Assignment, Commitment, DeadlineExtension, ProgressUpdate, UpdateStatus, User
+from tracker.models import Assignment, Commitment, DeadlineExtension, EvidenceFile, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
-from tracker.services import audit
+from tracker.services import audit, evidence
 from tracker.status import periods
 from tracker.status import spans as status
 from tracker.status.cache import invalidate
@@ -105,6 +105,41 @@ def create(commitment: Commitment, assignment: Assignment, author: User, data: U
     if submit:
         _submit(update, author)
     return update
+
+
+def report(commitment: Commitment, assignment: Assignment, author: User, data: UpdateData, uploads: evidence.Uploads,
+           *, submit: bool, form_token: str, today: date, supersedes: ProgressUpdate | None = None) -> ProgressUpdate:
+    """``create`` with the evidence files chosen on the form. Every file is checked before
+    anything is saved (``EvidenceProblem``); the files placed go if the transaction rolls back."""
+    with evidence.checked(uploads) as staged:
+        update = create(commitment, assignment, author, data, submit=submit, form_token=form_token, today=today,
+                        supersedes=supersedes)
+        _attach(update, staged, uploads.upload_dir, author)
+    return update
+
+
+def revise(update: ProgressUpdate, author: User, data: UpdateData, uploads: evidence.Uploads, *, submit: bool,
+           version: int, today: date) -> ProgressUpdate:
+    """``save`` with more evidence files, checked and kept as ``report`` does."""
+    with evidence.checked(uploads) as staged:
+        save(update, author, data, submit=submit, version=version, today=today)
+        _attach(update, staged, uploads.upload_dir, author)
+    return update
+
+
+def _attach(update: ProgressUpdate, staged: list, upload_dir: str, uploader: User) -> None:
+    """Place each staged file under a generated name and add its row; a placed file is removed
+    again if the transaction does not commit (and at once if placing a later one fails)."""
+    placed: list = []
+    evidence.remove_unless_committed(db.session(), placed)
+    for s in staged:
+        stored = evidence.place(s, upload_dir)
+        placed.append(evidence.path_for(stored, upload_dir))
+        update.evidence.append(EvidenceFile(
+            original_name=s.original_name, stored_name=stored, kind=s.kind, content_type=s.content_type,
+            size=s.size, sha256=s.sha256, uploader_id=uploader.id,
+        ))
+    db.session.flush()
 
 
 def save(update: ProgressUpdate, author: User, data: UpdateData, *, submit: bool, version: int,

@@ -65,6 +65,16 @@ def complete_sign_in(user: User, method: str, next_url: str | None):
     return lockout.remember_device(redirect(safe_next(next_url, url_for("main.index"))), user.email)
 
 
+def _locked_out(form: LoginForm, wait: int):
+    """The account waits after many failures: say how long, without checking the password."""
+    g.login_not_checked = True
+    form.password.errors.append(_("Tài khoản này vừa bị đăng nhập sai nhiều lần. Vui lòng đợi %(n)s giây "
+                                  "rồi thử lại.", n=wait))
+    # Flask-Limiter rewrites Retry-After as int(later of ours and its own reset - now),
+    # which rounds ours down: one second more comes out as ``wait``.
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait + 1)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed, on_breach=_on_breach)
 @limiter.limit(_address_limit, key_func=_address_key, methods=["POST"], deduct_when=_failed, on_breach=_on_breach)
@@ -76,14 +86,8 @@ def login():
         return redirect(safe_next(form.next.data, url_for("main.index")))
     if form.validate_on_submit():
         email = accounts.normalise_email(form.email.data)
-        wait = lockout.wait_seconds(email)
-        if wait:
-            g.login_not_checked = True
-            form.password.errors.append(_("Tài khoản này vừa bị đăng nhập sai nhiều lần. Vui lòng đợi %(n)s giây "
-                                          "rồi thử lại.", n=wait))
-            # Flask-Limiter rewrites Retry-After as int(later of ours and its own reset - now),
-            # which rounds ours down: one second more comes out as ``wait``.
-            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait + 1)}
+        if wait := lockout.wait_seconds(email):
+            return _locked_out(form, wait)
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None and user.totp_enabled:
             session[PENDING] = {"user_id": user.id, "at": time.time(), "next": form.next.data or ""}

@@ -1,14 +1,13 @@
 """The report builder and the report files (``/reports/status.<fmt>``, a link that reproduces the report)."""
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from tracker import clock, exports, params
-from tracker.domain.report import Letterhead
+from tracker.domain.report import letterhead_for
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.reports import ReportForm
@@ -19,20 +18,6 @@ from tracker.queries import reports as queries
 from tracker.status import periods as period_service
 
 bp = Blueprint("reports", __name__)
-
-
-def letterhead_for(profile: str) -> Letterhead:
-    """The user's remembered letterhead (or the defaults), in the chosen profile."""
-    saved = current_user.report_letterhead or {}
-    defaults = Letterhead(profile="party") if profile == "party" else Letterhead()
-    if profile == "party":
-        defaults = dataclasses.replace(defaults, parent_body="TỈNH ỦY THÁI NGUYÊN", issuing_agency="VĂN PHÒNG",
-                                       number="…-BC/VPTU", signer_authority="T/L BAN THƯỜNG VỤ",
-                                       signer_title="CHÁNH VĂN PHÒNG")
-    values = {k: v for k, v in saved.items() if v and k in {f.name for f in dataclasses.fields(Letterhead)}}
-    if "recipients" in values and isinstance(values["recipients"], str):
-        values["recipients"] = tuple(line.strip(" -;") for line in values["recipients"].splitlines() if line.strip())
-    return dataclasses.replace(defaults, **values, profile=profile)
 
 
 @bp.route("/reports", methods=["GET", "POST"])
@@ -67,20 +52,11 @@ def builder():
 def status(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
-    agreement_id = params.arg_id("agreement")
-    agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
-    if agreement is None:
-        agreement = (agreement_queries.all_agreements() or [None])[0] or abort(404)
-    areas = tuple(params.arg_ids("area"))
-    if any(not _visible_area(a) for a in areas):
-        abort(404)
-    as_of_date = params.arg_date("as_of", strict=True)  # a signed report never silently changes its date
-    scope = queries.Scope(agreement=agreement, as_of=as_of_date, period_key=request.args.get("period") or None,
-                          province=params.arg_id("province"), areas=areas,
-                          agency=params.arg_id("agency"), see_restricted=sees_restricted(current_user))
+    scope = _scope_from_query()
     profile = "party" if request.args.get("profile") == "party" else "state"
+    letterhead = letterhead_for(profile, current_app.config["REPORT_LETTERHEADS"], current_user.report_letterhead)
     try:
-        report = queries.build(scope, clock.today(), letterhead_for(profile))
+        report = queries.build(scope, clock.today(), letterhead)
     except queries.ReportError:
         abort(404)
     if fmt in ("docx", "pdf") and len(report.rows) > current_app.config["REPORT_DOCUMENT_MAX_ROWS"]:
@@ -93,6 +69,21 @@ def status(fmt: str):
     out.seek(0)
     return send_file(out, mimetype=exports.FORMATS[fmt], as_attachment=True,
                      download_name=exports.filename(report, fmt), max_age=0)
+
+
+def _scope_from_query() -> queries.Scope:
+    """The report's scope from the query string; an unknown or hidden field answers 404."""
+    agreement_id = params.arg_id("agreement")
+    agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
+    if agreement is None:
+        agreement = (agreement_queries.all_agreements() or [None])[0] or abort(404)
+    areas = tuple(params.arg_ids("area"))
+    if any(not _visible_area(a) for a in areas):
+        abort(404)
+    as_of_date = params.arg_date("as_of", strict=True)  # a signed report never silently changes its date
+    return queries.Scope(agreement=agreement, as_of=as_of_date, period_key=request.args.get("period") or None,
+                         province=params.arg_id("province"), areas=areas,
+                         agency=params.arg_id("agency"), see_restricted=sees_restricted(current_user))
 
 
 def _visible_area(area_id: int) -> bool:
