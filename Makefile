@@ -59,7 +59,7 @@ mutation: install $(MUTATION_STAMP)
 	$(BIN)/python scripts/mutation_score.py
 
 translations-extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o tracker/translations/messages.pot .
 
 translations-update: translations-extract
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching

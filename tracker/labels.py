@@ -6,15 +6,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker import clock, i18n
+from tracker.domain.codes import Role, UpdateStatus, UserRole
+from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI
 from tracker.queries import agreements as agreement_queries
 
 ROLE_LABELS = {
-    "admin": _l("Quản trị"),
-    "coordinator": _l("Đầu mối"),
-    "officer": _l("Cán bộ"),
-    "viewer": _l("Lãnh đạo (xem)"),
-    "lead": _l("Chủ trì"),
-    "support": _l("Phối hợp"),
+    UserRole.ADMIN: _l("Quản trị"),
+    UserRole.COORDINATOR: _l("Đầu mối"),
+    UserRole.OFFICER: _l("Cán bộ"),
+    UserRole.VIEWER: _l("Lãnh đạo (xem)"),
+    Role.LEAD: _l("Chủ trì"),
+    Role.SUPPORT: _l("Phối hợp"),
 }
 
 
@@ -36,21 +38,8 @@ AUDIT_LABELS = {
 }
 
 
-CATEGORY_LABELS = {
-    "done_on_time": _l("Hoàn thành đúng hạn"),
-    "done_late": _l("Hoàn thành quá hạn"),
-    "in_progress_on_time": _l("Đang thực hiện trong hạn"),
-    "in_progress_overdue": _l("Đang thực hiện quá hạn"),
-    "not_started": _l("Chưa triển khai"),
-    "no_report": _l("Chưa có báo cáo"),
-}
-STATE_LABELS = {
-    "not_started": _l("Chưa triển khai"),
-    "in_progress": _l("Đang triển khai"),
-    "done": _l("Hoàn thành"),
-    "paused": _l("Tạm dừng"),
-    "dropped": _l("Dừng thực hiện"),
-}
+CATEGORY_LABELS = {code: _l(words) for code, words in CATEGORY_LABELS_VI.items()}
+STATE_LABELS = {code: _l(words) for code, words in STATE_LABELS_VI.items()}
 DEADLINE_LABELS = {
     "on_time": _l("Trong hạn"),
     "due_soon": _l("Sắp đến hạn"),
@@ -58,10 +47,10 @@ DEADLINE_LABELS = {
     "recurring": _l("Thường xuyên"),
 }
 UPDATE_STATUS_LABELS = {
-    "draft": _l("Bản nháp"),
-    "submitted": _l("Chờ duyệt"),
-    "returned": _l("Bị trả lại"),
-    "approved": _l("Đã duyệt"),
+    UpdateStatus.DRAFT: _l("Bản nháp"),
+    UpdateStatus.SUBMITTED: _l("Chờ duyệt"),
+    UpdateStatus.RETURNED: _l("Bị trả lại"),
+    UpdateStatus.APPROVED: _l("Đã duyệt"),
 }
 AUDIT_LABELS_DATA = {
     "update_created": _l("Lập báo cáo tiến độ"),

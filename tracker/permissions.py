@@ -21,6 +21,7 @@ from flask import abort, current_app, g, has_request_context, redirect, request,
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.domain.codes import UserRole
 from tracker import clock
 from tracker.extensions import db, login_manager
 from tracker.models import (
@@ -39,11 +40,11 @@ from tracker.models import (
 
 class Access(Enum):
     PUBLIC = frozenset()
-    SIGNED_IN = frozenset({"admin", "coordinator", "officer", "viewer"})
-    ADMIN = frozenset({"admin"})
-    REVIEWER = frozenset({"admin", "coordinator"})
-    REPORTER = frozenset({"admin", "coordinator", "officer"})
-    OFFICER = frozenset({"officer"})
+    SIGNED_IN = frozenset(UserRole)
+    ADMIN = frozenset({UserRole.ADMIN})
+    REVIEWER = frozenset({UserRole.ADMIN, UserRole.COORDINATOR})
+    REPORTER = frozenset({UserRole.ADMIN, UserRole.COORDINATOR, UserRole.OFFICER})
+    OFFICER = frozenset({UserRole.OFFICER})
 
     @property
     def roles(self) -> frozenset[str]:
@@ -119,7 +120,7 @@ def role_allowed(user: User, access: Access) -> bool:
 def needs_two_factor_enrolment(user: User) -> bool:
     """Admins must use two-factor sign-in in production."""
     return (
-        current_app.config["TRACKER_ENV"] == "production" and user.role == "admin" and not user.totp_enabled
+        current_app.config["TRACKER_ENV"] == "production" and user.role == UserRole.ADMIN and not user.totp_enabled
     )
 
 
@@ -150,7 +151,7 @@ def gate():
 
 def sees_restricted(user: User) -> bool:
     """Admins and users given clearance see restricted areas (Party building, defence)."""
-    return bool(user.is_authenticated and (user.role == "admin" or user.cleared))
+    return bool(user.is_authenticated and (user.role == UserRole.ADMIN or user.cleared))
 
 
 def can_view_area(user: User, area: CooperationArea) -> bool:
@@ -218,7 +219,7 @@ def acting_province_ids(user: User, today: date) -> set[int]:
 
 
 def can_manage_users(user: User) -> bool:
-    return user.is_authenticated and user.role == "admin"
+    return user.is_authenticated and user.role == UserRole.ADMIN
 
 
 # --- Progress reporting and review ---------------------------------------------------
@@ -232,21 +233,21 @@ def reportable_assignments(user: User, commitment: Commitment, today: date) -> l
     if not user.is_authenticated or not can_view_commitment(user, commitment):
         return []
     current = [a for a in commitment.assignments if a.valid_to is None]
-    if user.role == "admin":
+    if user.role == UserRole.ADMIN:
         return current
-    if user.role == "officer":
+    if user.role == UserRole.OFFICER:
         agencies = acting_agency_ids(user, today)
         return [a for a in current if a.agency_id in agencies]
-    if user.role == "coordinator":
+    if user.role == UserRole.COORDINATOR:
         provinces = acting_province_ids(user, today)
         return [a for a in current if a.party.province_id in provinces]
     return []
 
 
 def _same_side(user: User, update: ProgressUpdate, today: date) -> bool:
-    if user.role == "officer":
+    if user.role == UserRole.OFFICER:
         return update.agency_id in acting_agency_ids(user, today)
-    if user.role == "coordinator":
+    if user.role == UserRole.COORDINATOR:
         return update.party.province_id in acting_province_ids(user, today)
     return False
 
@@ -257,12 +258,12 @@ def can_view_update(user: User, update: ProgressUpdate, today: date) -> bool:
         return False
     if update.status != UpdateStatus.DRAFT:
         return True
-    return user.role == "admin" or update.author_id == user.id or _same_side(user, update, today)
+    return user.role == UserRole.ADMIN or update.author_id == user.id or _same_side(user, update, today)
 
 
 def can_edit_update(user: User, update: ProgressUpdate, today: date) -> bool:
     return update.status == UpdateStatus.DRAFT and can_view_update(user, update, today) and (
-        user.role == "admin" or update.author_id == user.id or _same_side(user, update, today)
+        user.role == UserRole.ADMIN or update.author_id == user.id or _same_side(user, update, today)
     )
 
 
@@ -270,17 +271,17 @@ def can_review(user: User, update: ProgressUpdate, today: date) -> bool:
     """The coordinator of the update's province (or an admin) reviews submitted updates."""
     if update.status != UpdateStatus.SUBMITTED or not can_view_commitment(user, update.commitment):
         return False
-    if user.role == "admin":
+    if user.role == UserRole.ADMIN:
         return True
-    return user.role == "coordinator" and update.party.province_id in acting_province_ids(user, today)
+    return user.role == UserRole.COORDINATOR and update.party.province_id in acting_province_ids(user, today)
 
 
 def can_extend_deadline(user: User, commitment: Commitment, today: date) -> bool:
     if not can_view_commitment(user, commitment) or commitment.recurring:
         return False
-    if user.role == "admin":
+    if user.role == UserRole.ADMIN:
         return True
-    if user.role != "coordinator":
+    if user.role != UserRole.COORDINATOR:
         return False
     provinces = acting_province_ids(user, today)
     return any(a.party.province_id in provinces for a in commitment.assignments)
@@ -288,9 +289,9 @@ def can_extend_deadline(user: User, commitment: Commitment, today: date) -> bool
 
 def can_close_period(user: User, agreement, today: date) -> bool:
     """Admins, and the coordinators of a party province, close an agreement's periods."""
-    if user.role == "admin":
+    if user.role == UserRole.ADMIN:
         return True
-    if user.role != "coordinator":
+    if user.role != UserRole.COORDINATOR:
         return False
     provinces = acting_province_ids(user, today)
     return any(p.province_id in provinces for p in agreement.parties)

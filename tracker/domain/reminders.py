@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.domain.codes import UserRole
+
 DUE_SOON, OVERDUE, RETURNED, REVIEW = "due_soon", "overdue", "returned", "review"
 KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW)
 LANGUAGES = ("vi", "en")
@@ -31,7 +33,7 @@ def is_overdue(deadline: date, today: date, closed: bool) -> bool:
 
 def may_see(user, restricted: bool) -> bool:
     """Restricted fields are told only to admins and cleared users (see permissions)."""
-    return not restricted or user.role == "admin" or bool(user.cleared)
+    return not restricted or user.role == UserRole.ADMIN or bool(user.cleared)
 
 
 def language_of(user) -> str:

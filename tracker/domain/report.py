@@ -8,15 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
-from tracker.domain.status import CATEGORY_ORDER, Category
+from tracker.domain.status import CATEGORY_ORDER, Category, Progress
+from tracker.domain.text import N_
 
+# The words for each code, defined once: reports print them, ``labels`` translates them for pages.
 CATEGORY_LABELS_VI: dict[str, str] = {
-    Category.DONE_ON_TIME: "Hoàn thành đúng hạn",
-    Category.DONE_LATE: "Hoàn thành quá hạn",
-    Category.IN_PROGRESS_ON_TIME: "Đang thực hiện trong hạn",
-    Category.IN_PROGRESS_OVERDUE: "Đang thực hiện quá hạn",
-    Category.NOT_STARTED: "Chưa triển khai",
-    Category.NO_REPORT: "Chưa có báo cáo",
+    Category.DONE_ON_TIME: N_("Hoàn thành đúng hạn"),
+    Category.DONE_LATE: N_("Hoàn thành quá hạn"),
+    Category.IN_PROGRESS_ON_TIME: N_("Đang thực hiện trong hạn"),
+    Category.IN_PROGRESS_OVERDUE: N_("Đang thực hiện quá hạn"),
+    Category.NOT_STARTED: N_("Chưa triển khai"),
+    Category.NO_REPORT: N_("Chưa có báo cáo"),
 }
 # Okabe-Ito, as on every page and chart (ui.md).
 CATEGORY_COLOURS: dict[str, str] = {
@@ -28,11 +30,11 @@ CATEGORY_COLOURS: dict[str, str] = {
     Category.NO_REPORT: "#DDDDDD",
 }
 STATE_LABELS_VI: dict[str, str] = {
-    "not_started": "Chưa triển khai",
-    "in_progress": "Đang triển khai",
-    "done": "Hoàn thành",
-    "paused": "Tạm dừng",
-    "dropped": "Dừng thực hiện",
+    Progress.NOT_STARTED: N_("Chưa triển khai"),
+    Progress.IN_PROGRESS: N_("Đang triển khai"),
+    Progress.DONE: N_("Hoàn thành"),
+    Progress.PAUSED: N_("Tạm dừng"),
+    Progress.DROPPED: N_("Dừng thực hiện"),
 }
 
 

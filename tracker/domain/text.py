@@ -93,3 +93,10 @@ def search_terms(query: str | None) -> list[str]:
 def code_sort_key(code: str) -> str:
     """``7.10`` sorts after ``7.9``: each numeric part of a code zero-padded to four digits."""
     return ".".join(part.zfill(4) if part.isdigit() else part for part in code.split("."))
+
+
+def N_(text: str) -> str:  # noqa: N802 (the gettext convention for a marker)
+    """Mark a Vietnamese label for translation without translating it here: the domain keeps
+    the words (signed reports print them), ``labels`` translates them for the pages, and
+    ``pybabel extract -k N_`` finds them."""
+    return text

@@ -8,15 +8,16 @@ from wtforms import BooleanField, PasswordField, SearchField, SelectField, Strin
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from tracker.domain import passwords
+from tracker.domain.codes import UserRole
 from tracker.extensions import db
 from tracker.forms import EmailAddress, choices
 from tracker.models import Agency, Province
 
 ROLE_CHOICES = [
-    ("officer", _l("Cán bộ (báo cáo tiến độ của cơ quan)")),
-    ("coordinator", _l("Đầu mối (duyệt báo cáo của tỉnh)")),
-    ("viewer", _l("Lãnh đạo (chỉ xem)")),
-    ("admin", _l("Quản trị")),
+    (UserRole.OFFICER, _l("Cán bộ (báo cáo tiến độ của cơ quan)")),
+    (UserRole.COORDINATOR, _l("Đầu mối (duyệt báo cáo của tỉnh)")),
+    (UserRole.VIEWER, _l("Lãnh đạo (chỉ xem)")),
+    (UserRole.ADMIN, _l("Quản trị")),
 ]
 LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
 ANY = [("", _l("Tất cả"))]

@@ -10,15 +10,10 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker import params
 from tracker.domain.evidence import EvidenceProblem
+from tracker.domain.report import STATE_LABELS_VI
 from tracker.forms import InDateRange, choices
 
-STATE_CHOICES = [
-    ("not_started", _l("Chưa triển khai")),
-    ("in_progress", _l("Đang triển khai")),
-    ("done", _l("Hoàn thành")),
-    ("paused", _l("Tạm dừng")),
-    ("dropped", _l("Dừng thực hiện")),
-]
+STATE_CHOICES = [(code, _l(words)) for code, words in STATE_LABELS_VI.items()]
 
 # What the form says for each problem code of domain.updates.update_problems and the services.
 PROBLEM_MESSAGES = {

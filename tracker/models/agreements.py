@@ -2,20 +2,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
-
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.codes import Role
 from tracker.domain.text import code_sort_key, fold
 from tracker.extensions import db
-from tracker.models.base import NFCString, NFCText, UTCDateTime, utcnow
+from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
 from tracker.models.organisations import Agency, Province
-
-
-class Role(StrEnum):
-    LEAD = "lead"  # cơ quan chủ trì
-    SUPPORT = "support"  # cơ quan phối hợp
 
 
 class Agreement(db.Model):
@@ -163,7 +157,7 @@ class Assignment(db.Model):
     predecessor: Mapped[Assignment | None] = relationship(remote_side=[id])
 
     __table_args__ = (
-        CheckConstraint("role IN ('lead', 'support')", name="role"),
+        one_of("role", Role),
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_range"),
         # One current lead agency per party province and commitment.
         Index(

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, String, Text
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, DateTime, String, Text
 from sqlalchemy.types import TypeDecorator
 
 from tracker.domain.text import clean_text
+
+
+def one_of(column: str, codes: type[StrEnum]) -> CheckConstraint:
+    """``column IN (...)`` over an enum's values, named after the column: the database accepts
+    exactly the codes the code knows."""
+    values = ", ".join(f"'{code.value}'" for code in codes)
+    return CheckConstraint(f"{column} IN ({values})", name=column)
 
 
 def utcnow() -> datetime:

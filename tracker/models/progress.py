@@ -7,23 +7,16 @@ supersedes the old one. Only approved updates count in status, dashboards and re
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
-
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.codes import Role, UpdateStatus
+from tracker.domain.status import Progress
 from tracker.extensions import db
 from tracker.models.agreements import AgreementParty, Commitment
-from tracker.models.base import NFCString, NFCText, UTCDateTime, utcnow
+from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
 from tracker.models.organisations import Agency
 from tracker.models.users import User
-
-
-class UpdateStatus(StrEnum):
-    DRAFT = "draft"  # nháp
-    SUBMITTED = "submitted"  # đã gửi, chờ duyệt
-    RETURNED = "returned"  # bị trả lại
-    APPROVED = "approved"  # đã duyệt
 
 
 class ProgressUpdate(db.Model):
@@ -71,10 +64,10 @@ class ProgressUpdate(db.Model):
     )
 
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'submitted', 'returned', 'approved')", name="status"),
-        CheckConstraint("state IN ('not_started', 'in_progress', 'done', 'paused', 'dropped')", name="state"),
+        one_of("status", UpdateStatus),
+        one_of("state", Progress),
         CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
-        CheckConstraint("role IN ('lead', 'support')", name="role"),
+        one_of("role", Role),
         # The latest approved report per commitment and side, as of any date.
         Index("ix_progress_updates_approved", "commitment_id", "party_id", "status", "as_of"),
         # Who reported in a period's window (compliance, the dashboard's agencies).

@@ -2,22 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
-
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.codes import UserRole
 from tracker.extensions import db
-from tracker.models.base import CleanJSON, NFCString, UTCDateTime, utcnow
+from tracker.models.base import CleanJSON, NFCString, UTCDateTime, one_of, utcnow
 from tracker.models.organisations import Agency, Province
-
-
-class UserRole(StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"  # đầu mối of one province
-    OFFICER = "officer"  # cán bộ of one agency
-    VIEWER = "viewer"  # leadership, read-only
 
 
 class User(UserMixin, db.Model):
@@ -53,7 +45,7 @@ class User(UserMixin, db.Model):
     agency: Mapped[Agency | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'coordinator', 'officer', 'viewer')", name="role"),
+        one_of("role", UserRole),
         CheckConstraint("role != 'coordinator' OR province_id IS NOT NULL", name="coordinator_has_province"),
         CheckConstraint("role != 'officer' OR agency_id IS NOT NULL", name="officer_has_agency"),
     )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from tracker.domain.codes import Role
 from tracker.domain.text import search_terms
 from tracker.extensions import db
 from tracker.status import sql as status_sql
@@ -75,15 +76,15 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
         provinces = province_lineage(filters.province)
         led = aliased(Assignment)
         held = select(led.commitment_id).join(AgreementParty, AgreementParty.id == led.party_id).where(
-            AgreementParty.province_id.in_(provinces), led.role == "lead")
+            AgreementParty.province_id.in_(provinces), led.role == Role.LEAD)
         if as_of is not None:  # that province's side on the date: it leads then (domain.md §4)
             held = held.where(led.valid_from <= as_of, or_(led.valid_to.is_(None), led.valid_to >= as_of))
         stmt = stmt.where(Commitment.id.in_(held.correlate(None)))
     if filters.agency is not None:
         agencies = agency_lineage(filters.agency)
         held = [Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies)]
-        if filters.role == "lead":
-            held += [Assignment.role == "lead", Assignment.valid_to.is_(None)]
+        if filters.role == Role.LEAD:
+            held += [Assignment.role == Role.LEAD, Assignment.valid_to.is_(None)]
         stmt = stmt.where(exists().where(*held))
     if (filters.category or filters.due_within or filters.overdue) and as_of is not None:
         if filters.province is not None:

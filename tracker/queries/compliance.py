@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select
 
+from tracker.domain.codes import Role
 from tracker.clock import end_of_day_utc
 from tracker.domain.periods import Period
 from tracker.extensions import db
@@ -85,7 +86,7 @@ def obligations(agreement_id: int | set[int], period: Period, *, see_restricted:
                                           first_submission.c.agency_id == Assignment.agency_id))
         .where(
             of_agreement,
-            Assignment.role == "lead",
+            Assignment.role == Role.LEAD,
             Assignment.valid_from <= period.end,
             or_(Assignment.valid_to.is_(None), Assignment.valid_to >= period.end),
             or_(Commitment.start_date.is_(None), Commitment.start_date <= period.end),
@@ -145,7 +146,7 @@ def history_of(agency_id: int, today, see_restricted: bool) -> list[PeriodRecord
         select(Agreement).join(CooperationArea, CooperationArea.agreement_id == Agreement.id)
         .join(Commitment, Commitment.area_id == CooperationArea.id)
         .join(Assignment, Assignment.commitment_id == Commitment.id)
-        .where(Assignment.agency_id == agency_id, Assignment.role == "lead").distinct()
+        .where(Assignment.agency_id == agency_id, Assignment.role == Role.LEAD).distinct()
     ).all()
     records = []
     for agreement in agreements:

@@ -13,6 +13,7 @@ from sqlalchemy import Date, and_, case, delete, exists, func, literal, select, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from tracker.domain.codes import Role
 from tracker.domain.dashboard import (
     AgencyLine,
     Dashboard,
@@ -185,7 +186,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
                                Assignment.party_id == led.c.party_id if province_ids is not None else true()))
         .join(Agency, Agency.id == Assignment.agency_id)
         .outerjoin(reported, and_(reported.c.commitment_id == Commitment.id, reported.c.agency_id == Agency.id))
-        .where(Assignment.role == "lead", Assignment.valid_to.is_(None))
+        .where(Assignment.role == Role.LEAD, Assignment.valid_to.is_(None))
         .group_by(Agency.id, Agency.name), f, see_restricted, **scope)
     if province_ids is not None:
         agency_stmt = agency_stmt.where(Agency.province_id.in_(province_ids))

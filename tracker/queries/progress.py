@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.codes import Role
 from tracker.clock import end_of_day_utc
 from tracker.domain.periods import Frequency, period_for
 from tracker.domain.deadlines import Deadline, DeadlineChange
@@ -67,7 +68,7 @@ def approved_history(commitment_ids: list[int], as_of: date) -> dict[tuple[int, 
         .where(
             ProgressUpdate.commitment_id.in_(commitment_ids),
             ProgressUpdate.status == UpdateStatus.APPROVED,
-            ProgressUpdate.role == "lead",
+            ProgressUpdate.role == Role.LEAD,
             ProgressUpdate.as_of <= as_of,
             ProgressUpdate.reviewed_at < end_of_day_utc(as_of),
         )
@@ -171,7 +172,7 @@ def inbox(agency_ids: set[int], see_restricted: bool, today: date, role: str | N
     )
     if not see_restricted:
         stmt = stmt.where(CooperationArea.restricted.is_(False))
-    if role in ("lead", "support"):
+    if role in tuple(Role):
         stmt = stmt.where(Assignment.role == role)
     assignments = list(db.session.scalars(stmt))
     commitments = list({a.commitment_id: a.commitment for a in assignments}.values())

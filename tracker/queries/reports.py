@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
+from tracker.domain.codes import Role, UpdateStatus
 from tracker.clock import end_of_day_utc, start_of_day_utc
 from tracker.domain.periods import Frequency, period_for
 from tracker.domain.report import (
@@ -149,8 +150,8 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
             notes.append(why)
         annex.append(AnnexRow(
             number=number, code=c.code, area_number=c.number, area_name=c.name, task=c.title,
-            lead_agencies=tuple(a.agency_name for a in held if a.role == "lead"),
-            support_agencies=tuple(a.agency_name for a in held if a.role == "support"),
+            lead_agencies=tuple(a.agency_name for a in held if a.role == Role.LEAD),
+            support_agencies=tuple(a.agency_name for a in held if a.role == Role.SUPPORT),
             due_date=c.due_date, original_due_date=c.original_due_date, recurring=c.recurring,
             deliverable=c.deliverable, result="\n".join(text), category=c.category,
             percent=None if c.percent is None else float(c.percent), notes="; ".join(notes), sides=sides,
@@ -253,7 +254,7 @@ def _updates(scope: Scope, window, cutoff) -> list[UpdateRow]:
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
         .join(Agency, Agency.id == ProgressUpdate.agency_id)
         .join(AgreementParty, AgreementParty.id == ProgressUpdate.party_id), scope)
-        .where(ProgressUpdate.status == "approved",
+        .where(ProgressUpdate.status == UpdateStatus.APPROVED,
                ProgressUpdate.as_of.between(*window), ProgressUpdate.reviewed_at < cutoff)
         .order_by(Commitment.sort_key, ProgressUpdate.as_of, ProgressUpdate.id)
         .execution_options(yield_per=5000))
@@ -278,7 +279,7 @@ def _changes(scope: Scope, window, cutoff) -> list[ChangeRow]:
         select(ProgressUpdate, Commitment.code, User.name).join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
         .join(User, User.id == ProgressUpdate.reviewer_id), scope)
-        .where(ProgressUpdate.status == "returned", ProgressUpdate.reviewed_at < cutoff,
+        .where(ProgressUpdate.status == UpdateStatus.RETURNED, ProgressUpdate.reviewed_at < cutoff,
                ProgressUpdate.reviewed_at >= start_of_day_utc(window[0]),
                ProgressUpdate.reviewed_at < end_of_day_utc(window[1]))
     ):

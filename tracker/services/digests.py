@@ -17,6 +17,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
+from tracker.domain.codes import UserRole
 from tracker.domain.periods import DEFAULT_RULE, DeadlineRule, Period, parse_key
 from tracker.domain.reminders import (
     DUE_SOON,
@@ -138,7 +139,7 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
             endpoint, values = "progress.detail", {"update_id": n.update_id}
         elif commitment is not None:
             endpoint, values = "commitments.detail", {"commitment_id": commitment.id}
-        elif viewer.role == "officer":
+        elif viewer.role == UserRole.OFFICER:
             endpoint, values = "progress.inbox", {}
         elif key.agency_id:
             endpoint, values = "agencies.detail", {"agency_id": key.agency_id}

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tracker.domain.codes import Role
 from tracker.domain.updates import update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, EvidenceFile, ProgressUpdate, UpdateStatus, User
@@ -179,7 +180,7 @@ def approve(update: ProgressUpdate, reviewer: User) -> None:
     update.status = UpdateStatus.APPROVED.value
     update.reviewed_at = utcnow()
     update.reviewer = reviewer
-    if update.role == "lead":
+    if update.role == Role.LEAD:
         status.refresh_side(update.commitment_id, update.party_id)
     audit.record("update_approved", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"}, after={"status": "approved"})

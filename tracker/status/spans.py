@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from tracker.domain.codes import Role
 from tracker.clock import VIETNAM
 from tracker.domain.spans import Approval, spans
 from tracker.extensions import db
@@ -18,7 +19,7 @@ def approvals_of(commitment_id: int, party_id: int) -> list[Approval]:
         select(ProgressUpdate.id, ProgressUpdate.state, ProgressUpdate.percent, ProgressUpdate.as_of,
                ProgressUpdate.reviewed_at)
         .where(ProgressUpdate.commitment_id == commitment_id, ProgressUpdate.party_id == party_id,
-               ProgressUpdate.status == UpdateStatus.APPROVED, ProgressUpdate.role == "lead")
+               ProgressUpdate.status == UpdateStatus.APPROVED, ProgressUpdate.role == Role.LEAD)
     )
     return [Approval(i, state, percent, as_of, reviewed.astimezone(VIETNAM).date(), reviewed)
             for i, state, percent, as_of, reviewed in rows]
@@ -48,7 +49,7 @@ def rebuild_all() -> int:
     """Rebuild every side's spans (after a bulk import); returns the number of sides."""
     sides = db.session.execute(
         select(ProgressUpdate.commitment_id, ProgressUpdate.party_id)
-        .where(ProgressUpdate.status == UpdateStatus.APPROVED, ProgressUpdate.role == "lead").distinct()
+        .where(ProgressUpdate.status == UpdateStatus.APPROVED, ProgressUpdate.role == Role.LEAD).distinct()
     ).all()
     db.session.execute(delete(SideStatus))
     for commitment_id, party_id in sides:

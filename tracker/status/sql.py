@@ -16,6 +16,7 @@ from sqlalchemy import Date, and_, case, false, func, literal, not_, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
+from tracker.domain.codes import Role
 from tracker import clock
 from tracker.domain.status import OPEN_PAST_DUE, RULES, Conditions, Fact
 from tracker.models import (
@@ -147,7 +148,7 @@ def snapshot_of(closure_id: int):
 def lead_held_on(day) -> ColumnElement:
     """The assignment of the enclosing query is a lead assignment in force on ``day``."""
     day = _day(day)
-    return and_(Assignment.role == "lead", Assignment.valid_from <= day,
+    return and_(Assignment.role == Role.LEAD, Assignment.valid_from <= day,
                 or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day))
 
 

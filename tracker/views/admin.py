@@ -6,6 +6,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.domain.codes import UserRole
 from tracker import clock, i18n, params
 from tracker.extensions import db
 from tracker.forms.accounts import ACCOUNT_MESSAGES, AuditFilterForm, UserFilterForm, UserForm
@@ -62,7 +63,7 @@ def user_edit(user_id: int):
     form.load_choices()
     del form.email
     if request.method == "GET":
-        form.province.data = user.province.code if user.province and user.role == "coordinator" else ""
+        form.province.data = user.province.code if user.province and user.role == UserRole.COORDINATOR else ""
         form.agency.data = user.agency.code if user.agency else ""
     if form.validate_on_submit():
         try:

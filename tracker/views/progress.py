@@ -26,7 +26,7 @@ from tracker.forms.progress import (
     parse_version,
 )
 from tracker.labels import role_label
-from tracker.models import EvidenceFile, ProgressUpdate, UpdateStatus, UserRole
+from tracker.models import EvidenceFile, ProgressUpdate, Role, UpdateStatus, UserRole
 from tracker.permissions import (
     On,
     acting_agency_ids,
@@ -47,7 +47,7 @@ bp = Blueprint("progress", __name__)
 
 @bp.get("/my")
 def inbox():
-    role = request.args.get("role") if request.args.get("role") in ("lead", "support") else None
+    role = request.args.get("role") if request.args.get("role") in tuple(Role) else None
     today = clock.today()
     groups = queries.inbox(acting_agency_ids(current_user, today), sees_restricted(current_user), today, role,
                            current_app.config["DUE_SOON_DAYS"])
@@ -243,7 +243,7 @@ def return_update(update_id: int):
 @bp.get("/reviews")
 def reviews():
     today = clock.today()
-    provinces = None if current_user.role == "admin" else acting_province_ids(current_user, today)
+    provinces = None if current_user.role == UserRole.ADMIN else acting_province_ids(current_user, today)
     queue = queries.review_queue(provinces, sees_restricted(current_user))
     return render_template("progress/reviews.html", queue=queue, approve_form=ApproveForm(), return_form=ReturnForm())
 

@@ -1,0 +1,29 @@
+"""The codes stored in the database and compared everywhere: one enum each.
+
+Models store them, their check constraints are generated from them
+(``models.base.one_of``), and code compares members, never raw strings.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class UserRole(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"  # đầu mối of one province
+    OFFICER = "officer"  # cán bộ of one agency
+    VIEWER = "viewer"  # leadership, read-only
+
+
+class Role(StrEnum):
+    """An agency's part in a commitment."""
+
+    LEAD = "lead"  # cơ quan chủ trì
+    SUPPORT = "support"  # cơ quan phối hợp
+
+
+class UpdateStatus(StrEnum):
+    DRAFT = "draft"  # nháp
+    SUBMITTED = "submitted"  # đã gửi, chờ duyệt
+    RETURNED = "returned"  # bị trả lại
+    APPROVED = "approved"  # đã duyệt
