@@ -8,7 +8,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.install-stamp
 MO := tracker/translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: install run test lint bench mutation translations-extract translations-update clean
+.PHONY: install run test quick lint bench mutation translations-extract translations-update clean
 
 install: $(STAMP) $(MO)
 	@bash scripts/system-deps.sh
@@ -32,6 +32,11 @@ run: install
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A quick local run while working: SQLite only, no browser, LibreOffice or WeasyPrint tests,
+# two processes. `make test` (and CI) runs everything, on both databases.
+quick: install
+	TRACKER_TEST_DATABASE_URL= $(BIN)/python -m pytest -q -n 2 -m "not browser and not libreoffice and not weasyprint" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check tracker tests scripts

@@ -16,8 +16,8 @@ from tracker.services import evidence
 from tracker.services.evidence import Staged, content_disposition, discard, path_for, place, stage
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00" + os.urandom(64)
-JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + os.urandom(64) + b"\xff\xd9"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00" + bytes(range(7, 71))  # fixed bytes: test ids stay the same in every process
+JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(71, 135)) + b"\xff\xd9"
 STORED = re.compile(r"^\d{4}/\d{2}/[0-9a-f]{32}\.(pdf|docx|xlsx|odt|jpg|png)$")
 
 
