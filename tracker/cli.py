@@ -140,16 +140,20 @@ def users_demo() -> None:
     click.echo("\n".join(lines))
 
 
+def _run(operation, directory: str):
+    """``backup_service.backup`` or ``restore`` on this app's database and uploads; a refusal exits 1."""
+    try:
+        return operation(db.engine, current_app.config["UPLOAD_DIR"], directory, pg_bin=current_app.config.get("PG_BIN"))
+    except backup_service.BackupError as exc:
+        _fail(str(exc))
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("directory", type=click.Path(file_okay=False))
 def backup_command(directory: str) -> None:
     """A consistent copy of the database and the evidence files, with a SHA-256 manifest (safe while serving)."""
-    try:
-        report = backup_service.backup(db.engine, current_app.config["UPLOAD_DIR"], directory,
-                                       pg_bin=current_app.config.get("PG_BIN"))
-    except backup_service.BackupError as exc:
-        _fail(str(exc))
+    report = _run(backup_service.backup, directory)
     for name in report.missing:
         click.echo(f"warning: {name} is named by a row but missing from the upload folder (see fsck)", err=True)
     for name in report.changed:
@@ -162,11 +166,7 @@ def backup_command(directory: str) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 def restore_command(directory: str) -> None:
     """Restore a backup into an empty database and an empty upload folder, checking every checksum."""
-    try:
-        report = backup_service.restore(db.engine, current_app.config["UPLOAD_DIR"], directory,
-                                        pg_bin=current_app.config.get("PG_BIN"))
-    except backup_service.BackupError as exc:
-        _fail(str(exc))
+    report = _run(backup_service.restore, directory)
     for name in report.missing:
         click.echo(f"warning: {name} was already missing when the backup was taken (see fsck)", err=True)
     click.echo(f"restored: {report.rows} rows, {report.files} files, checksums ok")

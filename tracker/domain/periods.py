@@ -155,34 +155,29 @@ class Period:
     @property
     def label_vi(self) -> str:
         """As officials write it: "Quý I năm 2026", "6 tháng đầu năm 2026", "Năm 2026"."""
-        match self.frequency:
-            case Frequency.MONTHLY:
-                return f"Tháng {self.number} năm {self.year}"
-            case Frequency.QUARTERLY:
-                return f"Quý {_ROMAN[self.number]} năm {self.year}"
-            case Frequency.HALF_YEAR:
-                return f"6 tháng {'đầu' if self.number == 1 else 'cuối'} năm {self.year}"
-            case Frequency.NINE_MONTHS:
-                return f"9 tháng năm {self.year}"
-        return f"Năm {self.year}"
+        return _LABELS[self.frequency][0](self)
 
     @property
     def label_en(self) -> str:
-        match self.frequency:
-            case Frequency.MONTHLY:
-                return f"{_MONTHS_EN[self.number - 1]} {self.year}"
-            case Frequency.QUARTERLY:
-                return f"Q{self.number} {self.year}"
-            case Frequency.HALF_YEAR:
-                return f"{'First' if self.number == 1 else 'Second'} half of {self.year}"
-            case Frequency.NINE_MONTHS:
-                return f"Nine months of {self.year}"
-        return f"Year {self.year}"
+        return _LABELS[self.frequency][1](self)
 
     def contains(self, day: date) -> bool:
         """Whether ``day`` falls in the window (both ends included)."""
         return self.start <= day <= self.end
 
+
+
+# How a period is named, in Vietnamese and in English, by its frequency.
+_LABELS = {
+    Frequency.MONTHLY: (lambda p: f"Tháng {p.number} năm {p.year}",
+                        lambda p: f"{_MONTHS_EN[p.number - 1]} {p.year}"),
+    Frequency.QUARTERLY: (lambda p: f"Quý {_ROMAN[p.number]} năm {p.year}",
+                          lambda p: f"Q{p.number} {p.year}"),
+    Frequency.HALF_YEAR: (lambda p: f"6 tháng {'đầu' if p.number == 1 else 'cuối'} năm {p.year}",
+                          lambda p: f"{'First' if p.number == 1 else 'Second'} half of {p.year}"),
+    Frequency.NINE_MONTHS: (lambda p: f"9 tháng năm {p.year}", lambda p: f"Nine months of {p.year}"),
+    Frequency.ANNUAL: (lambda p: f"Năm {p.year}", lambda p: f"Year {p.year}"),
+}
 
 def make_period(
     frequency: Frequency,

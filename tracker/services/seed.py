@@ -87,45 +87,42 @@ def _by_code(model) -> dict:
     return {row.code: row for row in db.session.scalars(select(model))}
 
 
+def _add_missing(model, rows, make, counter: str, report: SeedReport) -> dict:
+    """The units of ``model`` by code, adding each row whose code is not there yet."""
+    units = _by_code(model)
+    for row in rows:
+        if row.code not in units:
+            units[row.code] = make(row)
+            db.session.add(units[row.code])
+            report.add(counter)
+    db.session.flush()
+    return units
+
+
+def _add_successions(model, rows, units: dict, make, counter: str, report: SeedReport) -> None:
+    """Add each succession (predecessor → successor by code) not recorded yet."""
+    existing = {(s.predecessor_id, s.successor_id) for s in db.session.scalars(select(model))}
+    for row in rows:
+        pair = (units[row.predecessor].id, units[row.successor].id)
+        if pair not in existing:
+            db.session.add(make(row, *pair))
+            report.add(counter)
+
+
 def load_reference(reference: Reference, report: SeedReport) -> None:
-    provinces = _by_code(Province)
-    for row in reference.provinces:
-        if row.code not in provinces:
-            provinces[row.code] = Province(
-                code=row.code, name=row.name, name_en=row.name_en, gso_code=row.gso_code,
-                valid_from=row.valid_from, valid_to=row.valid_to,
-            )
-            db.session.add(provinces[row.code])
-            report.add("provinces")
-    db.session.flush()
-    existing = {(s.predecessor_id, s.successor_id) for s in db.session.scalars(select(ProvinceSuccession))}
-    for row in reference.province_successions:
-        pair = (provinces[row.predecessor].id, provinces[row.successor].id)
-        if pair not in existing:
-            db.session.add(ProvinceSuccession(
-                predecessor_id=pair[0], successor_id=pair[1], effective_date=row.effective_date, legal_basis=row.basis,
-            ))
-            report.add("province_successions")
-    agencies = _by_code(Agency)
-    for row in reference.agencies:
-        if row.code not in agencies:
-            agencies[row.code] = Agency(
-                code=row.code, province=provinces[row.province], name=row.name, name_en=row.name_en,
-                kind=row.kind, is_party_body=row.kind == "party", valid_from=row.valid_from,
-                valid_to=row.valid_to, note=row.note,
-            )
-            db.session.add(agencies[row.code])
-            report.add("agencies")
-    db.session.flush()
-    existing = {(s.predecessor_id, s.successor_id) for s in db.session.scalars(select(AgencySuccession))}
-    for row in reference.agency_successions:
-        pair = (agencies[row.predecessor].id, agencies[row.successor].id)
-        if pair not in existing:
-            db.session.add(AgencySuccession(
-                predecessor_id=pair[0], successor_id=pair[1], effective_date=row.effective_date,
-                kind=row.kind, legal_basis=row.basis,
-            ))
-            report.add("agency_successions")
+    provinces = _add_missing(Province, reference.provinces, lambda row: Province(
+        code=row.code, name=row.name, name_en=row.name_en, gso_code=row.gso_code,
+        valid_from=row.valid_from, valid_to=row.valid_to), "provinces", report)
+    _add_successions(ProvinceSuccession, reference.province_successions, provinces, lambda row, old, new:
+                     ProvinceSuccession(predecessor_id=old, successor_id=new, effective_date=row.effective_date,
+                                        legal_basis=row.basis), "province_successions", report)
+    agencies = _add_missing(Agency, reference.agencies, lambda row: Agency(
+        code=row.code, province=provinces[row.province], name=row.name, name_en=row.name_en, kind=row.kind,
+        is_party_body=row.kind == "party", valid_from=row.valid_from, valid_to=row.valid_to, note=row.note),
+        "agencies", report)
+    _add_successions(AgencySuccession, reference.agency_successions, agencies, lambda row, old, new:
+                     AgencySuccession(predecessor_id=old, successor_id=new, effective_date=row.effective_date,
+                                      kind=row.kind, legal_basis=row.basis), "agency_successions", report)
     db.session.flush()
 
 
