@@ -24,6 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security(app)
+    if app.config.get("PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 

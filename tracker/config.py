@@ -73,6 +73,9 @@ def from_environment() -> dict:
         or os.environ.get("TRACKER_REDIS_URL") or "memory://",
         # Redis for the job queue and the shared caches (README, Production); unset: in-process.
         "REDIS_URL": os.environ.get("TRACKER_REDIS_URL") or None,
+        # Reverse proxies in front (README, Production): their X-Forwarded-For/-Proto/-Host are
+        # trusted, so throttling sees each person's address and links say https.
+        "PROXIES": int(os.environ.get("TRACKER_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "tracker",
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),

@@ -67,8 +67,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(database_url: str, workers: int = 2, extra_env: dict | None = None):
-    """gunicorn with ``workers`` processes on the database; yields its port."""
+def serve(database_url: str, workers: int = 2, extra_env: dict | None = None,
+          app: str = "tracker.tools.bench_app:create()"):
+    """gunicorn with ``workers`` processes serving ``app`` on the database; yields its port."""
     port = free_port()
     env = {**os.environ, "TRACKER_DATABASE_URL": database_url,
            # the bench signs in many clients from one address; the throttle is not what is measured
@@ -78,7 +79,7 @@ def serve(database_url: str, workers: int = 2, extra_env: dict | None = None):
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(  # nosec B603 # fixed arguments
         [gunicorn, "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning",
-         "tracker.tools.bench_app:create()"], env=env, stdout=log, stderr=subprocess.STDOUT)
+         app], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
