@@ -73,6 +73,9 @@ def from_environment() -> dict:
         or os.environ.get("TRACKER_REDIS_URL") or "memory://",
         # Redis for the job queue and the shared caches (README, Production); unset: in-process.
         "REDIS_URL": os.environ.get("TRACKER_REDIS_URL") or None,
+        # The hourly reminders run (tracker.schedule): by the worker with Redis, else in the app
+        # process; "off" when cron runs `reminders send` instead (and in `make bench`).
+        "SCHEDULE": os.environ.get("TRACKER_SCHEDULE", "on") != "off",
         # Reverse proxies in front (README, Production): their X-Forwarded-For/-Proto/-Host are
         # trusted, so throttling sees each person's address and links say https.
         "PROXIES": int(os.environ.get("TRACKER_PROXIES", "0")),

@@ -74,6 +74,7 @@ def serve(database_url: str, workers: int = 2, extra_env: dict | None = None,
     env = {**os.environ, "TRACKER_DATABASE_URL": database_url,
            # the bench signs in many clients from one address; the throttle is not what is measured
            "TRACKER_LOGIN_LIMIT_PER_ADDRESS": "100000 per minute", "TRACKER_LOGIN_LIMIT_PER_ACCOUNT": "100000 per minute",
+           "TRACKER_SCHEDULE": "off",  # no reminders run in the middle of a measurement
            **(extra_env or {})}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
