@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # System packages the app and its tests use, from Debian: Chromium (browser tests),
 # LibreOffice Writer and poppler (the report's render check), Pango and fonts that cover
-# Vietnamese (WeasyPrint's PDF), pg_dump/pg_restore (PostgreSQL backups). Installed with
+# Vietnamese (WeasyPrint's PDF), pg_dump/pg_restore (PostgreSQL backups), wrk (`make bench`). Installed with
 # apt when missing and we are root; otherwise a note, and the tests that need them skip
 # with their reason (under CI=true they fail instead).
 set -euo pipefail
@@ -10,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
 command -v pdftoppm >/dev/null 2>&1 || packages+=(poppler-utils)
 command -v pg_dump >/dev/null 2>&1 || packages+=(postgresql-client)  # `backup`/`restore` on PostgreSQL
+command -v wrk >/dev/null 2>&1 || packages+=(wrk)  # `make bench`: the HTTP load
 # (read into variables first: `grep -q` closing a pipe early trips pipefail)
 libraries=$(ldconfig -p 2>/dev/null || true)
 fonts=$(fc-list 2>/dev/null || true)

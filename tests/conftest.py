@@ -21,6 +21,7 @@ from tracker import clock
 from tracker.extensions import db, limiter
 from tracker.services import accounts
 from tracker.services.seed import seed
+from tracker.status import cache as figure_cache
 
 # Helpers live in tests/factories.py (data), tests/client.py (requests) and tests/apps.py
 # (apps and backends); this file holds fixtures only.
@@ -107,6 +108,7 @@ def rolled_back(app):
     """
     with app.app_context():
         limiter.reset()  # sign-in throttling starts afresh
+        figure_cache.memory.clear()  # each test's rolled-back data may reuse another's counter values
         # Deferred on SQLite: the test's long transaction must not hold the write lock
         # against a test's own second connection (migrations check, concurrent jobs).
         connection = db.engine.connect().execution_options(sqlite_begin="DEFERRED")

@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from tests.client import sign_in
+from tests.client import sign_in, with_tables_open
 from tests.factories import ACCOUNTS
 from tracker import clock
 from tracker.domain.dashboard import Filters
@@ -479,9 +479,10 @@ class Clients:
         return self.clients[role]
 
 
-def page_figures(page: str) -> dict:
-    block = re.search(r'<script type="application/json" id="dashboard-figures">(.*?)</script>', page, re.S).group(1)
-    return json.loads(block)
+def page_figures(client, page: str) -> dict:
+    """The figures the page fetches (#dashboard-figures' data-src)."""
+    src = re.search(r'id="dashboard-figures" data-src="([^"]+)"', page).group(1)
+    return json.loads(client.get(html_module.unescape(src)).get_data(as_text=True))
 
 
 def found(client, link: str) -> int:
@@ -537,8 +538,8 @@ def check_dashboard(ref: Reference, world: World, clients: Clients, role: str, p
             if n} == want["by_field"], where
 
     # 3. The page: the field chart's bars, the trend chart's points, and every number a link shows.
-    page = client.get(f"/?{qs}").get_data(as_text=True)
-    figs = page_figures(page)
+    page = with_tables_open(client, client.get(f"/?{qs}").get_data(as_text=True))
+    figs = page_figures(client, page)
     bars = {}
     for trace in figs["by_field"]["data"]:
         for value, link in zip(trace["x"], trace["customdata"]):

@@ -31,6 +31,8 @@ EXPECTED = {
     "auth.logout": ("POST", "/logout", EVERYONE),
     "main.index": ("GET", "/", EVERYONE),
     "main.dashboard_json": ("GET", "/dashboard.json", EVERYONE),
+    "main.figures": ("GET", "/dashboard/figures.json", EVERYONE),
+    "main.table": ("GET", "/dashboard/tables/by_field", EVERYONE),
     "agreements.detail": ("GET", "/agreements/{agreement_id}", EVERYONE),
     "agreements.area": ("GET", "/areas/{area_id}", EVERYONE),
     "commitments.index": ("GET", "/commitments", EVERYONE),

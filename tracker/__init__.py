@@ -24,6 +24,12 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security(app)
+    register_schedule(app)
+    if app.config.get("PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 
@@ -83,6 +89,12 @@ def register_security(app: Flask) -> None:
     from tracker import security
 
     security.register(app)
+
+
+def register_schedule(app: Flask) -> None:
+    from tracker import schedule
+
+    schedule.install(app)
 
 
 def register_template_helpers(app: Flask) -> None:

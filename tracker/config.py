@@ -76,8 +76,18 @@ def from_environment() -> dict:
         "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_NAME": "__Host-tracker" if production else "tracker",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        # Sign-in throttling (Flask-Limiter): memory by default, Redis when several processes share it.
-        "RATELIMIT_STORAGE_URI": os.environ.get("TRACKER_RATELIMIT_STORAGE_URL", "memory://"),
+        # Sign-in throttling (Flask-Limiter): memory by default, Redis when several processes share it
+        # (TRACKER_REDIS_URL serves unless TRACKER_RATELIMIT_STORAGE_URL names another store).
+        "RATELIMIT_STORAGE_URI": os.environ.get("TRACKER_RATELIMIT_STORAGE_URL")
+        or os.environ.get("TRACKER_REDIS_URL") or "memory://",
+        # Redis for the job queue and the shared caches (README, Production); unset: in-process.
+        "REDIS_URL": os.environ.get("TRACKER_REDIS_URL") or None,
+        # The hourly reminders run (tracker.schedule): by the worker with Redis, else in the app
+        # process; "off" when cron runs `reminders send` instead (and in `make bench`).
+        "SCHEDULE": os.environ.get("TRACKER_SCHEDULE", "on") != "off",
+        # Reverse proxies in front (README, Production): their X-Forwarded-For/-Proto/-Host are
+        # trusted, so throttling sees each person's address and links say https.
+        "PROXIES": int(os.environ.get("TRACKER_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "tracker",
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),

@@ -4,20 +4,25 @@ A job is a module-level function named by its dotted path (``"tracker.services.x
 JSON-able arguments, so that a worker process can import and call it. It opens no transaction
 of its own: the runner commits after it returns, or rolls back if it raises.
 
-Without a queue configured (the default, so ``make run`` needs nothing) a job runs in this
-process: inside a request, after the view has returned (the view's transaction is committed by
-then); elsewhere (commands, tests without a request) at once.
+With ``TRACKER_REDIS_URL`` set, jobs go to an RQ queue in Redis and ``flask --app tracker
+worker`` runs them (``tracker.worker``). Without it (the default, so ``make run`` needs
+nothing) a job runs in this process. Either way, inside a request the job is handed over
+after the view has returned (the view's transaction is committed by then, so the job sees
+what the request wrote); elsewhere (commands, tests without a request) at once.
 """
 from __future__ import annotations
 
 import importlib
 import logging
 
-from flask import after_this_request, has_request_context
+from flask import after_this_request, has_app_context, has_request_context
 
+from . import redis_client
 from .extensions import db
 
 log = logging.getLogger(__name__)
+QUEUE = "tracker"
+JOB_TIMEOUT_SECONDS = 30 * 60  # a large Word or PDF report of a national-scale agreement set
 
 
 def resolve(target: str):
@@ -40,16 +45,51 @@ def run(target: str, args: tuple = (), kwargs: dict | None = None) -> None:
         raise
 
 
+def perform(target: str, args: list, kwargs: dict) -> None:
+    """What the queue's worker calls: ``run`` inside the worker's app (made here if it has none)."""
+    if has_app_context():
+        try:
+            run(target, tuple(args), kwargs)
+        finally:
+            db.session.remove()  # the next job starts from a fresh session
+        return
+    from tracker import create_app
+
+    with create_app().app_context():
+        perform(target, args, kwargs)
+
+
+def queue():
+    """The RQ queue when Redis is configured, else ``None`` (jobs run in this process)."""
+    connection = redis_client.connection()
+    if connection is None:
+        return None
+    from rq import Queue
+
+    return Queue(QUEUE, connection=connection)
+
+
+def _hand_over(target: str, args: tuple, kwargs: dict) -> None:
+    jobs = queue()
+    if jobs is not None:
+        try:
+            jobs.enqueue(perform, target, list(args), dict(kwargs), job_timeout=JOB_TIMEOUT_SECONDS)
+            return
+        except redis_client.RedisError as exc:  # the work is not lost: it runs here instead
+            log.warning("queue unavailable, running %s in this process: %s", target, exc)
+    run(target, args, kwargs)
+
+
 def enqueue(target: str, *args, **kwargs) -> None:
-    """Run ``target(*args, **kwargs)`` in the background (here: after the current request)."""
+    """Run ``target(*args, **kwargs)`` in the background (the queue's worker, or after this request)."""
     resolve(target)  # fail now, in the caller, on a wrong name
     if has_request_context():
         @after_this_request
         def _after(response):
             try:
-                run(target, args, kwargs)
+                _hand_over(target, args, kwargs)
             except Exception:  # nosec B110 # logged in run(); the user's own request succeeded
                 pass
             return response
         return
-    run(target, args, kwargs)
+    _hand_over(target, args, kwargs)

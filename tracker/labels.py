@@ -1,7 +1,7 @@
 """Translated labels for codes shown to users, and the template helpers that use them."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -113,6 +113,17 @@ def period_label_for(key: str) -> str:
     return period.label_en if i18n.language() == "en" else period.label_vi
 
 
+def nav_agreements() -> list[tuple[str, str]]:
+    """(URL, name) of every agreement for the layout's switcher. One ``url_for`` for all: at
+    national scale (300 agreements) one per link cost every signed-in page ~10 ms."""
+    rows = agreement_queries.menu()
+    if not rows:
+        return []
+    first = str(rows[0][0])
+    prefix = url_for("agreements.detail", agreement_id=rows[0][0])[: -len(first)]
+    return [(f"{prefix}{aid}", name) for aid, name in rows]
+
+
 def register(app: Flask) -> None:
     i18n.register_filters(app)
     app.jinja_env.globals.update(
@@ -125,5 +136,5 @@ def register(app: Flask) -> None:
         today=clock.today,
         area_name=area_name,
         period_label=period_label,
-        nav_agreements=agreement_queries.all_agreements,
+        nav_agreements=nav_agreements,
     )

@@ -62,6 +62,8 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "auth.logout": Access.SIGNED_IN,
     "main.index": Access.SIGNED_IN,
     "main.dashboard_json": Access.SIGNED_IN,
+    "main.figures": Access.SIGNED_IN,
+    "main.table": Access.SIGNED_IN,
     "assets.plotly": Access.PUBLIC,
     "agreements.detail": Access.SIGNED_IN,
     "agreements.area": Access.SIGNED_IN,

@@ -1,19 +1,36 @@
-/* Draws the dashboard's charts from the JSON the server renders (#dashboard-figures).
- * No inline script, no eval: the page's CSP is "script-src 'self'". A click on a bar,
- * point or cell opens the commitment list the server put in the point's customdata. */
+/* Draws the dashboard's charts from the JSON the server keeps for them (#dashboard-figures' data-src),
+ * and fetches each "view as table" when it is opened (details[data-src]). No inline script, no
+ * eval: the page's CSP is "script-src 'self'". A click on a bar, point or cell opens the
+ * commitment list the server put in the point's customdata. */
 (function () {
   'use strict';
 
+  // Tables first: they need no Plotly. The fragment is the server's own escaped HTML.
+  function loadTable(details) {
+    var src = details.getAttribute('data-src');
+    if (!src || details.getAttribute('data-loaded')) { return; }
+    details.setAttribute('data-loaded', 'loading');
+    var body = details.querySelector('.chart-table-body');
+    if (body) { body.setAttribute('aria-busy', 'true'); }
+    window.fetch(src, { credentials: 'same-origin', headers: { Accept: 'text/html' } }).then(function (r) {
+      if (!r.ok) { throw new Error('HTTP ' + r.status); }
+      return r.text();
+    }).then(function (html) {
+      if (body) { body.innerHTML = html; body.removeAttribute('aria-busy'); }
+      details.setAttribute('data-loaded', 'yes');
+    }).catch(function (err) {
+      details.removeAttribute('data-loaded');  // the link stays; a later opening tries again
+      if (body) { body.removeAttribute('aria-busy'); }
+      if (window.console) { window.console.error('dashboard: table not loaded', err); }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('details.chart-table[data-src]'), function (d) {
+    d.addEventListener('toggle', function () { if (d.open) { loadTable(d); } });
+  });
+
   var source = document.getElementById('dashboard-figures');
   if (!source || typeof window.Plotly === 'undefined') { return; }
-
-  var figures;
-  try {
-    figures = JSON.parse(source.textContent);
-  } catch (err) {
-    if (window.console) { window.console.error('dashboard: figures are not valid JSON', err); }
-    return;
-  }
+  var figures = {};
 
   var lang = (document.documentElement.getAttribute('lang') || 'vi').slice(0, 2);
 
@@ -77,7 +94,16 @@
     });
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll('.chart[data-figure]'), draw);
+  window.fetch(source.getAttribute('data-src'), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    .then(function (r) {
+      if (!r.ok) { throw new Error('HTTP ' + r.status); }
+      return r.json();
+    }).then(function (loaded) {
+      figures = loaded;
+      Array.prototype.forEach.call(document.querySelectorAll('.chart[data-figure]'), draw);
+    }).catch(function (err) {
+      if (window.console) { window.console.error('dashboard: figures not loaded', err); }
+    });
 
   // Printing (or a screen reader user's print-out) gets every "view as table" open.
   window.addEventListener('beforeprint', function () {

@@ -101,17 +101,60 @@ def test_statement_count_does_not_grow_with_data(app, fixture_data):
     assert counts[0] == counts[1] == counts[2] <= 12
 
 
-def test_cache_is_used_until_data_changes(fixture_data):
+def test_cache_is_used_until_data_changes(fixture_data, monkeypatch):
     agreement, c1, c2, _ = fixture_data
-    f = Filters(agreement=agreement.id)
-    first, computed = dashboard.cached_build(f, TODAY, False)
     db.session.commit()
-    again, computed_again = dashboard.cached_build(f, TODAY, False)
-    assert computed and not computed_again and again == first
+    builds = []
+    real_build = dashboard.build
+    monkeypatch.setattr(dashboard, "build", lambda *a, **k: builds.append(a) or real_build(*a, **k))
+    f = Filters(agreement=agreement.id)
+    first = dashboard.cached_build(f, TODAY, False)
+    again = dashboard.cached_build(f, TODAY, False)
+    assert len(builds) == 1 and again == first
     approve(agreement.areas[4].commitments[0], "in_progress", 30, date(2025, 3, 1),
             datetime(2025, 3, 2, tzinfo=timezone.utc))
-    fresh, computed = dashboard.cached_build(f, TODAY, False)
-    assert computed and fresh.categories["no_report"] == first.categories["no_report"] - 1
+    fresh = dashboard.cached_build(f, TODAY, False)
+    assert len(builds) == 2 and fresh.categories["no_report"] == first.categories["no_report"] - 1
+
+
+def test_cache_writes_nothing_to_the_database(fixture_data):
+    """Reads do not write: the figures are kept outside the database (house issue)."""
+    from sqlalchemy import event
+
+    agreement, *_ = fixture_data
+    db.session.commit()
+    writes = []
+
+    def listener(conn, cursor, statement, *args):
+        if statement.lstrip().split()[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        dashboard.cached_build(Filters(agreement=agreement.id), TODAY, False)
+        dashboard.cached_build(Filters(), TODAY, True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert writes == []
+
+
+def test_an_uncommitted_change_is_never_cached(fixture_data):
+    """Figures computed inside a transaction that bumped the counter count its own change; were
+    they kept, a rollback would leave them under a counter value that other data will take."""
+    from tracker.status import cache
+
+    agreement, *_ = fixture_data
+    db.session.commit()
+    f = Filters(agreement=agreement.id)
+    dashboard.cached_build(f, TODAY, False)
+    kept = set(cache.memory.entries)
+    cache.invalidate()
+    dashboard.cached_build(f, TODAY, False)
+    assert set(cache.memory.entries) == kept
+    db.session.rollback()
+    dashboard.cached_build(f, TODAY, False)
+    assert set(cache.memory.entries) == kept  # the counter is back: the entry kept before serves
 
 
 def test_plain_round_trip(fixture_data):

@@ -7,15 +7,17 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from tests.client import csrf_token, with_tables_open
 from tests.factories import approve
 from tracker.extensions import db
 from tracker.models import Agreement
 
 
 def figures(client, path="/"):
-    page = client.get(path).get_data(as_text=True)
-    block = re.search(r'<script type="application/json" id="dashboard-figures">(.*?)</script>', page, re.S).group(1)
-    return page, json.loads(block)
+    """The page with its "view as table" fragments (fetched when opened), and its figures (fetched)."""
+    page = with_tables_open(client, client.get(path).get_data(as_text=True))
+    src = re.search(r'id="dashboard-figures" data-src="([^"]+)"', page).group(1)
+    return page, json.loads(client.get(html_module.unescape(src)).get_data(as_text=True))
 
 
 def listed(client, link):
@@ -104,3 +106,46 @@ def test_table_links_keep_the_page_filters(login_as, data):
     # the date is the page's, except where a point of the over-time figure stands for its cut-off
     assert sum("as_of=2025-12-31" in link for link in links) > 20
     assert all("role=lead" in link for link in links if "agency=" in link)
+
+
+def test_figures_and_dashboard_json_answer_304_until_the_data_changes(login_as, data):
+    client = login_as("viewer")
+
+    def done() -> int:
+        counts = client.get(f"/dashboard.json?agreement={data.id}").get_json()["categories"]
+        return counts["done_on_time"] + counts["done_late"]
+
+    done_before, tags = done(), {}
+    for path in (f"/dashboard.json?agreement={data.id}", f"/dashboard/figures.json?agreement={data.id}"):
+        first = client.get(path)
+        assert first.status_code == 200 and first.headers["Cache-Control"] == "private, no-cache"
+        tags[path] = first.headers["ETag"]
+        again = client.get(path, headers={"If-None-Match": tags[path]})
+        assert again.status_code == 304 and not again.get_data()
+    commitment = next(a for a in data.areas if not a.restricted).commitments[1]
+    approve(commitment, "done", 100, date(2025, 2, 1), datetime(2025, 2, 3, tzinfo=timezone.utc))
+    for path in (f"/dashboard.json?agreement={data.id}", f"/dashboard/figures.json?agreement={data.id}"):
+        changed = client.get(path, headers={"If-None-Match": tags[path]})
+        assert changed.status_code == 200
+    assert done() == done_before + 1
+
+
+def test_the_page_carries_no_table_and_no_figures_but_links_to_them(login_as, data):
+    client = login_as("viewer")
+    page = client.get(f"/?agreement={data.id}").get_data(as_text=True)
+    sources = re.findall(r'<details class="chart-table[^"]*" data-src="([^"]+)"', page)
+    assert len(sources) == 4 and all(f"agreement={data.id}" in s for s in sources)
+    assert "heatmap-table" not in page and '"data":' not in page
+    fragment = client.get(html_module.unescape(sources[1]))
+    assert fragment.status_code == 200 and "heatmap-table" in fragment.get_data(as_text=True)
+    assert fragment.headers["Cache-Control"] == "no-store"
+    assert client.get("/dashboard/tables/nothing").status_code == 404
+
+
+def test_tables_follow_a_change_and_the_language(login_as, data):
+    client = login_as("viewer")
+    path = f"/dashboard/tables/over_time?agreement={data.id}"
+    before = client.get(path).get_data(as_text=True)
+    client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/")})
+    english = client.get(path).get_data(as_text=True)
+    assert english != before and "Completion rate" in english

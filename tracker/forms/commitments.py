@@ -31,23 +31,25 @@ class ScopeFilterForm(FlaskForm):
 
     def load_choices(self) -> None:
         everything = [(None, _l("Tất cả"))]
-        self.agreement.choices = choices(everything + [
-            (a.id, a.short_title or a.title) for a in sorted(agreement_queries.all_agreements(), key=lambda a: a.id)
-        ])
+        self.agreement.choices = choices(everything + sorted(agreement_queries.menu()))
         # Fields and agencies of the chosen agreement (hundreds of agreements would list thousands).
-        areas = select(CooperationArea).order_by(CooperationArea.agreement_id, CooperationArea.number)
+        areas = (select(CooperationArea.id, CooperationArea.number, CooperationArea.name)
+                 .order_by(CooperationArea.agreement_id, CooperationArea.number))
         if not sees_restricted(current_user):
             areas = areas.where(CooperationArea.restricted.is_(False))
         if self.agreement.data:
             areas = areas.where(CooperationArea.agreement_id == self.agreement.data)
         elif len(self.agreement.choices) > 6:
             areas = areas.where(CooperationArea.id == (self.area.data or 0))
-        self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name}") for a in db.session.scalars(areas)])
+        # Columns only: at national scale these are thousands of rows on every list and dashboard.
+        self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name}") for a in db.session.execute(areas)])
         self.province.choices = choices(everything + [
             (p.id, p.name + ("" if p.valid_to is None else f" ({p.code})"))
-            for p in db.session.scalars(select(Province).order_by(Province.valid_to.is_(None).desc(), Province.name))
+            for p in db.session.execute(select(Province.id, Province.name, Province.code, Province.valid_to)
+                                        .order_by(Province.valid_to.is_(None).desc(), Province.name))
         ])
-        agencies = select(Agency).order_by(Agency.valid_to.is_(None).desc(), Agency.name)
+        agencies = (select(Agency.id, Agency.name, Agency.code, Agency.valid_to)
+                    .order_by(Agency.valid_to.is_(None).desc(), Agency.name))
         if self.agreement.data:
             agencies = agencies.where(Agency.id.in_(
                 select(Assignment.agency_id).join(Commitment, Commitment.id == Assignment.commitment_id)
@@ -56,7 +58,7 @@ class ScopeFilterForm(FlaskForm):
         elif len(self.agreement.choices) > 6:
             agencies = agencies.where(Agency.id == (self.agency.data or 0))
         self.agency.choices = choices(everything + [
-            (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})") for a in db.session.scalars(agencies)
+            (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})") for a in db.session.execute(agencies)
         ])
 
     def valid_as_of(self):

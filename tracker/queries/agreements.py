@@ -19,6 +19,19 @@ def all_agreements() -> list[Agreement]:
     return rows
 
 
+def menu() -> list[tuple[int, str]]:
+    """(id, short title or title) of every agreement, newest first: the layout's switcher and the
+    filters. Columns only, once per request: every signed-in page shows it, at national scale 300."""
+    if has_request_context() and "agreement_menu" in g:
+        return g.agreement_menu
+    rows = [(aid, short or title) for aid, short, title in db.session.execute(
+        select(Agreement.id, Agreement.short_title, Agreement.title)
+        .order_by(Agreement.period_start.desc(), Agreement.id))]
+    if has_request_context():
+        g.agreement_menu = rows
+    return rows
+
+
 def detail(agreement_id: int) -> Agreement | None:
     return db.session.scalar(
         select(Agreement)

@@ -5,12 +5,10 @@ count, field × province, periods over time, agencies, upcoming deadlines, compl
 """
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import Date, and_, case, delete, exists, func, literal, select, true, union_all
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Date, and_, case, exists, func, literal, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from tracker.domain.codes import Role
@@ -31,8 +29,6 @@ from tracker.models import (
     Agency,
     Agreement,
     AgreementParty,
-    ChangeCounter,
-    FigureCache,
     Assignment,
     Commitment,
     CooperationArea,
@@ -41,7 +37,7 @@ from tracker.models import (
     ProgressUpdate,
 )
 from tracker.status import sql as status_sql
-from tracker.status.cache import invalidate
+from tracker.status.cache import remember
 from tracker.queries import compliance as compliance_queries
 from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
 
@@ -275,32 +271,12 @@ def _start(f: Filters) -> date:
     return db.session.scalar(select(func.min(Agreement.period_start))) or date(2023, 1, 1)
 
 
-def cached_build(f: Filters, today: date, see_restricted: bool) -> tuple[Dashboard, bool]:
-    """``build``, kept in ``figure_cache`` until any counted data changes (one statement on a hit).
+def cached_build(f: Filters, today: date, see_restricted: bool) -> Dashboard:
+    """``build``, kept until any counted data changes (``status.cache``: one statement on a hit).
 
-    Returns the figures and whether they were computed now (the caller commits them).
-
-    Leaders open the same dashboard many times between two approvals; the cache is shared
-    by every app process through the database and is never used once stale.
+    Leaders open the same dashboard many times between two approvals. The figures are kept
+    per filters, day and clearance, under the database's change counter, so a write through
+    any process is seen by every process on its next request. Nothing is written to the database.
     """
-    key = hashlib.sha256(repr((f, today, see_restricted)).encode()).hexdigest()
-    row = db.session.execute(
-        select(FigureCache.value, FigureCache.version, ChangeCounter.value)
-        .select_from(ChangeCounter).outerjoin(FigureCache, FigureCache.key == key)
-        .where(ChangeCounter.id == 1)
-    ).first()
-    if row is None:  # a new database: start counting changes
-        invalidate()
-        current = 1
-    else:
-        current = row[2]
-    if row and row[0] is not None and row[1] == current:
-        return from_plain(row[0]), False
-    dashboard = build(f, today, see_restricted)
-    try:
-        with db.session.begin_nested():
-            db.session.execute(delete(FigureCache).where(FigureCache.key == key))
-            db.session.add(FigureCache(key=key, version=current, value=to_plain(dashboard)))
-    except IntegrityError:
-        pass  # another process stored the same figures first
-    return dashboard, True
+    return from_plain(remember("dashboard", (f, today, see_restricted),
+                               lambda: to_plain(build(f, today, see_restricted))))

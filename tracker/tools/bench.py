@@ -1,25 +1,39 @@
-"""``make bench``: the dashboard's speed, its SQL statements, bytes on the wire, and a large export.
+"""``make bench``: the app served by gunicorn and measured over HTTP, then a few in-process figures.
 
-Builds (once, then reuses) a full-scale generated database in ``instance/bench/`` and a
-small one, then prints figures. PostgreSQL too when TRACKER_BENCH_DATABASE_URL is set
-(filled once; TRACKER_BENCH_FRESH=1 empties it first). Figures only: nothing here passes or fails.
+Builds (once, then reuses) generated databases in ``instance/bench/`` at 1 %, 10 % and 100 %
+of the national scale, serves each with ``gunicorn -w 2`` (``tracker.tools.bench_app``) and
+loads it with wrk. One line per measured path, in the contract's form
+``NAME: N req/s, ratio R, p50 X ms, p95 Y ms``, the ratio being to the bare JSON route of the
+same server in the same run. PostgreSQL too when TRACKER_BENCH_DATABASE_URL is set (its 1 %
+and 10 % databases are made beside it, named ``…_p01`` and ``…_p10``, unless
+TRACKER_BENCH_SMALL_DATABASE_URL names the 1 % one; filled once; TRACKER_BENCH_FRESH=1 empties
+them first). Figures only: nothing here passes or fails.
 """
 from __future__ import annotations
 
 import os
-import re
-import statistics
 import sys
 import time
+import uuid
+from datetime import date
+from urllib.parse import urlencode
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import make_url
 
 from tracker import create_app
 from tracker.config import INSTANCE, database_url
 from tracker.extensions import db
+from tracker.tools import bench_http
+from tracker.tools.bench_inprocess import in_process_figures
+from tracker.tools.bench_app import BARE_PATH
 
 PASSWORD = "Bench-mark-Sông-Hồng-2026"  # nosec B105 # the bench database's own throwaway account
 ADMIN = "bench.admin@example.com"
+SECONDS = float(os.environ.get("TRACKER_BENCH_SECONDS", "3"))
+CLIENTS = 16
+WRITES_EACH = int(os.environ.get("TRACKER_BENCH_WRITES", "25"))
+SCALES = (("1 %", 0.01, "p01"), ("10 %", 0.1, "p10"), ("100 %", 1.0, "full"))
 
 
 def log(message: str) -> None:
@@ -29,12 +43,12 @@ def log(message: str) -> None:
 def prepare(url: str, scale: float, fresh: bool) -> object:
     from flask_migrate import upgrade
 
-    from tracker.tools.demo_data import generate
     from tracker.models import Agreement, User
     from tracker.services import accounts
     from tracker.services.seed import seed
+    from tracker.tools.demo_data import generate
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         if fresh and db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -53,140 +67,136 @@ def prepare(url: str, scale: float, fresh: bool) -> object:
     return app
 
 
-class StatementCounter:
-    def __init__(self, engine):
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._hit)
+def facts(app) -> dict:
+    """Ids the measured paths need, and the data's size."""
+    from tracker.models import Agreement, Commitment, CooperationArea, ProgressUpdate
 
-    def _hit(self, *args, **kwargs):
-        self.count += 1
-
-
-def signed_in(app):
-    client = app.test_client()
-    client.get("/login")
-    client.post("/login", data={"email": ADMIN, "password": PASSWORD})
-    assert client.get("/").status_code == 200, "bench sign-in failed"  # nosec B101 # a bench run, not the app
-    return client
-
-
-def timings(client, path: str, n: int = 50) -> tuple[float, float]:
-    client.get(path)  # warm up
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (path, response.status_code)  # nosec B101 # a bench run, not the app
-    samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
-
-
-def uncached(app, client, path: str, n: int = 5) -> tuple[float, int]:
-    """Median ms and statements of the first view after a change (the figures recomputed)."""
-    from tracker.status.cache import invalidate
-
-    samples, counts = [], []
     with app.app_context():
-        counter = StatementCounter(db.engine)
-    for _ in range(n):
-        with app.app_context():
-            invalidate()
-            db.session.commit()
-        counter.count = 0
-        started = time.perf_counter()
-        client.get(path)
-        samples.append((time.perf_counter() - started) * 1000)
-        counts.append(counter.count)
-    return statistics.median(samples), max(counts)
-
-
-def statements(app, client, path: str) -> int:
-    with app.app_context():
-        counter = StatementCounter(db.engine)
-    client.get(path)  # the session check of sign-in is cached after the first request
-    counter.count = 0
-    client.get(path)
-    return counter.count
-
-
-def wire_bytes(client) -> tuple[int, int]:
-    """(first visit, repeat visit) bytes of the dashboard with its assets, gzip accepted."""
-    gz = {"Accept-Encoding": "gzip"}
-    page = client.get("/", headers=gz)
-    html = page.get_data()
-    import gzip as gzip_module
-
-    body = gzip_module.decompress(html).decode() if page.headers.get("Content-Encoding") == "gzip" else html.decode()
-    assets = re.findall(r'(?:src|href)="(/(?:static|bootstrap|assets)/[^"]+)"', body)
-    first = len(html) + sum(len(client.get(a, headers=gz).get_data()) for a in assets)
-    repeat = len(client.get("/", headers=gz).get_data())
-    for a in assets:
-        r = client.get(a, headers=gz)
-        cache = r.headers.get("Cache-Control", "")
-        if "immutable" in cache:
-            continue  # the browser does not ask again
-        etag = r.headers.get("ETag")
-        again = client.get(a, headers={**gz, **({"If-None-Match": etag} if etag else {})})
-        repeat += len(again.get_data())
-    return first, repeat
-
-
-def export_figures(url: str) -> tuple[float, float, int, int, int]:
-    """Seconds, peak memory (MB, the whole process) and sizes of an XLSX of every demo commitment."""
-    import subprocess  # nosec B404 # runs this package's own export bench in a fresh process
-
-    out = subprocess.run([sys.executable, "-m", "tracker.tools.bench_export", url, ADMIN], check=True,  # nosec B603
-                         capture_output=True, text=True).stdout.split()
-    return float(out[0]), float(out[2]), int(out[1]), int(out[3]), int(out[4])
-
-
-def run(label: str, full_url: str, small_url: str, fresh: bool) -> None:
-    log(f"\n== {label} ==")
-    small = prepare(small_url, 0.001, fresh)
-    full = prepare(full_url, 1.0, fresh)
-    with full.app_context():
-        from tracker.models import Agreement, ProgressUpdate
-
         one = db.session.scalar(select(Agreement.id).where(Agreement.code == "DEMO-0001"))
+        commitments = db.session.scalars(
+            select(Commitment.id).join(CooperationArea).where(CooperationArea.agreement_id == one,
+                                                              CooperationArea.restricted.is_(False))
+            .order_by(Commitment.id).limit(CLIENTS)).all()
         updates = db.session.scalar(select(func.count(ProgressUpdate.id)))
-    with small.app_context():
-        small_one = db.session.scalar(select(Agreement.id).where(Agreement.code == "DEMO-0001"))
-        small_updates = db.session.scalar(select(func.count(ProgressUpdate.id)))
-    client = signed_in(full)
-    median, p95 = timings(client, f"/?agreement={one}")
-    log(f"dashboard, one agreement:  median {median:.0f} ms, p95 {p95:.0f} ms  (target p95 < 150 ms on SQLite)")
-    median, p95 = timings(client, "/")
-    log(f"dashboard, all agreements: median {median:.0f} ms, p95 {p95:.0f} ms  (target p95 < 400 ms on SQLite)")
-    for name, path in (("one agreement", f"/?agreement={one}"), ("all agreements", "/")):
-        ms, count = uncached(full, client, path)
-        log(f"dashboard, {name}, first view after a change (figures recomputed): median {ms:.0f} ms, "
-            f"{count} statements")
-    small_client = signed_in(small)
-    for name, path_full, path_small in (("one agreement", f"/?agreement={one}", f"/?agreement={small_one}"),
-                                        ("all agreements", "/", "/")):
-        log(f"SQL statements per dashboard request (figures cached), {name}: "
-            f"{statements(small, small_client, path_small)} at {small_updates:,} updates, "
-            f"{statements(full, client, path_full)} at {updates:,} updates (target <= 12)")
-    first, repeat = wire_bytes(client)
-    log(f"bytes on the wire (gzip): first visit {first / 1e6:.2f} MB (target < 2 MB), "
-        f"repeat visit {repeat / 1e3:.0f} KB (target < 150 KB)")
-    seconds, peak, rows, updates_rows, size = export_figures(full_url)
-    log(f"XLSX export of {rows:,} commitments and {updates_rows:,} approved updates ({size / 1e6:.1f} MB): "
-        f"{seconds:.1f} s, peak memory {peak:.0f} MB for the whole process (targets < 20 s, < 300 MB)")
+    return {"one": one, "commitments": commitments, "updates": updates}
+
+
+def line(name: str, load: bench_http.Load, ceiling: float) -> None:
+    errors = load.bad_status + load.socket_errors
+    note = f", {errors} errors" if errors else ""
+    log(f"{name}: {load.rate:.1f} req/s, ratio {load.rate / ceiling if ceiling else 0:.3f}, "
+        f"p50 {load.p50_ms:.1f} ms, p95 {load.p95_ms:.1f} ms{note}")
+
+
+def measure(port: int, client: bench_http.Client, path: str, body: str | None = None) -> bench_http.Load:
+    if body is None:
+        client.request("GET", path, headers={"Accept-Encoding": "gzip"})  # warm: figures computed once
+    return bench_http.wrk(port, path, client.cookie_header(), seconds=SECONDS, body=body)
+
+
+def paths(f: dict) -> list[tuple[str, str]]:
+    search = urlencode({"q": "chuyển đổi số"})
+    return [
+        ("healthz", "/healthz"),
+        ("profile", "/profile"),
+        ("dashboard one agreement", f"/?agreement={f['one']}"),
+        ("dashboard all agreements", "/"),
+        ("dashboard.json", f"/dashboard.json?agreement={f['one']}"),
+        ("commitment search", f"/commitments?{search}"),
+        ("commitment page", f"/commitments/{f['commitments'][0]}"),
+    ]
+
+
+def http_figures(urls: dict[str, str], apps: dict[str, object]) -> None:
+    full = facts(apps["full"])
+    log(f"served by gunicorn -w 2; wrk 1 thread, {CLIENTS} connections, {SECONDS:.0f} s per line, gzip accepted; "
+        f"{full['updates']:,} approved updates at 100 %")
+    log("targets: ratio profile >= 0.15, dashboard one >= 0.10, all >= 0.05, dashboard.json >= 0.15, "
+        "search >= 0.08, commitment page >= 0.10; p95 < 150 ms (all agreements < 400 ms)")
+    with bench_http.serve(urls["full"]) as port:
+        client = bench_http.Client(port).sign_in(ADMIN, PASSWORD)
+        ceiling = measure(port, client, BARE_PATH)
+        line("bare JSON route (the ceiling)", ceiling, ceiling.rate)
+        for name, path in paths(full):
+            line(name, measure(port, client, path), ceiling.rate)
+        target = f"/commitments/{full['commitments'][-1]}/progress/new"
+        token = client.csrf(target)
+        body = urlencode({"csrf_token": token, "state": "in_progress", "percent": "40",
+                          "as_of": date.today().isoformat(), "results": "Bench", "action": "submit"})
+        line("progress submission", measure(port, client, target, body + f"&form_token=wrk-{uuid.uuid4().hex}-{{n}}"),
+             ceiling.rate)
+        writes(port, apps["full"], full)
+    growth(urls, apps)
+
+
+def growth(urls: dict[str, str], apps: dict[str, object]) -> None:
+    """The dashboard's p95 at 1 %, 10 % and 100 % of the data (target: less than 2× from 1 % to 100 %)."""
+    p95 = {}
+    for label, _scale, key in SCALES:
+        f = facts(apps[key])
+        with bench_http.serve(urls[key]) as port:
+            client = bench_http.Client(port).sign_in(ADMIN, PASSWORD)
+            ceiling = measure(port, client, BARE_PATH)
+            for name, path in (("one agreement", f"/?agreement={f['one']}"), ("all agreements", "/")):
+                load = measure(port, client, path)
+                p95[(name, key)] = load.p95_ms
+                line(f"growth, dashboard {name} at {label} ({f['updates']:,} updates)", load, ceiling.rate)
+    for name in ("one agreement", "all agreements"):
+        log(f"growth, dashboard {name}: p95 at 100 % / p95 at 1 % = "
+            f"{p95[(name, 'full')] / max(p95[(name, 'p01')], 0.001):.2f} (target < 2)")
+
+
+def writes(port: int, app, f: dict) -> None:
+    """16 clients sign in at once, then each submits WRITES_EACH progress updates: each stored exactly once?"""
+    from tracker.models import ProgressUpdate
+
+    run_id = uuid.uuid4().hex[:12]
+    seconds, statuses = bench_http.contention(port, ADMIN, PASSWORD, f["commitments"], CLIENTS, WRITES_EACH, run_id,
+                                              date.today().isoformat())
+    with app.app_context():
+        stored = db.session.scalar(select(func.count(ProgressUpdate.id))
+                                   .where(ProgressUpdate.form_token.like(f"bench-{run_id}-%")))
+        distinct = db.session.scalar(select(func.count(func.distinct(ProgressUpdate.form_token)))
+                                     .where(ProgressUpdate.form_token.like(f"bench-{run_id}-%")))
+    sent = CLIENTS * WRITES_EACH
+    answers = ", ".join(f"{n} × {status}" for status, n in sorted(statuses.items(), key=str))
+    verdict = "each stored exactly once" if stored == distinct == sent and statuses.get(302) == sent else "NOT SAFE"
+    log(f"writes under contention: {CLIENTS} clients × {WRITES_EACH} progress submissions = {sent}: "
+        f"{stored} stored ({distinct} distinct), answers {answers}; {verdict}; "
+        f"{sent / seconds:.1f} submissions/s over {seconds:.1f} s including the {CLIENTS} simultaneous sign-ins")
+
+
+def run(label: str, urls: dict[str, str], fresh: bool) -> None:
+    log(f"\n== {label} ==")
+    apps = {key: prepare(urls[key], scale, fresh) for _label, scale, key in SCALES}
+    http_figures(urls, apps)
+    in_process_figures(apps["full"], apps["p01"], urls["full"], ADMIN, PASSWORD, log)
+
+
+def _beside(url: str, suffix: str) -> str:
+    """A PostgreSQL database next to ``url`` named ``<name>_<suffix>``, created when missing."""
+    parsed = make_url(url)
+    name = f"{parsed.database}_{suffix}"
+    from sqlalchemy import create_engine
+
+    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def main() -> None:
     bench = INSTANCE / "bench"
     bench.mkdir(parents=True, exist_ok=True)
-    run("SQLite", f"sqlite:///{bench / 'full.sqlite3'}", f"sqlite:///{bench / 'small.sqlite3'}", fresh=False)
+    run("SQLite", {key: f"sqlite:///{bench / f'{key}.sqlite3'}" for _l, _s, key in SCALES}, fresh=False)
     pg = os.environ.get("TRACKER_BENCH_DATABASE_URL")
     if pg:
-        small_pg = os.environ.get("TRACKER_BENCH_SMALL_DATABASE_URL")
-        if small_pg:
-            run("PostgreSQL", database_url(pg), database_url(small_pg), fresh=os.environ.get("TRACKER_BENCH_FRESH") == "1")
-        else:
-            log("\nPostgreSQL: set TRACKER_BENCH_SMALL_DATABASE_URL too (a second, small database)")
+        full = database_url(pg)
+        small = os.environ.get("TRACKER_BENCH_SMALL_DATABASE_URL")
+        urls = {"full": full, "p01": database_url(small) if small else _beside(full, "p01"), "p10": _beside(full, "p10")}
+        run("PostgreSQL", urls, fresh=os.environ.get("TRACKER_BENCH_FRESH") == "1")
     else:
         log("\nPostgreSQL: skipped (set TRACKER_BENCH_DATABASE_URL to run it)")
 

@@ -1,7 +1,13 @@
-"""Health check, the leadership dashboard and its figures as JSON."""
+"""Health check, the leadership dashboard, its figures and tables, and its figures as JSON.
+
+The page itself carries the headline numbers; the Plotly figures (``/dashboard/figures.json``)
+and each "view as table" (``/dashboard/tables/<name>``) are fetched by the page, so it stays
+small at national scale. Each is kept finished in ``status.cache`` per filters, day,
+clearance, language and change counter, and the JSON answers 304 to a matching ETag.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -12,9 +18,11 @@ from tracker.forms.commitments import DashboardFilterForm
 from tracker.labels import CATEGORY_LABELS
 from tracker.permissions import sees_restricted
 from tracker.queries import dashboard as queries
+from tracker.status import cache
 from tracker.views.assets import plotly_url
 
 bp = Blueprint("main", __name__)
+TABLES = ("by_field", "heatmap", "over_time", "agencies")
 
 
 @bp.get("/healthz")
@@ -27,34 +35,66 @@ def healthz():
     return jsonify(status="ok")
 
 
-def _dashboard():
+def _scope() -> tuple[DashboardFilterForm, tuple]:
+    """The filter form and what the figures depend on: filters, today, clearance."""
     form = DashboardFilterForm(request.args, meta={"csrf": False})
-    dashboard, computed = queries.cached_build(form.filters(), clock.today(), sees_restricted(current_user))
-    if computed:
-        db.session.commit()  # keeps the figures for the next reader
-    form.load_choices()  # after the commit, so what the page shows is not expired and read again
-    return form, dashboard
+    return form, (form.filters(), clock.today(), sees_restricted(current_user))
 
 
 def _drill(**params) -> str:
     return url_for("commitments.index", **{k: v for k, v in params.items() if v not in (None, "")})
 
 
+def _labels() -> dict[str, str]:
+    return {code: str(label) for code, label in CATEGORY_LABELS.items()}
+
+
+def _json(body: str, tag: str):
+    """Cached JSON text with its ETag; ``security.add_cache_headers`` answers 304 to a match."""
+    response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(tag)
+    return response
+
+
 @bp.get("/")
 def index():
-    form, dashboard = _dashboard()
-    labels = {code: str(label) for code, label in CATEGORY_LABELS.items()}
-    figures = charts.dashboard_figures(dashboard, language=i18n.language(), category_labels=labels, link=_drill)
+    form, parts = _scope()
+    dashboard = queries.cached_build(*parts)
+    form.load_choices()
+    query = {k: v for k, v in request.args.items() if k in form._fields}
     return render_template(
-        "main/dashboard.html", dashboard=dashboard, form=form, figures_json=charts.figures_json(figures),
-        plotly_src=plotly_url(), category_labels=labels, drill=charts.make_drill(dashboard, _drill),
-        field_param=charts.field_param,
+        "main/dashboard.html", dashboard=dashboard, form=form, plotly_src=plotly_url(), category_labels=_labels(),
+        figures_url=url_for("main.figures", **query), drill=charts.make_drill(dashboard, _drill),
+        table_url=lambda name: url_for("main.table", name=name, **query),
     )
+
+
+@bp.get("/dashboard/figures.json")
+def figures():
+    _form, parts = _scope()
+    key = (*parts, i18n.language(), request.script_root)
+    body = cache.remember("figures", key, lambda: str(charts.figures_json(charts.dashboard_figures(
+        queries.cached_build(*parts), language=i18n.language(), category_labels=_labels(), link=_drill))))
+    return _json(body, cache.etag("figures", key))
+
+
+@bp.get("/dashboard/tables/<name>")
+def table(name: str):
+    if name not in TABLES:
+        abort(404)
+    _form, parts = _scope()
+    key = (*parts, i18n.language(), request.script_root, name)
+    return cache.remember("table", key, lambda: render_template(
+        "main/_table.html", name=name, dashboard=(d := queries.cached_build(*parts)), category_labels=_labels(),
+        drill=charts.make_drill(d, _drill), field_param=charts.field_param))
 
 
 @bp.get("/dashboard.json")
 def dashboard_json():
-    _form, d = _dashboard()
-    body = to_plain(d)
-    body["overdue"] = d.overdue
-    return jsonify(body)
+    _form, parts = _scope()
+
+    def body() -> str:
+        d = queries.cached_build(*parts)
+        return current_app.json.dumps({**to_plain(d), "overdue": d.overdue})
+
+    return _json(cache.remember("dashboard.json", parts, body), cache.etag("dashboard.json", parts))

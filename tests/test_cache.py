@@ -1,0 +1,51 @@
+"""The figure cache (tracker.status.cache): keyed by the change counter, in Redis when configured."""
+import uuid
+
+import pytest
+
+from tracker.extensions import db
+from tracker.status import cache
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _redis_or_skip():
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except RedisError:
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+
+
+def test_an_entry_is_computed_once_per_counter(app):
+    calls, parts = [], (uuid.uuid4().hex,)
+    with app.test_request_context():
+        assert cache.remember("t", parts, lambda: calls.append(1) or {"n": 1}) == {"n": 1}
+        assert cache.remember("t", parts, lambda: calls.append(1) or {"n": 2}) == {"n": 1}
+        tag = cache.etag("t", parts)
+        cache.invalidate()
+        db.session.commit()
+    with app.test_request_context():  # the next request reads the new counter
+        assert cache.remember("t", parts, lambda: calls.append(1) or {"n": 3}) == {"n": 3}
+        assert cache.etag("t", parts) != tag
+    assert len(calls) == 2
+
+
+def test_redis_shares_entries_between_processes(app, monkeypatch):
+    _redis_or_skip()
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    parts = (uuid.uuid4().hex,)
+    with app.test_request_context():
+        assert cache.remember("t", parts, lambda: "first") == "first"
+    cache.memory.clear()  # another process has nothing in memory
+    with app.test_request_context():
+        assert cache.remember("t", parts, lambda: "second") == "first"
+    assert not cache.memory.entries
+
+
+def test_a_cache_that_is_down_slows_pages_but_does_not_break_them(app, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    with app.test_request_context():
+        assert cache.remember("t", (uuid.uuid4().hex,), lambda: {"ok": True}) == {"ok": True}

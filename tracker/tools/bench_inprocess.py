@@ -1,0 +1,120 @@
+"""``make bench``'s in-process figures: SQL statements per request, the first view after a change,
+bytes on the wire, and the large XLSX export (in a process of its own, ``bench_export``)."""
+from __future__ import annotations
+
+import gzip
+import re
+import statistics
+import subprocess  # nosec B404 # runs this package's own export bench in a fresh process
+import sys
+import time
+
+from sqlalchemy import event, func, select
+
+from tracker.extensions import db
+
+
+class StatementCounter:
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, *args, **kwargs):
+        self.count += 1
+
+
+def signed_in(app, email: str, password: str):
+    client = app.test_client()
+    client.get("/login")
+    client.post("/login", data={"email": email, "password": password})
+    assert client.get("/profile").status_code == 200, "bench sign-in failed"  # nosec B101 # a bench run, not the app
+    return client
+
+
+def uncached(app, client, path: str, n: int = 3) -> tuple[float, int]:
+    """Median ms and statements of the first view after a change (the figures recomputed)."""
+    from tracker.status.cache import invalidate
+
+    samples, counts = [], []
+    with app.app_context():
+        counter = StatementCounter(db.engine)
+    for _ in range(n):
+        with app.app_context():
+            invalidate()
+            db.session.commit()
+        counter.count = 0
+        started = time.perf_counter()
+        client.get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+        counts.append(counter.count)
+    return statistics.median(samples), max(counts)
+
+
+def statements(app, client, path: str) -> int:
+    with app.app_context():
+        counter = StatementCounter(db.engine)
+    client.get(path)  # the session check of sign-in is cached after the first request
+    counter.count = 0
+    client.get(path)
+    return counter.count
+
+
+def page_bytes(client, path: str) -> int:
+    return len(client.get(path).get_data())
+
+
+def wire_bytes(client) -> tuple[int, int]:
+    """(first visit, repeat visit) bytes of the dashboard with its assets, gzip accepted."""
+    gz = {"Accept-Encoding": "gzip"}
+    page = client.get("/", headers=gz)
+    html = page.get_data()
+    body = gzip.decompress(html).decode() if page.headers.get("Content-Encoding") == "gzip" else html.decode()
+    assets = re.findall(r'(?:src|href)="(/(?:static|bootstrap|assets)/[^"]+)"', body)
+    first = len(html) + sum(len(client.get(a, headers=gz).get_data()) for a in assets)
+    repeat = len(client.get("/", headers=gz).get_data())
+    for a in assets:
+        r = client.get(a, headers=gz)
+        if "immutable" in r.headers.get("Cache-Control", ""):
+            continue  # the browser does not ask again
+        etag = r.headers.get("ETag")
+        again = client.get(a, headers={**gz, **({"If-None-Match": etag} if etag else {})})
+        repeat += len(again.get_data())
+    return first, repeat
+
+
+def export_figures(url: str, email: str) -> tuple[float, float, int, int, int]:
+    """Seconds, peak memory (MB, the whole process) and sizes of an XLSX of every demo commitment."""
+    out = subprocess.run([sys.executable, "-m", "tracker.tools.bench_export", url, email], check=True,  # nosec B603
+                         capture_output=True, text=True).stdout.split()
+    return float(out[0]), float(out[2]), int(out[1]), int(out[3]), int(out[4])
+
+
+def in_process_figures(full, small, full_url: str, email: str, password: str, log) -> None:
+    from tracker.models import Agreement, ProgressUpdate
+
+    ids = {}
+    for key, app in (("full", full), ("small", small)):
+        with app.app_context():
+            ids[key] = (db.session.scalar(select(Agreement.id).where(Agreement.code == "DEMO-0001")),
+                        db.session.scalar(select(func.count(ProgressUpdate.id))))
+    client, small_client = signed_in(full, email, password), signed_in(small, email, password)
+    one, updates = ids["full"]
+    for name, path in (("one agreement", f"/?agreement={one}"), ("all agreements", "/")):
+        ms, count = uncached(full, client, path)
+        log(f"dashboard, {name}, first view after a change (figures recomputed, in process): median {ms:.0f} ms, "
+            f"{count} statements (target < 300 ms, <= 12 statements)")
+    small_one, small_updates = ids["small"]
+    for name, path_full, path_small in (("one agreement", f"/?agreement={one}", f"/?agreement={small_one}"),
+                                        ("all agreements", "/", "/")):
+        log(f"SQL statements per dashboard request (figures cached), {name}: "
+            f"{statements(small, small_client, path_small)} at {small_updates:,} updates, "
+            f"{statements(full, client, path_full)} at {updates:,} updates (target <= 12)")
+    for name, path in (("dashboard, one agreement", f"/?agreement={one}"), ("dashboard, all agreements", "/"),
+                       ("profile", "/profile")):
+        log(f"page size, {name}: {page_bytes(client, path) / 1e3:.0f} KB of HTML (target < 150 KB)")
+    first, repeat = wire_bytes(client)
+    log(f"bytes on the wire (gzip): first visit {first / 1e6:.2f} MB (target < 2 MB), "
+        f"repeat visit {repeat / 1e3:.0f} KB (target < 150 KB)")
+    seconds, peak, rows, updates_rows, size = export_figures(full_url, email)
+    log(f"XLSX export of {rows:,} commitments and {updates_rows:,} approved updates ({size / 1e6:.1f} MB): "
+        f"{seconds:.1f} s, peak memory {peak:.0f} MB for the whole process (targets < 20 s, < 300 MB)")
