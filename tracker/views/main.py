@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from tracker import charts, clock, i18n
-from tracker.domain.dashboard import to_plain
+from tracker.domain.dashboard import figures_json
 from tracker.extensions import db
 from tracker.forms.commitments import DashboardFilterForm
 from tracker.labels import CATEGORY_LABELS
@@ -55,6 +55,4 @@ def index():
 @bp.get("/dashboard.json")
 def dashboard_json():
     _form, d = _dashboard()
-    body = to_plain(d)
-    body["overdue"] = d.overdue
-    return jsonify(body)
+    return jsonify(figures_json(d))
