@@ -23,10 +23,11 @@ def _limit() -> str:
 
 def rate_key() -> str:
     """Per token; a browser session counts per user, anyone else per address."""
+    signed_in = current_user.is_authenticated  # loads the user, and the token (g.api_token) it came with
     token = g.get("api_token")
     if token is not None:
         return f"api-token:{token.id}"
-    if current_user.is_authenticated:
+    if signed_in:
         return f"api-user:{current_user.id}"
     return f"api-ip:{request.remote_addr or 'unknown'}"
 
