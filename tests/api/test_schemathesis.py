@@ -47,7 +47,7 @@ def test_every_operation_keeps_to_the_document(app, auth):
             if case.method == "POST" and turn % 4 == 1:  # and valid reports, not only refusals
                 case.body = {**case.body, **VALID} if isinstance(case.body, dict) else dict(VALID)
             response = case.call_and_validate(headers=headers, checks=CHECKS)
-            answered[(operation.label, response.status_code)] += 1
+            answered[(case.operation.label, response.status_code)] += 1
 
         run()
     print(sorted(answered.items()))
