@@ -47,7 +47,7 @@ def agreement(agreement_id: int):
 @bp.get("/commitments")
 @spec.validate(resp=answers(s.CommitmentPage), tags=TAGS)
 def commitments(query: s.CommitmentQuery):
-    """The commitment list: the same filters and query as ``/commitments``, a page at a time."""
+    """The commitment list: the same filters and query as the /commitments page, a page at a time."""
     today = clock.today()
     filters = queries.CommitmentFilters(
         q=query.q, agreement=query.agreement, area=query.area, province=query.province, agency=query.agency,
@@ -90,7 +90,7 @@ def updates(commitment_id: int):
 @bp.get("/dashboard")
 @spec.validate(resp=answers(s.Dashboard), tags=TAGS)
 def dashboard(query: s.DashboardQuery):
-    """The dashboard's figures: the same code and the same answer as ``/dashboard.json``."""
+    """The dashboard's figures: the same code and the same answer as /dashboard.json."""
     filters = Filters(agreement=query.agreement, as_of=query.as_of, province=query.province, area=query.area,
                       agency=query.agency)
     figures, computed = dashboard_queries.cached_build(filters, clock.today(), sees_restricted(current_user))

@@ -88,10 +88,10 @@ def _refuse(problems: dict[str, str]):
 @bp.post("/commitments/<int:commitment_id>/updates")
 @spec.validate(resp=WRITE, validation_error_status=422, tags=("write",))
 def submit_update(commitment_id: int, json: s.UpdateIn):
-    """Report progress as the progress form does (``action``: ``submit`` by default, or ``save`` a draft).
+    """Report progress as the progress form does (action: submit by default, or save a draft).
 
     Needs a token that may write, of an officer of an assigned agency, a coordinator of its province or an
-    admin. Resending with the same ``Idempotency-Key`` answers the first update again."""
+    admin. Resending with the same Idempotency-Key answers the first update again."""
     if request.args:
         raise ApiProblem("invalid-parameter", errors=[field_error(k, _("Tham số này không được hỗ trợ."),
                                                                   "extra_forbidden") for k in request.args])
