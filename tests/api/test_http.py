@@ -105,3 +105,12 @@ def test_the_documentation_page_is_ours_alone(app, client):
     assert 'id="problem-not-found"' in html and "Idempotency-Key" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from another origin
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_an_answer_that_breaks_its_schema_is_a_server_error_not_sent(app, client, auth, monkeypatch):
+    from tracker.api import serialize
+
+    monkeypatch.setattr(serialize, "agency", lambda a: {"id": a.id, "code": a.code})  # fields missing
+    response = client.get("/api/v1/agencies", headers=auth("viewer"))
+    assert response.status_code == 500 and response.mimetype == "application/problem+json"
+    assert "items" not in response.get_json()

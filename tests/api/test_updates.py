@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.api.conftest import bearer, make_token
-from tests.factories import ACCOUNTS, TODAY, make_user, officer_commitment, user
+from tests.factories import ACCOUNTS, TODAY, make_update, make_user, officer_commitment, user
 from tracker.extensions import db
 from tracker.models import Agency, Assignment, AuditEvent, Commitment, ProgressUpdate
 
@@ -119,3 +119,15 @@ def test_without_a_key_each_post_is_a_new_update(app, client, auth):
     assert _post(client, commitment.id, **headers).status_code == 201
     assert _post(client, commitment.id, **headers).status_code == 201
     assert _count() == before + 2
+
+
+def test_a_correction_supersedes_a_submitted_update_of_the_same_agency(app, client, auth):
+    commitment = officer_commitment()
+    first = make_update(app, commitment, submit=True)
+    draft = make_update(app, commitment, submit=False)
+    headers = auth("officer")
+    response = _post(client, commitment.id, {**BODY, "supersedes": first.id}, **headers)
+    assert response.status_code == 201 and response.get_json()["supersedes_id"] == first.id
+    for bad in (draft.id, 999999):
+        refused = _post(client, commitment.id, {**BODY, "supersedes": bad}, **headers)
+        assert refused.status_code == 422 and refused.get_json()["errors"][0]["code"] == "supersedes_unknown"

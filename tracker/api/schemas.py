@@ -127,6 +127,8 @@ class UpdateIn(BaseModel):
     action: Literal["save", "submit"] = Field("submit", description="save: a draft; submit: sent for review.")
     assignment: Id | None = Field(None, description="Report as this assignment (default: the first you may report "
                                                     "for).")
+    supersedes: Id | None = Field(None, description="A correction: the id of the submitted (or reviewed) update of "
+                                                    "your agency that this one replaces.")
 
 
 # --- Responses -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 
-from flask import request
+from flask import abort, current_app, request
 from flask_babel import lazy_gettext as _l
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecureType, SecuritySchemeData
@@ -41,8 +41,16 @@ def _before(req, resp, error, instance, adapter) -> None:
     raise ApiProblem("invalid-update" if request.method == "POST" else "invalid-parameter", errors=errors)
 
 
+def _after(req, resp, error, instance, adapter) -> None:
+    """An answer that breaks its own schema is a bug: logged, and a 500 problem instead of the answer."""
+    if error is not None:
+        current_app.logger.error("%s %s: the answer breaks its schema: %s", request.method, request.path,
+                                 adapter.validation_errors(error))
+        abort(500)
+
+
 spec = SpecTree(
-    "flask", mode="strict", before=_before, validation_error_status=400, validation_error_model=Problem,
+    "flask", mode="strict", before=_before, after=_after, validation_error_status=400, validation_error_model=Problem,
     title="Theo dõi hợp tác liên tỉnh — API", version="1",
     description="The Inter-provincial Cooperation Tracker's JSON API. Authenticate with a personal access token "
                 "(`Authorization: Bearer trk_…`, made on the profile page or with `flask --app tracker tokens "
@@ -87,7 +95,7 @@ def document() -> dict:
                 if code == "429":
                     answer["headers"] = {"Retry-After": {"schema": {"type": "integer"},
                                                          "description": "Seconds to wait."}}
-                if code in ("200", "201"):
+                if code == "200":
                     answer["headers"] = {"ETag": {"schema": {"type": "string"}}}
             for parameter in operation["parameters"]:
                 _not_null(parameter)

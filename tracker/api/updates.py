@@ -32,7 +32,9 @@ from tracker.services import progress as service
 
 KEY_MAX = 200
 MESSAGES = {**PROBLEM_MESSAGES,
-            "assignment_not_yours": _l("Bạn không được báo cáo với tư cách phân công này.")}
+            "assignment_not_yours": _l("Bạn không được báo cáo với tư cách phân công này."),
+    "supersedes_unknown": _l("Không có báo cáo đã gửi nào với mã này trong nhiệm vụ."),
+    "supersedes_not_yours": _l("Chỉ được bổ sung báo cáo của cơ quan mình.")}
 WRITE = Response(HTTP_201=s.Update, HTTP_400=s.Problem, HTTP_401=s.Problem, HTTP_403=s.Problem, HTTP_404=s.Problem,
                  HTTP_409=s.Problem, HTTP_415=s.Problem, HTTP_429=s.Problem)
 
@@ -80,6 +82,19 @@ def _created(update, replayed: bool = False):
     return serialize.update(update), 201, headers
 
 
+def _superseded(commitment, update_id: int | None, options):
+    """The update a correction replaces, by the form's rules: submitted or reviewed, of this
+    commitment, of an agency the user reports for."""
+    if update_id is None:
+        return None
+    old = progress_queries.by_id(update_id)
+    if old is None or old.commitment_id != commitment.id or old.status == "draft":
+        _refuse({"supersedes": "supersedes_unknown"})
+    if old.agency_id not in {a.agency_id for a in options}:
+        _refuse({"supersedes": "supersedes_not_yours"})
+    return old
+
+
 def _refuse(problems: dict[str, str]):
     raise ApiProblem("invalid-update", errors=[field_error(name, str(MESSAGES.get(code, code)), code)
                                                for name, code in problems.items()])
@@ -108,9 +123,11 @@ def submit_update(commitment_id: int, json: s.UpdateIn):
     assignment = next((a for a in options if a.id == json.assignment), None) if json.assignment else options[0]
     if assignment is None:
         _refuse({"assignment": "assignment_not_yours"})
+    supersedes = _superseded(commitment, json.supersedes, options)
     try:
         update = service.create(commitment, assignment, current_user, data, submit=submit,
-                                form_token=token or "api-" + secrets.token_hex(30), today=today)
+                                form_token=token or "api-" + secrets.token_hex(30), today=today,
+                                supersedes=supersedes)
         db.session.commit()
     except service.ProgressError as exc:
         db.session.rollback()
