@@ -4,7 +4,7 @@ Hypothesis builds random histories in a fresh agreement (two or three party prov
 commitments led by one, two or three of them, reassignments, provinces joining or leaving a
 lead, effective-dated extensions, some backdated or corrections from the start, approved,
 returned and pending updates, approvals long after the date they speak for), picks a date,
-and checks the dashboard's figures, ``dashboard.json``, the dashboard page (cards, every
+and checks the dashboard's figures, ``dashboard.json`` and ``/api/v1/dashboard``, the dashboard page (cards, every
 chart's data, every "view as table" and the list each link lands on), the status report
 and its files against ``Reference`` below.
 
@@ -536,6 +536,12 @@ def check_dashboard(ref: Reference, world: World, clients: Clients, role: str, p
     assert {code: {"total": s["total"], "categories": s["categories"]} for code, s in body["sides"].items()} == want["sides"]
     assert {(r["area_id"], r["province_id"], cat): n for r in body["by_field"] for cat, n in r["counts"].items()
             if n} == want["by_field"], where
+
+    # 2b. The API: dashboard.json's figures from the same code, and its list finds each category's units.
+    assert client.get(f"/api/v1/dashboard?{qs}").get_json() == body, where
+    for category in CATEGORIES if province is None else ():
+        listed = client.get(f"/api/v1/commitments?{qs}&category={category}&per_page=1").get_json()
+        assert listed["total"] == ref.slice(cleared, {"as_of": ref.day.isoformat(), "category": category}), where
 
     # 3. The page: the field chart's bars, the trend chart's points, and every number a link shows.
     page = with_tables_open(client, client.get(f"/?{qs}").get_data(as_text=True))

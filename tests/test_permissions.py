@@ -70,6 +70,20 @@ EXPECTED = {
     "periods.close": ("POST", "/periods/{agreement_id}/2025-H1/close", {"admin", "coordinator"}),
     "periods.board": ("GET", "/compliance?agreement={agreement_id}&period=2025-H1", EVERYONE),
     "periods.board_xlsx": ("GET", "/compliance.xlsx?agreement={agreement_id}&period=2025-H1", EVERYONE),
+    "profile.api_tokens": ("GET", "/profile/tokens", EVERYONE),
+    "profile.revoke_token": ("POST", "/profile/tokens/{token_id}/revoke", EVERYONE),
+    "api.openapi": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "api.docs": ("GET", "/api/v1/docs", PUBLIC),
+    "api.agreements": ("GET", "/api/v1/agreements", EVERYONE),
+    "api.agreement": ("GET", "/api/v1/agreements/{agreement_id}", EVERYONE),
+    "api.commitments": ("GET", "/api/v1/commitments", EVERYONE),
+    "api.commitment": ("GET", "/api/v1/commitments/{commitment_id}", EVERYONE),
+    "api.updates": ("GET", "/api/v1/commitments/{commitment_id}/updates", EVERYONE),
+    # A signed-in browser reads the API but never writes through it (tests/api/test_auth.py: tokens do).
+    "api.submit_update": ("POST", "/api/v1/commitments/{commitment_id}/updates", frozenset()),
+    "api.dashboard": ("GET", "/api/v1/dashboard", EVERYONE),
+    "api.periods": ("GET", "/api/v1/periods", EVERYONE),
+    "api.agencies": ("GET", "/api/v1/agencies", EVERYONE),
 }
 
 # Pages reached after a step on another page (the QR code exists once enrolment has begun).
@@ -129,6 +143,16 @@ def url_ids(app):
     }
 
 
+def _own_token(role: str) -> int:
+    """A token of the role's account: its owner may revoke it."""
+    from tests.factories import ACCOUNTS, TODAY, user
+    from tracker.services import tokens
+
+    made = tokens.create(user(ACCOUNTS[role].email), actor=None, today=TODAY)
+    db.session.commit()
+    return made.row.id
+
+
 def test_every_route_has_a_rule_and_an_expectation(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - set(ENDPOINT_ACCESS) == set(), "routes without a rule in permissions.ENDPOINT_ACCESS"
@@ -141,6 +165,7 @@ def test_every_route_has_a_rule_and_an_expectation(app):
 def test_matrix(app, client, login_as, endpoint, role):
     method, template, allowed = EXPECTED[endpoint]
     ids = url_ids(app)
+    ids["token_id"] = _own_token(role or "admin")
     if role:
         login_as(role)
         if endpoint in PREPARE:
@@ -162,7 +187,7 @@ def test_matrix(app, client, login_as, endpoint, role):
     location = response.headers.get("Location", "")
     if allowed == PUBLIC:
         assert response.status_code not in (401, 403) and not location.startswith("/login?"), response.status_code
-    elif role is None and path.split("?")[0].endswith(".json"):
+    elif role is None and (path.split("?")[0].endswith(".json") or path.startswith("/api/")):
         assert response.status_code == 401  # JSON clients get 401, not a redirect
     elif role is None:
         assert response.status_code == 302 and location.startswith("/login?next="), (response.status_code, location)

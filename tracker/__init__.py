@@ -71,6 +71,9 @@ def register_blueprints(app: Flask) -> None:
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, periods, reports,
                    notifications):
         app.register_blueprint(module.bp)
+    from tracker import api
+
+    api.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, jsonify, redirect, request, session, url_for
+from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 
 from tracker.extensions import db, login_manager
 from tracker.models import User
 from tracker.models.base import utcnow
-from tracker.services import sessions
+from tracker import clock
+from tracker.services import sessions, tokens
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -29,7 +30,7 @@ def lifetimes() -> tuple[timedelta, timedelta]:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    if not user_id.isdigit() or bearer_token() is not None:  # a token, when given, decides alone
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active:
@@ -48,6 +49,38 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def bearer_token() -> str | None:
+    """The secret of ``Authorization: Bearer …`` on an API request, or None."""
+    if not is_api_request():
+        return None
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else None
+
+
+@login_manager.request_loader
+def load_user_from_token(_request) -> User | None:
+    """An API request with a personal access token acts as the token's user (``g.api_token``)."""
+    secret = bearer_token()
+    if secret is None:
+        return None
+    row = tokens.find(secret)
+    if row is None or not tokens.is_live(row, clock.today()):
+        return None
+    g.api_token = row
+    if tokens.touch(row, utcnow()):  # bookkeeping, as a session's last-seen time
+        row_id = row.id
+        try:
+            db.session.commit()
+        except OperationalError:
+            db.session.rollback()
+            current_app.logger.warning("token %s: last-used time not recorded (database busy)", row_id)
+    return row.user
+
+
 def wants_json() -> bool:
     path = request.path
     return path.endswith(".json") or path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
@@ -55,6 +88,10 @@ def wants_json() -> bool:
 
 @login_manager.unauthorized_handler
 def unauthorized():
+    if is_api_request():
+        from tracker.api import problems
+
+        return problems.from_http(None, 401)
     if wants_json():
         response = jsonify(error="unauthorized")
         response.status_code = 401

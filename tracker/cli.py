@@ -1,4 +1,4 @@
-"""Command line: ``seed``, ``provinces list``, ``agencies list``, ``users create|list|demo``,
+"""Command line: ``seed``, ``provinces list``, ``agencies list``, ``users create|list|demo``, ``tokens create|revoke``,
 ``backup``, ``restore``, ``fsck``.
 
 Exit status 0 on success; on bad input a one-line reason on stderr, exit 1, nothing written.
@@ -16,7 +16,10 @@ from sqlalchemy import func, select
 from tracker.domain.plan_file import PlanFileError
 from tracker.extensions import db
 from tracker.models import Agency, Agreement, Province, User
+from tracker import clock
+from tracker.models import ApiToken
 from tracker.services import accounts, backup as backup_service, fsck as fsck_service, seed as seed_service
+from tracker.services import tokens as token_service
 
 
 def _fail(message: str) -> None:
@@ -106,6 +109,52 @@ def users_two_factor_off(email) -> None:
     accounts.totp_disable(user, None)
     db.session.commit()
     click.echo(f"two-factor sign-in turned off for {user.email}")
+
+
+api_tokens = AppGroup("tokens", help="Personal access tokens for the JSON API.")
+
+
+@api_tokens.command("create")
+@click.argument("email")
+@click.option("--read-only", is_flag=True, help="The token may read but not submit updates.")
+@click.option("--expires", default=None, metavar="YYYY-MM-DD", help="The last day the token works.")
+@click.option("--name", default=None, help="A label to tell tokens apart.")
+def tokens_create(email, read_only, expires, name) -> None:
+    """Make a token for the account; the last line printed is the token, shown only this once."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        _fail(f"no user with e-mail {email}")
+    expires_on = None
+    if expires:
+        from tracker.params import parse_date
+
+        expires_on = parse_date(expires)
+        if expires_on is None:
+            _fail(f"--expires: not a date YYYY-MM-DD: {expires}")
+    try:
+        made = token_service.create(user, actor=None, read_only=read_only, expires_on=expires_on, name=name,
+                                    today=clock.today())
+    except token_service.TokenError as exc:
+        _fail({"user_inactive": "the account is deactivated",
+               "expires_in_past": "--expires is in the past"}.get(exc.code, exc.code))
+    db.session.commit()
+    click.echo(f"token {made.row.id} for {user.email} ({'read-only' if read_only else 'read and write'}"
+               f"{', expires ' + expires_on.isoformat() if expires_on else ''}); store it now, it is not shown again:")
+    click.echo(made.secret)
+
+
+@api_tokens.command("revoke")
+@click.argument("token_id")
+def tokens_revoke(token_id) -> None:
+    """Revoke a token by its id (printed by ``tokens create`` and shown on the profile page)."""
+    from tracker.params import parse_id
+
+    row = db.session.get(ApiToken, parse_id(token_id) or 0)
+    if row is None:
+        _fail(f"no token with id {token_id}")
+    changed = token_service.revoke(row, actor=None)
+    db.session.commit()
+    click.echo(f"token {row.id} revoked" if changed else f"token {row.id} was already revoked")
 
 
 # One demo account per role, scoped to today's provinces and agencies.
@@ -214,6 +263,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(provinces)
     app.cli.add_command(agencies)
     app.cli.add_command(users)
+    app.cli.add_command(api_tokens)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(fsck_command)

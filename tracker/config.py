@@ -90,6 +90,8 @@ def from_environment() -> dict:
         "PROXIES": int(os.environ.get("TRACKER_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "tracker",
+        # The JSON API, per personal access token (a browser session: per user).
+        "API_RATE_LIMIT": os.environ.get("TRACKER_API_RATE_LIMIT", "300 per minute"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("TRACKER_LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes"),
         # The account as a whole (failures from every address): after this many within the

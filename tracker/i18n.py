@@ -19,6 +19,8 @@ DATE_FORMATS = {
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/") and request.accept_languages:  # the API answers in the language asked for
+        return request.accept_languages.best_match(languages, default=languages[0]) or languages[0]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("lang")

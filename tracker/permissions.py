@@ -14,6 +14,7 @@ succession chain up to today, so nobody edits accounts after a reorganisation.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum, StrEnum
 
@@ -51,8 +52,24 @@ class Access(Enum):
         return self.value
 
 
+@dataclass(frozen=True)
+class ApiRule:
+    """A JSON API route (``/api/v1``): the roles (``access``) and the credential it takes.
+
+    Reading takes a personal access token or a signed-in browser session; ``write`` takes a
+    token that is not read-only, never a browser session (so a cookie-borne request, which
+    carries no CSRF token on the API, cannot write).
+    """
+
+    access: Access
+    write: bool = False
+
+
+API_READ = ApiRule(Access.SIGNED_IN)
+API_REPORT = ApiRule(Access.REPORTER, write=True)
+
 # The one table of route decisions. A route missing here is refused (and fails the tests).
-ENDPOINT_ACCESS: dict[str, Access] = {
+ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "static": Access.PUBLIC,
     "bootstrap.static": Access.PUBLIC,
     "main.healthz": Access.PUBLIC,
@@ -76,6 +93,8 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "profile.two_factor_qr": Access.SIGNED_IN,
     "profile.sessions": Access.SIGNED_IN,
     "profile.sign_out_everywhere": Access.SIGNED_IN,
+    "profile.api_tokens": Access.SIGNED_IN,
+    "profile.revoke_token": Access.SIGNED_IN,
     "admin.users": Access.ADMIN,
     "admin.user_new": Access.ADMIN,
     "admin.user_edit": Access.ADMIN,
@@ -102,6 +121,17 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "periods.close": Access.REVIEWER,
     "periods.board": Access.SIGNED_IN,
     "periods.board_xlsx": Access.SIGNED_IN,
+    "api.openapi": Access.PUBLIC,
+    "api.docs": Access.PUBLIC,
+    "api.agreements": API_READ,
+    "api.agreement": API_READ,
+    "api.commitments": API_READ,
+    "api.commitment": API_READ,
+    "api.updates": API_READ,
+    "api.submit_update": API_REPORT,
+    "api.dashboard": API_READ,
+    "api.periods": API_READ,
+    "api.agencies": API_READ,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.
@@ -111,7 +141,7 @@ SETUP_ENDPOINTS = frozenset({
 })
 
 
-def access_for(endpoint: str | None) -> Access | None:
+def access_for(endpoint: str | None) -> Access | ApiRule | None:
     return ENDPOINT_ACCESS.get(endpoint) if endpoint else None
 
 
@@ -135,18 +165,34 @@ def gate():
     if access is None:
         current_app.logger.error("refused %s: endpoint has no rule in permissions.ENDPOINT_ACCESS", endpoint)
         abort(403)
+    api = access if isinstance(access, ApiRule) else None
+    access = api.access if api else access
     if access is Access.PUBLIC:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if endpoint not in SETUP_ENDPOINTS:
-        if current_user.must_change_password:
-            return redirect(url_for("profile.password"))
-        if needs_two_factor_enrolment(current_user):
+        if current_user.must_change_password or needs_two_factor_enrolment(current_user):
+            if api:
+                abort(403)
+            if current_user.must_change_password:
+                return redirect(url_for("profile.password"))
             return redirect(url_for("profile.two_factor"))
     if not role_allowed(current_user, access):
         abort(403)
+    if api:
+        api_credential_allowed(api)
     return None
+
+
+def api_credential_allowed(rule: ApiRule) -> None:
+    """Writes need a token that may write; a browser session (no token) reads only."""
+    token = g.get("api_token")
+    if rule.write or request.method not in ("GET", "HEAD", "OPTIONS"):
+        if token is None:
+            abort(403, description="token-required")
+        if token.read_only:
+            abort(403, description="read-only-token")
 
 
 # --- Restricted fields --------------------------------------------------------------

@@ -115,6 +115,13 @@ def to_plain(d: Dashboard) -> dict:
     return plain(asdict(d))
 
 
+def figures_json(d: Dashboard) -> dict:
+    """The body of ``/dashboard.json`` and ``/api/v1/dashboard``: the figures, and ``overdue``."""
+    body = to_plain(d)
+    body["overdue"] = d.overdue
+    return body
+
+
 def from_plain(data: dict) -> Dashboard:
     """The inverse of ``to_plain``."""
     f = data["filters"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, PasswordField, SearchField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, PasswordField, SearchField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from tracker.domain import passwords
 from tracker.domain.codes import UserRole
 from tracker.extensions import db
-from tracker.forms import EmailAddress, choices
+from tracker.forms import EmailAddress, InDateRange, choices
 from tracker.models import Agency, Province
 
 ROLE_CHOICES = [
@@ -86,6 +86,17 @@ class TwoFactorDisableForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(_l("Nhập mật khẩu hiện tại."))],
                              render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("Tắt xác thực hai bước"))
+
+
+class TokenForm(FlaskForm):
+    """A new personal access token for the JSON API."""
+
+    name = StringField(_l("Tên gợi nhớ"), validators=[Optional(), Length(max=120)],
+                       description=_l("Ví dụ: Hệ thống báo cáo của Sở, sổ tay phân tích."))
+    read_only = BooleanField(_l("Chỉ đọc (không gửi được báo cáo)"))
+    expires_on = DateField(_l("Hết hạn sau ngày"), validators=[Optional(), InDateRange()], format="%Y-%m-%d",
+                           render_kw={"type": "date"}, description=_l("Để trống: dùng đến khi thu hồi."))
+    submit = SubmitField(_l("Tạo mã truy cập"))
 
 
 class UserForm(FlaskForm):

@@ -20,9 +20,11 @@ from tracker.models.organisations import Agency, AgencySuccession, Province, Pro
 from tracker.models.audit import AuditEvent
 from tracker.models.cache import ChangeCounter, FigureCache
 from tracker.models.users import User, UserRole, UserSession
+from tracker.models.tokens import ApiToken
 
 __all__ = [
     "Agency",
+    "ApiToken",
     "AgencySuccession",
     "Agreement",
     "AgreementParty",

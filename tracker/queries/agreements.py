@@ -32,11 +32,8 @@ def menu() -> list[tuple[int, str]]:
     return rows
 
 
-def detail(agreement_id: int) -> Agreement | None:
-    return db.session.scalar(
-        select(Agreement)
-        .where(Agreement.id == agreement_id)
-        .options(
+def _with_parties(stmt):
+    return stmt.options(
             selectinload(Agreement.parties)
             .selectinload(AgreementParty.province)
             .selectinload(Province.successions)
@@ -44,17 +41,24 @@ def detail(agreement_id: int) -> Agreement | None:
             selectinload(Agreement.parties).selectinload(AgreementParty.focal_agency),
             selectinload(Agreement.areas),
         )
-    )
 
 
-def commitment_counts(agreement_id: int) -> dict[int, int]:
-    """Commitments per area of the agreement, by area id (areas with none are absent)."""
-    rows = db.session.execute(
-        select(Commitment.area_id, func.count(Commitment.id))
-        .join(Commitment.area)
-        .where(CooperationArea.agreement_id == agreement_id)
-        .group_by(Commitment.area_id)
-    )
+def detail(agreement_id: int) -> Agreement | None:
+    return db.session.scalar(_with_parties(select(Agreement).where(Agreement.id == agreement_id)))
+
+
+def every_detail() -> list[Agreement]:
+    """Every agreement as ``detail`` loads it, newest first (the API's list)."""
+    return list(db.session.scalars(_with_parties(select(Agreement).order_by(Agreement.period_start.desc(),
+                                                                            Agreement.id))))
+
+
+def commitment_counts(agreement_id: int | None) -> dict[int, int]:
+    """Commitments per area of the agreement (None: of every agreement), by area id (areas with none are absent)."""
+    stmt = select(Commitment.area_id, func.count(Commitment.id)).join(Commitment.area).group_by(Commitment.area_id)
+    if agreement_id is not None:
+        stmt = stmt.where(CooperationArea.agreement_id == agreement_id)
+    rows = db.session.execute(stmt)
     return {area_id: count for area_id, count in rows}
 
 

@@ -241,6 +241,10 @@ def extensions_of(commitment_id: int) -> list[DeadlineExtension]:
     ))
 
 
+def by_id(update_id: int) -> ProgressUpdate | None:
+    return db.session.get(ProgressUpdate, update_id)
+
+
 def by_form_token(token: str) -> ProgressUpdate | None:
     return db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.form_token == token))
 

@@ -16,7 +16,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect
 from werkzeug.exceptions import HTTPException
 
-from tracker.auth import safe_next, wants_json
+from tracker.auth import is_api_request, safe_next, wants_json
 from tracker.extensions import db, login_manager
 from tracker.services import audit
 
@@ -34,6 +34,10 @@ def register(app: Flask) -> None:
             db.session.rollback()
         if code == 403:
             audit.bookkeep_refusal(current_user, request.endpoint)
+        if is_api_request():
+            from tracker.api import problems
+
+            return problems.from_http(error if isinstance(error, HTTPException) else None, code)
         if wants_json():
             return jsonify(error=getattr(error, "name", "error").lower().replace(" ", "_")), code
         return render_template("errors/error.html", code=code), code
@@ -67,7 +71,11 @@ def database_unavailable(error):
     except Exception:  # noqa: BLE001 - the connection is already gone; the server rolls back  # nosec B110
         pass
     g._login_user = login_manager.anonymous_user()  # base.html must not load the user again
-    if wants_json():
+    if is_api_request():
+        from tracker.api import problems
+
+        response = problems.response(503)
+    elif wants_json():
         response = jsonify(error="service_unavailable")
     else:
         with force_locale(language):

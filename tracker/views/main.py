@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from tracker import charts, clock, i18n
-from tracker.domain.dashboard import to_plain
+from tracker.domain.dashboard import figures_json as dashboard_body
 from tracker.extensions import db
 from tracker.forms.commitments import DashboardFilterForm
 from tracker.labels import CATEGORY_LABELS
@@ -95,6 +95,6 @@ def dashboard_json():
 
     def body() -> str:
         d = queries.cached_build(*parts)
-        return current_app.json.dumps({**to_plain(d), "overdue": d.overdue})
+        return current_app.json.dumps(dashboard_body(d))
 
     return _json(cache.remember("dashboard.json", parts, body), cache.etag("dashboard.json", parts))

@@ -15,6 +15,7 @@ from tracker.forms.accounts import (
     PasswordForm,
     ProfileForm,
     TwoFactorBeginForm,
+    TokenForm,
     TwoFactorConfirmForm,
     TwoFactorDisableForm,
 )
@@ -22,7 +23,9 @@ from tracker.forms.auth import LogoutForm
 from tracker.models import UserRole
 from tracker.models.base import utcnow
 from tracker.permissions import needs_two_factor_enrolment
-from tracker.services import accounts, audit, sessions
+from tracker import clock
+from tracker.models import ApiToken
+from tracker.services import accounts, audit, sessions, tokens
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -126,3 +129,33 @@ def sign_out_everywhere():
     session.clear()
     flash(_("Đã đăng xuất khỏi mọi thiết bị."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def api_tokens():
+    """Personal access tokens for the JSON API: made here, the secret shown once on this answer only."""
+    form, made = TokenForm(), None
+    if form.validate_on_submit():
+        try:
+            made = tokens.create(current_user, actor=current_user, read_only=form.read_only.data,
+                                 expires_on=form.expires_on.data, name=form.name.data, today=clock.today())
+        except tokens.TokenError:
+            form.expires_on.errors.append(_("Ngày hết hạn không được trước hôm nay."))
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    return render_template("profile/tokens.html", form=form, made=made, rows=tokens.of_user(current_user.id),
+                           revoke_form=LogoutForm(), today=clock.today()), 400 if form.errors else 200
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    if not LogoutForm().validate_on_submit():
+        abort(400)
+    tokens.revoke(row, actor=current_user)
+    db.session.commit()
+    flash(_("Đã thu hồi mã truy cập %(prefix)s…", prefix=row.prefix), "info")
+    return redirect(url_for("profile.api_tokens"))

@@ -1,0 +1,382 @@
+"""The API's request and response schemas (pydantic): spectree validates every request and
+response against them and generates the OpenAPI document from them.
+
+Query values are read with ``tracker.params`` (the app's one parser of ids and dates), so
+an id the database cannot hold or a date outside 1900-2199 is refused as it is everywhere.
+Unknown query parameters are refused (``extra="forbid"``).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from tracker import params
+
+CATEGORIES = Literal["done_on_time", "done_late", "in_progress_on_time", "in_progress_overdue", "not_started",
+                     "no_report"]
+STATES = Literal["not_started", "in_progress", "done", "paused", "dropped"]
+DEADLINE_STATES = Literal["on_time", "due_soon", "overdue", "recurring"]
+TEXT_LIMIT = 20_000
+
+
+def _id(value):
+    number = params.parse_id(value)
+    if number is None:
+        raise PydanticCustomError("not_an_id", "an id from 1 to 2147483647")
+    return number
+
+
+def _day(value):
+    day = params.parse_date(value) if isinstance(value, str) else None
+    if day is None:
+        raise PydanticCustomError("not_a_date", "a date YYYY-MM-DD from 1900-01-01 to 2199-12-31")
+    return day
+
+
+def _whole(lo: int, hi: int):
+    def check(value):
+        number = params.parse_int(value, lo=lo, hi=hi)
+        if number is None:
+            raise PydanticCustomError("out_of_range", "a whole number from {lo} to {hi}", {"lo": lo, "hi": hi})
+        return number
+    return check
+
+
+def _no_bool(value):
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "a whole number")
+    return value
+
+
+# Constraints before the validators: pydantic then writes them as JSON Schema's minimum/maximum.
+Id = Annotated[int, Field(ge=params.ID_MIN, le=params.ID_MAX), BeforeValidator(_id)]
+Day = Annotated[date, BeforeValidator(_day)]
+Page = Annotated[int, Field(ge=1, le=params.ID_MAX), BeforeValidator(_whole(1, params.ID_MAX))]
+PerPage = Annotated[int, Field(ge=1, le=100), BeforeValidator(_whole(1, 100))]
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+class NoQuery(Query):
+    """No query parameters."""
+
+
+class CommitmentQuery(Query):
+    """The commitment list's filters (``/commitments``), and pagination."""
+
+    q: str = Field("", max_length=1000, description="Text search; accents and case are ignored, as on the list page.")
+    agreement: Id | None = None
+    area: Id | None = Field(None, description="A field (cooperation area) id.")
+    field: Annotated[int, Field(ge=1, le=99), BeforeValidator(_whole(1, 99))] | None = Field(
+        None, description="A field's number (1-9) in every agreement.")
+    province: Id | None = Field(None, description="With a province, every filter applies to that province's side.")
+    agency: Id | None = None
+    role: Literal["lead"] | None = Field(None, description="With agency: only what it leads now.")
+    category: CATEGORIES | None = None
+    due_within: Literal["30", "60", "90"] | None = Field(None, description="Unfinished, due within the days.")
+    overdue: Literal["1"] | None = Field(None, description="Open and past the due date in force (open_past_due).")
+    as_of: Day | None = Field(None, description="Judge categories on this date (default today).")
+    page: Page = 1
+    per_page: PerPage = 50
+
+
+class DashboardQuery(Query):
+    """The filters of ``/dashboard.json``."""
+
+    agreement: Id | None = None
+    as_of: Day | None = None
+    province: Id | None = None
+    area: Id | None = Field(None, description="A field (cooperation area) id.")
+    agency: Id | None = None
+
+
+class PeriodQuery(Query):
+    agreement: Id | None = Field(None, description="Default: the newest agreement.")
+
+
+class AgencyQuery(Query):
+    province: Id | None = None
+
+
+# --- Bodies --------------------------------------------------------------------------------
+
+Text = Annotated[str | None, Field(max_length=TEXT_LIMIT)]
+
+
+class UpdateIn(BaseModel):
+    """The progress form's fields; the same rules apply (a ``done`` update is 100 %, ``paused`` and
+    ``dropped`` need a ``reason``, ``as_of`` not in the future nor before the agreement)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: STATES
+    percent: Annotated[int, Field(ge=0, le=100), BeforeValidator(_no_bool)]
+    as_of: Day
+    results: Text = None
+    obstacles: Text = None
+    proposals: Text = None
+    next_steps: Text = None
+    reason: Text = None
+    action: Literal["save", "submit"] = Field("submit", description="save: a draft; submit: sent for review.")
+    assignment: Id | None = Field(None, description="Report as this assignment (default: the first you may report "
+                                                    "for).")
+    supersedes: Id | None = Field(None, description="A correction: the id of the submitted (or reviewed) update of "
+                                                    "your agency that this one replaces.")
+
+
+# --- Responses -----------------------------------------------------------------------------
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    code: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class ProvinceRef(BaseModel):
+    id: int
+    code: str
+    name: str
+
+
+class AgencyRef(BaseModel):
+    id: int
+    code: str
+    name: str
+
+
+class Party(BaseModel):
+    id: int
+    position: int
+    province_at_signing: ProvinceRef
+    province_now: ProvinceRef
+    signatory_name: str | None
+    signatory_title: str | None
+    focal_agency: AgencyRef | None
+
+
+class Area(BaseModel):
+    id: int
+    number: int
+    name: str
+    name_en: str | None
+    provisional: bool
+    restricted: bool
+    commitments: int
+
+
+class Agreement(BaseModel):
+    id: int
+    code: str
+    title: str
+    short_title: str | None
+    kind: str
+    document_number: str | None
+    signed_date: date | None
+    signed_place: str | None
+    period_start: date
+    period_end: date | None
+    open_ended: bool
+    parties: list[Party]
+    fields: list[Area]
+    hidden_fields: int = Field(description="Restricted fields left out (not cleared).")
+
+
+class AgreementList(BaseModel):
+    items: list[Agreement]
+
+
+class Assignment(BaseModel):
+    id: int
+    role: Literal["lead", "support"]
+    agency: AgencyRef
+    agency_name: str = Field(description="The agency's name when it was assigned.")
+    party_id: int
+    province: ProvinceRef
+    valid_from: date
+    valid_to: date | None
+
+
+class Side(BaseModel):
+    party_id: int
+    province: ProvinceRef
+    state: STATES | None
+    percent: int | None
+    as_of: date | None
+    completed_on: date | None
+
+
+class CommitmentSummary(BaseModel):
+    id: int
+    code: str
+    title: str
+    agreement_id: int
+    field: Area
+    due_date: date | None = Field(description="The due date in force on the date judged.")
+    recurring: bool
+    category: CATEGORIES
+    percent: float | None
+    deadline_state: DEADLINE_STATES
+    open_past_due: bool
+    assignments: list[Assignment]
+
+
+class CommitmentPage(BaseModel):
+    items: list[CommitmentSummary]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+    hidden_restricted: int
+    as_of: date
+
+
+class Evidence(BaseModel):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    url: str
+
+
+class Update(BaseModel):
+    id: int
+    commitment_id: int
+    status: Literal["draft", "submitted", "returned", "approved"]
+    agency: AgencyRef
+    party_id: int
+    role: Literal["lead", "support"]
+    state: STATES
+    percent: int
+    as_of: date
+    results: str | None
+    obstacles: str | None
+    proposals: str | None
+    next_steps: str | None
+    reason: str | None
+    period_key: str | None
+    late: bool
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    review_reason: str | None
+    supersedes_id: int | None
+    evidence: list[Evidence]
+
+
+class UpdateList(BaseModel):
+    items: list[Update]
+
+
+class CommitmentDetail(CommitmentSummary):
+    description: str | None
+    deliverable: str | None
+    start_date: date | None
+    original_due_date: date | None
+    source_text: str | None
+    is_demo: bool
+    sides: list[Side]
+    latest_approved_update: Update | None
+
+
+class Counts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    done_on_time: int
+    done_late: int
+    in_progress_on_time: int
+    in_progress_overdue: int
+    not_started: int
+    no_report: int
+
+
+class Deadlines(BaseModel):
+    open_past_due: int
+    without_report: int
+    done_late: int
+
+
+class SideCounts(BaseModel):
+    province: int
+    total: int
+    categories: Counts
+
+
+class Compliance(BaseModel):
+    period: str | None
+    due: int
+    on_time: int
+    late: int
+
+
+class Dashboard(BaseModel):
+    """The figures of ``/dashboard.json``, from the same code."""
+
+    total: int
+    categories: Counts
+    hidden_restricted: int
+    overdue: int
+    deadlines: Deadlines
+    sides: dict[str, SideCounts]
+    compliance: Compliance
+    compliance_due: int
+    compliance_submitted: int
+    as_of: date
+    unit: Literal["commitments", "sides"]
+    filters: dict[str, Any]
+    by_field: list[dict[str, Any]]
+    over_time: list[dict[str, Any]]
+    agencies: list[dict[str, Any]]
+    upcoming: list[dict[str, Any]]
+    upcoming_counts: dict[str, int]
+    period_label: str | None
+    period_key: str | None
+
+
+class Period(BaseModel):
+    key: str
+    label: str
+    frequency: str
+    start: date
+    end: date
+    deadline: date
+    closes_on: date
+    closed: bool
+    frozen_on: date | None
+
+
+class PeriodList(BaseModel):
+    agreement_id: int
+    items: list[Period]
+
+
+class Agency(BaseModel):
+    id: int
+    code: str
+    name: str
+    name_en: str | None
+    kind: str
+    province: ProvinceRef
+    valid_from: date | None
+    valid_to: date | None
+    successor_ids: list[int]
+
+
+class AgencyList(BaseModel):
+    items: list[Agency]
