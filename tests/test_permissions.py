@@ -66,6 +66,8 @@ EXPECTED = {
     "periods.close": ("POST", "/periods/{agreement_id}/2025-H1/close", {"admin", "coordinator"}),
     "periods.board": ("GET", "/compliance?agreement={agreement_id}&period=2025-H1", EVERYONE),
     "periods.board_xlsx": ("GET", "/compliance.xlsx?agreement={agreement_id}&period=2025-H1", EVERYONE),
+    "plan.import_plan": ("GET", "/plan/import", {"admin", "coordinator"}),
+    "plan.template": ("GET", "/plan/template.xlsx?agreement={agreement_id}", {"admin", "coordinator"}),
 }
 
 # Pages reached from another page first (the QR code exists once enrolment has begun).

@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         notifications,
         periods,
+        plan,
         profile,
         progress,
         reports,
@@ -63,7 +64,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.before_request(permissions.gate)
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, periods, reports,
-                   notifications):
+                   notifications, plan):
         app.register_blueprint(module.bp)
 
 

@@ -97,6 +97,8 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "periods.close": Access.REVIEWER,
     "periods.board": Access.SIGNED_IN,
     "periods.board_xlsx": Access.SIGNED_IN,
+    "plan.import_plan": Access.REVIEWER,
+    "plan.template": Access.REVIEWER,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.

@@ -72,11 +72,14 @@ def _parties(agreement: Agreement, today: date, editable_province_ids: set[int] 
     return tuple(parties)
 
 
-def commitments(agreement: Agreement) -> list[Commitment]:
-    """The agreement's commitments still in the plan, in field and code order."""
+def commitments(agreement: Agreement, see_restricted: bool = True) -> list[Commitment]:
+    """The agreement's commitments still in the plan, in field and code order (restricted
+    fields only for who may see them)."""
+    stmt = select(Commitment).join(Commitment.area)
+    if not see_restricted:
+        stmt = stmt.where(CooperationArea.restricted.is_(False))
     return list(db.session.scalars(
-        select(Commitment).join(Commitment.area)
-        .where(CooperationArea.agreement_id == agreement.id, Commitment.removed_on.is_(None))
+        stmt.where(CooperationArea.agreement_id == agreement.id, Commitment.removed_on.is_(None))
         .order_by(CooperationArea.number, Commitment.sort_key)
         .options(selectinload(Commitment.area),
                  selectinload(Commitment.assignments).selectinload(Assignment.agency))
@@ -113,15 +116,17 @@ def _steps() -> dict[str, list[Step]]:
     return steps
 
 
-def context(agreement: Agreement, today: date, editable_province_ids: set[int] | None = None) -> Context:
+def context(agreement: Agreement, today: date, editable_province_ids: set[int] | None = None,
+            see_restricted: bool = True) -> Context:
     """What ``domain.plan_sheet.check`` needs; ``editable_province_ids`` (a coordinator's
-    provinces) marks the sides the importer may change, None for all."""
+    provinces) marks the sides the importer may change, None for all. A user who may not
+    see restricted fields cannot name them: they are unknown fields."""
     keys = party_keys(agreement, today)
     steps = _steps()
     return Context(
         parties=_parties(agreement, today, editable_province_ids),
-        fields=frozenset(a.number for a in agreement.areas),
-        existing={c.code: existing(c, keys) for c in commitments(agreement)},
+        fields=frozenset(a.number for a in agreement.areas if see_restricted or not a.restricted),
+        existing={c.code: existing(c, keys) for c in commitments(agreement, see_restricted)},
         steps_of=lambda code: steps.get(code, []),
         today=today,
         period_start=agreement.period_start,
@@ -129,21 +134,23 @@ def context(agreement: Agreement, today: date, editable_province_ids: set[int] |
 
 
 def check_file(agreement: Agreement, keys: list[str], rows: list[tuple[int, dict]], today: date,
-               editable_province_ids: set[int] | None = None) -> tuple[Context, CheckResult]:
+               editable_province_ids: set[int] | None = None,
+               see_restricted: bool = True) -> tuple[Context, CheckResult]:
     """The rows of a plan file (``exports.plan_sheet.read``) checked against the agreement today."""
-    ctx = context(agreement, today, editable_province_ids)
+    ctx = context(agreement, today, editable_province_ids, see_restricted)
     keys, rows = rekey(keys, rows, ctx.parties)
     result = check(rows, ctx)
     result.header_problems = header_problems(keys, [p.key for p in ctx.parties])
     return ctx, result
 
 
-def export_rows(agreement: Agreement, today: date) -> tuple[list[tuple[str, str]], list[dict]]:
-    """The template's columns and one row per commitment, agencies by code."""
+def export_rows(agreement: Agreement, today: date, see_restricted: bool = True,
+                with_rows: bool = True) -> tuple[list[tuple[str, str]], list[dict]]:
+    """The template's columns and one row per commitment (none for an empty template), agencies by code."""
     keys = party_keys(agreement, today)
     ordered = [keys[p.id] for p in agreement.parties]
     rows = []
-    for c in commitments(agreement):
+    for c in commitments(agreement, see_restricted) if with_rows else ():
         old = existing(c, keys)
         row = {"field": old.field, "code": old.code, "title": old.title, "description": old.description,
                "deliverable": old.deliverable, "start": old.start,
