@@ -68,6 +68,15 @@ EXPECTED = {
     "periods.board_xlsx": ("GET", "/compliance.xlsx?agreement={agreement_id}&period=2025-H1", EVERYONE),
     "plan.import_plan": ("GET", "/plan/import", {"admin", "coordinator"}),
     "plan.template": ("GET", "/plan/template.xlsx?agreement={agreement_id}", {"admin", "coordinator"}),
+    "registers.provinces": ("GET", "/admin/provinces", {"admin"}),
+    "registers.agencies": ("GET", "/admin/agencies", {"admin"}),
+    "plan_edit.agreement_form": ("GET", "/agreements/new", {"admin"}),
+    "plan_edit.area_form": ("GET", "/agreements/{agreement_id}/areas/new", {"admin"}),
+    "plan_edit.commitment_new": ("GET", "/areas/{area_id}/commitments/new", {"admin"}),
+    "plan_edit.commitment_edit": ("GET", "/commitments/{commitment_id}/edit", {"admin"}),
+    "plan_edit.commitment_remove": ("POST", "/commitments/{commitment_id}/removal", {"admin"}),
+    "plan_edit.assignments": ("GET", "/commitments/{commitment_id}/assignments", {"admin", "coordinator"}),
+    "plan_edit.assignment_end": ("POST", "/assignments/{assignment_id}/end", {"admin", "coordinator"}),
 }
 
 # Pages reached from another page first (the QR code exists once enrolment has begun).
@@ -101,6 +110,7 @@ def url_ids(app):
         "agency_id": db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC")),
         "user_id": db.session.scalar(select(User.id).where(User.email == "lanhdao@example.com")),
         "calendar_day_id": declared.id,
+        "assignment_id": next(a.id for a in commitment.assignments if a.valid_to is None),
     }
 
 

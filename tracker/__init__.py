@@ -57,14 +57,16 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         periods,
         plan,
+        plan_edit,
         profile,
         progress,
+        registers,
         reports,
     )
 
     app.before_request(permissions.gate)
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, periods, reports,
-                   notifications, plan):
+                   notifications, plan, plan_edit, registers):
         app.register_blueprint(module.bp)
 
 

@@ -99,6 +99,15 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "periods.board_xlsx": Access.SIGNED_IN,
     "plan.import_plan": Access.REVIEWER,
     "plan.template": Access.REVIEWER,
+    "registers.provinces": Access.ADMIN,
+    "registers.agencies": Access.ADMIN,
+    "plan_edit.agreement_form": Access.ADMIN,
+    "plan_edit.area_form": Access.ADMIN,
+    "plan_edit.commitment_new": Access.ADMIN,
+    "plan_edit.commitment_edit": Access.ADMIN,
+    "plan_edit.commitment_remove": Access.ADMIN,
+    "plan_edit.assignments": Access.REVIEWER,  # a coordinator: their province's side only
+    "plan_edit.assignment_end": Access.REVIEWER,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.
@@ -285,3 +294,13 @@ def can_close_period(user: User, agreement, today: date) -> bool:
         return False
     provinces = acting_province_ids(user, today)
     return any(p.province_id in provinces for p in agreement.parties)
+
+
+# --- Plan editing --------------------------------------------------------------------
+
+
+def can_edit_side(user: User, party, today: date) -> bool:
+    """Admins edit every side's assignments; a coordinator only their province's side."""
+    if user.role == "admin":
+        return True
+    return user.role == "coordinator" and party.province_id in acting_province_ids(user, today)

@@ -67,4 +67,32 @@ def message(problem: Problem) -> str:
     return str(MESSAGES.get(problem.code, problem.code)) % params
 
 
-__all__ = ["FILE_ERRORS", "MESSAGES", "column_label", "message"]
+
+
+# services.plan_edit.PlanEditError codes, shown beside the field.
+EDIT_MESSAGES = {
+    "reason_required": _l("Chọn lý do thay đổi (và ghi rõ khi chọn “Khác”)."),
+    "code_taken": _l("Mã này đã được dùng."),
+    "before_start": _l("Ngày kết thúc trước ngày bắt đầu."),
+    "date_required": _l("Nhập ngày hiệu lực (ngày kế thừa)."),
+    "two_parties": _l("Văn bản cần ít nhất hai tỉnh khác nhau."),
+    "party_has_assignments": _l("Tỉnh này đã được phân công nhiệm vụ, không thể bỏ khỏi văn bản."),
+    "number_taken": _l("Số thứ tự này đã có."),
+    "recurring_has_no_due": _l("Nhiệm vụ thường xuyên không có thời hạn."),
+    "due_before_start": _l("Thời hạn trước ngày bắt đầu."),
+    "already_assigned": _l("Cơ quan này đã được phân công với vai trò đó."),
+}
+
+
+def edit_errors(form, problems: dict[str, str]) -> None:
+    """Put a service's problems beside the form's fields (or at the top)."""
+    for name, code in problems.items():
+        text = str(EDIT_MESSAGES.get(code, code))
+        target = getattr(form, name, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = list(target.errors) + [text]
+        else:
+            form.form_errors.append(text)
+
+
+__all__ = ["EDIT_MESSAGES", "FILE_ERRORS", "MESSAGES", "column_label", "edit_errors", "message"]

@@ -10,7 +10,7 @@ commitment and marks the cached figures stale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
@@ -19,6 +19,7 @@ from tracker.domain.succession import holders
 from tracker.extensions import db
 from tracker.models import Agency, Agreement, AgreementParty, Assignment, Commitment, DeadlineExtension, Role, User
 from tracker.services import audit
+from tracker.services.plan_edit import close_assignment, remove_commitment
 from tracker.status import spans as status_spans
 from tracker.status.cache import invalidate
 
@@ -57,15 +58,6 @@ def _assign(commitment: Commitment, party: AgreementParty, found: Assigned, role
         commitment.assignments.append(previous)
 
 
-def _close(assignment: Assignment, today: date) -> None:
-    """End an assignment the day before ``today``. One that starts today or later has not
-    held a day before today: replacing it the same day is a correction, so it goes."""
-    if assignment.valid_from >= today:
-        assignment.commitment.assignments.remove(assignment)
-    else:
-        assignment.valid_to = today - timedelta(days=1)
-
-
 def _reassign(commitment: Commitment, party: AgreementParty, role: Role, wanted: list[Assigned], today: date,
               agencies: dict[str, Agency]) -> None:
     """Close the party's current assignments of ``role`` that the file no longer names; open the new ones today."""
@@ -77,7 +69,7 @@ def _reassign(commitment: Commitment, party: AgreementParty, role: Role, wanted:
         if a.agency.code in keep:
             held[a.agency.code] = a
         else:
-            _close(a, today)
+            close_assignment(a, today)
     db.session.flush()  # the closed lead frees the one-current-lead index before the new one
     for found in wanted:
         if found.today_code in held:
@@ -162,23 +154,11 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
             status_spans.refresh_side(commitment.id, party.id)
     if remove_missing:
         for code in result.missing:
-            remove(by_code[code], actor, today, reason=IMPORT_REASON)
+            remove_commitment(by_code[code], actor, today, reason=IMPORT_REASON)
             summary.removed += 1
     db.session.flush()
     invalidate()
     return summary
-
-
-def remove(commitment: Commitment, actor: User | None, today: date, *, reason: str) -> None:
-    """Soft delete: the commitment leaves figures, lists and inboxes from ``today``; earlier days keep it."""
-    commitment.removed_on = today
-    for assignment in list(commitment.assignments):
-        if assignment.valid_to is None:
-            _close(assignment, today)
-    db.session.flush()
-    audit.record("plan_commitment_removed", actor=actor, category=audit.DATA, obj=commitment,
-                 commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
-    invalidate()
 
 
 def _party_keys(agreement: Agreement, ctx: Context):
@@ -186,4 +166,4 @@ def _party_keys(agreement: Agreement, ctx: Context):
     return zip((p.key for p in ctx.parties), agreement.parties)
 
 
-__all__ = ["ImportSummary", "PlanImportError", "apply", "remove"]
+__all__ = ["ImportSummary", "PlanImportError", "apply"]
