@@ -203,10 +203,11 @@ def fsck_command(ctx: click.Context, repair: bool, grace_minutes: int) -> None:
 
 
 def register(app: Flask) -> None:
-    from tracker.cli_plan import plan
+    from tracker.cli_plan import plan, reorganise_command
     from tracker.tools.demo_data import demo_data_command
 
     app.cli.add_command(plan)
+    app.cli.add_command(reorganise_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(provinces)

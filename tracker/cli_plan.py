@@ -1,4 +1,5 @@
-"""Command line for the plan: ``plan export AGREEMENT FILE`` and ``plan import FILE --agreement AGREEMENT``.
+"""Command line for the plan: ``plan export AGREEMENT FILE``, ``plan import FILE --agreement AGREEMENT``,
+and ``reorganise --from CODES --to CODE --on DATE``.
 
 ``plan import`` prints each error as ``row N: message`` (N as Excel numbers rows) and ends
 with ``created: N, updated: N, unchanged: N, errors: N``; it writes only with ``--apply``
@@ -19,7 +20,7 @@ from tracker.extensions import db
 from tracker.models import User
 from tracker.plan_messages import FILE_ERRORS, message
 from tracker.queries import plan as plan_queries
-from tracker.services import plan_import
+from tracker.services import plan_import, reorganise
 
 plan = AppGroup("plan", help="The plan of an agreement: export and import the template.")
 
@@ -92,4 +93,48 @@ def plan_import_command(ctx: click.Context, path: str, code: str, apply_: bool, 
     ctx.exit(1 if errors else 0)
 
 
-__all__ = ["plan"]
+
+
+def _describe(result) -> list[str]:
+    lines = []
+    for assignment, move in result.assignments:
+        c = assignment.commitment
+        lines.append(f"assignment {c.code} ({c.area.agreement.code}, {assignment.party.province.code}, "
+                     f"{assignment.role}): {assignment.agency.code} -> {result.target.code} [{move.value}]")
+    for user in result.users:
+        scope = user.agency.code if result.kind == "agency" else user.province.code
+        lines.append(f"user {user.email}: {scope} -> {result.target.code}")
+    for update in result.updates:
+        lines.append(f"update {update.id} ({update.status}): {update.agency.code} -> {result.target.code}")
+    return lines
+
+
+@click.command("reorganise")
+@click.option("--from", "from_codes", required=True, help="Codes of the agencies (or provinces) merged or renamed, comma-separated.")
+@click.option("--to", "to_code", required=True, help="The code of the agency (or province) they become.")
+@click.option("--on", "on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="The day it takes effect.")
+@click.option("--apply", "apply_", is_flag=True, help="Write it (nothing is written without it).")
+@click.option("--user", "email", default=None, help="The account the change is recorded under (default: the first admin).")
+def reorganise_command(from_codes: str, to_code: str, on, apply_: bool, email: str | None) -> None:
+    """Merge or rename agencies or provinces from a date: open assignments, users and open
+    updates move to the successor; closed history and past reports stay as they were."""
+    try:
+        result = reorganise.plan(from_codes.split(","), to_code.strip(), on.date(), clock.today())
+    except reorganise.ReorganisationError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in _describe(result):
+        click.echo(line)
+    counts = (f"moves: {len(result.assignments)} assignments, {len(result.users)} users, "
+              f"{len(result.updates)} updates")
+    if apply_:
+        reorganise.apply(result, _actor(email))
+        db.session.commit()
+        click.echo(f"applied: {', '.join(s.code for s in result.sources)} -> {result.target.code} "
+                   f"from {result.on.isoformat()}")
+    else:
+        db.session.rollback()
+        click.echo("preview only: nothing written (add --apply)")
+    click.echo(counts)
+
+
+__all__ = ["plan", "reorganise_command"]
