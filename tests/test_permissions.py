@@ -77,6 +77,7 @@ EXPECTED = {
     "plan_edit.commitment_remove": ("POST", "/commitments/{commitment_id}/removal", {"admin"}),
     "plan_edit.assignments": ("GET", "/commitments/{commitment_id}/assignments", {"admin", "coordinator"}),
     "plan_edit.assignment_end": ("POST", "/assignments/{assignment_id}/end", {"admin", "coordinator"}),
+    "reorganise.index": ("GET", "/admin/reorganise", {"admin"}),
 }
 
 # Pages reached from another page first (the QR code exists once enrolment has begun).

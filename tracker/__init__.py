@@ -61,12 +61,13 @@ def register_blueprints(app: Flask) -> None:
         profile,
         progress,
         registers,
+        reorganise,
         reports,
     )
 
     app.before_request(permissions.gate)
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, periods, reports,
-                   notifications, plan, plan_edit, registers):
+                   notifications, plan, plan_edit, registers, reorganise):
         app.register_blueprint(module.bp)
 
 

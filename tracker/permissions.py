@@ -108,6 +108,7 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "plan_edit.commitment_remove": Access.ADMIN,
     "plan_edit.assignments": Access.REVIEWER,  # a coordinator: their province's side only
     "plan_edit.assignment_end": Access.REVIEWER,
+    "reorganise.index": Access.ADMIN,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.

@@ -135,3 +135,15 @@ def test_registers_record_the_predecessor(login_as):
                                          "succession_kind": "merge"})
     assert r.status_code == 200 and "Mã này đã được dùng" in r.get_data(as_text=True)
     assert db.session.scalar(select(AgreementParty).limit(1)) is not None
+
+
+def test_a_reorganisation_is_previewed_then_applied_in_the_ui(login_as):
+    client = login_as("admin")
+    form = {"from_codes": "TN-STC", "to_code": "TN-SXD", "on": TODAY.isoformat()}
+    page = post(client, "/admin/reorganise", form).get_data(as_text=True)
+    assert "Ghi nhận việc sắp xếp" in page and "canbo@example.com" in page
+    assert db.session.scalar(select(Agency.valid_to).where(Agency.code == "TN-STC")) is None
+    assert post(client, "/admin/reorganise", {**form, "confirm": "1"}).status_code == 302
+    assert db.session.scalar(select(Agency.valid_to).where(Agency.code == "TN-STC")) == TODAY - timedelta(days=1)
+    page = post(client, "/admin/reorganise", {**form, "from_codes": "NOPE"}).get_data(as_text=True)
+    assert "unknown code NOPE" in page

@@ -115,3 +115,13 @@ class EndAssignmentForm(ReasonMixin, FlaskForm):
 class RemoveForm(FlaskForm):
     reason_text = StringField(_l("Lý do"), validators=[DataRequired(_l("Nhập lý do.")), Length(max=500)])
     restore = HiddenField()
+
+
+class ReorganiseForm(FlaskForm):
+    from_codes = StringField(_l("Các cơ quan (hoặc tỉnh) được hợp nhất, đổi tên"),
+                             validators=[DataRequired(_l("Nhập mã.")), Length(max=400)],
+                             render_kw={"placeholder": "TN-SKHDT, TN-STC"})
+    to_code = StringField(_l("Thành cơ quan (hoặc tỉnh)"), validators=[DataRequired(_l("Nhập mã.")), Length(max=40)],
+                          render_kw={"placeholder": "TN-STC"})
+    on = DateField(_l("Từ ngày"), validators=[DataRequired(_l("Nhập ngày.")), InDateRange()], **DAY)
+    confirm = HiddenField()
