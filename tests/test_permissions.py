@@ -84,6 +84,18 @@ EXPECTED = {
     "api.dashboard": ("GET", "/api/v1/dashboard", EVERYONE),
     "api.periods": ("GET", "/api/v1/periods", EVERYONE),
     "api.agencies": ("GET", "/api/v1/agencies", EVERYONE),
+    "plan.import_plan": ("GET", "/plan/import", {"admin", "coordinator"}),
+    "plan.template": ("GET", "/plan/template.xlsx?agreement={agreement_id}", {"admin", "coordinator"}),
+    "registers.provinces": ("GET", "/admin/provinces", {"admin"}),
+    "registers.agencies": ("GET", "/admin/agencies", {"admin"}),
+    "plan_edit.agreement_form": ("GET", "/agreements/new", {"admin"}),
+    "plan_edit.area_form": ("GET", "/agreements/{agreement_id}/areas/new", {"admin"}),
+    "plan_edit.commitment_new": ("GET", "/areas/{area_id}/commitments/new", {"admin"}),
+    "plan_edit.commitment_edit": ("GET", "/commitments/{commitment_id}/edit", {"admin"}),
+    "plan_edit.commitment_remove": ("POST", "/commitments/{commitment_id}/removal", {"admin"}),
+    "plan_edit.assignments": ("GET", "/commitments/{commitment_id}/assignments", {"admin", "coordinator"}),
+    "plan_edit.assignment_end": ("POST", "/assignments/{assignment_id}/end", {"admin", "coordinator"}),
+    "reorganise.index": ("GET", "/admin/reorganise", {"admin"}),
 }
 
 # Pages reached after a step on another page (the QR code exists once enrolment has begun).
@@ -140,6 +152,7 @@ def url_ids(app):
         "agency_id": db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC")),
         "user_id": db.session.scalar(select(User.id).where(User.email == "lanhdao@example.com")),
         "calendar_day_id": declared.id,
+        "assignment_id": next(a.id for a in commitment.assignments if a.valid_to is None),
     }
 
 

@@ -62,14 +62,18 @@ def register_blueprints(app: Flask) -> None:
         main,
         notifications,
         periods,
+        plan,
+        plan_edit,
         profile,
         progress,
+        registers,
+        reorganise,
         reports,
     )
 
     app.before_request(permissions.gate)
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, periods, reports,
-                   notifications):
+                   notifications, plan, plan_edit, registers, reorganise):
         app.register_blueprint(module.bp)
     from tracker import api
 

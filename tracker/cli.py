@@ -253,9 +253,12 @@ def fsck_command(ctx: click.Context, repair: bool, grace_minutes: int) -> None:
 
 def register(app: Flask) -> None:
     from tracker.production import check_config_command
+    from tracker.cli_plan import plan, reorganise_command
     from tracker.tools.demo_data import demo_data_command
     from tracker.worker import worker_command
 
+    app.cli.add_command(plan)
+    app.cli.add_command(reorganise_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(check_config_command)
     app.cli.add_command(worker_command)

@@ -132,6 +132,18 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "api.dashboard": API_READ,
     "api.periods": API_READ,
     "api.agencies": API_READ,
+    "plan.import_plan": Access.REVIEWER,
+    "plan.template": Access.REVIEWER,
+    "registers.provinces": Access.ADMIN,
+    "registers.agencies": Access.ADMIN,
+    "plan_edit.agreement_form": Access.ADMIN,
+    "plan_edit.area_form": Access.ADMIN,
+    "plan_edit.commitment_new": Access.ADMIN,
+    "plan_edit.commitment_edit": Access.ADMIN,
+    "plan_edit.commitment_remove": Access.ADMIN,
+    "plan_edit.assignments": Access.REVIEWER,  # a coordinator: their province's side only
+    "plan_edit.assignment_end": Access.REVIEWER,
+    "reorganise.index": Access.ADMIN,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.
@@ -385,3 +397,12 @@ def load_update(update_id: int, action: On = On.VIEW) -> ProgressUpdate:
     if not allowed():
         abort(403)
     return update
+
+# --- Plan editing --------------------------------------------------------------------
+
+
+def can_edit_side(user: User, party, today: date) -> bool:
+    """Admins edit every side's assignments; a coordinator only their province's side."""
+    if user.role == "admin":
+        return True
+    return user.role == "coordinator" and party.province_id in acting_province_ids(user, today)

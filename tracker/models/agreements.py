@@ -109,6 +109,8 @@ class Commitment(db.Model):
     source_text: Mapped[str | None] = mapped_column(NFCText)
     # Starter tasks derived from the press article, to be replaced by the official plan.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Removed from the plan (soft delete): gone from figures and lists from this day on, kept before.
+    removed_on: Mapped[date | None] = mapped_column(Date)
     # Folded copy of the texts for accent- and case-insensitive search (see domain.text.fold).
     search_text: Mapped[str] = mapped_column(NFCText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -129,6 +131,9 @@ class Commitment(db.Model):
     @property
     def current_assignments(self) -> list[Assignment]:
         return [a for a in self.assignments if a.valid_to is None]
+
+    def present_on(self, day: date) -> bool:
+        return self.removed_on is None or day < self.removed_on
 
 
 class Assignment(db.Model):

@@ -77,6 +77,12 @@ def due_on(day) -> ColumnElement:
     )
 
 
+def present_on(day) -> ColumnElement:
+    """The commitment of the enclosing query is part of the plan on ``day``: not removed
+    (soft delete), or removed only later; reports for earlier days still count it."""
+    return or_(Commitment.removed_on.is_(None), Commitment.removed_on > _day(day))
+
+
 def _fact(expr) -> ColumnElement:
     """A fact is never NULL: NOT NULL would be NULL and break the first-match order."""
     return func.coalesce(expr, false())
@@ -197,6 +203,7 @@ def sides(as_of, source=None, *, extra_columns=(), within=None):
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
         .join(AgreementParty, AgreementParty.id == held.c.party_id)
         .outerjoin(src, and_(src.c.commitment_id == held.c.commitment_id, src.c.party_id == held.c.party_id))
+        .where(present_on(as_of))
     )
     return stmt
 
@@ -253,6 +260,7 @@ def commitments(as_of, source=None, *, extra_columns=(), within=None):
         .select_from(Commitment)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
         .outerjoin(t, t.c.commitment_id == Commitment.id)
+        .where(present_on(as_of))
     )
     return stmt.where(Commitment.id.in_(within)) if within is not None else stmt
 
@@ -292,6 +300,7 @@ def commitments_by_day(days, within=None, province_ids=None):
             .select_from(t)
             .join(Commitment, Commitment.id == t.c.commitment_id)
             .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+            .where(present_on(t.c.day))
         )
     t = _tallies(joined, joined.c.day, joined.c.commitment_id)
     f = _commitment_facts(t, day)
@@ -302,5 +311,6 @@ def commitments_by_day(days, within=None, province_ids=None):
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
         .join(days, true())
         .outerjoin(t, and_(t.c.commitment_id == Commitment.id, t.c.day == day))
+        .where(present_on(day))
     )
     return stmt.where(Commitment.id.in_(within)) if within is not None else stmt

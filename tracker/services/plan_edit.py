@@ -1,0 +1,289 @@
+"""Editing the plan and its registers by hand: provinces, agencies, agreements, fields,
+commitments and assignments. Flush and audit, never commit.
+
+Deadline and assignment changes are effective-dated (from today; a correction of a
+mistyped due date from the start) and carry a reason. Nothing is hard-deleted: a removed
+commitment leaves figures from its removal day and can be restored.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from tracker.domain.deadlines import FROM_THE_START
+from tracker.extensions import db
+from tracker.models import (
+    Agency,
+    AgencySuccession,
+    Agreement,
+    AgreementParty,
+    Assignment,
+    Commitment,
+    CooperationArea,
+    DeadlineExtension,
+    Province,
+    ProvinceSuccession,
+    Role,
+    User,
+)
+from tracker.services import audit
+from tracker.services.periods import ensure_schedule
+from tracker.status.cache import invalidate
+
+CORRECTION = "correction"
+
+
+class PlanEditError(ValueError):
+    """``problems``: form field → message code (worded by the view)."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(", ".join(f"{k}: {v}" for k, v in problems.items()))
+        self.problems = problems
+
+
+def reason_of(code: str | None, text: str | None, label: str | None = None) -> str:
+    """The stored reason: the chosen reason's words and the free text; refused when both are empty."""
+    text = (text or "").strip()
+    if not code or (code == "other" and not text):
+        raise PlanEditError({"reason": "reason_required"})
+    return f"{label or code}: {text}" if text else (label or code)
+
+
+def _code_taken(model, code: str, own_id: int | None = None) -> bool:
+    stmt = select(func.count(model.id)).where(func.lower(model.code) == code.lower())
+    if own_id is not None:
+        stmt = stmt.where(model.id != own_id)
+    return bool(db.session.scalar(stmt))
+
+
+def _validity(valid_from: date | None, valid_to: date | None) -> None:
+    if valid_from and valid_to and valid_to < valid_from:
+        raise PlanEditError({"valid_to": "before_start"})
+
+
+def create_province(data: dict, predecessor: Province | None, actor: User) -> Province:
+    if _code_taken(Province, data["code"]):
+        raise PlanEditError({"code": "code_taken"})
+    _validity(data.get("valid_from"), data.get("valid_to"))
+    if predecessor is not None and not data.get("valid_from"):
+        raise PlanEditError({"valid_from": "date_required"})
+    province = Province(**data)
+    db.session.add(province)
+    db.session.flush()
+    if predecessor is not None:
+        db.session.add(ProvinceSuccession(predecessor=predecessor, successor=province,
+                                          effective_date=data["valid_from"]))
+        if predecessor.valid_to is None:
+            predecessor.valid_to = data["valid_from"] - timedelta(days=1)
+    audit.record("province_created", actor=actor, category=audit.DATA, obj=province, code=province.code,
+                 predecessor=predecessor.code if predecessor else None)
+    invalidate()
+    return province
+
+
+def create_agency(data: dict, province: Province, predecessor: Agency | None, kind: str, actor: User) -> Agency:
+    if _code_taken(Agency, data["code"]):
+        raise PlanEditError({"code": "code_taken"})
+    _validity(data.get("valid_from"), data.get("valid_to"))
+    if predecessor is not None and not data.get("valid_from"):
+        raise PlanEditError({"valid_from": "date_required"})
+    agency = Agency(province=province, is_party_body=data.get("kind") == "party", **data)
+    db.session.add(agency)
+    db.session.flush()
+    if predecessor is not None:
+        db.session.add(AgencySuccession(predecessor=predecessor, successor=agency, kind=kind,
+                                        effective_date=data["valid_from"]))
+        if predecessor.valid_to is None and kind != "split":
+            predecessor.valid_to = data["valid_from"] - timedelta(days=1)
+    audit.record("agency_created", actor=actor, category=audit.DATA, obj=agency, code=agency.code,
+                 predecessor=predecessor.code if predecessor else None)
+    invalidate()
+    return agency
+
+
+def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[Province, str | None, str | None]],
+                   actor: User) -> Agreement:
+    """Create or edit an agreement and its parties (two or more provinces, each once)."""
+    ids = [p.id for p, _, _ in parties]
+    if len(set(ids)) < 2 or len(set(ids)) != len(ids):
+        raise PlanEditError({"parties": "two_parties"})
+    if _code_taken(Agreement, data["code"], agreement.id if agreement else None):
+        raise PlanEditError({"code": "code_taken"})
+    if data.get("period_end") and data["period_end"] < data["period_start"]:
+        raise PlanEditError({"period_end": "before_start"})
+    created = agreement is None
+    if created:
+        agreement = Agreement(**data)
+        db.session.add(agreement)
+    else:
+        for key, value in data.items():
+            setattr(agreement, key, value)
+    current = {p.province_id: p for p in agreement.parties}
+    for position, (province, name, title) in enumerate(parties, start=1):
+        party = current.get(province.id)
+        if party is None:
+            party = AgreementParty(province=province)
+            agreement.parties.append(party)
+        party.position, party.signatory_name, party.signatory_title = position, name, title
+    for province_id, party in current.items():
+        if province_id not in ids:
+            if db.session.scalar(select(func.count(Assignment.id)).where(Assignment.party_id == party.id)):
+                raise PlanEditError({"parties": "party_has_assignments"})
+            agreement.parties.remove(party)
+    db.session.flush()
+    if created:
+        ensure_schedule(agreement)
+    audit.record("agreement_created" if created else "agreement_updated", actor=actor, category=audit.DATA,
+                 obj=agreement, code=agreement.code)
+    invalidate()
+    return agreement
+
+
+def save_area(agreement: Agreement, area: CooperationArea | None, data: dict, actor: User) -> CooperationArea:
+    if any(a.number == data["number"] and a is not area for a in agreement.areas):
+        raise PlanEditError({"number": "number_taken"})
+    created = area is None
+    if created:
+        area = CooperationArea(**data)
+        agreement.areas.append(area)
+    else:
+        for key, value in data.items():
+            setattr(area, key, value)
+    db.session.flush()
+    audit.record("area_created" if created else "area_updated", actor=actor, category=audit.DATA, obj=area,
+                 number=area.number)
+    invalidate()
+    return area
+
+
+def _check_dates(data: dict) -> None:
+    if data.get("recurring") and data.get("due_date"):
+        raise PlanEditError({"due_date": "recurring_has_no_due"})
+    if data.get("start_date") and data.get("due_date") and data["due_date"] < data["start_date"]:
+        raise PlanEditError({"due_date": "due_before_start"})
+
+
+def _agreement_codes(agreement_id: int, own_id: int | None = None) -> set[str]:
+    stmt = select(Commitment.code).join(Commitment.area).where(CooperationArea.agreement_id == agreement_id,
+                                                               Commitment.removed_on.is_(None))
+    if own_id is not None:
+        stmt = stmt.where(Commitment.id != own_id)
+    return set(db.session.scalars(stmt))
+
+
+def create_commitment(area: CooperationArea, data: dict, actor: User) -> Commitment:
+    _check_dates(data)
+    if data["code"] in _agreement_codes(area.agreement_id):
+        raise PlanEditError({"code": "code_taken"})
+    commitment = Commitment(**data)
+    area.commitments.append(commitment)
+    db.session.flush()
+    audit.record("plan_commitment_created", actor=actor, category=audit.DATA, obj=commitment,
+                 commitment_id=commitment.id, code=commitment.code)
+    invalidate()
+    return commitment
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def edit_commitment(commitment: Commitment, data: dict, reason_code: str | None, reason: str | None, actor: User,
+                    today: date) -> dict:
+    """Change the commitment's texts and dates; a new due date needs a reason and takes effect
+    today (a correction: from the start). Returns the changed fields."""
+    _check_dates(data)
+    if data["code"] in _agreement_codes(commitment.area.agreement_id, commitment.id):
+        raise PlanEditError({"code": "code_taken"})
+    changes = {k: (getattr(commitment, k), v) for k, v in data.items() if getattr(commitment, k) != v}
+    deadline = {k: changes.pop(k) for k in ("due_date", "recurring") if k in changes}
+    if deadline:
+        if not reason:
+            raise PlanEditError({"reason": "reason_required"})
+        if commitment.due_date is not None and data["due_date"] is not None and not data["recurring"]:
+            db.session.add(DeadlineExtension(
+                commitment=commitment, old_due_date=commitment.due_date, new_due_date=data["due_date"], reason=reason,
+                actor=actor, effective_on=FROM_THE_START if reason_code == CORRECTION else today))
+            if commitment.original_due_date is None:
+                commitment.original_due_date = commitment.due_date
+        commitment.due_date, commitment.recurring = data["due_date"], data["recurring"]
+    for key, (_, new) in changes.items():
+        setattr(commitment, key, new)
+    changes.update(deadline)
+    if changes:
+        db.session.flush()
+        audit.record("plan_commitment_updated", actor=actor, category=audit.DATA, obj=commitment,
+                     commitment_id=commitment.id, reason=reason, effective_on=today.isoformat(),
+                     before={k: _plain(v[0]) for k, v in changes.items()},
+                     after={k: _plain(v[1]) for k, v in changes.items()})
+        invalidate()
+    return changes
+
+
+def close_assignment(assignment: Assignment, today: date) -> None:
+    """End an assignment the day before ``today``. Nothing is deleted: one that started today
+    (or later) ends on its first day, the shortest span there is."""
+    assignment.valid_to = max(today - timedelta(days=1), assignment.valid_from)
+
+
+def assign(commitment: Commitment, party: AgreementParty, role: str, agency: Agency, reason: str, actor: User,
+           today: date) -> Assignment:
+    """From today ``agency`` leads (replacing the current lead) or co-operates for the party's side."""
+    current = [a for a in commitment.assignments if a.valid_to is None and a.party_id == party.id]
+    if any(a.agency_id == agency.id and a.role == role for a in current):
+        raise PlanEditError({"agency": "already_assigned"})
+    previous = None
+    for a in current:
+        if (a.role == Role.LEAD.value and role == Role.LEAD.value) or a.agency_id == agency.id:
+            previous = a
+            close_assignment(a, today)
+    db.session.flush()
+    assignment = Assignment(party=party, agency=agency, role=role, agency_name=agency.name, valid_from=today,
+                            predecessor=previous, note=reason)
+    commitment.assignments.append(assignment)
+    db.session.flush()
+    audit.record("assignment_changed", actor=actor, category=audit.DATA, obj=assignment, commitment_id=commitment.id,
+                 reason=reason, effective_on=today.isoformat(), role=role, agency=agency.code,
+                 before=previous.agency.code if previous else None)
+    invalidate()
+    return assignment
+
+
+def end_assignment(assignment: Assignment, reason: str, actor: User, today: date) -> None:
+    commitment_id, code = assignment.commitment_id, assignment.agency.code
+    close_assignment(assignment, today)
+    db.session.flush()
+    audit.record("assignment_ended", actor=actor, category=audit.DATA, obj=assignment, commitment_id=commitment_id,
+                 reason=reason, effective_on=today.isoformat(), agency=code)
+    invalidate()
+
+
+def remove_commitment(commitment: Commitment, actor: User | None, today: date, *, reason: str) -> None:
+    """Soft delete: the commitment leaves figures, lists and inboxes from ``today``; earlier days keep it."""
+    commitment.removed_on = today
+    for assignment in list(commitment.assignments):
+        if assignment.valid_to is None:
+            close_assignment(assignment, today)
+    db.session.flush()
+    audit.record("plan_commitment_removed", actor=actor, category=audit.DATA, obj=commitment,
+                 commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
+    invalidate()
+
+
+def restore_commitment(commitment: Commitment, actor: User, today: date, *, reason: str) -> None:
+    """Back in the plan from today: the assignments the removal closed open again from today."""
+    removed_on = commitment.removed_on
+    if removed_on is None:
+        return
+    ended = [a for a in commitment.assignments if a.valid_to is not None and a.valid_to >= removed_on - timedelta(days=1)]
+    last = max((a.valid_to for a in ended), default=None)
+    closed = {(a.party_id, a.role, a.agency_id): a for a in ended if a.valid_to == last}  # what the removal ended
+    commitment.removed_on = None
+    for a in closed.values():
+        commitment.assignments.append(Assignment(party=a.party, agency=a.agency, role=a.role, agency_name=a.agency.name,
+                                                 valid_from=today, predecessor=a, note=reason))
+    db.session.flush()
+    audit.record("plan_commitment_restored", actor=actor, category=audit.DATA, obj=commitment,
+                 commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
+    invalidate()

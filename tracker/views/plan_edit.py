@@ -1,0 +1,217 @@
+"""Plan forms: agreements (parties, signatories), fields, commitments, and their assignments.
+
+Admins edit everything; a coordinator edits the assignments of their province's side only.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker import clock
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.forms.plan_edit import REASONS, AgreementForm, AreaForm, AssignmentForm, CommitmentForm, EndAssignmentForm, RemoveForm
+from tracker.models import Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, Province
+from tracker.permissions import can_edit_side, require_view_commitment
+from tracker.plan_messages import edit_errors
+from tracker.queries.commitments import province_lineage
+from tracker.services import plan_edit
+
+bp = Blueprint("plan_edit", __name__)
+AGREEMENT_FIELDS = ("code", "kind", "title", "short_title", "document_number", "signed_date", "signed_place",
+                    "signing_verified", "period_start", "period_end", "open_ended")
+AREA_FIELDS = ("number", "name", "name_en", "provisional", "restricted")
+COMMITMENT_FIELDS = ("code", "title", "description", "deliverable", "start_date", "due_date", "recurring", "source_text")
+
+
+def _data(form, names) -> dict:
+    return {n: (getattr(form, n).data if getattr(form, n).data not in ("",) else None) for n in names}
+
+
+def _reason(form) -> str | None:
+    """The chosen reason's words with the free text, or None when nothing was chosen."""
+    labels = {code: str(label) for code, label in REASONS}
+    if not form.reason.data:
+        return None
+    if form.reason.data not in labels:
+        raise plan_edit.PlanEditError({"reason": "reason_required"})
+    return plan_edit.reason_of(form.reason.data, form.reason_text.data, labels.get(form.reason.data))
+
+
+def _agreement_form(agreement: Agreement | None) -> AgreementForm:
+    form = AgreementForm(obj=agreement)
+    provinces = db.session.scalars(select(Province).order_by(Province.valid_to.is_not(None), Province.name))
+    options = choices([("", "—")] + [(str(p.id), f"{p.name} ({p.code})") for p in provinces])
+    for i, entry in enumerate(form.parties.entries):
+        entry.form.province.choices = options
+        if agreement is not None and not form.is_submitted() and i < len(agreement.parties):
+            party = agreement.parties[i]
+            entry.form.province.data = str(party.province_id)
+            entry.form.signatory_name.data, entry.form.signatory_title.data = party.signatory_name, party.signatory_title
+    return form
+
+
+def _parties(form) -> list:
+    out = []
+    for entry in form.parties.entries:
+        province = db.session.get(Province, int(entry.form.province.data)) if (entry.form.province.data or "").isdigit() else None
+        if province is not None:
+            out.append((province, entry.form.signatory_name.data or None, entry.form.signatory_title.data or None))
+    return out
+
+
+@bp.route("/agreements/new", methods=["GET", "POST"])
+@bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
+def agreement_form(agreement_id: int | None = None):
+    agreement = db.session.get(Agreement, agreement_id) or abort(404) if agreement_id else None
+    form = _agreement_form(agreement)
+    if form.validate_on_submit():
+        try:
+            agreement = plan_edit.save_agreement(agreement, _data(form, AGREEMENT_FIELDS), _parties(form), current_user)
+        except plan_edit.PlanEditError as exc:
+            edit_errors(form, exc.problems)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu văn bản %(code)s.", code=agreement.code), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template("plan/agreement_form.html", form=form, agreement=agreement)
+
+
+@bp.route("/agreements/<int:agreement_id>/areas/new", methods=["GET", "POST"])
+@bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
+def area_form(agreement_id: int | None = None, area_id: int | None = None):
+    area = db.session.get(CooperationArea, area_id) or abort(404) if area_id else None
+    agreement = area.agreement if area else (db.session.get(Agreement, agreement_id) or abort(404))
+    form = AreaForm(obj=area)
+    if form.validate_on_submit():
+        try:
+            area = plan_edit.save_area(agreement, area, _data(form, AREA_FIELDS), current_user)
+        except plan_edit.PlanEditError as exc:
+            edit_errors(form, exc.problems)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu lĩnh vực %(n)s.", n=area.number), "success")
+            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    return render_template("plan/area_form.html", form=form, agreement=agreement, area=area)
+
+
+@bp.route("/areas/<int:area_id>/commitments/new", methods=["GET", "POST"])
+def commitment_new(area_id: int):
+    area = db.session.get(CooperationArea, area_id) or abort(404)
+    form = CommitmentForm()
+    if form.validate_on_submit():
+        try:
+            commitment = plan_edit.create_commitment(area, _data(form, COMMITMENT_FIELDS), current_user)
+        except plan_edit.PlanEditError as exc:
+            edit_errors(form, exc.problems)
+        else:
+            db.session.commit()
+            flash(_("Đã thêm nhiệm vụ %(code)s; hãy phân công cơ quan chủ trì.", code=commitment.code), "success")
+            return redirect(url_for("plan_edit.assignments", commitment_id=commitment.id))
+    return render_template("plan/commitment_form.html", form=form, area=area, commitment=None)
+
+
+@bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
+def commitment_edit(commitment_id: int):
+    commitment = db.session.get(Commitment, commitment_id) or abort(404)
+    form = CommitmentForm(obj=commitment)
+    if form.validate_on_submit():
+        try:
+            plan_edit.edit_commitment(commitment, _data(form, COMMITMENT_FIELDS), form.reason.data, _reason(form),
+                                      current_user, clock.today())
+        except plan_edit.PlanEditError as exc:
+            edit_errors(form, exc.problems)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu nhiệm vụ %(code)s.", code=commitment.code), "success")
+            return redirect(url_for("commitments.detail", commitment_id=commitment.id))
+    return render_template("plan/commitment_form.html", form=form, area=commitment.area, commitment=commitment,
+                           remove_form=RemoveForm())
+
+
+@bp.post("/commitments/<int:commitment_id>/removal")
+def commitment_remove(commitment_id: int):
+    """Remove from the plan (soft) or, with ``restore``, put back; a stale form changes nothing."""
+    commitment = db.session.get(Commitment, commitment_id) or abort(404)
+    form = RemoveForm()
+    if not form.validate_on_submit() or bool(form.restore.data) != (commitment.removed_on is not None):
+        flash(_("Nhập lý do."), "error")
+        return redirect(url_for("plan_edit.commitment_edit", commitment_id=commitment.id))
+    if commitment.removed_on is None:
+        plan_edit.remove_commitment(commitment, current_user, clock.today(), reason=form.reason_text.data)
+        message = _("Đã gỡ nhiệm vụ %(code)s khỏi kế hoạch từ hôm nay.", code=commitment.code)
+    else:
+        plan_edit.restore_commitment(commitment, current_user, clock.today(), reason=form.reason_text.data)
+        message = _("Đã khôi phục nhiệm vụ %(code)s.", code=commitment.code)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("plan_edit.commitment_edit", commitment_id=commitment.id))
+
+
+def _sides(commitment: Commitment) -> list[AgreementParty]:
+    today = clock.today()
+    return [p for p in commitment.area.agreement.parties if can_edit_side(current_user, p, today)]
+
+
+def _agency_choices(parties) -> list:
+    today = clock.today()
+    out = [("", "—")]
+    for party in parties:
+        agencies = db.session.scalars(select(Agency).where(
+            Agency.province_id.in_(province_lineage(party.province_id) | _later(party.province_id))).order_by(Agency.name))
+        out += [(str(a.id), f"{a.name} ({a.code})") for a in agencies if a.is_valid_on(today)]
+    return choices(out)
+
+
+def _later(province_id: int) -> set[int]:
+    from tracker.queries.plan import today_province
+
+    now = today_province(db.session.get(Province, province_id), clock.today())
+    return province_lineage(now.id)
+
+
+@bp.route("/commitments/<int:commitment_id>/assignments", methods=["GET", "POST"])
+def assignments(commitment_id: int):
+    commitment = db.session.get(Commitment, commitment_id) or abort(404)
+    require_view_commitment(commitment)
+    sides = _sides(commitment) or abort(403)
+    form = AssignmentForm()
+    form.party.choices = choices([(str(p.id), p.province.name) for p in sides])
+    form.agency.choices = _agency_choices(sides)
+    if form.validate_on_submit():
+        party = next((p for p in sides if str(p.id) == form.party.data), None) or abort(403)
+        agency = db.session.get(Agency, int(form.agency.data)) if form.agency.data.isdigit() else None
+        if agency is None or agency.province_id not in province_lineage(party.province_id) | _later(party.province_id):
+            form.agency.errors = [_("Cơ quan không thuộc tỉnh đã chọn.")]
+        else:
+            try:
+                plan_edit.assign(commitment, party, form.role.data, agency, _reason(form) or plan_edit.reason_of(None, None),
+                                 current_user, clock.today())
+            except plan_edit.PlanEditError as exc:
+                edit_errors(form, exc.problems)
+            else:
+                db.session.commit()
+                flash(_("Đã phân công %(name)s từ hôm nay.", name=agency.name), "success")
+                return redirect(url_for("plan_edit.assignments", commitment_id=commitment.id))
+    return render_template("plan/assignments.html", commitment=commitment, form=form, end_form=EndAssignmentForm(),
+                           editable={p.id for p in sides})
+
+
+@bp.post("/assignments/<int:assignment_id>/end")
+def assignment_end(assignment_id: int):
+    assignment = db.session.get(Assignment, assignment_id) or abort(404)
+    require_view_commitment(assignment.commitment)
+    if not can_edit_side(current_user, assignment.party, clock.today()) or assignment.valid_to is not None:
+        abort(403)
+    form = EndAssignmentForm()
+    try:
+        reason = _reason(form) if form.validate_on_submit() else None
+        plan_edit.end_assignment(assignment, reason or plan_edit.reason_of(None, None), current_user, clock.today())
+    except plan_edit.PlanEditError:
+        flash(_("Chọn lý do thay đổi (và ghi rõ khi chọn “Khác”)."), "error")
+    else:
+        db.session.commit()
+        flash(_("Đã kết thúc phân công từ hôm nay."), "success")
+    return redirect(url_for("plan_edit.assignments", commitment_id=assignment.commitment_id))
