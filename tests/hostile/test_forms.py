@@ -22,7 +22,7 @@ from werkzeug.wrappers import Request
 
 from tests.client import sign_in
 from tests.conftest import rolled_back
-from tests.factories import ACCOUNTS, PASSWORD, PDF_BYTES
+from tests.factories import ACCOUNTS, PASSWORD, PDF_BYTES, TODAY
 from tests.hostile.conftest import (
     FILLERS,
     HOSTILE_VALUES,
@@ -45,6 +45,7 @@ from tracker import create_app
 from tracker.extensions import db, limiter
 from tracker.models import CalendarDay, Notification, User
 from tracker.permissions import ENDPOINT_ACCESS, Access
+from tracker.services import tokens
 
 # Who looks for each form, least privileged first (None: signed out).
 ROLE_ORDER = (None, "officer", "admin", "coordinator", "viewer")
@@ -55,7 +56,9 @@ NOT_PAGES = {"static", "bootstrap.static", "assets.plotly", "main.healthz", "mai
 
 def _post_endpoints() -> list[str]:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
-    return sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods})
+    # The JSON API takes JSON, not forms: tests/api (schemathesis included) sends it hostile bodies.
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods
+                   and not rule.endpoint.startswith("api.")})
 
 
 POST_ENDPOINTS = _post_endpoints()
@@ -80,12 +83,14 @@ NUMBERS_AND_DATES = {"huge_number", "negative_number", "float_overflow", "date_f
 
 def fresh_objects(app) -> dict:
     """``url_ids``' objects (a submitted update, a draft, a declared day…) made again, plus an
-    unread notification for every account (the "mark all read" form shows only then)."""
+    unread notification for every account (the "mark all read" form shows only then) and an API token."""
     db.session.execute(delete(CalendarDay).where(CalendarDay.day == date(2026, 2, 21)))
     ids = url_ids(app)
     for user_id in db.session.scalars(select(User.id)):
         db.session.add(Notification(user_id=user_id, kind="returned", dedupe_key=secrets.token_hex(8),
                                     update_id=ids["update_id"]))
+    for account in db.session.scalars(select(User)):  # an API token each: the token page shows "revoke"
+        tokens.create(account, actor=None, today=TODAY)
     db.session.commit()
     return ids
 
