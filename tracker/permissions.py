@@ -64,6 +64,10 @@ class ApiRule:
     access: Access
     write: bool = False
 
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.access.roles
+
 
 API_READ = ApiRule(Access.SIGNED_IN)
 API_REPORT = ApiRule(Access.REPORTER, write=True)

@@ -40,7 +40,7 @@ def test_the_etag_changes_when_the_data_does(app, client, auth):
     ("en", "Not found", "There is no such resource"),
 ])
 def test_problems_come_in_the_requested_language(app, client, auth, language, title, detail):
-    response = client.get("/api/v1/commitments/999999", headers=auth("viewer", ) | {"Accept-Language": language})
+    response = client.get("/api/v1/commitments/999999", headers=auth("viewer") | {"Accept-Language": language})
     body = response.get_json()
     assert response.status_code == 404 and response.mimetype == "application/problem+json"
     assert response.headers["Content-Language"] == language

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Request
 
 from tests.client import sign_in
 from tests.conftest import rolled_back
-from tests.factories import ACCOUNTS, PASSWORD, PDF_BYTES
+from tests.factories import ACCOUNTS, PASSWORD, PDF_BYTES, TODAY
 from tests.hostile.conftest import (
     FILLERS,
     HOSTILE_VALUES,
@@ -47,6 +47,7 @@ from tracker.extensions import db, limiter
 from tracker.models import CalendarDay, Notification, User
 from tracker import crypto
 from tracker.permissions import ENDPOINT_ACCESS, Access
+from tracker.services import tokens
 
 # Who looks for each form, least privileged first (None: signed out).
 ROLE_ORDER = (None, "officer", "admin", "coordinator", "viewer")
@@ -57,7 +58,9 @@ NOT_PAGES = {"static", "bootstrap.static", "assets.plotly", "main.healthz", "mai
 
 def _post_endpoints() -> list[str]:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
-    return sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods})
+    # The JSON API takes JSON, not forms: tests/api (schemathesis included) sends it hostile bodies.
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods
+                   and not rule.endpoint.startswith("api.")})
 
 
 POST_ENDPOINTS = _post_endpoints()
@@ -82,8 +85,9 @@ NUMBERS_AND_DATES = {"huge_number", "negative_number", "float_overflow", "date_f
 
 def fresh_objects(app) -> dict:
     """``url_ids``' objects (a submitted update, a draft, a declared day…) made again, plus an
-    unread notification for every account (the "mark all read" form shows only then) and
-    two-factor enrolment begun (the code form shows only then)."""
+    unread notification for every account (the "mark all read" form shows only then),
+    two-factor enrolment begun (the code form shows only then) and an API token each (the
+    token page shows "revoke" only then)."""
     db.session.execute(delete(CalendarDay).where(CalendarDay.day == date(2026, 2, 21)))
     ids = url_ids(app)
     for user in db.session.scalars(select(User)):
@@ -92,6 +96,8 @@ def fresh_objects(app) -> dict:
         if not user.totp_enabled:  # sealed with the app's key, as the "begin" button does
             user.totp_secret_encrypted = crypto.seal(
                 crypto.totp_fernet(app.config["SECRET_KEY"], app.config.get("TOTP_KEYS")), pyotp.random_base32())
+    for account in db.session.scalars(select(User)):  # an API token each: the token page shows "revoke"
+        tokens.create(account, actor=None, today=TODAY)
     db.session.commit()
     return ids
 

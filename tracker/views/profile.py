@@ -143,7 +143,6 @@ def api_tokens():
             form.expires_on.errors.append(_("Ngày hết hạn không được trước hôm nay."))
         else:
             db.session.commit()
-            form = TokenForm(formdata=None)
     return render_template("profile/tokens.html", form=form, made=made, rows=tokens.of_user(current_user.id),
                            revoke_form=LogoutForm(), today=clock.today()), 400 if form.errors else 200
 
