@@ -41,6 +41,22 @@ def _get_rules(app):
     return [rule for rule in app.url_map.iter_rules() if "GET" in rule.methods]
 
 
+def _get_endpoints() -> list[str]:
+    """Every GET endpoint, known when the tests are collected (one test each, so they spread
+    over processes)."""
+    from tracker import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    return sorted({rule.endpoint for rule in _get_rules(app)})
+
+
+GET_ENDPOINTS = _get_endpoints()
+
+
+def _rule(app, endpoint: str):
+    return next(rule for rule in _get_rules(app) if rule.endpoint == endpoint)
+
+
 def _int_arguments(rule) -> set[str]:
     return {name for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)}
 
@@ -86,18 +102,15 @@ def test_every_int_path_argument_beyond_the_database_range_answers_404(app, logi
     assert wrong == []
 
 
-def test_every_get_route_survives_hostile_query_parameters(app, login_as, no_propagation):
+@pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
+def test_every_get_route_survives_hostile_query_parameters(app, login_as, no_propagation, endpoint):
     client = login_as("admin")
-    ids = url_ids(app)
-    tried, crashed = 0, []
-    for rule in _get_rules(app):
-        base = _path(app, rule, ids)
-        for query in HOSTILE_QUERIES:
-            with client.get(base, query_string=query) as response:
-                tried += 1
-                if response.status_code >= 500:
-                    crashed.append((base, query, response.status_code))
-    assert tried >= 30 * len(HOSTILE_QUERIES)
+    base = _path(app, _rule(app, endpoint), url_ids(app))
+    crashed = []
+    for query in HOSTILE_QUERIES:
+        with client.get(base, query_string=query) as response:
+            if response.status_code >= 500:
+                crashed.append((base, query, response.status_code))
     assert crashed == []
 
 
@@ -175,56 +188,81 @@ def _get_form_parameters(app, client, ids) -> dict[str, set[str]]:
     return found
 
 
-def test_every_get_route_survives_hostile_text_in_every_parameter(app, login_as, no_propagation):
-    """Script, SQL, format strings, NUL, bidi, invalid UTF-8 (``%C3%28``, a lone surrogate
-    ``%ED%A0%80``), decomposed Vietnamese and 1 MB in every parameter the app reads: all
-    parameters at once on every GET route, then each alone on the page whose filter form has
-    it; each route and parameter gets the markup value and a rotating share of the others, so
-    every value reaches many routes and parameters without the full cross product.
-    The parameters come from the pages' GET forms and ``HOSTILE_QUERIES``; markup never comes
-    back raw."""
-    from tests.hostile.conftest import HOSTILE_VALUES, RAW_MARKUP, SEEN, TALLY, as_bytes, urlencoded
+@pytest.fixture(scope="module")
+def form_parameters(app):
+    """(every parameter name the app reads, each page's GET form fields by endpoint): crawled once."""
+    from tests.client import sign_in
+    from tests.conftest import rolled_back
+    from tests.factories import ACCOUNTS
 
-    client = login_as("admin")
-    ids = url_ids(app)
-    by_page = _get_form_parameters(app, client, ids)
+    with rolled_back(app):
+        client = app.test_client()
+        sign_in(client, ACCOUNTS["admin"].email)
+        by_page = _get_form_parameters(app, client, url_ids(app))
     names = sorted({name for query in HOSTILE_QUERIES for name in query}.union(*by_page.values()) | {"next", "year"})
-    crashed, raw = [], []
+    return names, by_page
 
-    def send(path, pairs, label):
-        with client.get(path, query_string=urlencoded(pairs).decode("ascii")) as response:
+
+def test_the_hostile_walk_reaches_the_routes_and_parameters(form_parameters):
+    names, by_page = form_parameters
+    assert len(GET_ENDPOINTS) >= 30 and "q" in names and len(by_page) >= 3
+
+
+class _Sender:
+    """Sends hostile query strings; lists what crashed and what echoed markup raw."""
+
+    def __init__(self, client):
+        self.client, self.crashed, self.raw = client, [], []
+
+    def __call__(self, path, pairs, label):
+        from tests.hostile.conftest import RAW_MARKUP, TALLY, urlencoded
+
+        with self.client.get(path, query_string=urlencoded(pairs).decode("ascii")) as response:
             TALLY["query_requests"] += 1
             if response.status_code >= 500:
-                crashed.append((path, label, response.status_code))
+                self.crashed.append((path, label, response.status_code))
             elif response.mimetype == "text/html" and any(m in response.get_data(as_text=True) for m in RAW_MARKUP):
-                raw.append((path, label))
+                self.raw.append((path, label))
+
+
+def _window(start: int, size: int):
+    """The values every parameter gets (inert markup; NUL, which PostgreSQL refuses), then
+    ``size`` others in turn."""
+    from tests.hostile.conftest import HOSTILE_VALUES
 
     values = dict(HOSTILE_VALUES)
-    always = [(label, values[label]) for label in ("script", "nul")]  # inert markup; NUL, which PostgreSQL refuses
-    megabyte = values["one_megabyte"]
     others = [(label, value) for label, value in HOSTILE_VALUES if label not in ("script", "nul", "one_megabyte")]
+    return [(label, values[label]) for label in ("script", "nul")] + [
+        others[(start * size + k) % len(others)] for k in range(size)]
 
-    def window(start: int, size: int):
-        """The values every parameter gets, then ``size`` others in turn."""
-        return always + [others[(start * size + k) % len(others)] for k in range(size)]
 
-    rules = _get_rules(app)
-    for i, rule in enumerate(rules):
-        base = _path(app, rule, ids)
-        SEEN["query_routes"].add(rule.endpoint)
-        for label, value in window(i, 5):
-            send(base, [(name, as_bytes(value)) for name in names], label)
-        send(base, [("q", as_bytes(megabyte))], "q=one_megabyte")  # a megabyte in every parameter would be 40 MB
-    k = 0
-    for endpoint, fields in sorted(by_page.items()):
-        rule = next(r for r in rules if r.endpoint == endpoint)
-        base = _path(app, rule, ids)
-        for name in sorted(fields):
-            SEEN["query_params"].add((endpoint, name))
-            k += 1
-            for label, value in window(k, 6) + [("one_megabyte", megabyte)]:
-                send(base, [(name, as_bytes(value))], f"{name}={label}")
+@pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
+def test_every_get_route_survives_hostile_text_in_every_parameter(app, login_as, no_propagation, form_parameters,
+                                                                   endpoint):
+    """Script, SQL, format strings, NUL, bidi, invalid UTF-8 (``%C3%28``, a lone surrogate
+    ``%ED%A0%80``), decomposed Vietnamese and 1 MB in every parameter the app reads: all
+    parameters at once on the route, then each alone if the route is the page whose filter
+    form has it; each route and parameter gets the markup value and a rotating share of the
+    others, so every value reaches many routes and parameters without the full cross product.
+    The parameters come from the pages' GET forms and ``HOSTILE_QUERIES``; markup never comes
+    back raw."""
+    from tests.hostile.conftest import HOSTILE_VALUES, SEEN, as_bytes
+
+    names, by_page = form_parameters
+    megabyte = dict(HOSTILE_VALUES)["one_megabyte"]
+    send = _Sender(login_as("admin"))
+    base = _path(app, _rule(app, endpoint), url_ids(app))
+    SEEN["query_routes"].add(endpoint)
+    for label, value in _window(GET_ENDPOINTS.index(endpoint), 5):
+        send(base, [(name, as_bytes(value)) for name in names], label)
+    send(base, [("q", as_bytes(megabyte))], "q=one_megabyte")  # a megabyte in every parameter would be 40 MB
+    every_field = [(page, name) for page, fields in sorted(by_page.items()) for name in sorted(fields)]
+    for k, (page, name) in enumerate(every_field, start=1):
+        if page != endpoint:
+            continue
+        SEEN["query_params"].add((endpoint, name))
+        for label, value in _window(k, 6) + [("one_megabyte", megabyte)]:
+            send(base, [(name, as_bytes(value))], f"{name}={label}")
     SEEN["query_params"].update(("*", name) for name in names)
-    assert len(rules) >= 30 and "q" in names
-    assert crashed == []
-    assert raw == []
+    assert send.crashed == []
+    assert send.raw == []
