@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 DUE_SOON, OVERDUE, RETURNED, REVIEW = "due_soon", "overdue", "returned", "review"
-KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW)
+# Told at the moment of the event only (the daily run never makes them).
+APPROVED, EXTENDED = "approved", "extended"
+KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED)
 LANGUAGES = ("vi", "en")
 
 
@@ -54,6 +56,14 @@ def review_key(update_id: int) -> str:
     return f"review:{update_id}"
 
 
+def approved_key(update_id: int) -> str:
+    return f"approved:{update_id}"
+
+
+def extended_key(extension_id: int) -> str:
+    return f"extended:{extension_id}"
+
+
 @dataclass(frozen=True)
 class KeyParts:
     """What a dedupe key names; the agency of a period reminder is kept only there."""
@@ -64,6 +74,7 @@ class KeyParts:
     agency_id: int | None = None
     days: int | None = None
     update_id: int | None = None
+    extension_id: int | None = None
 
 
 def parse_dedupe_key(key: str) -> KeyParts | None:
@@ -76,6 +87,10 @@ def parse_dedupe_key(key: str) -> KeyParts | None:
             return KeyParts(OVERDUE, int(parts[1]), parts[2], int(parts[3]))
         if parts[0] in ("returned", "review") and len(parts) == 2:
             return KeyParts(RETURNED if parts[0] == "returned" else REVIEW, update_id=int(parts[1]))
+        if parts[0] == APPROVED and len(parts) == 2:
+            return KeyParts(APPROVED, update_id=int(parts[1]))
+        if parts[0] == EXTENDED and len(parts) == 2:
+            return KeyParts(EXTENDED, extension_id=int(parts[1]))
     except ValueError:
         return None
     return None

@@ -15,7 +15,7 @@ from tracker.domain.updates import update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
-from tracker.services import audit, periods
+from tracker.services import audit, notify, periods
 from tracker.status import spans as status
 from tracker.status.cache import invalidate
 
@@ -86,6 +86,7 @@ def _submit(update: ProgressUpdate, author: User) -> None:
     invalidate()  # the agencies' "reported this period" and compliance count submissions
     audit.record("update_submitted", actor=author, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, after=snapshot(update))
+    notify.submitted(update)
 
 
 def create(commitment: Commitment, assignment: Assignment, author: User, data: UpdateData, *, submit: bool,
@@ -147,6 +148,7 @@ def approve(update: ProgressUpdate, reviewer: User) -> None:
         status.refresh_side(update.commitment_id, update.party_id)
     audit.record("update_approved", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"}, after={"status": "approved"})
+    notify.approved(update)
 
 
 def return_(update: ProgressUpdate, reviewer: User, reason: str) -> None:
@@ -163,6 +165,7 @@ def return_(update: ProgressUpdate, reviewer: User, reason: str) -> None:
     audit.record("update_returned", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"},
                  after={"status": "returned"}, reason=update.review_reason)
+    notify.returned(update)
 
 
 def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, reason: str, *, today: date,
@@ -200,6 +203,7 @@ def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, r
                  before={"due_date": before}, after={"due_date": new_due.isoformat()}, reason=extension.reason,
                  effective_on=effective_on.isoformat())
     invalidate()
+    notify.extended(extension)
     return extension
 
 
