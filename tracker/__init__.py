@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
         assets,
         auth,
         commitments,
+        drafts,
         main,
         notifications,
         periods,
@@ -62,8 +63,8 @@ def register_blueprints(app: Flask) -> None:
     )
 
     app.before_request(permissions.gate)
-    for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, periods, reports,
-                   notifications):
+    for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, drafts, periods,
+                   reports, notifications):
         app.register_blueprint(module.bp)
 
 
