@@ -17,7 +17,7 @@ def upcoming_figure(d: Dashboard, language: str, drill: Link) -> dict:
         "x": [esc(t["within"].format(n=n)) for n in days], "y": counts,
         "marker": {"color": NEUTRAL, "line": {"color": NEUTRAL_LINE, "width": 1}},
         "text": [number(c, language) for c in counts], "textposition": "outside", "cliponaxis": False,
-        "hovertext": [f"{esc(t['due_within'].format(n=n))}: <b>{number(c, language)}</b>" for n, c in zip(days, counts)],
+        "hovertext": [f"{esc(t['due_within'].format(n=n))}: {number(c, language)}" for n, c in zip(days, counts)],
         "hovertemplate": HOVER,
         "customdata": [drill(due_within=n) for n in days],
     }]

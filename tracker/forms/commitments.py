@@ -6,12 +6,12 @@ from flask import request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SearchField, SelectField
+from wtforms import SearchField, SelectField
 from wtforms.validators import Optional
 
 from tracker.domain.dashboard import Filters
 from tracker.extensions import db
-from tracker.forms import InDateRange, choices, coerce_id
+from tracker.forms import DayField, InDateRange, choices, coerce_id
 from tracker.labels import CATEGORY_LABELS
 from tracker.models import Agency, Assignment, Commitment, CooperationArea, Province
 from tracker.queries import agreements as agreement_queries
@@ -26,8 +26,8 @@ class ScopeFilterForm(FlaskForm):
     area = SelectField(_l("Lĩnh vực"), coerce=coerce_id, validate_choice=False)
     province = SelectField(_l("Tỉnh"), coerce=coerce_id, validate_choice=False)
     agency = SelectField(_l("Cơ quan"), coerce=coerce_id, validate_choice=False)
-    as_of = DateField(_l("Tính đến ngày"), validators=[Optional(), InDateRange()], format="%Y-%m-%d",
-                      render_kw={"type": "date"})
+    as_of = DayField(_l("Tính đến ngày"), validators=[Optional(), InDateRange()],
+                     description=_l("ngày/tháng/năm"))
 
     def load_choices(self) -> None:
         everything = [(None, _l("Tất cả"))]
