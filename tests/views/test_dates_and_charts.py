@@ -44,3 +44,14 @@ def test_charts_fit_a_phone_and_hover_text_needs_no_inline_style(login_as):
     assert figures["by_field"]["narrow"]["y"][0][0].endswith(".")  # fields by number on a phone
     assert "narrow" in figures["heatmap"] and "narrow" in figures["over_time"]
     assert 'role="img"' not in html and html.count('role="figure"') >= 4  # plotly adds buttons inside
+
+
+def test_the_english_dashboard_names_fields_in_english(client, login_as):
+    from tests.client import csrf_token
+
+    viewer = login_as("viewer")
+    viewer.post("/language", data={"lang": "en", "csrf_token": csrf_token(viewer, "/")})
+    html = viewer.get("/").get_data(as_text=True)
+    assert "Digital transformation" in html and "Chuyển đổi số" not in html
+    assert "Digital transformation" in json.dumps(figures_of(html))
+    assert ">Commitments<" not in html  # one word for one thing: "tasks"

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from wtforms import SearchField, SelectField
 from wtforms.validators import Optional
 
+from tracker import i18n
 from tracker.domain.dashboard import Filters
 from tracker.extensions import db
 from tracker.forms import DayField, InDateRange, choices, coerce_id
@@ -42,7 +43,9 @@ class ScopeFilterForm(FlaskForm):
             areas = areas.where(CooperationArea.agreement_id == self.agreement.data)
         elif len(self.agreement.choices) > 6:
             areas = areas.where(CooperationArea.id == (self.area.data or 0))
-        self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name}") for a in db.session.scalars(areas)])
+        english = i18n.language() == "en"
+        self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name_en if english and a.name_en else a.name}")
+                                                  for a in db.session.scalars(areas)])
         self.province.choices = choices(everything + [
             (p.id, p.name + ("" if p.valid_to is None else f" ({p.code})"))
             for p in db.session.scalars(select(Province).order_by(Province.valid_to.is_(None).desc(), Province.name))

@@ -1,6 +1,8 @@
 """Health check, the leadership dashboard and its figures as JSON."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -43,6 +45,9 @@ def _drill(**params) -> str:
 @bp.get("/")
 def index():
     form, dashboard = _dashboard()
+    if i18n.language() == "en":  # fields by their English names where the agreement gives them
+        dashboard = replace(dashboard, by_field=[replace(r, area_name=r.area_name_en or r.area_name)
+                                                 for r in dashboard.by_field])
     labels = {code: str(label) for code, label in CATEGORY_LABELS.items()}
     figures = charts.dashboard_figures(dashboard, language=i18n.language(), category_labels=labels, link=_drill)
     return render_template(
