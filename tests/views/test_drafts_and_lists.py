@@ -94,3 +94,31 @@ def test_the_queue_refuses_an_empty_return_reason_in_the_browser(login_as, app):
     form = re.search(r'<form method="post" action="/updates/\d+/return"[^>]*>', html).group(0)
     assert "novalidate" not in form  # the required reason is checked before leaving the queue
     assert re.search(r'<input[^>]*name="reason"[^>]*required', html)
+
+
+def test_a_drill_down_list_keeps_its_field_selected_and_shows_status(app, login_as):
+    from tracker.models import CooperationArea
+
+    client = login_as("viewer")
+    html = client.get("/commitments?field=4").get_data(as_text=True)
+    assert re.search(r'<select[^>]*name="field"', html) and re.search(r'<option selected value="4">|<option value="4" selected', html)
+    area = db.session.scalar(select(CooperationArea).where(CooperationArea.restricted.is_(False)))
+    page = client.get(f"/commitments?area={area.id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{area.id}">|<option value="{area.id}" selected', page)
+    assert "Tình trạng</th>" in page
+    assert "Tình trạng</th>" in client.get(f"/areas/{area.id}").get_data(as_text=True)  # the field's page too
+
+
+def test_the_compliance_filter_names_the_sides_as_its_rows_do(login_as):
+    from tests.factories import agreement
+
+    client = login_as("viewer")
+    a = agreement()
+
+    def options(period):
+        html = client.get(f"/compliance?agreement={a.id}&period={period}").get_data(as_text=True)
+        select_ = re.search(r'<select[^>]*id="province"[^>]*>(.*?)</select>', html, re.S).group(1)
+        return re.findall(r">([^<]+)</option>", select_)
+
+    assert any("Bắc Ninh" in o for o in options("2025-H2")) and not any("Bắc Giang" in o for o in options("2025-H2"))
+    assert any("Bắc Giang" in o for o in options("2025-H1"))  # before the merger, as the rows then
