@@ -47,7 +47,8 @@ def over_time_figure(d: Dashboard, language: str, drill: Link) -> dict:
     ]
     # Tall enough that the y-axis title stays beside the plot, clear of the legend above it. On a
     # phone (dashboard.js) the periods are named by their keys ("2025-H1"), full names on hover.
-    return {"narrow": {"x": [p.key for p in points]}, "data": data, "layout": layout(
+    return {"narrow": {"x": [p.key for p in points], "layout": {"xaxis": {"tickangle": -45}}},
+            "data": data, "layout": layout(
         language, 400,
         showlegend=True,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},

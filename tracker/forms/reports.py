@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.forms import InDateRange, choices
+from tracker.forms import DayField, InDateRange, choices
 
 FORMAT_CHOICES = [("docx", "Word (DOCX)"), ("pdf", "PDF"), ("xlsx", "Excel (XLSX)"), ("csv", "CSV")]
 PROFILE_CHOICES = [
@@ -19,7 +19,7 @@ PROFILE_CHOICES = [
 class ReportForm(FlaskForm):
     agreement = SelectField(_l("Văn bản hợp tác"), validate_choice=False)
     period = SelectField(_l("Kỳ báo cáo"), validate_choice=False)
-    as_of = DateField(_l("Hoặc tính đến ngày"), validators=[Optional(), InDateRange()], format="%Y-%m-%d", render_kw={"type": "date"})
+    as_of = DayField(_l("Hoặc tính đến ngày"), validators=[Optional(), InDateRange()])
     province = SelectField(_l("Tỉnh"), validate_choice=False)
     area = SelectMultipleField(_l("Lĩnh vực"), validate_choice=False, widget=ListWidget(prefix_label=False),
                                option_widget=CheckboxInput())
