@@ -116,3 +116,15 @@ def test_one_mail_a_day_and_the_daily_run_does_not_tell_twice(app, runner):
     db.session.expire_all()
     for key in (f"review:{first.id}", f"review:{second.id}", f"returned:{first.id}"):
         assert db.session.scalar(select(func.count(Notification.id)).where(Notification.dedupe_key == key)) == 1
+
+
+def test_an_english_speaker_is_told_in_english(app):
+    account("canbo@example.com").language = "en"
+    db.session.commit()
+    officer = signed_in(app, "canbo@example.com")
+    update = submit(officer, officer_commitment())
+    coordinator = signed_in(app, "daumoi@example.com")
+    coordinator.post(f"/updates/{update.id}/approve", data={"csrf_token": csrf_token(coordinator, "/reviews")})
+    assert "Report approved" in bell(officer)
+    [digest] = outbox("canbo@example.com")
+    assert digest.language == "en" and f"[Approved] Update no. {update.id}" in digest.body

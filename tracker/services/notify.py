@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from tracker import clock, jobs
 from tracker.domain.reminders import (
@@ -29,7 +29,7 @@ from tracker.domain.reminders import (
     review_key,
 )
 from tracker.extensions import db
-from tracker.models import DeadlineExtension, Notification, ProgressUpdate, User
+from tracker.models import Agency, DeadlineExtension, Notification, ProgressUpdate, User
 from tracker.models.base import utcnow
 from tracker.permissions import acting_agency_ids, acting_province_ids
 from tracker.services import mail
@@ -39,8 +39,9 @@ from tracker.services.once import insert_new
 JOB = "tracker.services.notify:mail_job"
 
 
-def _active(role: str) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True), User.role == role).order_by(User.id)))
+def _active(role: str, *where) -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.active.is_(True), User.role == role, *where).order_by(User.id)))
 
 
 def _coordinators_of(province_ids: set[int], today: date) -> list[User]:
@@ -48,7 +49,11 @@ def _coordinators_of(province_ids: set[int], today: date) -> list[User]:
 
 
 def _officers_of(agency_ids: set[int], today: date) -> list[User]:
-    return [u for u in _active("officer") if acting_agency_ids(u, today) & agency_ids]
+    """Officers of these agencies, or of an agency since merged into one of them (only an ended
+    agency has successors: the others are not read at all)."""
+    ended = select(Agency.id).where(Agency.valid_to.is_not(None))
+    candidates = _active("officer", or_(User.agency_id.in_(agency_ids), User.agency_id.in_(ended)))
+    return [u for u in candidates if acting_agency_ids(u, today) & agency_ids]
 
 
 def _tell(people: Iterable[User], kind: str, key: str, *, restricted: bool, actor: User | None,

@@ -61,15 +61,24 @@ def plotly(version: str):
 _STATIC_ENDPOINTS = {"static": None, "bootstrap.static": "bootstrap"}
 
 
-@cache
 def _file_version(folder: str, filename: str) -> str | None:
+    """The first 12 hex digits of the file's SHA-256, read again only when its size or time
+    changes (an edited stylesheet gets a new URL without a restart)."""
     from pathlib import Path
 
     base = Path(folder).resolve()
     path = (base / filename).resolve()
     if not path.is_relative_to(base) or not path.is_file():
         return None
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    stat = path.stat()
+    return _digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _digest(path: str, _mtime_ns: int, _size: int) -> str:
+    from pathlib import Path
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def _static_folder(endpoint: str) -> str | None:
