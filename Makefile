@@ -39,6 +39,8 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed --if-empty
 	$(FLASK) users demo
+	@# reminders (due soon, overdue, the daily digest) every hour beside the server: no cron needed
+	$(FLASK) reminders loop & loop=$$!; trap 'kill $$loop 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install lint

@@ -147,3 +147,13 @@ def test_the_bell_count(app):
 
         login_user(account("canbo@example.com"))
         assert app.jinja_env.globals["unread_notifications"]() == 2
+
+
+def test_the_reminders_loop_runs_without_cron(app, runner, monkeypatch):
+    """`make run` starts `flask reminders loop` beside the server: the schedule needs no cron."""
+    monkeypatch.setattr(clock, "today", lambda: FIVE_BEFORE)  # a reminder day
+    result = runner.invoke(args=["reminders", "loop", "--runs", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("reminders: closed ") and "sent " in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Notification.id))) > 0  # today's reminders made

@@ -2,6 +2,7 @@
 and the ``flask reminders send`` command (this blueprint's CLI group)."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import click
@@ -89,3 +90,25 @@ def send_command(today_text: str | None) -> None:
     click.echo(f"closed: {result.closed}")
     click.echo(f"notifications: {result.created}")
     click.echo(f"sent: {result.sent}")
+
+
+@bp.cli.command("loop")
+@click.option("--every", default=3600, type=click.IntRange(min=1), show_default=True,
+              help="Seconds between runs.")
+@click.option("--runs", default=0, type=click.IntRange(min=0), help="Stop after this many runs (0: never).")
+def loop_command(every: int, runs: int) -> None:
+    """`reminders send` now and then every hour, for `make run` where no cron runs; a failed run
+    is logged and the next one tries again (the job is safe to repeat)."""
+    done = 0
+    while True:
+        try:
+            result = reminders.send(clock.today())
+            click.echo(f"reminders: closed {result.closed}, notifications {result.created}, sent {result.sent}")
+        except Exception:  # noqa: BLE001  (any failure: log it and keep the schedule)
+            db.session.rollback()
+            current_app.logger.exception("reminders send failed; trying again in %s s", every)
+        db.session.remove()
+        done += 1
+        if runs and done >= runs:
+            return
+        time.sleep(every)
