@@ -122,3 +122,16 @@ def test_the_compliance_filter_names_the_sides_as_its_rows_do(login_as):
 
     assert any("Bắc Ninh" in o for o in options("2025-H2")) and not any("Bắc Giang" in o for o in options("2025-H2"))
     assert any("Bắc Giang" in o for o in options("2025-H1"))  # before the merger, as the rows then
+
+
+def test_an_empty_reason_from_the_queue_keeps_the_way_back_to_it(app, login_as):
+    update = make_update(app, officer_commitment())
+    client = login_as("coordinator")
+    token = csrf_token(client, "/reviews")
+    response = client.post(f"/updates/{update.id}/return", data={"csrf_token": token, "reason": "", "next": "reviews"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Nêu lý do trả lại" in html
+    assert 'name="next" value="reviews"' in html and 'href="/reviews"' in html  # the retry returns to the queue
+    response = client.post(f"/updates/{update.id}/return",
+                           data={"csrf_token": token, "reason": "Thiếu số liệu", "next": "reviews"})
+    assert response.headers["Location"].endswith("/reviews")
