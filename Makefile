@@ -10,8 +10,19 @@ MO := tracker/translations/en/LC_MESSAGES/messages.mo
 
 .PHONY: install run test quick lint bench mutation translations-extract translations-update clean
 
+# axe-core, the accessibility checker the browser tests inject (one JS file), pinned, from npm,
+# into a git-ignored folder; without npm the browser tests skip that check with the reason.
+AXE_VERSION := 4.14.1
+BROWSER_DEPS := .browser-deps
+AXE := $(BROWSER_DEPS)/node_modules/axe-core/axe.min.js
+
 install: $(STAMP) $(MO)
 	@bash scripts/system-deps.sh
+	@$(MAKE) --no-print-directory $(AXE) || echo "note: axe-core not installed; the browser tests' accessibility check will skip" >&2
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { echo "note: npm missing (apt-get install npm): axe-core not installed" >&2; exit 1; }
+	npm install --prefix $(BROWSER_DEPS) --no-save --no-package-lock --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,4 +81,4 @@ translations-update: translations-extract
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) build *.egg-info mutants
+	rm -rf $(VENV) build *.egg-info mutants $(BROWSER_DEPS)

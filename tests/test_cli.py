@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from tests.factories import PASSWORD
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import Agency, Province, User
 
 
 def user_count():
@@ -118,8 +118,14 @@ def test_users_demo_creates_one_per_role(runner):
     result = runner.invoke(args=["users", "demo"])
     assert result.exit_code == 0, result.output
     roles = sorted(db.session.scalars(select(User.role)))
-    assert roles == ["admin", "coordinator", "officer", "viewer"]
-    assert result.output.count("@example.com") == 4
+    assert roles == ["admin", "coordinator", "coordinator", "officer", "officer", "viewer"]
+    assert result.output.count("@example.com") == 6
+    # both sides can be tried: an officer and a coordinator in each of today's provinces
+    for code in ("TN", "BN"):
+        assert db.session.scalar(select(func.count(User.id)).join(Province, Province.id == User.province_id)
+                                 .where(Province.code == code, User.role == "coordinator")) == 1
+        assert db.session.scalar(select(func.count(User.id)).join(Agency, Agency.id == User.agency_id)
+                                 .where(Agency.code == f"{code}-STC", User.role == "officer")) == 1
 
 
 def test_seed_command_reports_nothing_to_add(runner):

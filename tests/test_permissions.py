@@ -56,6 +56,7 @@ EXPECTED = {
     "progress.detail": ("GET", "/updates/{update_id}", EVERYONE),
     "progress.edit": ("GET", "/updates/{draft_id}/edit", {"admin", "coordinator", "officer"}),
     "progress.evidence": ("GET", "/evidence/{evidence_id}", EVERYONE),
+    "drafts.remove_evidence": ("POST", "/evidence/{draft_evidence_id}/remove", {"admin", "coordinator", "officer"}),
     "progress.reviews": ("GET", "/reviews", {"admin", "coordinator"}),
     "progress.approve": ("POST", "/updates/{update_id}/approve", {"admin", "coordinator"}),
     "progress.return_update": ("POST", "/updates/{update_id}/return", {"admin", "coordinator"}),
@@ -137,7 +138,7 @@ def url_ids(app):
     area = next(a for a in agreement.areas if not a.restricted)
     commitment = officer_commitment()
     submitted = make_update(app, commitment, evidence=True)
-    draft = make_update(app, commitment, submit=False)
+    draft = make_update(app, commitment, submit=False, evidence=True)
     declared = CalendarDay(day=date(2026, 2, 21), kind="working_day", reason="Làm bù")
     db.session.add(declared)
     db.session.commit()
@@ -149,6 +150,7 @@ def url_ids(app):
         "draft_id": draft.id,
         "plotly_src": _plotly_src(app),
         "evidence_id": submitted.evidence[0].id,
+        "draft_evidence_id": draft.evidence[0].id,
         "agency_id": db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC")),
         "user_id": db.session.scalar(select(User.id).where(User.email == "lanhdao@example.com")),
         "calendar_day_id": declared.id,

@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
         assets,
         auth,
         commitments,
+        drafts,
         main,
         notifications,
         periods,
@@ -72,8 +73,8 @@ def register_blueprints(app: Flask) -> None:
     )
 
     app.before_request(permissions.gate)
-    for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, periods, reports,
-                   notifications, plan, plan_edit, registers, reorganise):
+    for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, drafts, periods,
+                   reports, notifications, plan, plan_edit, registers, reorganise):
         app.register_blueprint(module.bp)
     from tracker import api
 

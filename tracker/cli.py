@@ -157,18 +157,22 @@ def tokens_revoke(token_id) -> None:
     click.echo(f"token {row.id} revoked" if changed else f"token {row.id} was already revoked")
 
 
-# One demo account per role, scoped to today's provinces and agencies.
+# One demo account per role, scoped to today's provinces and agencies; an officer and a
+# coordinator on each side, so that both provinces' work can be tried.
 DEMO_ACCOUNTS = (
     ("admin", "quantri@example.com", "Quản trị hệ thống", None, None, True),
     ("coordinator", "daumoi.thainguyen@example.com", "Đầu mối tỉnh Thái Nguyên", "TN", None, False),
     ("officer", "canbo.taichinh@example.com", "Cán bộ Sở Tài chính Thái Nguyên", None, "TN-STC", False),
+    ("coordinator", "daumoi.bacninh@example.com", "Đầu mối tỉnh Bắc Ninh", "BN", None, False),
+    ("officer", "canbo.taichinh.bn@example.com", "Cán bộ Sở Tài chính Bắc Ninh", None, "BN-STC", False),
     ("viewer", "lanhdao@example.com", "Lãnh đạo tỉnh", None, None, False),
 )
 
 
 @users.command("demo")
 def users_demo() -> None:
-    """Create one demo account per role when there are no users; print them once."""
+    """Create the demo accounts (every role; officer and coordinator on both sides) when there are no
+    users; print them once."""
     if current_app.config["TRACKER_ENV"] == "production":
         _fail("demo accounts are refused when TRACKER_ENV=production")
     if db.session.scalar(select(func.count(User.id))):

@@ -111,6 +111,7 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "progress.detail": Access.SIGNED_IN,
     "progress.edit": Access.REPORTER,
     "progress.evidence": Access.SIGNED_IN,
+    "drafts.remove_evidence": Access.REPORTER,  # the view checks the draft is the user's side
     "progress.reviews": Access.REVIEWER,
     "progress.approve": Access.REVIEWER,
     "progress.return_update": Access.REVIEWER,

@@ -68,9 +68,41 @@
     return value;
   }
 
+  // Below Bootstrap's sm breakpoint a chart takes its box's width: its legend goes below the
+  // plot, in rows, and a figure may carry shorter labels for it ("narrow", from the server).
+  var phone = window.matchMedia('(max-width: 575.98px)');
+
+  function copy(value) { return JSON.parse(JSON.stringify(value)); }
+
+  function fitted(fig) {
+    var data = copy(fig.data);
+    var layout = copy(fig.layout);
+    if (!phone.matches) { return { data: data, layout: layout }; }
+    ['x', 'y'].forEach(function (axis) {
+      if (fig.narrow && fig.narrow[axis]) {
+        data.forEach(function (trace) { trace[axis] = copy(fig.narrow[axis]); });
+      }
+    });
+    if (fig.narrow && fig.narrow.layout) {
+      Object.keys(fig.narrow.layout).forEach(function (key) {
+        layout[key] = Object.assign({}, layout[key] || {}, copy(fig.narrow.layout[key]));
+      });
+    }
+    if (layout.showlegend) {
+      layout.legend = Object.assign({}, layout.legend || {}, {
+        orientation: 'h', x: 0, xanchor: 'left', y: 0, yref: 'container', yanchor: 'bottom'
+      });
+      var items = data.filter(function (t) { return t.showlegend !== false; }).length;
+      layout.margin = Object.assign({}, layout.margin || {}, { b: 56 + 20 * items });
+      layout.height = (layout.height || 340) + 20 * items;
+    }
+    return { data: data, layout: layout };
+  }
+
   function draw(el) {
     var fig = figures[el.getAttribute('data-figure')];
     if (!fig) { return; }
+    var shown = fitted(fig);
     var config = {
       responsive: true,
       displaylogo: false,
@@ -80,7 +112,9 @@
       scrollZoom: false,
       doubleClick: false
     };
-    window.Plotly.newPlot(el, fig.data, fig.layout, config).then(function (gd) {
+    var redraw = function () { var f = fitted(fig); window.Plotly.react(el, f.data, f.layout, config); };
+    if (phone.addEventListener) { phone.addEventListener('change', redraw); }
+    window.Plotly.newPlot(el, shown.data, shown.layout, config).then(function (gd) {
       gd.on('plotly_click', function (event) {
         var point = event && event.points && event.points[0];
         var target = point && safeTarget(point.customdata);

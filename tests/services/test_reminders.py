@@ -28,6 +28,7 @@ from tracker.models import (
 )
 from tracker.queries.compliance import MISSING, obligations
 from tracker.queries import notifications as notification_queries
+from tracker.queries import reminders as planned
 from tracker.services import mail, progress, reminders
 from tracker.status.periods import find
 from tracker.views.notifications import send_command
@@ -278,12 +279,13 @@ def test_submitted_updates_await_the_coordinators_review_and_returns_tell_the_au
 
     progress.return_(update, coordinator, "Bổ sung số liệu giải ngân")
     db.session.commit()
-    next_day = date(2026, 11, 26)
-    result = tasks.send_reminders(next_day)
-    assert result.created == 1 and keys_of(officer, "returned") == {f"returned:{update.id}"}
+    # told at the moment of the return (services.notify), in the bell and the day's digest
+    assert keys_of(officer, "returned") == {f"returned:{update.id}"}
     [digest] = digests(officer)
     assert "[Bị trả lại]" in digest.body and "Lý do: Bổ sung số liệu giải ngân" in digest.body
-    assert tasks.send_reminders(next_day).created == 0  # once
+    next_day = date(2026, 11, 26)
+    assert tasks.send_reminders(next_day).created == 0  # once: the daily run does not tell it again
+    assert keys_of(officer, "returned") == {f"returned:{update.id}"}
 
 
 def test_a_returned_update_already_corrected_is_not_announced(app):
@@ -294,8 +296,8 @@ def test_a_returned_update_already_corrected_is_not_announced(app):
     correction = make_update(app, commitment, submit=False)
     correction.supersedes = update
     db.session.commit()
-    tasks.send_reminders(REPORT_DAY)
-    assert keys_of(officer, "returned") == set()
+    # (the return itself was told at once, by services.notify; the daily run adds nothing)
+    assert [d for d in planned.plan(REPORT_DAY) if d.kind == "returned" and d.user_id == officer.id] == []
 
 
 def test_a_review_reviewed_before_the_digest_is_left_out_of_it(app):

@@ -88,3 +88,17 @@ def test_every_signed_in_route_says_how_it_may_be_cached(app, login_as):
             if response.status_code == 200 and not expected <= directives:
                 missing.append((path, response.headers.get("Cache-Control")))
     assert missing == []
+
+
+def test_bootstrap_and_our_static_files_have_versioned_urls_cached_for_a_year(client):
+    """Bootstrap's CSS and JS were fetched again (revalidated) on every page."""
+    html = client.get("/login").get_data(as_text=True)
+    links = re.findall(r'(?:href|src)="(/(?:bootstrap/)?static/[^"]+)"', html)
+    assert any("bootstrap.min.css?v=" in link for link in links) and any("bootstrap.min.js?v=" in link for link in links)
+    assert all("?v=" in link for link in links), links
+    for link in links:
+        with client.get(link) as response:
+            assert response.status_code == 200, link
+            assert response.headers["Cache-Control"] == PLOTLY_CACHE_CONTROL, link
+    with client.get("/static/css/app.css") as response:  # no version named: revalidated as before
+        assert "max-age=31536000" not in response.headers.get("Cache-Control", "")

@@ -249,6 +249,7 @@ def test_two_factor_enrolment_and_sign_in(app, client):
     svg = client.get("/profile/two-factor")
     qr = client.get("/profile/two-factor/qr.svg")
     assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data and qr.headers["Cache-Control"] == "no-store"
+    assert b'xmlns="http://www.w3.org/2000/svg"' in qr.data  # an <img> draws an SVG file only with its namespace
     secret = enrol(client)
     assert user("canbo@example.com").totp_enabled
     assert events("two_factor_enabled") == 1

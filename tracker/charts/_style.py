@@ -11,7 +11,7 @@ from babel.dates import format_date
 
 from tracker import formatting
 from tracker.domain.dashboard import FieldProvinceCounts
-from tracker.domain.report import CATEGORY_COLOURS
+from tracker.domain.report import CATEGORY_COLOURS, short_province
 from tracker.domain.status import Category
 
 Link = Callable[..., str]
@@ -32,6 +32,8 @@ NO_REPORT = CATEGORY_COLOURS[Category.NO_REPORT]
 PROGRESS_SCALE = [[0.0, "#E8F6F1"], [0.5, "#5FBF9C"], [1.0, "#00573F"]]
 HATCH = {"shape": "/", "fgcolor": "#8A8A8A", "size": 7, "solidity": 0.25}
 HOVER = "%{hovertext}<extra></extra>"  # every trace shows its own prepared hover text
+# Hover text is plain (lines only, no <b> or <i>): plotly.js draws bold and italics with a style
+# attribute, which the CSP (style-src 'self') refuses with a console error on every hover.
 GRID = "#E3E6EA"
 
 # The few words inside the figures. Page text goes through gettext in the template;
@@ -111,6 +113,11 @@ def ratio(part: int, whole: int) -> float | None:
 def percent_suffix(language: str) -> str:
     """The tick suffix of a percentage axis: "50 %" in Vietnamese, "50%" in English."""
     return "%" if lang(language) == "en" else " %"
+
+
+def short_sides(name: str) -> str:
+    """"Tỉnh Bắc Giang → Tỉnh Bắc Ninh" → "Bắc Giang → Bắc Ninh" (labels on a phone)."""
+    return " → ".join(short_province(part) for part in name.split(" → "))
 
 
 def sorted_rows(rows: list[FieldProvinceCounts]) -> list[FieldProvinceCounts]:

@@ -10,7 +10,7 @@ from tracker.domain.dashboard import AgencyLine, Dashboard
 
 def _agency_hover(line: AgencyLine, language: str, t: dict[str, str]) -> str:
     submitted = share(line.submitted, line.due, language) if line.due else esc(t["not_due"])
-    return (f"<b>{esc(line.agency_name)}</b><br>{esc(t['submitted'])}: {submitted}<br>"
+    return (f"{esc(line.agency_name)}<br>{esc(t['submitted'])}: {submitted}<br>"
             f"{esc(t['overdue_count'])}: {number(line.overdue, language)}")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tracker.charts._style import (
-    HATCH, HOVER, NO_REPORT, Link, count_axis, esc, layout, number, share, sorted_rows, words, wrap,
+    HATCH, HOVER, NO_REPORT, Link, count_axis, esc, layout, number, share, short_sides, sorted_rows, words, wrap,
 )
 from tracker.charts.links import field_param
 from tracker.domain.dashboard import Dashboard
@@ -38,7 +38,7 @@ def by_field_figure(d: Dashboard, language: str, labels: Mapping[str, str], dril
             "insidetextanchor": "middle",
             "hovertext": [
                 f"{esc(r.area_number)}. {esc(r.area_name)}<br>{esc(r.province_name)}<br>"
-                f"<b>{esc(labels[code])}</b>: {share(v, total, language)}"
+                f"{esc(labels[code])}: {share(v, total, language)}"
                 for r, v, total in zip(rows, values, totals)
             ],
             "hovertemplate": HOVER,
@@ -47,7 +47,10 @@ def by_field_figure(d: Dashboard, language: str, labels: Mapping[str, str], dril
     # A row is one bar; a long province name ("Tỉnh Bắc Giang → Tỉnh Bắc Ninh") takes two lines.
     height = 110 + sum(max(30, 15 * (p.count("<br>") + 1) + 6) for p in provinces)
     height += 14 * sum(max(0, f.count("<br>") - 1) for f in dict.fromkeys(fields))
-    return {"data": data, "layout": layout(
+    # On a phone (dashboard.js, below 576 px) the groups are named by their number only and the
+    # sides by their short names: the full names stay in the hover text and the table view.
+    narrow_y = [[f"{r.area_number}." for r in rows], [wrap(short_sides(r.province_name), 14) for r in rows]]
+    return {"narrow": {"y": narrow_y}, "data": data, "layout": layout(
         language, max(height, 240),
         barmode="stack",
         bargap=0.25,

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tracker.charts._style import (
-    HATCH, HOVER, NO_REPORT, PROGRESS_SCALE, Link, esc, layout, percent, share, sorted_rows, words, wrap,
+    HATCH, HOVER, NO_REPORT, PROGRESS_SCALE, Link, esc, layout, percent, share, short_sides, sorted_rows, words,
+    wrap,
 )
 from tracker.charts.links import field_param
 from tracker.domain.dashboard import Dashboard
@@ -50,7 +51,7 @@ def heatmap_figure(d: Dashboard, language: str, labels: Mapping[str, str], drill
                 z_row.append(None)
                 gap_row.append(1)
                 text_row.append("")
-                hover_row.append(f"{head}<b>{no_report_label}</b><br>{reported}")
+                hover_row.append(f"{head}{no_report_label}<br>{reported}")
                 annotations.append({
                     "x": xi, "y": yi, "xref": "x", "yref": "y", "text": wrap(labels[Category.NO_REPORT], 10),
                     "showarrow": False, "bgcolor": "rgba(255,255,255,0.9)", "borderpad": 2,
@@ -62,7 +63,7 @@ def heatmap_figure(d: Dashboard, language: str, labels: Mapping[str, str], drill
                 z_row.append(value)
                 gap_row.append(None)
                 text_row.append(percent(value, language))
-                hover_row.append(f"{head}<b>{esc(t['average'])}</b>: {percent(value, language)}<br>{reported}")
+                hover_row.append(f"{head}{esc(t['average'])}: {percent(value, language)}<br>{reported}")
         z.append(z_row)
         gaps.append(gap_row)
         text.append(text_row)
@@ -92,7 +93,10 @@ def heatmap_figure(d: Dashboard, language: str, labels: Mapping[str, str], drill
     province_ticks = [wrap(name, 18) for _, name in provinces]
     extra_lines = sum(f.count("<br>") for f in field_ticks)
     top = 40 + 15 * max((p.count("<br>") for p in province_ticks), default=0)
-    return {"data": data, "layout": layout(
+    # On a phone: fields by number, sides by their short names (full names on hover, in the table).
+    narrow = {"layout": {"yaxis": {"ticktext": [f"{area_number}." for _, area_number, _ in fields]},
+                         "xaxis": {"ticktext": [wrap(short_sides(name), 10) for _, name in provinces]}}}
+    return {"narrow": narrow, "data": data, "layout": layout(
         language, max(200, 50 + top + 56 * len(fields) + 12 * extra_lines),
         margin={"l": 8, "r": 16, "t": top, "b": 8, "pad": 4},
         annotations=annotations,

@@ -34,7 +34,7 @@ def over_time_figure(d: Dashboard, language: str, drill: Link) -> dict:
             "marker": {"color": colour, "size": 9, "symbol": symbol},
             "hovertext": [
                 f"{esc(period_label(p, language))}<br>{esc(t['cutoff'])} {esc(date_text(p.cutoff, language))}<br>"
-                f"<b>{esc(name)}</b>: {share(part, p.total, language)}"
+                f"{esc(name)}: {share(part, p.total, language)}"
                 for part, p in zip(parts, points)
             ],
             "hovertemplate": HOVER,
@@ -45,8 +45,11 @@ def over_time_figure(d: Dashboard, language: str, drill: Link) -> dict:
         line(t["done"], DONE, [p.done for p in points], "solid", "circle"),
         line(t["overdue"], OVERDUE, [p.open_past_due for p in points], "dash", "diamond"),
     ]
-    return {"data": data, "layout": layout(
-        language, 340,
+    # Tall enough that the y-axis title stays beside the plot, clear of the legend above it. On a
+    # phone (dashboard.js) the periods are named by their keys ("2025-H1"), full names on hover.
+    return {"narrow": {"x": [p.key for p in points], "layout": {"xaxis": {"tickangle": -45}}},
+            "data": data, "layout": layout(
+        language, 400,
         showlegend=True,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
         xaxis={"type": "category", "fixedrange": True, "automargin": True, "showgrid": False,

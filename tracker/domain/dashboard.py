@@ -30,6 +30,7 @@ class FieldProvinceCounts:
     counts: dict[str, int]  # category code → commitments
     average_percent: float | None  # None when no side reported ("chưa có báo cáo", never 0)
     reported: int  # sides with an approved report
+    area_name_en: str | None = None  # the field's English name, where the agreement gives one
 
 
 @dataclass(frozen=True)

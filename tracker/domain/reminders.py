@@ -11,7 +11,9 @@ from datetime import date
 from tracker.domain.codes import UserRole
 
 DUE_SOON, OVERDUE, RETURNED, REVIEW = "due_soon", "overdue", "returned", "review"
-KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW)
+# Told at the moment of the event only (the daily run never makes them).
+APPROVED, EXTENDED = "approved", "extended"
+KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED)
 LANGUAGES = ("vi", "en")
 
 
@@ -56,6 +58,14 @@ def review_key(update_id: int) -> str:
     return f"review:{update_id}"
 
 
+def approved_key(update_id: int) -> str:
+    return f"approved:{update_id}"
+
+
+def extended_key(extension_id: int) -> str:
+    return f"extended:{extension_id}"
+
+
 @dataclass(frozen=True)
 class KeyParts:
     """What a dedupe key names; the agency of a period reminder is kept only there."""
@@ -66,6 +76,7 @@ class KeyParts:
     agency_id: int | None = None
     days: int | None = None
     update_id: int | None = None
+    extension_id: int | None = None
 
 
 def parse_dedupe_key(key: str) -> KeyParts | None:
@@ -78,6 +89,10 @@ def parse_dedupe_key(key: str) -> KeyParts | None:
             return KeyParts(OVERDUE, int(parts[1]), parts[2], int(parts[3]))
         if parts[0] in ("returned", "review") and len(parts) == 2:
             return KeyParts(RETURNED if parts[0] == "returned" else REVIEW, update_id=int(parts[1]))
+        if parts[0] == APPROVED and len(parts) == 2:
+            return KeyParts(APPROVED, update_id=int(parts[1]))
+        if parts[0] == EXTENDED and len(parts) == 2:
+            return KeyParts(EXTENDED, extension_id=int(parts[1]))
     except ValueError:
         return None
     return None

@@ -141,13 +141,21 @@ def letterhead(report: StatusReport) -> Masthead:
     return Masthead(tuple(left), right, Line(number_text(head), 13), date_line, widths)
 
 
+_ARCHIVE = re.compile(r"^[\s\-–•+]*lưu\b", re.IGNORECASE)
+_ARCHIVE_MARK = re.compile(r"^[\s\-–•+]+")
+
+
 def signature(head: Letterhead) -> Signature:
-    recipients = [f"- {_c(name).rstrip(';.')};" for name in head.recipients if _c(name)]
-    archive = _c(head.archive).rstrip(";.") or "Lưu: VT"
+    names = [_c(name).rstrip(";.") for name in head.recipients if _c(name)]
+    # A "Lưu: …" line the office typed is the archive line: last, and "- Lưu: VT." is not added.
+    typed_archive = [n for n in names if _ARCHIVE.match(n)]
+    recipients = [f"- {n};" for n in names if not _ARCHIVE.match(n)]
+    archive = _ARCHIVE_MARK.sub("", typed_archive[-1]) if typed_archive else (_c(head.archive).rstrip(";.") or "Lưu: VT")
     recipients.append(f"- {archive}.")
     authority = [_c(line).upper() for line in safe.lines(head.signer_authority)]
-    if _c(head.signer_title):
-        authority.append(_c(head.signer_title).upper())
+    title = _c(head.signer_title).upper()
+    if title and (not authority or authority[-1] != title):  # typed in both boxes: printed once
+        authority.append(title)
     return Signature(tuple(recipients), tuple(authority), _c(head.signer_name))
 
 

@@ -2,11 +2,34 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms import DateField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 from wtforms.validators import ValidationError
 
 from tracker import params
 from tracker.domain import emails
+
+
+# Dates are typed as they are shown, day first; links and older pages send yyyy-mm-dd, read too.
+DAY_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class DayField(DateField):
+    """A date typed dd/mm/yyyy in a text box. Not ``<input type="date">``: that one shows the
+    browser's own format (mm/dd/yyyy in an English Chromium), whatever the page's language."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["format"] = DAY_FORMATS
+        kwargs["render_kw"] = {"inputmode": "numeric", "autocomplete": "off", "maxlength": 10,
+                               **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        """A read date is shown day first, even when it came as yyyy-mm-dd; anything else as typed."""
+        return self.data.strftime(DAY_FORMATS[0]) if self.data else super()._value()
 
 
 def choices(pairs) -> list[SelectChoice]:

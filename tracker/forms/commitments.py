@@ -6,12 +6,13 @@ from flask import request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SearchField, SelectField
+from wtforms import SearchField, SelectField
 from wtforms.validators import Optional
 
+from tracker import i18n
 from tracker.domain.dashboard import Filters
 from tracker.extensions import db
-from tracker.forms import InDateRange, choices, coerce_id
+from tracker.forms import DayField, InDateRange, choices, coerce_id
 from tracker.labels import CATEGORY_LABELS
 from tracker.models import Agency, Assignment, Commitment, CooperationArea, Province
 from tracker.queries import agreements as agreement_queries
@@ -26,14 +27,14 @@ class ScopeFilterForm(FlaskForm):
     area = SelectField(_l("Lĩnh vực"), coerce=coerce_id, validate_choice=False)
     province = SelectField(_l("Tỉnh"), coerce=coerce_id, validate_choice=False)
     agency = SelectField(_l("Cơ quan"), coerce=coerce_id, validate_choice=False)
-    as_of = DateField(_l("Tính đến ngày"), validators=[Optional(), InDateRange()], format="%Y-%m-%d",
-                      render_kw={"type": "date"})
+    as_of = DayField(_l("Tính đến ngày"), validators=[Optional(), InDateRange()],
+                     description=_l("ngày/tháng/năm"))
 
     def load_choices(self) -> None:
         everything = [(None, _l("Tất cả"))]
         self.agreement.choices = choices(everything + sorted(agreement_queries.menu()))
         # Fields and agencies of the chosen agreement (hundreds of agreements would list thousands).
-        areas = (select(CooperationArea.id, CooperationArea.number, CooperationArea.name)
+        areas = (select(CooperationArea.id, CooperationArea.number, CooperationArea.name, CooperationArea.name_en)
                  .order_by(CooperationArea.agreement_id, CooperationArea.number))
         if not sees_restricted(current_user):
             areas = areas.where(CooperationArea.restricted.is_(False))
@@ -42,7 +43,9 @@ class ScopeFilterForm(FlaskForm):
         elif len(self.agreement.choices) > 6:
             areas = areas.where(CooperationArea.id == (self.area.data or 0))
         # Columns only: at national scale these are thousands of rows on every list and dashboard.
-        self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name}") for a in db.session.execute(areas)])
+        english = i18n.language() == "en"
+        self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name_en if english and a.name_en else a.name}")
+                                                  for a in db.session.execute(areas)])
         self.province.choices = choices(everything + [
             (p.id, p.name + ("" if p.valid_to is None else f" ({p.code})"))
             for p in db.session.execute(select(Province.id, Province.name, Province.code, Province.valid_to)

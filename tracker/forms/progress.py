@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker import params
 from tracker.domain.evidence import EvidenceProblem
 from tracker.domain.report import STATE_LABELS_VI
-from tracker.forms import InDateRange, choices
+from tracker.forms import DayField, InDateRange, choices
 
 STATE_CHOICES = [(code, _l(words)) for code, words in STATE_LABELS_VI.items()]
 
@@ -54,8 +54,7 @@ class ProgressUpdateForm(FlaskForm):
     assignment = SelectField(_l("Báo cáo với tư cách"), validate_choice=False)
     state = RadioField(_l("Tình trạng thực hiện"), choices=choices(STATE_CHOICES), validate_choice=False)
     percent = StringField(_l("Tỷ lệ hoàn thành (%)"), render_kw={"inputmode": "numeric", "maxlength": 6})
-    as_of = DateField(_l("Số liệu tính đến ngày"), validators=[Optional(), InDateRange()], format="%Y-%m-%d",
-                      render_kw={"type": "date"})
+    as_of = DayField(_l("Số liệu tính đến ngày"), validators=[Optional(), InDateRange()])
     results = _text(_l("Kết quả thực hiện"))
     obstacles = _text(_l("Khó khăn, vướng mắc"))
     proposals = _text(_l("Đề xuất, kiến nghị"))
@@ -81,14 +80,12 @@ class ApproveForm(FlaskForm):
 
 
 class ExtendForm(FlaskForm):
-    new_due_date = DateField(_l("Thời hạn mới"), validators=[Optional(), InDateRange()], format="%Y-%m-%d",
-                             render_kw={"type": "date"})
+    new_due_date = DayField(_l("Thời hạn mới"), validators=[Optional(), InDateRange()])
     reason = TextAreaField(_l("Lý do gia hạn"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3})
     # Admins only (the view ignores it for others): an extension decided earlier than it is recorded.
-    effective_on = DateField(_l("Có hiệu lực từ ngày"), validators=[Optional()], format="%Y-%m-%d",
-                             render_kw={"type": "date"},
-                             description=_l("Để trống: có hiệu lực từ hôm nay. Báo cáo của các ngày trước đó vẫn "
-                                            "tính theo thời hạn cũ."))
+    effective_on = DayField(_l("Có hiệu lực từ ngày"), validators=[Optional()],
+                            description=_l("Để trống: có hiệu lực từ hôm nay. Báo cáo của các ngày trước đó vẫn "
+                                           "tính theo thời hạn cũ."))
 
 
 def evidence_message(problem: EvidenceProblem, max_bytes: int) -> str:

@@ -107,7 +107,8 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     area_key = Commitment.area_id if per_area else literal(None).label("area_id")
     group = (Commitment.area_id,) if per_area else ()
     stmt = _scope(
-        select(area_key, CooperationArea.number, func.min(CooperationArea.name), side_rows.c.province_id,
+        select(area_key, CooperationArea.number, func.min(CooperationArea.name), func.min(CooperationArea.name_en),
+               side_rows.c.province_id,
                side_rows.c.category, func.count(), func.sum(side_rows.c.percent), func.count(side_rows.c.percent))
         .select_from(side_rows)
         .join(Commitment, Commitment.id == side_rows.c.commitment_id)
@@ -117,16 +118,16 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     if province_ids is not None:
         stmt = stmt.where(side_rows.c.province_id.in_(province_ids))
     cells: dict[tuple, dict] = {}
-    for area_id, number, name, province_id, category, n, pct_sum, pct_n in db.session.execute(stmt):
+    for area_id, number, name, name_en, province_id, category, n, pct_sum, pct_n in db.session.execute(stmt):
         cell = cells.setdefault((area_id, number, province_id), {
-            "name": name, "counts": {c.value: 0 for c in CATEGORY_ORDER}, "pct_sum": 0.0, "pct_n": 0})
+            "name": name, "name_en": name_en, "counts": {c.value: 0 for c in CATEGORY_ORDER}, "pct_sum": 0.0, "pct_n": 0})
         cell["counts"][category] += n
         cell["pct_sum"] += float(pct_sum or 0)
         cell["pct_n"] += pct_n
     provinces = _provinces()
     by_field = [
         FieldProvinceCounts(area_id, number, c["name"], pid, provinces[pid]["label"], c["counts"],
-                            c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"])
+                            c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"], c["name_en"])
         for (area_id, number, pid), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2]))
     ]
     sides = _sides_by_province(by_field, provinces)

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.codes import Role
@@ -155,6 +155,8 @@ class InboxItem:
     assignment: Assignment
     standing: Standing
     report_due: bool
+    waiting_id: int | None = None  # the agency's submitted update awaiting review
+    draft_id: int | None = None  # the agency's draft, to carry on with
 
 
 def inbox(agency_ids: set[int], see_restricted: bool, today: date, role: str | None,
@@ -178,11 +180,15 @@ def inbox(agency_ids: set[int], see_restricted: bool, today: date, role: str | N
     commitments = list({a.commitment_id: a.commitment for a in assignments}.values())
     standing = standings(commitments, today, due_soon_days)
     reported = _reported_in_period(assignments, today)
+    waiting = _open_updates(assignments, UpdateStatus.SUBMITTED)
+    drafts = _open_updates(assignments, UpdateStatus.DRAFT)
     groups: dict[Category, list[InboxItem]] = defaultdict(list)
     for a in assignments:
         s = standing[a.commitment_id]
         done = s.category in (Category.DONE_ON_TIME, Category.DONE_LATE)
-        groups[s.category].append(InboxItem(a.commitment, a, s, not done and (a.commitment_id, a.agency_id) not in reported))
+        pair = (a.commitment_id, a.agency_id)
+        groups[s.category].append(InboxItem(a.commitment, a, s, not done and pair not in reported,
+                                            waiting.get(pair), drafts.get(pair)))
     return [(category, groups[category]) for category in OVERDUE_FIRST if groups.get(category)]
 
 
@@ -199,6 +205,19 @@ def _reported_in_period(assignments: list[Assignment], today: date) -> set[tuple
         )
     )
     return {(c, a) for c, a in rows}
+
+
+def _open_updates(assignments: list[Assignment], status: UpdateStatus) -> dict[tuple[int, int], int]:
+    """(commitment, agency) → the latest update in ``status`` (submitted: awaiting review; or a draft)."""
+    if not assignments:
+        return {}
+    rows = db.session.execute(
+        select(ProgressUpdate.commitment_id, ProgressUpdate.agency_id, func.max(ProgressUpdate.id))
+        .where(ProgressUpdate.commitment_id.in_({a.commitment_id for a in assignments}),
+               ProgressUpdate.agency_id.in_({a.agency_id for a in assignments}), ProgressUpdate.status == status)
+        .group_by(ProgressUpdate.commitment_id, ProgressUpdate.agency_id)
+    )
+    return {(c, a): update_id for c, a, update_id in rows}
 
 
 def review_queue(province_ids: set[int] | None, see_restricted: bool) -> list[ProgressUpdate]:

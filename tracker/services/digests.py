@@ -20,7 +20,9 @@ from werkzeug.routing import BuildError
 from tracker.domain.codes import UserRole
 from tracker.domain.periods import DEFAULT_RULE, DeadlineRule, Period, parse_key
 from tracker.domain.reminders import (
+    APPROVED,
     DUE_SOON,
+    EXTENDED,
     OVERDUE,
     RETURNED,
     REVIEW,
@@ -36,6 +38,7 @@ from tracker.i18n import DATE_FORMATS
 from tracker.models import (
     Agency,
     Commitment,
+    DeadlineExtension,
     Notification,
     OutboxMail,
     ProgressUpdate,
@@ -79,6 +82,7 @@ class Item:
     stale: bool  # awaited review but has been reviewed since
     endpoint: str
     values: dict
+    new_due: date | None = None  # a deadline extended: the new due date
 
     def period_label(self, language: str) -> str:
         """The period as it reads inside a sentence: "năm 2026", "the second half of 2026"."""
@@ -119,6 +123,9 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
     agency_ids = {k.agency_id for k in keys.values() if k and k.agency_id}
     agencies = dict(db.session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).all()) \
         if agency_ids else {}
+    extension_ids = {k.extension_id for k in keys.values() if k and k.extension_id}
+    extensions = {e.id: e for e in db.session.scalars(
+        select(DeadlineExtension).where(DeadlineExtension.id.in_(extension_ids)))} if extension_ids else {}
     rules = _rules({k.agreement_id for k in keys.values() if k and k.agreement_id})
     calendar = working_calendar() if any(n.period_key for n in notifications) else None
 
@@ -126,6 +133,7 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
     for n in notifications:
         key = keys[n.id] or KeyParts(n.kind)
         upd = updates.get(n.update_id) if n.update_id else None
+        extension = extensions.get(key.extension_id) if n.kind == EXTENDED else None
         commitment = commitments.get(n.commitment_id or (upd.commitment_id if upd else None))
         if commitment is not None and not may_see(viewer, commitment.area.restricted):
             continue
@@ -135,7 +143,7 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
                 period = parse_key(n.period_key, rules.get(key.agreement_id, DEFAULT_RULE), calendar)
             except ValueError:
                 period = None
-        if n.kind in (RETURNED, REVIEW) and n.update_id:
+        if n.kind in (RETURNED, REVIEW, APPROVED) and n.update_id:
             endpoint, values = "progress.detail", {"update_id": n.update_id}
         elif commitment is not None:
             endpoint, values = "commitments.detail", {"commitment_id": commitment.id}
@@ -152,9 +160,12 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
             commitment_id=commitment.id if commitment else None,
             commitment_code=commitment.code if commitment else None,
             commitment_title=commitment.title if commitment else None,
-            update_id=n.update_id, reason=upd.review_reason if upd is not None and n.kind == RETURNED else None,
+            update_id=n.update_id,
+            reason=extension.reason if extension else upd.review_reason if upd is not None and n.kind == RETURNED
+            else None,
             stale=n.kind == REVIEW and upd is not None and upd.status != UpdateStatus.SUBMITTED,
             endpoint=endpoint, values=values,
+            new_due=extension.new_due_date if extension else None,
         ))
     return items
 
@@ -194,7 +205,8 @@ def compose(user: User, items: Sequence[Item], today: date, base: str | None = N
     base = base or base_url()
     day_text = format_day(today, language)
     entries = [{"item": i, "url": external_url(i.endpoint, i.values, base), "period": i.period_label(language),
-                "deadline": format_day(i.deadline, language)} for i in items]
+                "deadline": format_day(i.deadline, language),
+                "new_due": format_day(i.new_due, language)} for i in items]
     template = current_app.jinja_env.get_template(f"mail/digest.{language}.txt")
     body = template.render(
         user=user, entries=entries, day=day_text, count=len(items),

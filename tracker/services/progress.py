@@ -16,7 +16,7 @@ from tracker.domain.updates import update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, EvidenceFile, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
-from tracker.services import audit, evidence
+from tracker.services import audit, evidence, notify
 from tracker.status import periods
 from tracker.status import spans as status
 from tracker.status.cache import invalidate
@@ -88,6 +88,7 @@ def _submit(update: ProgressUpdate, author: User) -> None:
     invalidate()  # the agencies' "reported this period" and compliance count submissions
     audit.record("update_submitted", actor=author, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, after=snapshot(update))
+    notify.submitted(update)
 
 
 def create(commitment: Commitment, assignment: Assignment, author: User, data: UpdateData, *, submit: bool,
@@ -184,6 +185,7 @@ def approve(update: ProgressUpdate, reviewer: User) -> None:
         status.refresh_side(update.commitment_id, update.party_id)
     audit.record("update_approved", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"}, after={"status": "approved"})
+    notify.approved(update)
 
 
 def return_(update: ProgressUpdate, reviewer: User, reason: str) -> None:
@@ -200,6 +202,7 @@ def return_(update: ProgressUpdate, reviewer: User, reason: str) -> None:
     audit.record("update_returned", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"},
                  after={"status": "returned"}, reason=update.review_reason)
+    notify.returned(update)
 
 
 def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, reason: str, *, today: date,
@@ -237,6 +240,7 @@ def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, r
                  before={"due_date": before}, after={"due_date": new_due.isoformat()}, reason=extension.reason,
                  effective_on=effective_on.isoformat())
     invalidate()
+    notify.extended(extension)
     return extension
 
 

@@ -1,7 +1,7 @@
 """An agreement with its parties and fields; one field with its commitments."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from tracker import clock
@@ -43,4 +43,5 @@ def area(area_id: int):
     pagination, _hidden = commitment_queries.search(
         commitment_queries.CommitmentFilters(area=area.id), see_restricted=True, page=1, per_page=500
     )
-    return render_template("agreements/area.html", area=area, commitments=pagination.items)
+    standing = progress_queries.standings(pagination.items, clock.today(), current_app.config["DUE_SOON_DAYS"])
+    return render_template("agreements/area.html", area=area, commitments=pagination.items, standing=standing)

@@ -51,3 +51,55 @@ def plotly(version: str):
             response.headers["Content-Encoding"] = "gzip"
     response.set_etag(etag)
     return response
+
+
+# --- Our static files and Bootstrap's: versioned URLs, cached for long --------------------
+# Every url_for("static"/"bootstrap.static") gets ?v=<a hash of the file>, so a changed file
+# has a new URL; a request that names its version is cached for a year, one without it
+# (an old bookmark, a hand-typed path) keeps Flask's revalidation.
+
+_STATIC_ENDPOINTS = {"static": None, "bootstrap.static": "bootstrap"}
+
+
+def _file_version(folder: str, filename: str) -> str | None:
+    """The first 12 hex digits of the file's SHA-256, read again only when its size or time
+    changes (an edited stylesheet gets a new URL without a restart)."""
+    from pathlib import Path
+
+    base = Path(folder).resolve()
+    path = (base / filename).resolve()
+    if not path.is_relative_to(base) or not path.is_file():
+        return None
+    stat = path.stat()
+    return _digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _digest(path: str, _mtime_ns: int, _size: int) -> str:
+    from pathlib import Path
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def _static_folder(endpoint: str) -> str | None:
+    from flask import current_app
+
+    blueprint = _STATIC_ENDPOINTS[endpoint]
+    owner = current_app if blueprint is None else current_app.blueprints.get(blueprint)
+    return owner.static_folder if owner is not None else None
+
+
+@bp.app_url_defaults
+def _version_static_urls(endpoint: str, values: dict) -> None:
+    if endpoint in _STATIC_ENDPOINTS and "v" not in values and values.get("filename"):
+        folder = _static_folder(endpoint)
+        version = _file_version(folder, values["filename"]) if folder else None
+        if version:
+            values["v"] = version
+
+
+@bp.after_app_request
+def _cache_versioned_static(response: Response) -> Response:
+    if request.endpoint in _STATIC_ENDPOINTS and request.args.get("v") and response.status_code in (200, 304):
+        response.headers["Cache-Control"] = CACHE_CONTROL
+    return response

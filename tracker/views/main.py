@@ -7,6 +7,8 @@ clearance, language and change counter, and the JSON answers 304 to a matching E
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -49,6 +51,13 @@ def _labels() -> dict[str, str]:
     return {code: str(label) for code, label in CATEGORY_LABELS.items()}
 
 
+def _in_language(dashboard):
+    """Fields by their English names on the English pages, where the agreement gives them."""
+    if i18n.language() != "en":
+        return dashboard
+    return replace(dashboard, by_field=[replace(r, area_name=r.area_name_en or r.area_name) for r in dashboard.by_field])
+
+
 def _json(body: str, tag: str):
     """Cached JSON text with its ETag; ``security.add_cache_headers`` answers 304 to a match."""
     response = current_app.response_class(body, mimetype="application/json")
@@ -59,7 +68,7 @@ def _json(body: str, tag: str):
 @bp.get("/")
 def index():
     form, parts = _scope()
-    dashboard = queries.cached_build(*parts)
+    dashboard = _in_language(queries.cached_build(*parts))
     form.load_choices()
     query = {k: v for k, v in request.args.items() if k in form._fields}
     return render_template(
@@ -74,7 +83,8 @@ def figures():
     _form, parts = _scope()
     key = (*parts, i18n.language(), request.script_root)
     body = cache.remember("figures", key, lambda: str(charts.figures_json(charts.dashboard_figures(
-        queries.cached_build(*parts), language=i18n.language(), category_labels=_labels(), link=_drill))))
+        _in_language(queries.cached_build(*parts)), language=i18n.language(), category_labels=_labels(),
+        link=_drill))))
     return _json(body, cache.etag("figures", key))
 
 
@@ -85,7 +95,8 @@ def table(name: str):
     _form, parts = _scope()
     key = (*parts, i18n.language(), request.script_root, name)
     return cache.remember("table", key, lambda: render_template(
-        "main/_table.html", name=name, dashboard=(d := queries.cached_build(*parts)), category_labels=_labels(),
+        "main/_table.html", name=name, dashboard=(d := _in_language(queries.cached_build(*parts))),
+        category_labels=_labels(),
         drill=charts.make_drill(d, _drill), field_param=charts.field_param))
 
 
