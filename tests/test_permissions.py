@@ -78,6 +78,7 @@ EXPECTED = {
     "plan_edit.assignments": ("GET", "/commitments/{commitment_id}/assignments", {"admin", "coordinator"}),
     "plan_edit.assignment_end": ("POST", "/assignments/{assignment_id}/end", {"admin", "coordinator"}),
     "reorganise.index": ("GET", "/admin/reorganise", {"admin"}),
+    "targets.index": ("GET", "/commitments/{commitment_id}/targets", {"admin", "coordinator"}),
 }
 
 # Pages reached from another page first (the QR code exists once enrolment has begun).

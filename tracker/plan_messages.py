@@ -81,6 +81,7 @@ EDIT_MESSAGES = {
     "recurring_has_no_due": _l("Nhiệm vụ thường xuyên không có thời hạn."),
     "due_before_start": _l("Thời hạn trước ngày bắt đầu."),
     "already_assigned": _l("Cơ quan này đã được phân công với vai trò đó."),
+    "value_invalid": _l("Chỉ tiêu phải là một số không âm."),
 }
 
 

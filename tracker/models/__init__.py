@@ -17,6 +17,7 @@ from tracker.models.periods import (
 )
 from tracker.models.progress import DeadlineExtension, EvidenceFile, ProgressUpdate, SideStatus, UpdateStatus
 from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
+from tracker.models.targets import CommitmentTarget
 from tracker.models.audit import AuditEvent
 from tracker.models.cache import ChangeCounter, FigureCache
 from tracker.models.users import User, UserRole, UserSession
@@ -31,6 +32,7 @@ __all__ = [
     "CalendarDay",
     "ChangeCounter",
     "Commitment",
+    "CommitmentTarget",
     "CooperationArea",
     "DeadlineExtension",
     "EvidenceFile",

@@ -15,6 +15,7 @@ from tracker.permissions import (
 )
 from tracker.queries import commitments as queries
 from tracker.queries import progress as progress_queries
+from tracker.queries import targets as target_queries
 
 bp = Blueprint("commitments", __name__)
 
@@ -47,4 +48,5 @@ def detail(commitment_id: int):
         extensions=progress_queries.extensions_of(commitment.id),
         can_report=bool(reportable_assignments(current_user, commitment, today)),
         can_extend=can_extend_deadline(current_user, commitment, today),
+        targets=target_queries.for_commitment(commitment, today),
     )

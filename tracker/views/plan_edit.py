@@ -30,7 +30,7 @@ def _data(form, names) -> dict:
     return {n: (getattr(form, n).data if getattr(form, n).data not in ("",) else None) for n in names}
 
 
-def _reason(form) -> str | None:
+def reason_from(form) -> str | None:
     """The chosen reason's words with the free text, or None when nothing was chosen."""
     labels = {code: str(label) for code, label in REASONS}
     if not form.reason.data:
@@ -119,7 +119,7 @@ def commitment_edit(commitment_id: int):
     form = CommitmentForm(obj=commitment)
     if form.validate_on_submit():
         try:
-            plan_edit.edit_commitment(commitment, _data(form, COMMITMENT_FIELDS), form.reason.data, _reason(form),
+            plan_edit.edit_commitment(commitment, _data(form, COMMITMENT_FIELDS), form.reason.data, reason_from(form),
                                       current_user, clock.today())
         except plan_edit.PlanEditError as exc:
             edit_errors(form, exc.problems)
@@ -187,7 +187,7 @@ def assignments(commitment_id: int):
             form.agency.errors = [_("Cơ quan không thuộc tỉnh đã chọn.")]
         else:
             try:
-                plan_edit.assign(commitment, party, form.role.data, agency, _reason(form) or plan_edit.reason_of(None, None),
+                plan_edit.assign(commitment, party, form.role.data, agency, reason_from(form) or plan_edit.reason_of(None, None),
                                  current_user, clock.today())
             except plan_edit.PlanEditError as exc:
                 edit_errors(form, exc.problems)
@@ -207,7 +207,7 @@ def assignment_end(assignment_id: int):
         abort(403)
     form = EndAssignmentForm()
     try:
-        reason = _reason(form) if form.validate_on_submit() else None
+        reason = reason_from(form) if form.validate_on_submit() else None
         plan_edit.end_assignment(assignment, reason or plan_edit.reason_of(None, None), current_user, clock.today())
     except plan_edit.PlanEditError:
         flash(_("Chọn lý do thay đổi (và ghi rõ khi chọn “Khác”)."), "error")
