@@ -147,3 +147,18 @@ def test_a_reorganisation_is_previewed_then_applied_in_the_ui(login_as):
     assert db.session.scalar(select(Agency.valid_to).where(Agency.code == "TN-STC")) == TODAY - timedelta(days=1)
     page = post(client, "/admin/reorganise", {**form, "from_codes": "NOPE"}).get_data(as_text=True)
     assert "unknown code NOPE" in page
+
+
+def test_demonstration_commitments_are_retired_in_one_step(login_as):
+    agreement_id = db.session.scalar(select(Agreement.id).where(Agreement.code == "TN-BG-2023"))
+    client = login_as("admin")
+    page = client.get(f"/agreements/{agreement_id}").get_data(as_text=True)
+    assert "Gỡ các nhiệm vụ minh họa" in page
+    r = post(client, f"/agreements/{agreement_id}/retire-demo", {"reason_text": "Đã nhập kế hoạch chính thức"},
+             f"/agreements/{agreement_id}")
+    assert r.status_code == 302
+    demo = db.session.scalars(select(Commitment).where(Commitment.is_demo.is_(True))).all()
+    assert len(demo) == 29 and all(c.removed_on == TODAY for c in demo)
+    assert client.get(f"/dashboard.json?agreement={agreement_id}").get_json()["total"] == 0
+    past = client.get(f"/dashboard.json?agreement={agreement_id}&as_of=2026-06-01").get_json()
+    assert past["total"] == 29

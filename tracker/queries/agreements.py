@@ -39,7 +39,7 @@ def commitment_counts(agreement_id: int) -> dict[int, int]:
     rows = db.session.execute(
         select(Commitment.area_id, func.count(Commitment.id))
         .join(Commitment.area)
-        .where(CooperationArea.agreement_id == agreement_id)
+        .where(CooperationArea.agreement_id == agreement_id, Commitment.removed_on.is_(None))
         .group_by(Commitment.area_id)
     )
     return {area_id: count for area_id, count in rows}

@@ -64,8 +64,8 @@ def agency_lineage(agency_id: int) -> set[int]:
 def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
     stmt = select(Commitment).join(Commitment.area)
     as_of = filters.as_of or today
-    if as_of is not None:  # removed from the plan by then: gone from the list (soft delete)
-        stmt = stmt.where(status_sql.present_on(as_of))
+    # removed from the plan by then (soft delete): gone from the list; without a date, as of now
+    stmt = stmt.where(status_sql.present_on(as_of) if as_of is not None else Commitment.removed_on.is_(None))
     if filters.agreement is not None:
         stmt = stmt.where(CooperationArea.agreement_id == filters.agreement)
     if filters.area is not None:

@@ -287,3 +287,15 @@ def restore_commitment(commitment: Commitment, actor: User, today: date, *, reas
     audit.record("plan_commitment_restored", actor=actor, category=audit.DATA, obj=commitment,
                  commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
     invalidate()
+
+
+def demo_commitments(agreement: Agreement) -> list[Commitment]:
+    return [c for area in agreement.areas for c in area.commitments if c.is_demo and c.removed_on is None]
+
+
+def retire_demo(agreement: Agreement, actor: User | None, today: date, reason: str) -> int:
+    """Remove (soft) every demonstration commitment of the agreement in one step, from today."""
+    retired = demo_commitments(agreement)
+    for commitment in retired:
+        remove_commitment(commitment, actor, today, reason=reason)
+    return len(retired)

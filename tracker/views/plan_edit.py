@@ -150,6 +150,19 @@ def commitment_remove(commitment_id: int):
     return redirect(url_for("plan_edit.commitment_edit", commitment_id=commitment.id))
 
 
+@bp.post("/agreements/<int:agreement_id>/retire-demo")
+def retire_demo(agreement_id: int):
+    """Remove the demonstration commitments (soft, from today) once the real plan is in."""
+    agreement = db.session.get(Agreement, agreement_id) or abort(404)
+    if not RemoveForm().validate_on_submit():
+        flash(_("Nhập lý do."), "error")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    n = plan_edit.retire_demo(agreement, current_user, clock.today(), RemoveForm().reason_text.data)
+    db.session.commit()
+    flash(_("Đã gỡ %(n)s nhiệm vụ minh họa khỏi kế hoạch.", n=n), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+
+
 def _sides(commitment: Commitment) -> list[AgreementParty]:
     today = clock.today()
     return [p for p in commitment.area.agreement.parties if can_edit_side(current_user, p, today)]
@@ -172,6 +185,16 @@ def _later(province_id: int) -> set[int]:
     return province_lineage(now.id)
 
 
+def _chosen(form, sides):
+    """The side and agency the form names; an agency outside that province is a field error."""
+    party = next((p for p in sides if str(p.id) == form.party.data), None) or abort(403)
+    agency = db.session.get(Agency, int(form.agency.data)) if form.agency.data.isdigit() else None
+    if agency is None or agency.province_id not in province_lineage(party.province_id) | _later(party.province_id):
+        form.agency.errors = [_("Cơ quan không thuộc tỉnh đã chọn.")]
+        return party, None
+    return party, agency
+
+
 @bp.route("/commitments/<int:commitment_id>/assignments", methods=["GET", "POST"])
 def assignments(commitment_id: int):
     commitment = db.session.get(Commitment, commitment_id) or abort(404)
@@ -181,20 +204,16 @@ def assignments(commitment_id: int):
     form.party.choices = choices([(str(p.id), p.province.name) for p in sides])
     form.agency.choices = _agency_choices(sides)
     if form.validate_on_submit():
-        party = next((p for p in sides if str(p.id) == form.party.data), None) or abort(403)
-        agency = db.session.get(Agency, int(form.agency.data)) if form.agency.data.isdigit() else None
-        if agency is None or agency.province_id not in province_lineage(party.province_id) | _later(party.province_id):
-            form.agency.errors = [_("Cơ quan không thuộc tỉnh đã chọn.")]
-        else:
-            try:
-                plan_edit.assign(commitment, party, form.role.data, agency, reason_from(form) or plan_edit.reason_of(None, None),
-                                 current_user, clock.today())
-            except plan_edit.PlanEditError as exc:
-                edit_errors(form, exc.problems)
-            else:
+        party, agency = _chosen(form, sides)
+        try:
+            if agency is not None:
+                plan_edit.assign(commitment, party, form.role.data, agency,
+                                 reason_from(form) or plan_edit.reason_of(None, None), current_user, clock.today())
                 db.session.commit()
                 flash(_("Đã phân công %(name)s từ hôm nay.", name=agency.name), "success")
                 return redirect(url_for("plan_edit.assignments", commitment_id=commitment.id))
+        except plan_edit.PlanEditError as exc:
+            edit_errors(form, exc.problems)
     return render_template("plan/assignments.html", commitment=commitment, form=form, end_form=EndAssignmentForm(),
                            editable={p.id for p in sides})
 

@@ -21,7 +21,7 @@ def index():
             result = service.plan(form.from_codes.data.split(","), form.to_code.data.strip(), form.on.data,
                                   clock.today())
         except service.ReorganisationError as exc:
-            form.from_codes.errors = [str(exc)]
+            form.from_codes.errors = [_("Không ghi nhận được: %(reason)s", reason=str(exc))]
         else:
             if form.confirm.data == "1":
                 service.apply(result, current_user)
