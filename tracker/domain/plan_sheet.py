@@ -7,32 +7,17 @@ no clock; errors are codes with parameters, worded by the caller in the user's l
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Callable, Iterable
 
+from tracker.domain.plan_columns import COMMON, SIDE, column_key, columns, heading, names_of, parse_day, text_of
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
-from tracker.domain.text import clean_line, clean_text, fold
+from tracker.domain.text import fold
 
-# The common columns, in the template's order: key and Vietnamese heading.
-COMMON = (
-    ("field", "Lĩnh vực (số)"),
-    ("code", "Mã nhiệm vụ"),
-    ("title", "Nội dung nhiệm vụ"),
-    ("description", "Mô tả"),
-    ("deliverable", "Kết quả/sản phẩm"),
-    ("start", "Ngày bắt đầu"),
-    ("due", "Thời hạn"),
-    ("source", "Câu trích từ văn bản"),
-)
-SIDE = (("lead", "Cơ quan chủ trì"), ("support", "Cơ quan phối hợp"))
 # What the due column says for a recurring task (thường xuyên), folded.
 RECURRING_WORDS = frozenset({"thuong xuyen", "recurring", "khong thoi han"})
 SHARED_FIELDS = ("field", "title", "description", "deliverable", "start", "due", "recurring", "source")
-_KEY_IN_HEADING = re.compile(r"\(([^()]+)\)\s*$")
-_DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_SPLIT = re.compile(r"[;\n]+")
 MAX_TEXT = 4000
 
 
@@ -159,72 +144,6 @@ class CheckResult:
         return self.errors == 0
 
 
-# --- columns ------------------------------------------------------------------------------
-
-
-def columns(party_keys: Iterable[str]) -> list[tuple[str, str]]:
-    """(key, heading) of every column, the agency columns once per party."""
-    cols = list(COMMON)
-    for key in party_keys:
-        cols += [(f"{side} {key}", f"{label} {key}") for side, label in SIDE]
-    return cols
-
-
-def heading(key: str, label: str) -> str:
-    return f"{label} ({key})"
-
-
-def column_key(text: object) -> str:
-    """The key of a heading cell: the key in its closing brackets, a known heading, or the text."""
-    raw = clean_line(str(text or "")) or ""
-    match = _KEY_IN_HEADING.search(raw)
-    if match:
-        raw = match.group(1)
-    folded = fold(raw)
-    for key, label in COMMON:
-        if folded in (key, fold(label)):
-            return key
-    parts = raw.split()
-    if len(parts) == 2 and parts[0].lower() in ("lead", "support"):
-        return f"{parts[0].lower()} {parts[1].upper()}"
-    return folded
-
-
-# --- cells --------------------------------------------------------------------------------
-
-
-def _text(value: object, multiline: bool = False) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = clean_text(str(value)).strip() if multiline else clean_line(str(value))
-    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
-        text = text[1:]  # the apostrophe our CSV export puts before formula-like text
-    return text or None
-
-
-def parse_day(value: object) -> date | None:
-    """A date cell: a spreadsheet date, dd/mm/yyyy or YYYY-MM-DD; ValueError otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    match = _DATE_DMY.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    return date.fromisoformat(text)
-
-
-def _names(value: object) -> list[str]:
-    text = _text(value, multiline=True)
-    return [clean_line(part) for part in _SPLIT.split(text or "") if clean_line(part)]
-
-
 def match_agency(value: str, party: PartyInfo, day: date) -> tuple[AgencyInfo | None, Problem | None]:
     """An agency by code, or by name among the party's agencies valid on ``day``
     (case- and diacritic-insensitive); a name two agencies share asks for the code."""
@@ -251,7 +170,7 @@ class _Row:
         self.problems.append(Problem.of(problem, **params))
 
     def text(self, key: str, multiline: bool = False, required: bool = False) -> str | None:
-        value = _text(self.cells.get(key), multiline)
+        value = text_of(self.cells.get(key), multiline)
         if required and not value:
             self.fail("required", column=key)
         if value and len(value) > MAX_TEXT:
@@ -262,7 +181,7 @@ class _Row:
         try:
             return parse_day(self.cells.get(key))
         except (ValueError, TypeError):
-            self.fail("bad_date", column=key, value=_text(self.cells.get(key)) or "")
+            self.fail("bad_date", column=key, value=text_of(self.cells.get(key)) or "")
             return None
 
 
@@ -293,7 +212,7 @@ def _planned(row: _Row, ctx: Context) -> Planned | None:
             row.fail("field_unknown", value=raw_field)
     title = row.text("title", multiline=True, required=True)
     start = row.day("start")
-    due_text = _text(row.cells.get("due"))
+    due_text = text_of(row.cells.get("due"))
     recurring = fold(due_text) in RECURRING_WORDS if due_text else False
     due = None if recurring else row.day("due")
     if start and due and due < start:
@@ -302,20 +221,20 @@ def _planned(row: _Row, ctx: Context) -> Planned | None:
     lead: dict[str, Assigned] = {}
     support: dict[str, list[Assigned]] = {}
     for party in ctx.parties:
-        lead_names = _names(row.cells.get(f"lead {party.key}"))
+        lead_names = names_of(row.cells.get(f"lead {party.key}"))
         if len(lead_names) > 1:
             row.fail("one_lead", province=party.key)
         elif lead_names:
             found = _assigned(row, party, lead_names[0], since, ctx)
             if found:
                 lead[party.key] = found
-        helpers = [a for a in (_assigned(row, party, n, since, ctx) for n in _names(row.cells.get(f"support {party.key}"))) if a]
+        helpers = [a for a in (_assigned(row, party, n, since, ctx) for n in names_of(row.cells.get(f"support {party.key}"))) if a]
         if helpers and not lead_names:
             row.fail("support_without_lead", province=party.key)
         if party.key in lead and any(a.today_code == lead[party.key].today_code for a in helpers):
             row.fail("lead_and_support", name=lead[party.key].code)
         support[party.key] = helpers
-    if not any(_names(row.cells.get(f"lead {p.key}")) for p in ctx.parties):
+    if not any(names_of(row.cells.get(f"lead {p.key}")) for p in ctx.parties):
         row.fail("lead_missing")
     if row.problems:
         return None
@@ -367,11 +286,11 @@ def check(rows: Iterable[tuple[int, dict[str, object]]], ctx: Context) -> CheckR
     outcomes: list[RowOutcome] = []
     seen: dict[str, int] = {}
     for number, cells in rows:
-        if all(_text(v) is None for v in cells.values()):
+        if all(text_of(v) is None for v in cells.values()):
             continue  # a blank line
         row = _Row(number, cells)
         planned = _planned(row, ctx)
-        code = _text(cells.get("code"))
+        code = text_of(cells.get("code"))
         if code and code in seen:
             row.fail("duplicate_code", code=code, first=seen[code])
         elif code:
@@ -422,5 +341,7 @@ def header_problems(keys: list[str], party_keys: Iterable[str]) -> list[Problem]
     return problems
 
 
-__all__ = ["AgencyInfo", "CheckResult", "Context", "Existing", "PartyInfo", "Planned", "Problem", "RowOutcome",
-           "check", "column_key", "columns", "header_problems", "heading", "match_agency", "parse_day", "rekey"]
+# The column helpers live in domain.plan_columns; named here too for the callers of this module.
+__all__ = ["COMMON", "SIDE", "AgencyInfo", "CheckResult", "Context", "Existing", "PartyInfo", "Planned", "Problem",
+           "RowOutcome", "check", "column_key", "columns", "header_problems", "heading", "match_agency", "parse_day",
+           "rekey"]
