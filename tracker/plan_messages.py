@@ -24,6 +24,8 @@ MESSAGES = {
     "duplicate_code": _l("mã %(code)s trùng với dòng %(first)s"),
     "other_side": _l("không được thay đổi phần việc của tỉnh %(province)s"),
     "shared_fields": _l("nội dung, thời hạn chung của hai tỉnh chỉ quản trị viên được sửa"),
+    "bad_number": _l("%(column)s không phải là số không âm: %(value)s"),
+    "target_unit_missing": _l("có chỉ tiêu nhưng chưa ghi đơn vị tính"),
     "column_missing": _l("thiếu cột %(column)s"),
     "column_twice": _l("cột %(column)s có hai lần"),
     "column_unknown": _l("cột không rõ: %(column)s"),
@@ -48,7 +50,8 @@ COLUMN_LABELS = {
     "due": _l("Thời hạn"),
     "source": _l("Câu trích từ văn bản"),
 }
-SIDE_LABELS = {"lead": _l("Cơ quan chủ trì"), "support": _l("Cơ quan phối hợp")}
+SIDE_LABELS = {"lead": _l("Cơ quan chủ trì"), "support": _l("Cơ quan phối hợp"), "target": _l("Chỉ tiêu năm")}
+COLUMN_LABELS["target_unit"] = _l("Đơn vị tính chỉ tiêu")
 
 
 def column_label(key: str) -> str:

@@ -22,6 +22,10 @@ COMMON = (
     ("source", "Câu trích từ văn bản"),
 )
 SIDE = (("lead", "Cơ quan chủ trì"), ("support", "Cơ quan phối hợp"))
+# Shared numeric targets (chỉ tiêu): one unit, one column per year ("target 2026").
+TARGET_UNIT = ("target_unit", "Đơn vị tính chỉ tiêu")
+TARGET_LABEL = "Chỉ tiêu năm"
+_TARGET_KEY = re.compile(r"^target (\d{4})$")
 _KEY_IN_HEADING = re.compile(r"\(([^()]+)\)\s*$")
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _SPLIT = re.compile(r"[;\n]+")
@@ -29,12 +33,35 @@ _SPLIT = re.compile(r"[;\n]+")
 # --- columns ------------------------------------------------------------------------------
 
 
-def columns(party_keys: Iterable[str]) -> list[tuple[str, str]]:
-    """(key, heading) of every column, the agency columns once per party."""
+def columns(party_keys: Iterable[str], years: Iterable[int] = ()) -> list[tuple[str, str]]:
+    """(key, heading) of every column: the agency columns once per party, a target column per year."""
     cols = list(COMMON)
     for key in party_keys:
         cols += [(f"{side} {key}", f"{label} {key}") for side, label in SIDE]
+    cols.append(TARGET_UNIT)
+    cols += [(f"target {year}", f"{TARGET_LABEL} {year}") for year in sorted(years)]
     return cols
+
+
+def target_year(key: str) -> int | None:
+    """The year of a target column's key ("target 2026"), None for any other column."""
+    match = _TARGET_KEY.match(key or "")
+    year = int(match.group(1)) if match else None
+    return year if year and 1900 <= year <= 2199 else None
+
+
+def parse_number(value: object) -> float | None:
+    """A number cell: a spreadsheet number, or text with a decimal point or comma; ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        number = float(text.replace(",", ".") if "." not in text else text.replace(",", ""))
+    if number != number or number < 0 or number > 1e12:  # NaN, negative, absurd
+        raise ValueError(value)
+    return number
 
 
 def heading(key: str, label: str) -> str:
@@ -54,6 +81,10 @@ def column_key(text: object) -> str:
     parts = raw.split()
     if len(parts) == 2 and parts[0].lower() in ("lead", "support"):
         return f"{parts[0].lower()} {parts[1].upper()}"
+    if folded in (TARGET_UNIT[0], fold(TARGET_UNIT[1])):
+        return TARGET_UNIT[0]
+    if len(parts) == 2 and parts[0].lower() == "target" and parts[1].isdigit():
+        return f"target {parts[1]}"
     return folded
 
 
@@ -94,4 +125,5 @@ def names_of(value: object) -> list[str]:
     return [clean_line(part) for part in _SPLIT.split(text or "") if clean_line(part)]
 
 
-__all__ = ["COMMON", "SIDE", "column_key", "columns", "heading", "names_of", "parse_day", "text_of"]
+__all__ = ["COMMON", "SIDE", "TARGET_UNIT", "column_key", "columns", "heading", "names_of", "parse_day",
+           "parse_number", "target_year", "text_of"]

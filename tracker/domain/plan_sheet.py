@@ -11,7 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Iterable
 
-from tracker.domain.plan_columns import COMMON, SIDE, column_key, columns, heading, names_of, parse_day, text_of
+from tracker.domain.plan_columns import (
+    COMMON,
+    SIDE,
+    column_key,
+    columns,
+    heading,
+    names_of,
+    parse_day,
+    parse_number,
+    target_year,
+    text_of,
+)
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
 from tracker.domain.text import fold
 
@@ -70,6 +81,8 @@ class Existing:
     source: str | None
     lead: dict[str, str]
     support: dict[str, frozenset[str]]
+    targets: dict[int, float] = field(default_factory=dict)  # shared targets in force today, by year
+    target_unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,8 @@ class Planned:
     source: str | None
     lead: dict[str, Assigned]
     support: dict[str, list[Assigned]]
+    targets: dict[int, float] = field(default_factory=dict)  # only the years the file fills
+    target_unit: str | None = None
 
     def shared(self) -> dict:
         return {"field": self.field, "title": self.title, "description": self.description,
@@ -236,10 +251,30 @@ def _planned(row: _Row, ctx: Context) -> Planned | None:
         support[party.key] = helpers
     if not any(names_of(row.cells.get(f"lead {p.key}")) for p in ctx.parties):
         row.fail("lead_missing")
+    targets = _targets(row)
+    unit = row.text("target_unit")
+    if targets and not unit and not (ctx.existing.get(code) and ctx.existing[code].target_unit):
+        row.fail("target_unit_missing")
     if row.problems:
         return None
     return Planned(code, number, title, row.text("description", True), row.text("deliverable", True), start, due,
-                   recurring, row.text("source", True), lead, support)
+                   recurring, row.text("source", True), lead, support, targets, unit)
+
+
+def _targets(row: _Row) -> dict[int, float]:
+    found = {}
+    for key, value in row.cells.items():
+        year = target_year(key)
+        if year is None:
+            continue
+        try:
+            number = parse_number(value)
+        except (ValueError, TypeError):
+            row.fail("bad_number", column=key, value=text_of(value) or "")
+            continue
+        if number is not None:
+            found[year] = number
+    return found
 
 
 def _diff(planned: Planned, old: Existing) -> dict[str, tuple[object, object]]:
@@ -254,6 +289,13 @@ def _diff(planned: Planned, old: Existing) -> dict[str, tuple[object, object]]:
     for key in sorted(set(support) | set(old.support)):
         if support.get(key, frozenset()) != old.support.get(key, frozenset()):
             changes[f"support {key}"] = (sorted(old.support.get(key, ())), sorted(support.get(key, ())))
+    for year, value in sorted(planned.targets.items()):  # a blank cell leaves a target as it is
+        if old.targets.get(year) != value:
+            changes[f"target {year}"] = (old.targets.get(year), value)
+    if planned.target_unit and planned.target_unit != old.target_unit and (planned.targets or old.targets):
+        changes["target_unit"] = (old.target_unit, planned.target_unit)
+        for year, value in old.targets.items():  # the unit is every year's: those rows are written again
+            changes.setdefault(f"target {year}", (value, value))
     return changes
 
 
@@ -270,7 +312,7 @@ def _scope_problems(planned: Planned, old: Existing | None, changes: dict, ctx: 
         elif old is not None and (f"lead {key}" in changes or f"support {key}" in changes):
             problems.append(Problem.of("other_side", province=key))
     shared_with_others = old is not None and any(k in old.lead for k in others)
-    if shared_with_others and any(k in changes for k in SHARED_FIELDS):
+    if shared_with_others and any(k in SHARED_FIELDS or k.startswith("target") for k in changes):
         problems.append(Problem.of("shared_fields"))
     return problems
 
@@ -336,7 +378,7 @@ def header_problems(keys: list[str], party_keys: Iterable[str]) -> list[Problem]
         if key and key in seen:
             problems.append(Problem.of("column_twice", column=key))
         seen.add(key)
-        if key and key not in known:
+        if key and key not in known and target_year(key) is None:
             problems.append(Problem.of("column_unknown", column=key))
     return problems
 
