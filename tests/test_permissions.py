@@ -78,6 +78,7 @@ EXPECTED = {
     "plan_edit.assignments": ("GET", "/commitments/{commitment_id}/assignments", {"admin", "coordinator"}),
     "plan_edit.assignment_end": ("POST", "/assignments/{assignment_id}/end", {"admin", "coordinator"}),
     "reorganise.index": ("GET", "/admin/reorganise", {"admin"}),
+    "reorganise.split": ("GET", "/admin/agencies/{agency_id}/split", {"admin"}),
     "plan_edit.retire_demo": ("POST", "/agreements/{agreement_id}/retire-demo", {"admin"}),
     "targets.index": ("GET", "/commitments/{commitment_id}/targets", {"admin", "coordinator"}),
 }

@@ -109,6 +109,7 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "plan_edit.assignments": Access.REVIEWER,  # a coordinator: their province's side only
     "plan_edit.assignment_end": Access.REVIEWER,
     "reorganise.index": Access.ADMIN,
+    "reorganise.split": Access.ADMIN,
     "plan_edit.retire_demo": Access.ADMIN,
     "targets.index": Access.REVIEWER,  # a coordinator: their province's side only
 }

@@ -162,3 +162,21 @@ def test_demonstration_commitments_are_retired_in_one_step(login_as):
     assert client.get(f"/dashboard.json?agreement={agreement_id}").get_json()["total"] == 0
     past = client.get(f"/dashboard.json?agreement={agreement_id}&as_of=2026-06-01").get_json()
     assert past["total"] == 29
+
+
+def test_a_split_hands_work_over_commitment_by_commitment(login_as):
+    source = db.session.scalar(select(Agency).where(Agency.code == "TN-STC"))
+    open_ = [a for a in db.session.scalars(select(Assignment).where(Assignment.agency_id == source.id,
+                                                                   Assignment.valid_to.is_(None)))]
+    assert len(open_) >= 2
+    first, second = open_[0], open_[1]
+    sxd = db.session.scalar(select(Agency).where(Agency.code == "TN-SXD"))
+    client = login_as("admin")
+    page = client.get(f"/admin/agencies/{source.id}/split").get_data(as_text=True)
+    assert f'name="to-{first.id}"' in page
+    r = post(client, f"/admin/agencies/{source.id}/split", {"on": TODAY.isoformat(), f"to-{first.id}": str(sxd.id)})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Assignment, first.id).valid_to == TODAY - timedelta(days=1)
+    assert db.session.get(Assignment, second.id).valid_to is None  # not chosen: stays
+    assert any(a.agency_id == sxd.id and a.valid_from == TODAY for a in db.session.get(Assignment, first.id).commitment.assignments)

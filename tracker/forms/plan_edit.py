@@ -135,3 +135,7 @@ class TargetForm(ReasonMixin, FlaskForm):
                        render_kw={"placeholder": "hội nghị, ha, dự án"})
     baseline = FloatField(_l("Giá trị cơ sở"), validators=[Optional(), NumberRange(min=0, max=1e12)])
     value = FloatField(_l("Chỉ tiêu năm"), validators=[DataRequired(_l("Nhập chỉ tiêu.")), NumberRange(min=0, max=1e12)])
+
+
+class SplitForm(FlaskForm):
+    on = DateField(_l("Từ ngày"), validators=[DataRequired(_l("Nhập ngày.")), InDateRange()], **DAY)
