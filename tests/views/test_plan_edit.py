@@ -180,3 +180,19 @@ def test_a_split_hands_work_over_commitment_by_commitment(login_as):
     assert db.session.get(Assignment, first.id).valid_to == TODAY - timedelta(days=1)
     assert db.session.get(Assignment, second.id).valid_to is None  # not chosen: stays
     assert any(a.agency_id == sxd.id and a.valid_from == TODAY for a in db.session.get(Assignment, first.id).commitment.assignments)
+
+
+def test_removed_restricted_commitments_leave_the_hidden_count_from_their_removal(login_as):
+    agreement_id = db.session.scalar(select(Agreement.id).where(Agreement.code == "TN-BG-2023"))
+    viewer = login_as("viewer")
+    before = viewer.get(f"/dashboard.json?agreement={agreement_id}").get_json()["hidden_restricted"]
+    restricted = db.session.scalars(select(Commitment).join(Commitment.area)
+                                    .where(Commitment.area.has(restricted=True))).first()
+    from tracker.services import plan_edit
+    from tests.factories import user
+
+    plan_edit.remove_commitment(restricted, user(), TODAY, reason="Trùng")
+    db.session.commit()
+    assert viewer.get(f"/dashboard.json?agreement={agreement_id}").get_json()["hidden_restricted"] == before - 1
+    past = viewer.get(f"/dashboard.json?agreement={agreement_id}&as_of=2026-06-01").get_json()
+    assert past["hidden_restricted"] == before
