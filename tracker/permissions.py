@@ -104,7 +104,8 @@ ENDPOINT_ACCESS: dict[str, Access] = {
     "plan_edit.agreement_form": Access.ADMIN,
     "plan_edit.area_form": Access.ADMIN,
     "plan_edit.commitment_new": Access.ADMIN,
-    "plan_edit.commitment_edit": Access.ADMIN,
+    "plan_edit.commitment_edit": Access.REVIEWER,  # a coordinator proposes; the view decides
+    "plan_edit.proposal_decide": Access.REVIEWER,
     "plan_edit.commitment_remove": Access.ADMIN,
     "plan_edit.assignments": Access.REVIEWER,  # a coordinator: their province's side only
     "plan_edit.assignment_end": Access.REVIEWER,
@@ -308,3 +309,35 @@ def can_edit_side(user: User, party, today: date) -> bool:
     if user.role == "admin":
         return True
     return user.role == "coordinator" and party.province_id in acting_province_ids(user, today)
+
+
+def _holding_provinces(commitment: Commitment) -> set[int]:
+    """The party provinces with an assignment on the commitment now."""
+    return {a.party.province_id for a in commitment.assignments if a.valid_to is None}
+
+
+def can_edit_shared(user: User, commitment: Commitment, today: date) -> bool:
+    """What the provinces hold in common: admins, or a coordinator whose province is the only one on it."""
+    if user.role == "admin":
+        return True
+    holding = _holding_provinces(commitment)
+    return user.role == "coordinator" and bool(holding) and holding <= acting_province_ids(user, today)
+
+
+def can_propose(user: User, commitment: Commitment, today: date) -> bool:
+    """A coordinator of a province on a shared commitment proposes; another side confirms."""
+    return (user.role == "coordinator" and can_view_commitment(user, commitment)
+            and bool(_holding_provinces(commitment) & acting_province_ids(user, today)))
+
+
+def can_decide(user: User, proposal, today: date) -> bool:
+    """Admins, or a coordinator of another province on the commitment, confirm or reject a proposal."""
+    if proposal.status != "pending" or not can_view_commitment(user, proposal.commitment):
+        return False
+    if user.role == "admin":
+        return True
+    if user.role != "coordinator" or user.id == proposal.proposer_id:
+        return False
+    mine = acting_province_ids(user, today)
+    theirs = acting_province_ids(proposal.proposer, today)
+    return bool((_holding_provinces(proposal.commitment) - theirs) & mine)

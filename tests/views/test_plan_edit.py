@@ -65,7 +65,6 @@ def test_a_coordinator_cannot_edit_the_other_province_side(login_as):
     assert r.status_code == 403
     r = post(client, f"/assignments/{other.id}/end", {"reason": "direction"}, f"/commitments/{commitment.id}/assignments")
     assert r.status_code == 403
-    assert client.get(f"/commitments/{commitment.id}/edit").status_code == 403  # shared text: admins only
     db.session.expire_all()
     assert db.session.get(Assignment, other.id).valid_to is None
     # their own side: a new lead from today, the old one closed yesterday, with the reason audited
@@ -196,3 +195,34 @@ def test_removed_restricted_commitments_leave_the_hidden_count_from_their_remova
     assert viewer.get(f"/dashboard.json?agreement={agreement_id}").get_json()["hidden_restricted"] == before - 1
     past = viewer.get(f"/dashboard.json?agreement={agreement_id}&as_of=2026-06-01").get_json()
     assert past["hidden_restricted"] == before
+
+
+def test_a_shared_change_is_proposed_by_one_coordinator_and_confirmed_by_the_other(login_as, client):
+    from tests.factories import make_user
+    from tracker.models import PlanProposal
+
+    commitment = officer_commitment()  # Thái Nguyên and Bắc Ninh both on it
+    old_title = commitment.title
+    tn = login_as("coordinator")
+    form = {"code": commitment.code, "title": "Nội dung đề xuất mới", "start_date": commitment.start_date.isoformat(),
+            "due_date": commitment.due_date.isoformat()}
+    assert "Gửi đề xuất" in tn.get(f"/commitments/{commitment.id}/edit").get_data(as_text=True)
+    assert post(tn, f"/commitments/{commitment.id}/edit", form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Commitment, commitment.id).title == old_title  # not until confirmed
+    proposal = db.session.scalar(select(PlanProposal).where(PlanProposal.commitment_id == commitment.id))
+    assert proposal.status == "pending" and proposal.changes == {"title": "Nội dung đề xuất mới"}
+    page = tn.get(f"/commitments/{commitment.id}").get_data(as_text=True)
+    assert "Nội dung đề xuất mới" in page and "decision" not in page  # the proposer cannot confirm
+    assert post(tn, f"/proposals/{proposal.id}/decide", {"decision": "confirm"}, f"/commitments/{commitment.id}").status_code == 403
+    tn.post("/logout", data={"csrf_token": csrf_token(tn, "/profile")})
+    make_user("daumoi.bn@example.com", "coordinator", province="BN")
+    from tests.client import sign_in
+
+    assert sign_in(client, "daumoi.bn@example.com").status_code == 302
+    page = client.get(f"/commitments/{commitment.id}").get_data(as_text=True)
+    assert 'value="confirm"' in page
+    assert post(client, f"/proposals/{proposal.id}/decide", {"decision": "confirm"}, f"/commitments/{commitment.id}").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Commitment, commitment.id).title == "Nội dung đề xuất mới"
+    assert db.session.get(PlanProposal, proposal.id).status == "confirmed"

@@ -18,6 +18,7 @@ from tracker.models.periods import (
 from tracker.models.progress import DeadlineExtension, EvidenceFile, ProgressUpdate, SideStatus, UpdateStatus
 from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
 from tracker.models.targets import CommitmentTarget
+from tracker.models.proposals import PlanProposal
 from tracker.models.audit import AuditEvent
 from tracker.models.cache import ChangeCounter, FigureCache
 from tracker.models.users import User, UserRole, UserSession
@@ -41,6 +42,7 @@ __all__ = [
     "OutboxMail",
     "PeriodClosure",
     "PeriodSnapshot",
+    "PlanProposal",
     "ProgressUpdate",
     "Province",
     "ProvinceSuccession",

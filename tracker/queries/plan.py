@@ -29,11 +29,18 @@ from tracker.models import (
     Assignment,
     Commitment,
     CooperationArea,
+    PlanProposal,
     Province,
     ProvinceSuccession,
 )
 from tracker.queries.commitments import province_lineage
 from tracker.queries.targets import in_force
+
+
+def pending_proposals(commitment_id: int) -> list[PlanProposal]:
+    return list(db.session.scalars(select(PlanProposal).where(PlanProposal.commitment_id == commitment_id,
+                                                              PlanProposal.status == "pending")
+                                   .order_by(PlanProposal.id)))
 
 
 def agreement_by_code(code: str) -> Agreement | None:

@@ -6,7 +6,9 @@ from flask_login import current_user
 
 from tracker.forms.commitments import CommitmentFilterForm
 from tracker import clock, params
+from tracker.forms.auth import LogoutForm
 from tracker.permissions import (
+    can_decide,
     can_extend_deadline,
     can_view_update,
     reportable_assignments,
@@ -15,6 +17,7 @@ from tracker.permissions import (
 )
 from tracker.queries import commitments as queries
 from tracker.queries import progress as progress_queries
+from tracker.queries import plan as plan_queries
 from tracker.queries import targets as target_queries
 
 bp = Blueprint("commitments", __name__)
@@ -49,4 +52,6 @@ def detail(commitment_id: int):
         can_report=bool(reportable_assignments(current_user, commitment, today)),
         can_extend=can_extend_deadline(current_user, commitment, today),
         targets=target_queries.for_commitment(commitment, today),
+        proposals=[(p, can_decide(current_user, p, today)) for p in plan_queries.pending_proposals(commitment.id)],
+        decide_form=LogoutForm(),
     )
