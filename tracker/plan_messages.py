@@ -54,6 +54,23 @@ SIDE_LABELS = {"lead": _l("Cơ quan chủ trì"), "support": _l("Cơ quan phối
 COLUMN_LABELS["target_unit"] = _l("Đơn vị tính chỉ tiêu")
 
 
+# The commitment form's fields, as a proposal names them.
+FIELD_LABELS = {
+    "code": _l("Mã nhiệm vụ"),
+    "title": _l("Nội dung nhiệm vụ"),
+    "description": _l("Mô tả"),
+    "deliverable": _l("Kết quả/sản phẩm"),
+    "start_date": _l("Ngày bắt đầu"),
+    "due_date": _l("Thời hạn"),
+    "recurring": _l("Thường xuyên (không thời hạn)"),
+    "source_text": _l("Câu trích từ văn bản"),
+}
+
+
+def field_label(key: str) -> str:
+    return str(FIELD_LABELS.get(key, key))
+
+
 def column_label(key: str) -> str:
     if key in COLUMN_LABELS:
         return str(COLUMN_LABELS[key])

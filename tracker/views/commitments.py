@@ -7,6 +7,7 @@ from flask_login import current_user
 from tracker.forms.commitments import CommitmentFilterForm
 from tracker import clock, params
 from tracker.forms.auth import LogoutForm
+from tracker.plan_messages import field_label
 from tracker.permissions import (
     can_decide,
     can_extend_deadline,
@@ -53,5 +54,5 @@ def detail(commitment_id: int):
         can_extend=can_extend_deadline(current_user, commitment, today),
         targets=target_queries.for_commitment(commitment, today),
         proposals=[(p, can_decide(current_user, p, today)) for p in plan_queries.pending_proposals(commitment.id)],
-        decide_form=LogoutForm(),
+        decide_form=LogoutForm(), proposal_field=field_label,
     )
