@@ -8,6 +8,7 @@ no clock; errors are codes with parameters, worded by the caller in the user's l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from typing import Callable, Iterable
 
@@ -159,6 +160,11 @@ class CheckResult:
         return self.errors == 0
 
 
+@lru_cache(maxsize=4096)
+def _folded(name: str) -> str:
+    return fold(name)
+
+
 def match_agency(value: str, party: PartyInfo, day: date) -> tuple[AgencyInfo | None, Problem | None]:
     """An agency by code, or by name among the party's agencies valid on ``day``
     (case- and diacritic-insensitive); a name two agencies share asks for the code."""
@@ -166,7 +172,7 @@ def match_agency(value: str, party: PartyInfo, day: date) -> tuple[AgencyInfo | 
     for agency in party.agencies:
         if agency.code.lower() == value.lower():
             return agency, None
-    found = [a for a in party.agencies if fold(a.name) == wanted and a.valid_on(day)]
+    found = [a for a in party.agencies if _folded(a.name) == wanted and a.valid_on(day)]
     if len(found) == 1:
         return found[0], None
     if found:

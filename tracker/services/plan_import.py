@@ -148,6 +148,7 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
     agencies = {a.code: a for a in db.session.scalars(select(Agency))}
     by_code = {c.code: c for area in agreement.areas for c in area.commitments if c.removed_on is None}
     summary = ImportSummary()
+    created: list[Commitment] = []
     for row in result.rows:
         planned = row.planned
         if row.kind == "unchanged":
@@ -164,10 +165,7 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
                 for found in helpers:
                     _assign(commitment, parties[key], found, Role.SUPPORT, ctx, agencies)
             _write_targets(commitment, planned, None, actor, today)
-            db.session.flush()
-            summary.created += 1
-            audit.record("plan_commitment_created", actor=actor, category=audit.DATA, obj=commitment,
-                         commitment_id=commitment.id, code=commitment.code, file=filename)
+            created.append(commitment)
             continue
         commitment = by_code[planned.code]
         _write_shared(commitment, planned, row.changes, areas, actor, today)
@@ -187,6 +185,11 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
                      after={k: _json(v[1]) for k, v in row.changes.items()})
         for party in parties.values():
             status_spans.refresh_side(commitment.id, party.id)
+    db.session.flush()  # the new commitments' ids, once for the whole file
+    for commitment in created:
+        audit.record("plan_commitment_created", actor=actor, category=audit.DATA, obj=commitment,
+                     commitment_id=commitment.id, code=commitment.code, file=filename)
+    summary.created = len(created)
     if remove_missing:
         for code in result.missing:
             remove_commitment(by_code[code], actor, today, reason=IMPORT_REASON)
