@@ -13,7 +13,7 @@ from sqlalchemy import event, select
 from tests.client import csrf_token
 from tests.factories import make_update, officer_commitment
 from tracker.extensions import db
-from tracker.models import Agency, Agreement, CalendarDay, User
+from tracker.models import Agency, Agreement, CalendarDay, PlanProposal, User
 from tracker.permissions import ENDPOINT_ACCESS, acting_agency_ids, acting_province_ids
 
 ROLES = ("admin", "coordinator", "officer", "viewer")
@@ -92,11 +92,15 @@ EXPECTED = {
     "plan_edit.agreement_form": ("GET", "/agreements/new", {"admin"}),
     "plan_edit.area_form": ("GET", "/agreements/{agreement_id}/areas/new", {"admin"}),
     "plan_edit.commitment_new": ("GET", "/areas/{area_id}/commitments/new", {"admin"}),
-    "plan_edit.commitment_edit": ("GET", "/commitments/{commitment_id}/edit", {"admin"}),
+    "plan_edit.commitment_edit": ("GET", "/commitments/{commitment_id}/edit", {"admin", "coordinator"}),
     "plan_edit.commitment_remove": ("POST", "/commitments/{commitment_id}/removal", {"admin"}),
     "plan_edit.assignments": ("GET", "/commitments/{commitment_id}/assignments", {"admin", "coordinator"}),
     "plan_edit.assignment_end": ("POST", "/assignments/{assignment_id}/end", {"admin", "coordinator"}),
+    "plan_edit.proposal_decide": ("POST", "/proposals/{proposal_id}/decide", {"admin", "coordinator"}),
     "reorganise.index": ("GET", "/admin/reorganise", {"admin"}),
+    "reorganise.split": ("GET", "/admin/agencies/{agency_id}/split", {"admin"}),
+    "plan_edit.retire_demo": ("POST", "/agreements/{agreement_id}/retire-demo", {"admin"}),
+    "targets.index": ("GET", "/commitments/{commitment_id}/targets", {"admin", "coordinator"}),
 }
 
 # Pages reached after a step on another page (the QR code exists once enrolment has begun).
@@ -141,6 +145,9 @@ def url_ids(app):
     draft = make_update(app, commitment, submit=False, evidence=True)
     declared = CalendarDay(day=date(2026, 2, 21), kind="working_day", reason="Làm bù")
     db.session.add(declared)
+    proposal = PlanProposal(commitment=commitment, changes={"title": "Đề xuất"}, reason="Đề xuất",
+                            proposer=db.session.scalar(select(User).where(User.email == "admin@example.com")))
+    db.session.add(proposal)
     db.session.commit()
     return {
         "agreement_id": agreement.id,
@@ -155,6 +162,7 @@ def url_ids(app):
         "user_id": db.session.scalar(select(User.id).where(User.email == "lanhdao@example.com")),
         "calendar_day_id": declared.id,
         "assignment_id": next(a.id for a in commitment.assignments if a.valid_to is None),
+        "proposal_id": proposal.id,
     }
 
 

@@ -70,11 +70,12 @@ def register_blueprints(app: Flask) -> None:
         registers,
         reorganise,
         reports,
+        targets,
     )
 
     app.before_request(permissions.gate)
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, drafts, periods,
-                   reports, notifications, plan, plan_edit, registers, reorganise):
+                   reports, notifications, plan, plan_edit, registers, reorganise, targets):
         app.register_blueprint(module.bp)
     from tracker import api
 

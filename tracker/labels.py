@@ -62,6 +62,25 @@ AUDIT_LABELS_DATA = {
     "assignment_moved": _l("Chuyển giao phân công"),
     "calendar_day_declared": _l("Khai báo ngày nghỉ hoặc ngày làm bù"),
     "calendar_day_removed": _l("Xóa khai báo ngày nghỉ hoặc ngày làm bù"),
+    # plan management
+    "plan_commitment_created": _l("Thêm nhiệm vụ vào kế hoạch"),
+    "plan_commitment_updated": _l("Sửa nhiệm vụ"),
+    "plan_commitment_removed": _l("Gỡ nhiệm vụ khỏi kế hoạch"),
+    "plan_commitment_restored": _l("Khôi phục nhiệm vụ"),
+    "plan_change_proposed": _l("Đề xuất thay đổi nhiệm vụ"),
+    "plan_change_confirmed": _l("Xác nhận đề xuất thay đổi"),
+    "plan_change_rejected": _l("Từ chối đề xuất thay đổi"),
+    "assignment_changed": _l("Phân công cơ quan"),
+    "assignment_ended": _l("Kết thúc phân công"),
+    "target_set": _l("Đặt chỉ tiêu"),
+    "province_created": _l("Thêm tỉnh"),
+    "agency_created": _l("Thêm cơ quan"),
+    "agency_split": _l("Chia tách cơ quan"),
+    "agreement_created": _l("Thêm văn bản hợp tác"),
+    "agreement_updated": _l("Sửa văn bản hợp tác"),
+    "area_created": _l("Thêm lĩnh vực"),
+    "area_updated": _l("Sửa lĩnh vực"),
+    "reorganisation_recorded": _l("Sắp xếp tổ chức bộ máy"),
 }
 
 

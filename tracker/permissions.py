@@ -1,9 +1,9 @@
 """Who may see and do what. Every route has a rule here; every view asks here.
 
 Two layers, both decided on the server:
-- ``ENDPOINT_ACCESS``: which roles may reach each endpoint at all. The request gate
-  enforces it before any view runs; an endpoint missing from the table is refused, and a
-  test walks ``app.url_map`` so a new route cannot ship without a decision.
+- ``ENDPOINT_ACCESS`` (the table, in ``tracker.access``): which roles may reach each
+  endpoint at all. ``gate`` enforces it before any view runs; an endpoint missing from the
+  table is refused, and a test walks ``app.url_map`` so a new route cannot ship without a decision.
 - object rules (``can_view_commitment``, ``can_review`` …) for scope: an officer's agency,
   a coordinator's province, clearance for restricted fields. A view loads its object with
   one call, ``load_commitment(id, action)`` or ``load_update(id, action)``, which answers
@@ -14,16 +14,23 @@ succession chain up to today, so nobody edits accounts after a reorganisation.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from enum import Enum, StrEnum
+from enum import StrEnum
 
 from flask import abort, current_app, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.domain.codes import UserRole
 from tracker import clock
+from tracker.access import (  # noqa: F401  (the table and its vocabulary, read here and by tests as permissions.*)
+    API_READ,
+    API_REPORT,
+    ENDPOINT_ACCESS,
+    SETUP_ENDPOINTS,
+    Access,
+    ApiRule,
+)
+from tracker.domain.codes import UserRole
 from tracker.extensions import db, login_manager
 from tracker.models import (
     Agency,
@@ -39,123 +46,6 @@ from tracker.models import (
 )
 
 
-class Access(Enum):
-    PUBLIC = frozenset()
-    SIGNED_IN = frozenset(UserRole)
-    ADMIN = frozenset({UserRole.ADMIN})
-    REVIEWER = frozenset({UserRole.ADMIN, UserRole.COORDINATOR})
-    REPORTER = frozenset({UserRole.ADMIN, UserRole.COORDINATOR, UserRole.OFFICER})
-    OFFICER = frozenset({UserRole.OFFICER})
-
-    @property
-    def roles(self) -> frozenset[str]:
-        return self.value
-
-
-@dataclass(frozen=True)
-class ApiRule:
-    """A JSON API route (``/api/v1``): the roles (``access``) and the credential it takes.
-
-    Reading takes a personal access token or a signed-in browser session; ``write`` takes a
-    token that is not read-only, never a browser session (so a cookie-borne request, which
-    carries no CSRF token on the API, cannot write).
-    """
-
-    access: Access
-    write: bool = False
-
-    @property
-    def roles(self) -> frozenset[str]:
-        return self.access.roles
-
-
-API_READ = ApiRule(Access.SIGNED_IN)
-API_REPORT = ApiRule(Access.REPORTER, write=True)
-
-# The one table of route decisions. A route missing here is refused (and fails the tests).
-ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
-    "static": Access.PUBLIC,
-    "bootstrap.static": Access.PUBLIC,
-    "main.healthz": Access.PUBLIC,
-    "auth.login": Access.PUBLIC,
-    "auth.login_code": Access.PUBLIC,  # the second step; the view requires a pending sign-in
-    "auth.set_language": Access.PUBLIC,
-    "auth.logout": Access.SIGNED_IN,
-    "main.index": Access.SIGNED_IN,
-    "main.dashboard_json": Access.SIGNED_IN,
-    "main.figures": Access.SIGNED_IN,
-    "main.table": Access.SIGNED_IN,
-    "assets.plotly": Access.PUBLIC,
-    "agreements.detail": Access.SIGNED_IN,
-    "agreements.area": Access.SIGNED_IN,
-    "commitments.index": Access.SIGNED_IN,
-    "commitments.detail": Access.SIGNED_IN,
-    "agencies.detail": Access.SIGNED_IN,
-    "profile.index": Access.SIGNED_IN,
-    "profile.password": Access.SIGNED_IN,
-    "profile.two_factor": Access.SIGNED_IN,
-    "profile.two_factor_qr": Access.SIGNED_IN,
-    "profile.sessions": Access.SIGNED_IN,
-    "profile.sign_out_everywhere": Access.SIGNED_IN,
-    "profile.api_tokens": Access.SIGNED_IN,
-    "profile.revoke_token": Access.SIGNED_IN,
-    "admin.users": Access.ADMIN,
-    "admin.user_new": Access.ADMIN,
-    "admin.user_edit": Access.ADMIN,
-    "admin.user_reset": Access.ADMIN,
-    "admin.audit": Access.ADMIN,
-    "admin.calendar": Access.ADMIN,
-    "admin.calendar_remove": Access.ADMIN,
-    "progress.inbox": Access.OFFICER,
-    "progress.new": Access.REPORTER,
-    "progress.detail": Access.SIGNED_IN,
-    "progress.edit": Access.REPORTER,
-    "progress.evidence": Access.SIGNED_IN,
-    "drafts.remove_evidence": Access.REPORTER,  # the view checks the draft is the user's side
-    "progress.reviews": Access.REVIEWER,
-    "progress.approve": Access.REVIEWER,
-    "progress.return_update": Access.REVIEWER,
-    "progress.extend": Access.REVIEWER,
-    "notifications.index": Access.SIGNED_IN,
-    "notifications.read": Access.SIGNED_IN,
-    "notifications.settings": Access.SIGNED_IN,
-    "notifications.outbox": Access.ADMIN,
-    "reports.builder": Access.SIGNED_IN,
-    "reports.status": Access.SIGNED_IN,
-    "periods.index": Access.SIGNED_IN,
-    "periods.close": Access.REVIEWER,
-    "periods.board": Access.SIGNED_IN,
-    "periods.board_xlsx": Access.SIGNED_IN,
-    "api.openapi": Access.PUBLIC,
-    "api.docs": Access.PUBLIC,
-    "api.agreements": API_READ,
-    "api.agreement": API_READ,
-    "api.commitments": API_READ,
-    "api.commitment": API_READ,
-    "api.updates": API_READ,
-    "api.submit_update": API_REPORT,
-    "api.dashboard": API_READ,
-    "api.periods": API_READ,
-    "api.agencies": API_READ,
-    "plan.import_plan": Access.REVIEWER,
-    "plan.template": Access.REVIEWER,
-    "registers.provinces": Access.ADMIN,
-    "registers.agencies": Access.ADMIN,
-    "plan_edit.agreement_form": Access.ADMIN,
-    "plan_edit.area_form": Access.ADMIN,
-    "plan_edit.commitment_new": Access.ADMIN,
-    "plan_edit.commitment_edit": Access.ADMIN,
-    "plan_edit.commitment_remove": Access.ADMIN,
-    "plan_edit.assignments": Access.REVIEWER,  # a coordinator: their province's side only
-    "plan_edit.assignment_end": Access.REVIEWER,
-    "reorganise.index": Access.ADMIN,
-}
-
-# What a user who must first change their password (or enrol 2FA) may still reach.
-SETUP_ENDPOINTS = frozenset({
-    "static", "bootstrap.static", "assets.plotly", "auth.logout", "auth.set_language",
-    "profile.password", "profile.two_factor", "profile.two_factor_qr",
-})
 
 
 def access_for(endpoint: str | None) -> Access | ApiRule | None:
@@ -411,3 +301,35 @@ def can_edit_side(user: User, party, today: date) -> bool:
     if user.role == "admin":
         return True
     return user.role == "coordinator" and party.province_id in acting_province_ids(user, today)
+
+
+def _holding_provinces(commitment: Commitment) -> set[int]:
+    """The party provinces with an assignment on the commitment now."""
+    return {a.party.province_id for a in commitment.assignments if a.valid_to is None}
+
+
+def can_edit_shared(user: User, commitment: Commitment, today: date) -> bool:
+    """What the provinces hold in common: admins, or a coordinator whose province is the only one on it."""
+    if user.role == "admin":
+        return True
+    holding = _holding_provinces(commitment)
+    return user.role == "coordinator" and bool(holding) and holding <= acting_province_ids(user, today)
+
+
+def can_propose(user: User, commitment: Commitment, today: date) -> bool:
+    """A coordinator of a province on a shared commitment proposes; another side confirms."""
+    return (user.role == "coordinator" and can_view_commitment(user, commitment)
+            and bool(_holding_provinces(commitment) & acting_province_ids(user, today)))
+
+
+def can_decide(user: User, proposal, today: date) -> bool:
+    """Admins, or a coordinator of another province on the commitment, confirm or reject a proposal."""
+    if proposal.status != "pending" or not can_view_commitment(user, proposal.commitment):
+        return False
+    if user.role == "admin":
+        return True
+    if user.role != "coordinator" or user.id == proposal.proposer_id:
+        return False
+    mine = acting_province_ids(user, today)
+    theirs = acting_province_ids(proposal.proposer, today)
+    return bool((_holding_provinces(proposal.commitment) - theirs) & mine)

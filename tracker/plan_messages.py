@@ -24,6 +24,8 @@ MESSAGES = {
     "duplicate_code": _l("mã %(code)s trùng với dòng %(first)s"),
     "other_side": _l("không được thay đổi phần việc của tỉnh %(province)s"),
     "shared_fields": _l("nội dung, thời hạn chung của hai tỉnh chỉ quản trị viên được sửa"),
+    "bad_number": _l("%(column)s không phải là số không âm: %(value)s"),
+    "target_unit_missing": _l("có chỉ tiêu nhưng chưa ghi đơn vị tính"),
     "column_missing": _l("thiếu cột %(column)s"),
     "column_twice": _l("cột %(column)s có hai lần"),
     "column_unknown": _l("cột không rõ: %(column)s"),
@@ -48,7 +50,25 @@ COLUMN_LABELS = {
     "due": _l("Thời hạn"),
     "source": _l("Câu trích từ văn bản"),
 }
-SIDE_LABELS = {"lead": _l("Cơ quan chủ trì"), "support": _l("Cơ quan phối hợp")}
+SIDE_LABELS = {"lead": _l("Cơ quan chủ trì"), "support": _l("Cơ quan phối hợp"), "target": _l("Chỉ tiêu năm")}
+COLUMN_LABELS["target_unit"] = _l("Đơn vị tính chỉ tiêu")
+
+
+# The commitment form's fields, as a proposal names them.
+FIELD_LABELS = {
+    "code": _l("Mã nhiệm vụ"),
+    "title": _l("Nội dung nhiệm vụ"),
+    "description": _l("Mô tả"),
+    "deliverable": _l("Kết quả/sản phẩm"),
+    "start_date": _l("Ngày bắt đầu"),
+    "due_date": _l("Thời hạn"),
+    "recurring": _l("Thường xuyên (không thời hạn)"),
+    "source_text": _l("Câu trích từ văn bản"),
+}
+
+
+def field_label(key: str) -> str:
+    return str(FIELD_LABELS.get(key, key))
 
 
 def column_label(key: str) -> str:
@@ -81,6 +101,7 @@ EDIT_MESSAGES = {
     "recurring_has_no_due": _l("Nhiệm vụ thường xuyên không có thời hạn."),
     "due_before_start": _l("Thời hạn trước ngày bắt đầu."),
     "already_assigned": _l("Cơ quan này đã được phân công với vai trò đó."),
+    "value_invalid": _l("Chỉ tiêu phải là một số không âm."),
 }
 
 

@@ -56,7 +56,7 @@ def test_validation_messages_are_translated_too(app, client, auth):
     commitment = officer_commitment()
     body = client.post(f"/api/v1/commitments/{commitment.id}/updates", headers=auth("officer") | {
         "Accept-Language": "en"}, json={"state": "done", "percent": 50, "as_of": "2026-11-26"}).get_json()
-    assert body["errors"][0]["message"] == "A completed commitment must be 100 % complete."
+    assert body["errors"][0]["message"] == "A completed task must be 100 % complete."
 
 
 def test_unknown_paths_and_methods_answer_problems(app, client, auth):

@@ -41,6 +41,12 @@ def test_an_officer_submits_an_update_as_the_form_does(app, client, auth):
     assert draft.status_code == 201 and draft.get_json()["status"] == "draft"
 
 
+def test_the_value_achieved_against_a_target_goes_in_and_comes_back(app, client, auth):
+    response = _post(client, officer_commitment().id, {**BODY, "actual": 2.5}, **auth("officer"))
+    assert response.status_code == 201 and response.get_json()["actual"] == 2.5
+    assert db.session.get(ProgressUpdate, response.get_json()["id"]).actual == 2.5
+
+
 def test_an_officers_token_cannot_submit_for_another_agency(app, client, auth):
     mine = db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC"))
     other = db.session.scalar(
@@ -71,6 +77,7 @@ def test_an_assignment_of_another_agency_is_refused_by_name(app, client, auth):
     ({"state": "finished"}, "state", "literal_error"),
     ({"as_of": "26/11/2026"}, "as_of", "not_a_date"),
     ({"extra": 1}, "extra", "extra_forbidden"),
+    ({"actual": -1}, "actual", "greater_than_equal"),
 ])
 def test_the_forms_rules_refuse_naming_the_field(app, client, auth, change, field, code):
     before = _count()

@@ -133,3 +133,18 @@ def test_headings_and_columns():
     assert keys == ["code", "lead A"] and rows == [(2, {"lead A": "A-STC"})]
     assert [p.code for p in header_problems(["code", "title", "code", "colour"], ["A"])] == [
         "column_missing", "column_twice", "column_unknown"]
+
+
+def test_target_columns():
+    old = Existing(**{**EXISTING.__dict__, "targets": {2026: 4.0}, "target_unit": "hội nghị"})
+    ctx = context(existing={"1.1": old})
+    assert check([(2, row(**{"target 2026": 4, "target_unit": "hội nghị"}))], ctx).rows[0].kind == "unchanged"
+    assert check([(2, row(**{"target 2026": None}))], ctx).rows[0].kind == "unchanged"  # blank: left alone
+    result = check([(2, row(**{"target 2026": "5,5", "target 2027": "6"}))], ctx)
+    assert result.rows[0].changes == {"target 2026": (4.0, 5.5), "target 2027": (None, 6.0)}
+    result = check([(2, row(code="1.2", **{"target 2026": "-1"})), (3, row(code="1.3", **{"target 2026": 3}))], ctx)
+    assert problems(result) == [(2, "bad_number"), (3, "target_unit_missing")]
+    result = check([(2, row(**{"target_unit": "sự kiện"}))], ctx)
+    assert result.rows[0].changes == {"target_unit": ("hội nghị", "sự kiện"), "target 2026": (4.0, 4.0)}
+    shared = check([(2, row(**{"target 2026": 9}))], context(editable=("A",), existing={"1.1": old}))
+    assert problems(shared) == [(2, "shared_fields")]

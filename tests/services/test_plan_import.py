@@ -157,3 +157,22 @@ def test_a_coordinator_import_refuses_the_other_side(app, tmp_path):
         pass
     else:
         raise AssertionError("a file with errors was applied")
+
+
+def test_targets_go_in_and_come_back_out(runner, tmp_path):
+    from tracker.models import CommitmentTarget
+
+    rows = rows_of(export(runner, tmp_path / "plan.csv"))
+    col = {h.rsplit("(", 1)[1].rstrip(")"): i for i, h in enumerate(rows[0])}
+    assert "target_unit" in col and f"target {TODAY.year}" in col
+    rows[1][col["target_unit"]] = "hội nghị"
+    rows[1][col[f"target {TODAY.year}"]] = "4"
+    result = runner.invoke(args=["plan", "import", str(write(tmp_path / "t.csv", rows)), "--agreement", "TN-BG-2023",
+                                 "--apply"])
+    assert result.output.splitlines()[-1] == "created: 0, updated: 1, unchanged: 28, errors: 0", result.output
+    target = db.session.scalar(select(CommitmentTarget))
+    assert (target.year, target.value, target.unit, target.effective_on) == (TODAY.year, 4.0, "hội nghị", TODAY)
+    again = rows_of(export(runner, tmp_path / "again.csv"))
+    result = runner.invoke(args=["plan", "import", str(tmp_path / "again.csv"), "--agreement", "TN-BG-2023"])
+    assert result.output.splitlines()[-1] == "created: 0, updated: 0, unchanged: 29, errors: 0"
+    assert again[1][col["target_unit"]] == "hội nghị"

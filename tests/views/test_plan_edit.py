@@ -65,7 +65,6 @@ def test_a_coordinator_cannot_edit_the_other_province_side(login_as):
     assert r.status_code == 403
     r = post(client, f"/assignments/{other.id}/end", {"reason": "direction"}, f"/commitments/{commitment.id}/assignments")
     assert r.status_code == 403
-    assert client.get(f"/commitments/{commitment.id}/edit").status_code == 403  # shared text: admins only
     db.session.expire_all()
     assert db.session.get(Assignment, other.id).valid_to is None
     # their own side: a new lead from today, the old one closed yesterday, with the reason audited
@@ -147,3 +146,83 @@ def test_a_reorganisation_is_previewed_then_applied_in_the_ui(login_as):
     assert db.session.scalar(select(Agency.valid_to).where(Agency.code == "TN-STC")) == TODAY - timedelta(days=1)
     page = post(client, "/admin/reorganise", {**form, "from_codes": "NOPE"}).get_data(as_text=True)
     assert "unknown code NOPE" in page
+
+
+def test_demonstration_commitments_are_retired_in_one_step(login_as):
+    agreement_id = db.session.scalar(select(Agreement.id).where(Agreement.code == "TN-BG-2023"))
+    client = login_as("admin")
+    page = client.get(f"/agreements/{agreement_id}").get_data(as_text=True)
+    assert "Gỡ các nhiệm vụ minh họa" in page
+    r = post(client, f"/agreements/{agreement_id}/retire-demo", {"reason_text": "Đã nhập kế hoạch chính thức"},
+             f"/agreements/{agreement_id}")
+    assert r.status_code == 302
+    demo = db.session.scalars(select(Commitment).where(Commitment.is_demo.is_(True))).all()
+    assert len(demo) == 29 and all(c.removed_on == TODAY for c in demo)
+    assert client.get(f"/dashboard.json?agreement={agreement_id}").get_json()["total"] == 0
+    past = client.get(f"/dashboard.json?agreement={agreement_id}&as_of=2026-06-01").get_json()
+    assert past["total"] == 29
+
+
+def test_a_split_hands_work_over_commitment_by_commitment(login_as):
+    source = db.session.scalar(select(Agency).where(Agency.code == "TN-STC"))
+    open_ = [a for a in db.session.scalars(select(Assignment).where(Assignment.agency_id == source.id,
+                                                                   Assignment.valid_to.is_(None)))]
+    assert len(open_) >= 2
+    first, second = open_[0], open_[1]
+    sxd = db.session.scalar(select(Agency).where(Agency.code == "TN-SXD"))
+    client = login_as("admin")
+    page = client.get(f"/admin/agencies/{source.id}/split").get_data(as_text=True)
+    assert f'name="to-{first.id}"' in page
+    r = post(client, f"/admin/agencies/{source.id}/split", {"on": TODAY.isoformat(), f"to-{first.id}": str(sxd.id)})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Assignment, first.id).valid_to == TODAY - timedelta(days=1)
+    assert db.session.get(Assignment, second.id).valid_to is None  # not chosen: stays
+    assert any(a.agency_id == sxd.id and a.valid_from == TODAY for a in db.session.get(Assignment, first.id).commitment.assignments)
+
+
+def test_removed_restricted_commitments_leave_the_hidden_count_from_their_removal(login_as):
+    agreement_id = db.session.scalar(select(Agreement.id).where(Agreement.code == "TN-BG-2023"))
+    viewer = login_as("viewer")
+    before = viewer.get(f"/dashboard.json?agreement={agreement_id}").get_json()["hidden_restricted"]
+    restricted = db.session.scalars(select(Commitment).join(Commitment.area)
+                                    .where(Commitment.area.has(restricted=True))).first()
+    from tracker.services import plan_edit
+    from tests.factories import user
+
+    plan_edit.remove_commitment(restricted, user(), TODAY, reason="Trùng")
+    db.session.commit()
+    assert viewer.get(f"/dashboard.json?agreement={agreement_id}").get_json()["hidden_restricted"] == before - 1
+    past = viewer.get(f"/dashboard.json?agreement={agreement_id}&as_of=2026-06-01").get_json()
+    assert past["hidden_restricted"] == before
+
+
+def test_a_shared_change_is_proposed_by_one_coordinator_and_confirmed_by_the_other(login_as, client):
+    from tests.factories import make_user
+    from tracker.models import PlanProposal
+
+    commitment = officer_commitment()  # Thái Nguyên and Bắc Ninh both on it
+    old_title = commitment.title
+    tn = login_as("coordinator")
+    form = {"code": commitment.code, "title": "Nội dung đề xuất mới", "start_date": commitment.start_date.isoformat(),
+            "due_date": commitment.due_date.isoformat()}
+    assert "Gửi đề xuất" in tn.get(f"/commitments/{commitment.id}/edit").get_data(as_text=True)
+    assert post(tn, f"/commitments/{commitment.id}/edit", form).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Commitment, commitment.id).title == old_title  # not until confirmed
+    proposal = db.session.scalar(select(PlanProposal).where(PlanProposal.commitment_id == commitment.id))
+    assert proposal.status == "pending" and proposal.changes == {"title": "Nội dung đề xuất mới"}
+    page = tn.get(f"/commitments/{commitment.id}").get_data(as_text=True)
+    assert "Nội dung đề xuất mới" in page and "decision" not in page  # the proposer cannot confirm
+    assert post(tn, f"/proposals/{proposal.id}/decide", {"decision": "confirm"}, f"/commitments/{commitment.id}").status_code == 403
+    tn.post("/logout", data={"csrf_token": csrf_token(tn, "/profile")})
+    make_user("daumoi.bn@example.com", "coordinator", province="BN")
+    from tests.client import sign_in
+
+    assert sign_in(client, "daumoi.bn@example.com").status_code == 302
+    page = client.get(f"/commitments/{commitment.id}").get_data(as_text=True)
+    assert 'value="confirm"' in page
+    assert post(client, f"/proposals/{proposal.id}/decide", {"decision": "confirm"}, f"/commitments/{commitment.id}").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Commitment, commitment.id).title == "Nội dung đề xuất mới"
+    assert db.session.get(PlanProposal, proposal.id).status == "confirmed"

@@ -124,6 +124,8 @@ class UpdateIn(BaseModel):
     proposals: Text = None
     next_steps: Text = None
     reason: Text = None
+    actual: Annotated[float | None, Field(ge=0, le=1e12, description="The value achieved against the commitment's "
+                                          "numeric target (chỉ tiêu), when it has one.")] = None
     action: Literal["save", "submit"] = Field("submit", description="save: a draft; submit: sent for review.")
     assignment: Id | None = Field(None, description="Report as this assignment (default: the first you may report "
                                                     "for).")
@@ -271,6 +273,7 @@ class Update(BaseModel):
     proposals: str | None
     next_steps: str | None
     reason: str | None
+    actual: float | None
     period_key: str | None
     late: bool
     submitted_at: datetime | None

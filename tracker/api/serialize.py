@@ -82,7 +82,7 @@ def update(u) -> dict:
         "id": u.id, "commitment_id": u.commitment_id, "status": u.status, "agency": agency_ref(u.agency),
         "party_id": u.party_id, "role": u.role, "state": u.state, "percent": u.percent, "as_of": day(u.as_of),
         "results": u.results, "obstacles": u.obstacles, "proposals": u.proposals, "next_steps": u.next_steps,
-        "reason": u.reason, "period_key": u.period_key, "late": bool(u.late), "submitted_at": day(u.submitted_at),
+        "reason": u.reason, "actual": u.actual, "period_key": u.period_key, "late": bool(u.late), "submitted_at": day(u.submitted_at),
         "reviewed_at": day(u.reviewed_at), "review_reason": u.review_reason, "supersedes_id": u.supersedes_id,
         "evidence": [{"id": e.id, "name": e.original_name, "content_type": e.content_type, "size": e.size,
                       "url": url_for("progress.evidence", evidence_id=e.id)} for e in u.evidence],

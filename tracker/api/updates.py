@@ -47,7 +47,8 @@ def _text(value: str | None) -> str | None:
 def _data(body: s.UpdateIn) -> service.UpdateData:
     return service.UpdateData(state=body.state, percent=body.percent, as_of=body.as_of, results=_text(body.results),
                               obstacles=_text(body.obstacles), proposals=_text(body.proposals),
-                              next_steps=_text(body.next_steps), reason=_text(body.reason))
+                              next_steps=_text(body.next_steps), reason=_text(body.reason),
+                              actual=body.actual)
 
 
 def _form_token(key: str | None) -> str | None:

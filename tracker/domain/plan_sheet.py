@@ -7,32 +7,29 @@ no clock; errors are codes with parameters, worded by the caller in the user's l
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from functools import lru_cache
+from datetime import date
 from typing import Callable, Iterable
 
-from tracker.domain.succession import AmbiguousSuccession, Step, holders
-from tracker.domain.text import clean_line, clean_text, fold
-
-# The common columns, in the template's order: key and Vietnamese heading.
-COMMON = (
-    ("field", "Lĩnh vực (số)"),
-    ("code", "Mã nhiệm vụ"),
-    ("title", "Nội dung nhiệm vụ"),
-    ("description", "Mô tả"),
-    ("deliverable", "Kết quả/sản phẩm"),
-    ("start", "Ngày bắt đầu"),
-    ("due", "Thời hạn"),
-    ("source", "Câu trích từ văn bản"),
+from tracker.domain.plan_columns import (
+    COMMON,
+    SIDE,
+    column_key,
+    columns,
+    heading,
+    names_of,
+    parse_day,
+    parse_number,
+    target_year,
+    text_of,
 )
-SIDE = (("lead", "Cơ quan chủ trì"), ("support", "Cơ quan phối hợp"))
+from tracker.domain.succession import AmbiguousSuccession, Step, holders
+from tracker.domain.text import fold
+
 # What the due column says for a recurring task (thường xuyên), folded.
 RECURRING_WORDS = frozenset({"thuong xuyen", "recurring", "khong thoi han"})
 SHARED_FIELDS = ("field", "title", "description", "deliverable", "start", "due", "recurring", "source")
-_KEY_IN_HEADING = re.compile(r"\(([^()]+)\)\s*$")
-_DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_SPLIT = re.compile(r"[;\n]+")
 MAX_TEXT = 4000
 
 
@@ -85,6 +82,8 @@ class Existing:
     source: str | None
     lead: dict[str, str]
     support: dict[str, frozenset[str]]
+    targets: dict[int, float] = field(default_factory=dict)  # shared targets in force today, by year
+    target_unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,8 @@ class Planned:
     source: str | None
     lead: dict[str, Assigned]
     support: dict[str, list[Assigned]]
+    targets: dict[int, float] = field(default_factory=dict)  # only the years the file fills
+    target_unit: str | None = None
 
     def shared(self) -> dict:
         return {"field": self.field, "title": self.title, "description": self.description,
@@ -159,70 +160,9 @@ class CheckResult:
         return self.errors == 0
 
 
-# --- columns ------------------------------------------------------------------------------
-
-
-def columns(party_keys: Iterable[str]) -> list[tuple[str, str]]:
-    """(key, heading) of every column, the agency columns once per party."""
-    cols = list(COMMON)
-    for key in party_keys:
-        cols += [(f"{side} {key}", f"{label} {key}") for side, label in SIDE]
-    return cols
-
-
-def heading(key: str, label: str) -> str:
-    return f"{label} ({key})"
-
-
-def column_key(text: object) -> str:
-    """The key of a heading cell: the key in its closing brackets, a known heading, or the text."""
-    raw = clean_line(str(text or "")) or ""
-    match = _KEY_IN_HEADING.search(raw)
-    if match:
-        raw = match.group(1)
-    folded = fold(raw)
-    for key, label in COMMON:
-        if folded in (key, fold(label)):
-            return key
-    parts = raw.split()
-    if len(parts) == 2 and parts[0].lower() in ("lead", "support"):
-        return f"{parts[0].lower()} {parts[1].upper()}"
-    return folded
-
-
-# --- cells --------------------------------------------------------------------------------
-
-
-def _text(value: object, multiline: bool = False) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = clean_text(str(value)).strip() if multiline else clean_line(str(value))
-    if text.startswith("'") and text[1:2] in ("=", "+", "-", "@"):
-        text = text[1:]  # the apostrophe our CSV export puts before formula-like text
-    return text or None
-
-
-def parse_day(value: object) -> date | None:
-    """A date cell: a spreadsheet date, dd/mm/yyyy or YYYY-MM-DD; ValueError otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    match = _DATE_DMY.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        return date(year, month, day)
-    return date.fromisoformat(text)
-
-
-def _names(value: object) -> list[str]:
-    text = _text(value, multiline=True)
-    return [clean_line(part) for part in _SPLIT.split(text or "") if clean_line(part)]
+@lru_cache(maxsize=4096)
+def _folded(name: str) -> str:
+    return fold(name)
 
 
 def match_agency(value: str, party: PartyInfo, day: date) -> tuple[AgencyInfo | None, Problem | None]:
@@ -232,7 +172,7 @@ def match_agency(value: str, party: PartyInfo, day: date) -> tuple[AgencyInfo | 
     for agency in party.agencies:
         if agency.code.lower() == value.lower():
             return agency, None
-    found = [a for a in party.agencies if fold(a.name) == wanted and a.valid_on(day)]
+    found = [a for a in party.agencies if _folded(a.name) == wanted and a.valid_on(day)]
     if len(found) == 1:
         return found[0], None
     if found:
@@ -251,7 +191,7 @@ class _Row:
         self.problems.append(Problem.of(problem, **params))
 
     def text(self, key: str, multiline: bool = False, required: bool = False) -> str | None:
-        value = _text(self.cells.get(key), multiline)
+        value = text_of(self.cells.get(key), multiline)
         if required and not value:
             self.fail("required", column=key)
         if value and len(value) > MAX_TEXT:
@@ -262,7 +202,7 @@ class _Row:
         try:
             return parse_day(self.cells.get(key))
         except (ValueError, TypeError):
-            self.fail("bad_date", column=key, value=_text(self.cells.get(key)) or "")
+            self.fail("bad_date", column=key, value=text_of(self.cells.get(key)) or "")
             return None
 
 
@@ -293,7 +233,7 @@ def _planned(row: _Row, ctx: Context) -> Planned | None:
             row.fail("field_unknown", value=raw_field)
     title = row.text("title", multiline=True, required=True)
     start = row.day("start")
-    due_text = _text(row.cells.get("due"))
+    due_text = text_of(row.cells.get("due"))
     recurring = fold(due_text) in RECURRING_WORDS if due_text else False
     due = None if recurring else row.day("due")
     if start and due and due < start:
@@ -302,25 +242,45 @@ def _planned(row: _Row, ctx: Context) -> Planned | None:
     lead: dict[str, Assigned] = {}
     support: dict[str, list[Assigned]] = {}
     for party in ctx.parties:
-        lead_names = _names(row.cells.get(f"lead {party.key}"))
+        lead_names = names_of(row.cells.get(f"lead {party.key}"))
         if len(lead_names) > 1:
             row.fail("one_lead", province=party.key)
         elif lead_names:
             found = _assigned(row, party, lead_names[0], since, ctx)
             if found:
                 lead[party.key] = found
-        helpers = [a for a in (_assigned(row, party, n, since, ctx) for n in _names(row.cells.get(f"support {party.key}"))) if a]
+        helpers = [a for a in (_assigned(row, party, n, since, ctx) for n in names_of(row.cells.get(f"support {party.key}"))) if a]
         if helpers and not lead_names:
             row.fail("support_without_lead", province=party.key)
         if party.key in lead and any(a.today_code == lead[party.key].today_code for a in helpers):
             row.fail("lead_and_support", name=lead[party.key].code)
         support[party.key] = helpers
-    if not any(_names(row.cells.get(f"lead {p.key}")) for p in ctx.parties):
+    if not any(names_of(row.cells.get(f"lead {p.key}")) for p in ctx.parties):
         row.fail("lead_missing")
+    targets = _targets(row)
+    unit = row.text("target_unit")
+    if targets and not unit and not (ctx.existing.get(code) and ctx.existing[code].target_unit):
+        row.fail("target_unit_missing")
     if row.problems:
         return None
     return Planned(code, number, title, row.text("description", True), row.text("deliverable", True), start, due,
-                   recurring, row.text("source", True), lead, support)
+                   recurring, row.text("source", True), lead, support, targets, unit)
+
+
+def _targets(row: _Row) -> dict[int, float]:
+    found = {}
+    for key, value in row.cells.items():
+        year = target_year(key)
+        if year is None:
+            continue
+        try:
+            number = parse_number(value)
+        except (ValueError, TypeError):
+            row.fail("bad_number", column=key, value=text_of(value) or "")
+            continue
+        if number is not None:
+            found[year] = number
+    return found
 
 
 def _diff(planned: Planned, old: Existing) -> dict[str, tuple[object, object]]:
@@ -335,6 +295,13 @@ def _diff(planned: Planned, old: Existing) -> dict[str, tuple[object, object]]:
     for key in sorted(set(support) | set(old.support)):
         if support.get(key, frozenset()) != old.support.get(key, frozenset()):
             changes[f"support {key}"] = (sorted(old.support.get(key, ())), sorted(support.get(key, ())))
+    for year, value in sorted(planned.targets.items()):  # a blank cell leaves a target as it is
+        if old.targets.get(year) != value:
+            changes[f"target {year}"] = (old.targets.get(year), value)
+    if planned.target_unit and planned.target_unit != old.target_unit and (planned.targets or old.targets):
+        changes["target_unit"] = (old.target_unit, planned.target_unit)
+        for year, value in old.targets.items():  # the unit is every year's: those rows are written again
+            changes.setdefault(f"target {year}", (value, value))
     return changes
 
 
@@ -351,7 +318,7 @@ def _scope_problems(planned: Planned, old: Existing | None, changes: dict, ctx: 
         elif old is not None and (f"lead {key}" in changes or f"support {key}" in changes):
             problems.append(Problem.of("other_side", province=key))
     shared_with_others = old is not None and any(k in old.lead for k in others)
-    if shared_with_others and any(k in changes for k in SHARED_FIELDS):
+    if shared_with_others and any(k in SHARED_FIELDS or k.startswith("target") for k in changes):
         problems.append(Problem.of("shared_fields"))
     return problems
 
@@ -367,11 +334,11 @@ def check(rows: Iterable[tuple[int, dict[str, object]]], ctx: Context) -> CheckR
     outcomes: list[RowOutcome] = []
     seen: dict[str, int] = {}
     for number, cells in rows:
-        if all(_text(v) is None for v in cells.values()):
+        if all(text_of(v) is None for v in cells.values()):
             continue  # a blank line
         row = _Row(number, cells)
         planned = _planned(row, ctx)
-        code = _text(cells.get("code"))
+        code = text_of(cells.get("code"))
         if code and code in seen:
             row.fail("duplicate_code", code=code, first=seen[code])
         elif code:
@@ -417,10 +384,12 @@ def header_problems(keys: list[str], party_keys: Iterable[str]) -> list[Problem]
         if key and key in seen:
             problems.append(Problem.of("column_twice", column=key))
         seen.add(key)
-        if key and key not in known:
+        if key and key not in known and target_year(key) is None:
             problems.append(Problem.of("column_unknown", column=key))
     return problems
 
 
-__all__ = ["AgencyInfo", "CheckResult", "Context", "Existing", "PartyInfo", "Planned", "Problem", "RowOutcome",
-           "check", "column_key", "columns", "header_problems", "heading", "match_agency", "parse_day", "rekey"]
+# The column helpers live in domain.plan_columns; named here too for the callers of this module.
+__all__ = ["COMMON", "SIDE", "AgencyInfo", "CheckResult", "Context", "Existing", "PartyInfo", "Planned", "Problem",
+           "RowOutcome", "check", "column_key", "columns", "header_problems", "heading", "match_agency", "parse_day",
+           "rekey"]

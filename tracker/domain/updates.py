@@ -104,3 +104,33 @@ def update_problems(
         problems["as_of"] = "as_of_before_agreement"
 
     return problems
+
+
+_ACTUAL = re.compile(r"\d{1,12}(?:[.,]\d{1,6})?")
+
+
+def parse_actual(value: object) -> float | None:
+    """The value achieved against a numeric target, as typed: ``12``, ``12,5`` (the Vietnamese
+    decimal comma) or ``12.5``; None when blank. ``ValueError`` for anything else (negative
+    numbers, thousands separators, text)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    text = format(value, "f") if isinstance(value, (int, float)) else str(value).strip()
+    if isinstance(value, float) and text.endswith(".000000"):  # 12.0 → "12.000000"
+        text = text[:-7]
+    if not text:
+        return None
+    if not _ACTUAL.fullmatch(text):
+        raise ValueError(value)
+    return float(text.replace(",", "."))
+
+
+def actual_problem(value: object) -> str | None:
+    """``actual_not_number`` unless ``parse_actual`` reads it."""
+    try:
+        parse_actual(value)
+    except ValueError:
+        return "actual_not_number"
+    return None

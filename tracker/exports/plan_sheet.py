@@ -51,7 +51,7 @@ def write_xlsx(cols: list[tuple[str, str]], rows: list[dict], out: BinaryIO) -> 
             if isinstance(value, date):
                 cell.value = value
                 cell.number_format = "DD/MM/YYYY"
-            elif isinstance(value, int):
+            elif isinstance(value, (int, float)):
                 cell.value = value
             elif value is not None:
                 cell.value = safe.xlsx_text(value)
@@ -69,6 +69,8 @@ def _csv_value(value: object) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return f"{value:g}"
     return safe.csv_text(value)
 
 

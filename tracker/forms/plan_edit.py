@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateField,
     FieldList,
+    FloatField,
     Form,
     FormField,
     HiddenField,
@@ -125,3 +126,16 @@ class ReorganiseForm(FlaskForm):
                           render_kw={"placeholder": "TN-STC"})
     on = DateField(_l("Từ ngày"), validators=[DataRequired(_l("Nhập ngày.")), InDateRange()], **DAY)
     confirm = HiddenField()
+
+
+class TargetForm(ReasonMixin, FlaskForm):
+    side = SelectField(_l("Áp dụng cho"), validate_choice=False)
+    year = IntegerField(_l("Năm"), validators=[DataRequired(_l("Nhập năm.")), NumberRange(min=1900, max=2199)])
+    unit = StringField(_l("Đơn vị tính"), validators=[DataRequired(_l("Nhập đơn vị tính.")), Length(max=60)],
+                       render_kw={"placeholder": "hội nghị, ha, dự án"})
+    baseline = FloatField(_l("Giá trị cơ sở"), validators=[Optional(), NumberRange(min=0, max=1e12)])
+    value = FloatField(_l("Chỉ tiêu năm"), validators=[DataRequired(_l("Nhập chỉ tiêu.")), NumberRange(min=0, max=1e12)])
+
+
+class SplitForm(FlaskForm):
+    on = DateField(_l("Từ ngày"), validators=[DataRequired(_l("Nhập ngày.")), InDateRange()], **DAY)

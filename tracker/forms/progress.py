@@ -26,6 +26,7 @@ PROBLEM_MESSAGES = {
     "as_of_required": _l("Nhập ngày số liệu của báo cáo."),
     "as_of_in_future": _l("Ngày số liệu không được sau ngày hôm nay."),
     "as_of_before_agreement": _l("Ngày số liệu không được trước ngày bắt đầu thực hiện văn bản hợp tác."),
+    "actual_not_number": _l("Giá trị đạt được là một số không âm, ví dụ 12 hoặc 12,5."),
     "due_required": _l("Nhập thời hạn mới."),
     "due_not_later": _l("Thời hạn mới phải sau thời hạn hiện tại."),
     "effective_in_future": _l("Ngày có hiệu lực không được sau ngày hôm nay."),
@@ -55,6 +56,8 @@ class ProgressUpdateForm(FlaskForm):
     state = RadioField(_l("Tình trạng thực hiện"), choices=choices(STATE_CHOICES), validate_choice=False)
     percent = StringField(_l("Tỷ lệ hoàn thành (%)"), render_kw={"inputmode": "numeric", "maxlength": 6})
     as_of = DayField(_l("Số liệu tính đến ngày"), validators=[Optional(), InDateRange()])
+    # Asked only when the commitment has a numeric target (chỉ tiêu) in force.
+    actual = StringField(_l("Giá trị đạt được"), render_kw={"inputmode": "decimal", "maxlength": 20})
     results = _text(_l("Kết quả thực hiện"))
     obstacles = _text(_l("Khó khăn, vướng mắc"))
     proposals = _text(_l("Đề xuất, kiến nghị"))

@@ -17,6 +17,8 @@ from tracker.models.periods import (
 )
 from tracker.models.progress import DeadlineExtension, EvidenceFile, ProgressUpdate, SideStatus, UpdateStatus
 from tracker.models.organisations import Agency, AgencySuccession, Province, ProvinceSuccession
+from tracker.models.targets import CommitmentTarget
+from tracker.models.proposals import PlanProposal
 from tracker.models.audit import AuditEvent
 from tracker.models.cache import ChangeCounter, FigureCache
 from tracker.models.users import User, UserRole, UserSession
@@ -33,6 +35,7 @@ __all__ = [
     "CalendarDay",
     "ChangeCounter",
     "Commitment",
+    "CommitmentTarget",
     "CooperationArea",
     "DeadlineExtension",
     "EvidenceFile",
@@ -41,6 +44,7 @@ __all__ = [
     "OutboxMail",
     "PeriodClosure",
     "PeriodSnapshot",
+    "PlanProposal",
     "ProgressUpdate",
     "Province",
     "ProvinceSuccession",

@@ -7,7 +7,7 @@ supersedes the old one. Only approved updates count in status, dashboards and re
 from __future__ import annotations
 
 from datetime import date, datetime
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import Role, UpdateStatus
@@ -52,6 +52,8 @@ class ProgressUpdate(db.Model):
     # The Decree 09 reporting period the as-of date falls in (e.g. "2025-H1"), and whether it came late.
     period_key: Mapped[str | None] = mapped_column(String(12), index=True)
     late: Mapped[bool] = mapped_column(default=False)
+    # The measured value against the commitment's numeric target (chỉ tiêu), when it has one.
+    actual: Mapped[float | None] = mapped_column(Float)
 
     commitment: Mapped[Commitment] = relationship()
     party: Mapped[AgreementParty] = relationship()

@@ -55,7 +55,8 @@ def every_detail() -> list[Agreement]:
 
 def commitment_counts(agreement_id: int | None) -> dict[int, int]:
     """Commitments per area of the agreement (None: of every agreement), by area id (areas with none are absent)."""
-    stmt = select(Commitment.area_id, func.count(Commitment.id)).join(Commitment.area).group_by(Commitment.area_id)
+    stmt = (select(Commitment.area_id, func.count(Commitment.id)).join(Commitment.area)
+            .where(Commitment.removed_on.is_(None)).group_by(Commitment.area_id))
     if agreement_id is not None:
         stmt = stmt.where(CooperationArea.agreement_id == agreement_id)
     rows = db.session.execute(stmt)

@@ -65,8 +65,8 @@ def agency_lineage(agency_id: int) -> set[int]:
 def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
     stmt = select(Commitment).join(Commitment.area)
     as_of = filters.as_of or today
-    if as_of is not None:  # removed from the plan by then: gone from the list (soft delete)
-        stmt = stmt.where(status_sql.present_on(as_of))
+    # removed from the plan by then (soft delete): gone from the list; without a date, as of now
+    stmt = stmt.where(status_sql.present_on(as_of) if as_of is not None else Commitment.removed_on.is_(None))
     if filters.agreement is not None:
         stmt = stmt.where(CooperationArea.agreement_id == filters.agreement)
     if filters.area is not None:
@@ -114,7 +114,7 @@ def search(filters: CommitmentFilters, see_restricted: bool, page: int, per_page
     stmt = _filtered(filters, today)
     hidden = 0
     if not see_restricted:
-        hidden = hidden_restricted(filters.agreement)
+        hidden = hidden_restricted(filters.agreement, filters.as_of or today)
         stmt = stmt.where(CooperationArea.restricted.is_(False))
     stmt = stmt.order_by(CooperationArea.agreement_id, CooperationArea.number, Commitment.sort_key).options(
         selectinload(Commitment.area).selectinload(CooperationArea.agreement),
@@ -125,12 +125,14 @@ def search(filters: CommitmentFilters, see_restricted: bool, page: int, per_page
     return pagination, hidden
 
 
-def hidden_restricted(agreement_id: int | None) -> int:
+def hidden_restricted(agreement_id: int | None, as_of: date | None = None) -> int:
     """Restricted commitments of the agreement scope (one agreement, or all): the only number an
     uncleared user is told about restricted fields, on every page and in ``dashboard.json``
     (domain.md §4, "Restricted counts"). It never moves with a search, field, province, agency
     or category filter, which would tell what restricted commitments hold."""
     stmt = select(func.count(Commitment.id)).join(CooperationArea).where(CooperationArea.restricted.is_(True))
+    # removed from the plan (soft delete) by the date, or by now: not in the scope
+    stmt = stmt.where(status_sql.present_on(as_of) if as_of is not None else Commitment.removed_on.is_(None))
     if agreement_id is not None:
         stmt = stmt.where(CooperationArea.agreement_id == agreement_id)
     return db.session.scalar(stmt) or 0

@@ -98,7 +98,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
 
     # 2. What the user may not see: one number per agreement scope, whatever the other filters
     #    (a count that moved with a search or a filter would tell what restricted fields hold).
-    hidden = 0 if see_restricted else hidden_restricted(f.agreement)
+    hidden = 0 if see_restricted else hidden_restricted(f.agreement, as_of)
 
     # 3. Field × province (sides): stacked bars and the heat map. Within one agreement a
     #    field is its area; across agreements the fields of the same number add up.

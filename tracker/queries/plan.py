@@ -29,10 +29,18 @@ from tracker.models import (
     Assignment,
     Commitment,
     CooperationArea,
+    PlanProposal,
     Province,
     ProvinceSuccession,
 )
 from tracker.queries.commitments import province_lineage
+from tracker.queries.targets import in_force
+
+
+def pending_proposals(commitment_id: int) -> list[PlanProposal]:
+    return list(db.session.scalars(select(PlanProposal).where(PlanProposal.commitment_id == commitment_id,
+                                                              PlanProposal.status == "pending")
+                                   .order_by(PlanProposal.id)))
 
 
 def agreement_by_code(code: str) -> Agreement | None:
@@ -86,7 +94,7 @@ def commitments(agreement: Agreement, see_restricted: bool = True) -> list[Commi
     ))
 
 
-def existing(commitment: Commitment, keys: dict[int, str]) -> Existing:
+def existing(commitment: Commitment, keys: dict[int, str], today: date) -> Existing:
     lead: dict[str, str] = {}
     support: dict[str, set[str]] = {}
     for a in commitment.assignments:
@@ -96,11 +104,14 @@ def existing(commitment: Commitment, keys: dict[int, str]) -> Existing:
             lead[keys[a.party_id]] = a.agency.code
         else:
             support.setdefault(keys[a.party_id], set()).add(a.agency.code)
+    shared = sorted((t for t in in_force(commitment.id, today) if t.party_id is None),
+                    key=lambda t: (t.effective_on, t.id))
     return Existing(
         code=commitment.code, field=commitment.area.number, title=commitment.title,
         description=commitment.description, deliverable=commitment.deliverable, start=commitment.start_date,
         due=commitment.due_date, recurring=commitment.recurring, source=commitment.source_text,
         lead=lead, support={k: frozenset(v) for k, v in support.items()},
+        targets={t.year: t.value for t in shared}, target_unit=shared[-1].unit if shared else None,
     )
 
 
@@ -126,7 +137,7 @@ def context(agreement: Agreement, today: date, editable_province_ids: set[int] |
     return Context(
         parties=_parties(agreement, today, editable_province_ids),
         fields=frozenset(a.number for a in agreement.areas if see_restricted or not a.restricted),
-        existing={c.code: existing(c, keys) for c in commitments(agreement, see_restricted)},
+        existing={c.code: existing(c, keys, today) for c in commitments(agreement, see_restricted)},
         steps_of=lambda code: steps.get(code, []),
         today=today,
         period_start=agreement.period_start,
@@ -149,17 +160,20 @@ def export_rows(agreement: Agreement, today: date, see_restricted: bool = True,
     """The template's columns and one row per commitment (none for an empty template), agencies by code."""
     keys = party_keys(agreement, today)
     ordered = [keys[p.id] for p in agreement.parties]
-    rows = []
+    rows, years = [], {today.year}
     for c in commitments(agreement, see_restricted) if with_rows else ():
-        old = existing(c, keys)
+        old = existing(c, keys, today)
+        years |= set(old.targets)
         row = {"field": old.field, "code": old.code, "title": old.title, "description": old.description,
                "deliverable": old.deliverable, "start": old.start,
                "due": "thường xuyên" if old.recurring else old.due, "source": old.source}
         for key in ordered:
             row[f"lead {key}"] = old.lead.get(key)
             row[f"support {key}"] = "; ".join(sorted(old.support.get(key, ()))) or None
+        row["target_unit"] = old.target_unit
+        row.update({f"target {year}": value for year, value in old.targets.items()})
         rows.append(row)
-    return columns(ordered), rows
+    return columns(ordered, years), rows
 
 
 def party_by_key(agreement: Agreement, today: date) -> dict[str, AgreementParty]:

@@ -122,7 +122,7 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
                    .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
     items = db.session.execute(base.order_by(CooperationArea.agreement_id, CooperationArea.number,
                                              Commitment.sort_key)).all()
-    hidden = 0 if scope.see_restricted else hidden_restricted(agreement.id if agreement else None)
+    hidden = 0 if scope.see_restricted else hidden_restricted(agreement.id if agreement else None, judged_on)
     # Sides: each party's category and the latest approved results (no id lists: scoped joins).
     side_rows = _sides(judged_on, source, scope)
     by_province = _by_province(agreement, side_rows, provinces)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from tracker.domain.deadlines import FROM_THE_START
 from tracker.extensions import db
+from tracker.models.base import utcnow
 from tracker.models import (
     Agency,
     AgencySuccession,
@@ -22,6 +23,7 @@ from tracker.models import (
     Commitment,
     CooperationArea,
     DeadlineExtension,
+    PlanProposal,
     Province,
     ProvinceSuccession,
     Role,
@@ -287,3 +289,52 @@ def restore_commitment(commitment: Commitment, actor: User, today: date, *, reas
     audit.record("plan_commitment_restored", actor=actor, category=audit.DATA, obj=commitment,
                  commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
     invalidate()
+
+
+def demo_commitments(agreement: Agreement) -> list[Commitment]:
+    return [c for area in agreement.areas for c in area.commitments if c.is_demo and c.removed_on is None]
+
+
+def retire_demo(agreement: Agreement, actor: User | None, today: date, reason: str) -> int:
+    """Remove (soft) every demonstration commitment of the agreement in one step, from today."""
+    retired = demo_commitments(agreement)
+    for commitment in retired:
+        remove_commitment(commitment, actor, today, reason=reason)
+    return len(retired)
+
+
+COMMITMENT_FIELDS = ("code", "title", "description", "deliverable", "start_date", "due_date", "recurring", "source_text")
+_DATES = ("start_date", "due_date")
+
+
+def propose(commitment: Commitment, data: dict, reason_code: str | None, reason: str | None,
+            actor: User) -> PlanProposal | None:
+    """Record a proposed change of the shared fields (nothing changes until another side confirms)."""
+    _check_dates(data)
+    changes = {k: _plain(v) for k, v in data.items() if getattr(commitment, k) != v}
+    if not changes:
+        return None
+    if ("due_date" in changes or "recurring" in changes) and not reason:
+        raise PlanEditError({"reason": "reason_required"})
+    proposal = PlanProposal(commitment=commitment, proposer=actor, changes=changes, reason_code=reason_code,
+                            reason=reason)
+    db.session.add(proposal)
+    db.session.flush()
+    audit.record("plan_change_proposed", actor=actor, category=audit.DATA, obj=proposal, commitment_id=commitment.id,
+                 after=changes, reason=reason)
+    return proposal
+
+
+def decide(proposal: PlanProposal, actor: User, today: date, *, confirm: bool) -> None:
+    """Confirm (the change applies from today, as an admin's edit would) or reject a proposal."""
+    commitment = proposal.commitment
+    if confirm:
+        data = {k: getattr(commitment, k) for k in COMMITMENT_FIELDS}
+        for key, value in proposal.changes.items():
+            data[key] = date.fromisoformat(value) if key in _DATES and value else value
+        edit_commitment(commitment, data, proposal.reason_code, proposal.reason, actor, today)
+    proposal.status = "confirmed" if confirm else "rejected"
+    proposal.decided_by, proposal.decided_at = actor, utcnow()
+    db.session.flush()
+    audit.record("plan_change_confirmed" if confirm else "plan_change_rejected", actor=actor, category=audit.DATA,
+                 obj=proposal, commitment_id=commitment.id)

@@ -17,7 +17,18 @@ from sqlalchemy import select
 from tracker.domain.plan_sheet import Assigned, CheckResult, Context, Planned
 from tracker.domain.succession import holders
 from tracker.extensions import db
-from tracker.models import Agency, Agreement, AgreementParty, Assignment, Commitment, DeadlineExtension, Role, User
+from tracker.domain.deadlines import FROM_THE_START
+from tracker.models import (
+    Agency,
+    Agreement,
+    AgreementParty,
+    Assignment,
+    Commitment,
+    CommitmentTarget,
+    DeadlineExtension,
+    Role,
+    User,
+)
 from tracker.services import audit
 from tracker.services.plan_edit import close_assignment, remove_commitment
 from tracker.status import spans as status_spans
@@ -105,6 +116,27 @@ def _write_shared(commitment: Commitment, planned: Planned, changes: dict, areas
         _set_due(commitment, planned, actor, today)
 
 
+def _write_targets(commitment: Commitment, planned: Planned, changes: dict | None, actor: User | None,
+                   today: date) -> None:
+    """Shared targets from the file: a new commitment's from the start, a changed one's from today."""
+    if changes is None:
+        years, effective = planned.targets, FROM_THE_START
+    else:
+        years = {int(k.split()[1]): after for k, (_, after) in changes.items() if k.startswith("target ")}
+        effective = today
+    for year, value in sorted(years.items()):
+        if value is not None:
+            db.session.add(CommitmentTarget(commitment=commitment, party=None, year=year, value=value,
+                                            unit=planned.target_unit or _unit_of(commitment), effective_on=effective,
+                                            reason=IMPORT_REASON, actor=actor))
+
+
+def _unit_of(commitment: Commitment) -> str:
+    latest = db.session.scalar(select(CommitmentTarget.unit).where(CommitmentTarget.commitment_id == commitment.id)
+                               .order_by(CommitmentTarget.effective_on.desc(), CommitmentTarget.id.desc()).limit(1))
+    return latest or ""
+
+
 def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User | None, *,
           remove_missing: bool = False, filename: str | None = None) -> ImportSummary:
     """Write what ``check`` planned; refuses (writes nothing) when any row has an error."""
@@ -116,6 +148,7 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
     agencies = {a.code: a for a in db.session.scalars(select(Agency))}
     by_code = {c.code: c for area in agreement.areas for c in area.commitments if c.removed_on is None}
     summary = ImportSummary()
+    created: list[Commitment] = []
     for row in result.rows:
         planned = row.planned
         if row.kind == "unchanged":
@@ -131,13 +164,13 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
             for key, helpers in planned.support.items():
                 for found in helpers:
                     _assign(commitment, parties[key], found, Role.SUPPORT, ctx, agencies)
-            db.session.flush()
-            summary.created += 1
-            audit.record("plan_commitment_created", actor=actor, category=audit.DATA, obj=commitment,
-                         commitment_id=commitment.id, code=commitment.code, file=filename)
+            _write_targets(commitment, planned, None, actor, today)
+            created.append(commitment)
             continue
         commitment = by_code[planned.code]
         _write_shared(commitment, planned, row.changes, areas, actor, today)
+        if any(k.startswith("target") for k in row.changes):
+            _write_targets(commitment, planned, row.changes, actor, today)
         for key, party in parties.items():
             if f"lead {key}" in row.changes:
                 _reassign(commitment, party, Role.LEAD, [planned.lead[key]] if key in planned.lead else [],
@@ -152,6 +185,11 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
                      after={k: _json(v[1]) for k, v in row.changes.items()})
         for party in parties.values():
             status_spans.refresh_side(commitment.id, party.id)
+    db.session.flush()  # the new commitments' ids, once for the whole file
+    for commitment in created:
+        audit.record("plan_commitment_created", actor=actor, category=audit.DATA, obj=commitment,
+                     commitment_id=commitment.id, code=commitment.code, file=filename)
+    summary.created = len(created)
     if remove_missing:
         for code in result.missing:
             remove_commitment(by_code[code], actor, today, reason=IMPORT_REASON)

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.domain.codes import Role
-from tracker.domain.updates import update_problems
+from tracker.domain.updates import actual_problem, parse_actual, update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, EvidenceFile, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
@@ -21,7 +21,7 @@ from tracker.status import periods
 from tracker.status import spans as status
 from tracker.status.cache import invalidate
 
-CONTENT_FIELDS = ("state", "percent", "as_of", "results", "obstacles", "proposals", "next_steps", "reason")
+CONTENT_FIELDS = ("state", "percent", "as_of", "results", "obstacles", "proposals", "next_steps", "reason", "actual")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class UpdateData:
     proposals: str | None = None
     next_steps: str | None = None
     reason: str | None = None
+    actual: str | float | None = None  # against the commitment's numeric target, when it has one
 
 
 class ProgressError(ValueError):
@@ -69,6 +70,8 @@ def _check(data: UpdateData, commitment: Commitment, today: date) -> None:
     problems = update_problems(
         data.state, data.percent, data.as_of, data.reason, today, commitment.area.agreement.period_start
     )
+    if (problem := actual_problem(data.actual)) is not None:
+        problems["actual"] = problem
     if problems:
         raise ProgressError(problems)
 
@@ -77,6 +80,7 @@ def _apply(update: ProgressUpdate, data: UpdateData) -> None:
     for name, value in asdict(data).items():
         setattr(update, name, value)
     update.percent = int(float(str(data.percent).strip()))  # validated whole by the domain rules
+    update.actual = parse_actual(data.actual)
     update.period_key = periods.reporting_period(update.commitment.area.agreement, data.as_of).key
 
 
@@ -170,6 +174,7 @@ def _comparable(data: UpdateData) -> dict:
     values["as_of"] = data.as_of.isoformat() if data.as_of else None
     try:
         values["percent"] = int(float(str(data.percent).strip()))
+        values["actual"] = parse_actual(data.actual)
     except ValueError:
         pass
     return values

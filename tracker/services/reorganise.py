@@ -106,22 +106,60 @@ def _close(assignment: Assignment, on: date) -> None:
     assignment.valid_to = max(on - timedelta(days=1), assignment.valid_from)
 
 
+def _hand_over(assignment: Assignment, move: Move, target: Agency, on: date) -> None:
+    _close(assignment, on)
+    if move == Move.UPGRADE:
+        for other in assignment.commitment.assignments:
+            if (other.agency_id == target.id and other.party_id == assignment.party_id and other.valid_to is None
+                    and other.role == "support"):
+                _close(other, on)
+    db.session.flush()  # the one-current-lead index sees the old lead closed first
+    if move != Move.CLOSE:
+        db.session.add(Assignment(
+            commitment_id=assignment.commitment_id, party_id=assignment.party_id, agency=target,
+            role="lead" if move == Move.UPGRADE else assignment.role, agency_name=target.name, valid_from=on,
+            predecessor=assignment, note="reorganisation"))
+
+
+def open_assignments(agency: Agency) -> list[Assignment]:
+    """The agency's assignments still open, on commitments still in the plan."""
+    return list(db.session.scalars(
+        select(Assignment).join(Commitment)
+        .where(Assignment.agency_id == agency.id, Assignment.valid_to.is_(None), Commitment.removed_on.is_(None))
+        .order_by(Assignment.commitment_id, Assignment.id)))
+
+
+def split(source: Agency, chosen: dict[int, Agency], on: date, today: date, actor: User | None) -> int:
+    """A split (chia tách): each open assignment of ``source`` goes to the successor chosen for
+    it (``chosen``: assignment id → agency) from ``on``; the others stay. Returns how many moved."""
+    if on > today:
+        raise ReorganisationError(f"--on {on.isoformat()} is after today")
+    moved = 0
+    for assignment in open_assignments(source):
+        target = chosen.get(assignment.id)
+        if target is None or target.id == source.id:
+            continue
+        held = {a.role for a in assignment.commitment.assignments
+                if a.agency_id == target.id and a.party_id == assignment.party_id and a.valid_to is None}
+        _hand_over(assignment, move_for(assignment.role, "lead" if "lead" in held else next(iter(held), None)),
+                   target, on)
+        moved += 1
+    for target in {t.id: t for t in chosen.values() if t.id != source.id}.values():
+        if db.session.scalar(select(AgencySuccession.id).where(AgencySuccession.predecessor_id == source.id,
+                                                               AgencySuccession.successor_id == target.id)) is None:
+            db.session.add(AgencySuccession(predecessor=source, successor=target, effective_date=on, kind="split"))
+    db.session.flush()
+    audit.record("agency_split", actor=actor, category=audit.DATA, obj=source, effective_on=on.isoformat(),
+                 moved=moved, successors=sorted({t.code for t in chosen.values()}))
+    invalidate()
+    return moved
+
+
 def apply(result: Reorganisation, actor: User | None) -> None:
     """Write the reorganisation; the caller commits once."""
     target, on = result.target, result.on
     for assignment, move in result.assignments:
-        _close(assignment, on)
-        if move == Move.UPGRADE:
-            for other in assignment.commitment.assignments:
-                if (other.agency_id == target.id and other.party_id == assignment.party_id and other.valid_to is None
-                        and other.role == "support"):
-                    _close(other, on)
-        db.session.flush()  # the one-current-lead index sees the old lead closed first
-        if move != Move.CLOSE:
-            db.session.add(Assignment(
-                commitment_id=assignment.commitment_id, party_id=assignment.party_id, agency=target,
-                role="lead" if move == Move.UPGRADE else assignment.role, agency_name=target.name, valid_from=on,
-                predecessor=assignment, note="reorganisation"))
+        _hand_over(assignment, move, target, on)
     for user in result.users:
         if result.kind == "agency":
             user.agency = target
@@ -145,4 +183,4 @@ def apply(result: Reorganisation, actor: User | None) -> None:
     invalidate()
 
 
-__all__ = ["Reorganisation", "ReorganisationError", "apply", "plan"]
+__all__ = ["Reorganisation", "ReorganisationError", "apply", "open_assignments", "plan", "split"]

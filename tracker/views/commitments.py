@@ -6,7 +6,10 @@ from flask_login import current_user
 
 from tracker.forms.commitments import CommitmentFilterForm
 from tracker import clock, params
+from tracker.forms.auth import LogoutForm
+from tracker.plan_messages import field_label
 from tracker.permissions import (
+    can_decide,
     can_extend_deadline,
     can_view_update,
     reportable_assignments,
@@ -15,6 +18,8 @@ from tracker.permissions import (
 )
 from tracker.queries import commitments as queries
 from tracker.queries import progress as progress_queries
+from tracker.queries import plan as plan_queries
+from tracker.queries import targets as target_queries
 
 bp = Blueprint("commitments", __name__)
 
@@ -47,4 +52,7 @@ def detail(commitment_id: int):
         extensions=progress_queries.extensions_of(commitment.id),
         can_report=bool(reportable_assignments(current_user, commitment, today)),
         can_extend=can_extend_deadline(current_user, commitment, today),
+        targets=target_queries.for_commitment(commitment, today),
+        proposals=[(p, can_decide(current_user, p, today)) for p in plan_queries.pending_proposals(commitment.id)],
+        decide_form=LogoutForm(), proposal_field=field_label,
     )

@@ -4,7 +4,7 @@ Admins edit everything; a coordinator edits the assignments of their province's 
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,9 +13,19 @@ from tracker import clock
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.plan_edit import REASONS, AgreementForm, AreaForm, AssignmentForm, CommitmentForm, EndAssignmentForm, RemoveForm
-from tracker.models import Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, Province
-from tracker.permissions import can_edit_side, require_view_commitment
-from tracker.plan_messages import edit_errors
+from tracker.forms.auth import LogoutForm
+from tracker.models import (
+    Agency,
+    Agreement,
+    AgreementParty,
+    Assignment,
+    Commitment,
+    CooperationArea,
+    PlanProposal,
+    Province,
+)
+from tracker.permissions import can_decide, can_edit_shared, can_edit_side, can_propose, require_view_commitment
+from tracker.plan_messages import EDIT_MESSAGES, edit_errors
 from tracker.queries.commitments import province_lineage
 from tracker.services import plan_edit
 
@@ -23,14 +33,14 @@ bp = Blueprint("plan_edit", __name__)
 AGREEMENT_FIELDS = ("code", "kind", "title", "short_title", "document_number", "signed_date", "signed_place",
                     "signing_verified", "period_start", "period_end", "open_ended")
 AREA_FIELDS = ("number", "name", "name_en", "provisional", "restricted")
-COMMITMENT_FIELDS = ("code", "title", "description", "deliverable", "start_date", "due_date", "recurring", "source_text")
+COMMITMENT_FIELDS = plan_edit.COMMITMENT_FIELDS
 
 
 def _data(form, names) -> dict:
     return {n: (getattr(form, n).data if getattr(form, n).data not in ("",) else None) for n in names}
 
 
-def _reason(form) -> str | None:
+def reason_from(form) -> str | None:
     """The chosen reason's words with the free text, or None when nothing was chosen."""
     labels = {code: str(label) for code, label in REASONS}
     if not form.reason.data:
@@ -115,20 +125,53 @@ def commitment_new(area_id: int):
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
 def commitment_edit(commitment_id: int):
+    """Admins (or the only province on it) change the shared fields; another coordinator proposes."""
     commitment = db.session.get(Commitment, commitment_id) or abort(404)
+    require_view_commitment(commitment)
+    direct = can_edit_shared(current_user, commitment, clock.today())
+    if not direct and not can_propose(current_user, commitment, clock.today()):
+        abort(403)
     form = CommitmentForm(obj=commitment)
     if form.validate_on_submit():
         try:
-            plan_edit.edit_commitment(commitment, _data(form, COMMITMENT_FIELDS), form.reason.data, _reason(form),
-                                      current_user, clock.today())
+            _save_or_propose(commitment, form, direct)
         except plan_edit.PlanEditError as exc:
             edit_errors(form, exc.problems)
         else:
             db.session.commit()
-            flash(_("Đã lưu nhiệm vụ %(code)s.", code=commitment.code), "success")
             return redirect(url_for("commitments.detail", commitment_id=commitment.id))
     return render_template("plan/commitment_form.html", form=form, area=commitment.area, commitment=commitment,
-                           remove_form=RemoveForm())
+                           remove_form=RemoveForm(), direct=direct)
+
+
+def _save_or_propose(commitment: Commitment, form, direct: bool) -> None:
+    data = _data(form, COMMITMENT_FIELDS)
+    if direct:
+        plan_edit.edit_commitment(commitment, data, form.reason.data, reason_from(form), current_user, clock.today())
+        flash(_("Đã lưu nhiệm vụ %(code)s.", code=commitment.code), "success")
+    elif plan_edit.propose(commitment, data, form.reason.data, reason_from(form), current_user):
+        flash(_("Đã gửi đề xuất thay đổi; thay đổi có hiệu lực khi tỉnh bạn xác nhận."), "success")
+
+
+@bp.post("/proposals/<int:proposal_id>/decide")
+def proposal_decide(proposal_id: int):
+    proposal = db.session.get(PlanProposal, proposal_id) or abort(404)
+    require_view_commitment(proposal.commitment)
+    if not can_decide(current_user, proposal, clock.today()):
+        abort(403)
+    confirm = request.form.get("decision") == "confirm"
+    try:
+        if not LogoutForm().validate_on_submit():
+            abort(400)
+        plan_edit.decide(proposal, current_user, clock.today(), confirm=confirm)
+    except plan_edit.PlanEditError as exc:
+        db.session.rollback()
+        flash(_("Không áp dụng được đề xuất: %(reason)s", reason=", ".join(
+            str(EDIT_MESSAGES.get(c, c)) for c in exc.problems.values())), "error")
+    else:
+        db.session.commit()
+        flash(_("Đã xác nhận đề xuất.") if confirm else _("Đã từ chối đề xuất."), "success")
+    return redirect(url_for("commitments.detail", commitment_id=proposal.commitment_id))
 
 
 @bp.post("/commitments/<int:commitment_id>/removal")
@@ -148,6 +191,19 @@ def commitment_remove(commitment_id: int):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("plan_edit.commitment_edit", commitment_id=commitment.id))
+
+
+@bp.post("/agreements/<int:agreement_id>/retire-demo")
+def retire_demo(agreement_id: int):
+    """Remove the demonstration commitments (soft, from today) once the real plan is in."""
+    agreement = db.session.get(Agreement, agreement_id) or abort(404)
+    if not RemoveForm().validate_on_submit():
+        flash(_("Nhập lý do."), "error")
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    n = plan_edit.retire_demo(agreement, current_user, clock.today(), RemoveForm().reason_text.data)
+    db.session.commit()
+    flash(_("Đã gỡ %(n)s nhiệm vụ minh họa khỏi kế hoạch.", n=n), "success")
+    return redirect(url_for("agreements.detail", agreement_id=agreement.id))
 
 
 def _sides(commitment: Commitment) -> list[AgreementParty]:
@@ -172,6 +228,16 @@ def _later(province_id: int) -> set[int]:
     return province_lineage(now.id)
 
 
+def _chosen(form, sides):
+    """The side and agency the form names; an agency outside that province is a field error."""
+    party = next((p for p in sides if str(p.id) == form.party.data), None) or abort(403)
+    agency = db.session.get(Agency, int(form.agency.data)) if form.agency.data.isdigit() else None
+    if agency is None or agency.province_id not in province_lineage(party.province_id) | _later(party.province_id):
+        form.agency.errors = [_("Cơ quan không thuộc tỉnh đã chọn.")]
+        return party, None
+    return party, agency
+
+
 @bp.route("/commitments/<int:commitment_id>/assignments", methods=["GET", "POST"])
 def assignments(commitment_id: int):
     commitment = db.session.get(Commitment, commitment_id) or abort(404)
@@ -181,20 +247,16 @@ def assignments(commitment_id: int):
     form.party.choices = choices([(str(p.id), p.province.name) for p in sides])
     form.agency.choices = _agency_choices(sides)
     if form.validate_on_submit():
-        party = next((p for p in sides if str(p.id) == form.party.data), None) or abort(403)
-        agency = db.session.get(Agency, int(form.agency.data)) if form.agency.data.isdigit() else None
-        if agency is None or agency.province_id not in province_lineage(party.province_id) | _later(party.province_id):
-            form.agency.errors = [_("Cơ quan không thuộc tỉnh đã chọn.")]
-        else:
-            try:
-                plan_edit.assign(commitment, party, form.role.data, agency, _reason(form) or plan_edit.reason_of(None, None),
-                                 current_user, clock.today())
-            except plan_edit.PlanEditError as exc:
-                edit_errors(form, exc.problems)
-            else:
+        party, agency = _chosen(form, sides)
+        try:
+            if agency is not None:
+                plan_edit.assign(commitment, party, form.role.data, agency,
+                                 reason_from(form) or plan_edit.reason_of(None, None), current_user, clock.today())
                 db.session.commit()
                 flash(_("Đã phân công %(name)s từ hôm nay.", name=agency.name), "success")
                 return redirect(url_for("plan_edit.assignments", commitment_id=commitment.id))
+        except plan_edit.PlanEditError as exc:
+            edit_errors(form, exc.problems)
     return render_template("plan/assignments.html", commitment=commitment, form=form, end_form=EndAssignmentForm(),
                            editable={p.id for p in sides})
 
@@ -207,7 +269,7 @@ def assignment_end(assignment_id: int):
         abort(403)
     form = EndAssignmentForm()
     try:
-        reason = _reason(form) if form.validate_on_submit() else None
+        reason = reason_from(form) if form.validate_on_submit() else None
         plan_edit.end_assignment(assignment, reason or plan_edit.reason_of(None, None), current_user, clock.today())
     except plan_edit.PlanEditError:
         flash(_("Chọn lý do thay đổi (và ghi rõ khi chọn “Khác”)."), "error")

@@ -39,6 +39,7 @@ from tracker.permissions import (
     sees_restricted,
 )
 from tracker.queries import progress as queries
+from tracker.queries import targets as target_queries
 from tracker.services import evidence as evidence_store
 from tracker.services import progress as service
 
@@ -58,7 +59,7 @@ def _data(form: ProgressUpdateForm) -> service.UpdateData:
     return service.UpdateData(
         state=form.state.data or "", percent=form.percent.data, as_of=form.as_of.data,
         results=form.clean("results"), obstacles=form.clean("obstacles"), proposals=form.clean("proposals"),
-        next_steps=form.clean("next_steps"), reason=form.clean("reason"),
+        next_steps=form.clean("next_steps"), reason=form.clean("reason"), actual=form.actual.data,
     )
 
 
@@ -116,7 +117,8 @@ def _form_page(form, commitment, update, supersedes, status: int | None = None, 
     if request.method == "POST" and any(getattr(f, "filename", "") for f in (form.evidence.data or [])):
         flash(_("Nội dung bạn nhập vẫn được giữ nguyên; riêng tệp minh chứng cần chọn lại."), "warning")
     return render_template("progress/form.html", form=form, commitment=commitment, update=update,
-                           supersedes=supersedes, conflict=conflict), \
+                           supersedes=supersedes, conflict=conflict,
+                           targets=target_queries.in_force(commitment.id, clock.today())), \
         status or (400 if form.errors else (409 if conflict else 200))
 
 
