@@ -116,6 +116,7 @@ class Com:
     due_date: date | None  # the column: the latest recorded due date
     original_due_date: date | None
     recurring: bool
+    start: date | None = None  # the commitment's start date (its time begins then)
     exts: list[Ext] = field(default_factory=list)
     assignments: list[Assign] = field(default_factory=list)
     updates: list[Upd] = field(default_factory=list)
@@ -193,6 +194,21 @@ class Reference:
             return "not_started", False
         return "in_progress_on_time", False
 
+    # Early warning: a side not done, within its time, more than 20 points behind the share of the
+    # time elapsed, or without a report once a third of the time has passed.
+    def side_at_risk(self, c: Com, party: int, day: date) -> bool:
+        state, due = self.side_state(c, party, day), self.due_on(c, day)
+        if c.start is None or due is None or not c.start <= day <= due or (state and state[0] == "done"):
+            return False
+        span, elapsed = (due - c.start).days, (day - c.start).days
+        if span <= 0:
+            return False
+        return elapsed * 3 >= span if state is None else elapsed * 100 - state[1] * span > 20 * span
+
+    def unit_at_risk(self, c: Com, party: int | None, day: date) -> bool:
+        """A commitment is at risk when any side is; under a province filter, that side."""
+        return any(self.side_at_risk(c, p, day) for p in (self.sides(c, day) if party is None else [party]))
+
     def category(self, c: Com, day: date | None = None) -> tuple[str, bool]:
         day = day or self.day
         return self.judge(c, self.sides(c, day), day)
@@ -253,6 +269,7 @@ class Reference:
                     percents[(c.area, self.w.parties[p])].append(None if state is None else state[1])
         return {
             "total": len(units), "categories": {k: categories[k] for k in CATEGORIES}, "deadlines": deadlines,
+            "at_risk": sum(1 for c, party, _, _ in units if self.unit_at_risk(c, party, self.day)),
             "by_field": {k: v for k, v in by_field.items() if v},
             # The heat map: mean percent of the sides that reported (None, never 0, when none did).
             "heat": {k: (round(sum(x for x in v if x is not None) / len([x for x in v if x is not None]), 1)
@@ -287,6 +304,8 @@ class Reference:
             if "category" in params and cat != params["category"]:
                 continue
             if params.get("overdue") == "1" and not open_past_due:
+                continue
+            if params.get("risk") == "at_risk" and not self.unit_at_risk(c, _party, day):
                 continue
             if "agency" in params:
                 held = [a for a in c.assignments if a.agency == int(params["agency"]) and a.valid_to is None
@@ -398,11 +417,13 @@ def build(plan, admin: User) -> World:
     coms = []
     for j, (area_index, due, recurring, exts, leads, supports, support_updates) in enumerate(plan_commitments):
         area = agreement.areas[area_index]
+        start = START if due is not None and not recurring else None  # its time runs from the agreement's start
         c = Commitment(area=area, code=f"{area.number}.{j + 1}", title=f"Nhiệm vụ thử {j + 1}", recurring=recurring,
-                       due_date=exts[-1][1] if exts else due, original_due_date=due if exts else None)
+                       due_date=exts[-1][1] if exts else due, original_due_date=due if exts else None,
+                       start_date=start)
         db.session.add(c)
         db.session.flush()
-        com = Com(c.id, area.id, c.due_date, c.original_due_date, recurring)
+        com = Com(c.id, area.id, c.due_date, c.original_due_date, recurring, start)
         for effective, new_due, created, hour in exts:
             e = DeadlineExtension(commitment_id=c.id, old_due_date=None, new_due_date=new_due, reason="Gia hạn thử",
                                   actor_id=admin.id, effective_on=effective,
@@ -519,6 +540,7 @@ def check_dashboard(ref: Reference, world: World, clients: Clients, role: str, p
     d = dashboard_queries.build(Filters(agreement=world.agreement, as_of=ref.day, province=province), today, cleared)
     assert d.total == want["total"] and d.categories == want["categories"], where
     assert d.deadlines == want["deadlines"], where
+    assert d.at_risk == want["at_risk"], where
     got_field = {(r.area_id, r.province_id, cat): n for r in d.by_field for cat, n in r.counts.items() if n}
     assert got_field == want["by_field"], where
     assert {code: {"total": s["total"], "categories": s["categories"]} for code, s in d.sides.items()} == want["sides"], where
@@ -532,6 +554,7 @@ def check_dashboard(ref: Reference, world: World, clients: Clients, role: str, p
     body = client.get(f"/dashboard.json?{qs}").get_json()
     assert body["total"] == want["total"] and body["categories"] == want["categories"], where
     assert body["deadlines"] == want["deadlines"], where
+    assert body["at_risk"] == want["at_risk"], where
     assert body["overdue"] == want["categories"]["in_progress_overdue"] + want["categories"]["done_late"], where
     assert {code: {"total": s["total"], "categories": s["categories"]} for code, s in body["sides"].items()} == want["sides"]
     assert {(r["area_id"], r["province_id"], cat): n for r in body["by_field"] for cat, n in r["counts"].items()

@@ -533,3 +533,33 @@ def test_two_runs_at_once_send_one_digest_each(app):
         with engine.begin() as conn:
             for t in TOUCHED:
                 conn.execute(text(f"DELETE FROM {t} WHERE id > :id"), {"id": before[t]})
+
+
+def test_a_side_at_risk_is_told_to_its_agency_and_province_once_a_month(app):
+    """Early warning joins the reminders: the lead agency's officer and the side's coordinator
+    are told (in the bell, by the daily run) once a month while the side stays at risk."""
+    from datetime import timedelta
+
+    from tracker.status.cache import invalidate
+
+    commitment = officer_commitment()
+    commitment.start_date, commitment.due_date = date(2026, 6, 1), date(2027, 3, 1)
+    commitment.recurring, commitment.original_due_date = False, None
+    invalidate()
+    db.session.commit()
+    day = date(2026, 11, 26)  # 178 of 273 days gone, no report: at risk
+    officer, coordinator = user("canbo@example.com"), user("daumoi@example.com")
+    tasks.send_reminders(day)
+    key = f"at_risk:{commitment.id}:"
+    for person in (officer, coordinator):
+        assert [k for k in keys_of(person, "at_risk") if k.startswith(key)], person.email
+    tasks.send_reminders(day + timedelta(days=1))  # the same month: not again
+    assert len([k for k in keys_of(officer, "at_risk") if k.startswith(key)]) == 1
+    tasks.send_reminders(date(2026, 12, 2))  # a new month, still at risk: told again
+    assert len([k for k in keys_of(officer, "at_risk") if k.startswith(key)]) == 2
+    from tests.client import sign_in
+
+    client = app.test_client()
+    sign_in(client, "canbo@example.com")
+    bell = client.get("/notifications").get_data(as_text=True)
+    assert "Nguy cơ chậm tiến độ" in bell and f"/commitments/{commitment.id}" in bell

@@ -149,3 +149,34 @@ def test_tables_follow_a_change_and_the_language(login_as, data):
     client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/")})
     english = client.get(path).get_data(as_text=True)
     assert english != before and "Completion rate" in english
+
+
+def test_the_early_warning_is_counted_shown_and_drills_down_to_its_commitments(app, login_as):
+    """A side unreported after a third of its time, or reported 10 % with two thirds gone, is at
+    risk: dashboard.json's ``at_risk``, its side, the card and the list behind ``risk=at_risk``
+    agree; reported 70 %, it is on track again."""
+    from datetime import timedelta
+
+    from tests.factories import TODAY, officer_commitment
+    from tracker import clock
+    from tracker.status.cache import invalidate
+
+    client = login_as("viewer")
+    baseline = client.get("/dashboard.json").get_json()["at_risk"]
+    commitment = officer_commitment()
+    commitment.start_date, commitment.due_date = TODAY - timedelta(days=200), TODAY + timedelta(days=100)
+    commitment.recurring, commitment.original_due_date = False, None
+    invalidate()  # as the plan forms do after a change of dates
+    db.session.commit()
+    assert client.get("/dashboard.json").get_json()["at_risk"] == baseline + 1  # no report, two thirds gone
+    approve(commitment, percent=10)
+    after = client.get("/dashboard.json").get_json()
+    assert after["at_risk"] == baseline + 1 and after["sides"]["TN"]["at_risk"] >= 1
+    listed = client.get("/commitments?risk=at_risk").get_data(as_text=True)
+    assert f'href="/commitments/{commitment.id}"' in listed
+    page = client.get("/").get_data(as_text=True)
+    assert "Nguy cơ chậm tiến độ: " + str(after["at_risk"]) in page and "risk=at_risk" in page
+    later = clock.start_of_day_utc(TODAY) + timedelta(hours=14)
+    approve(commitment, percent=70, at=later)  # 70 % with 67 % of the time gone: on track again
+    assert client.get("/dashboard.json").get_json()["at_risk"] == baseline
+    assert f'href="/commitments/{commitment.id}"' not in client.get("/commitments?risk=at_risk").get_data(as_text=True)

@@ -52,7 +52,8 @@ def commitments(query: s.CommitmentQuery):
     filters = queries.CommitmentFilters(
         q=query.q, agreement=query.agreement, area=query.area, province=query.province, agency=query.agency,
         category=query.category, as_of=query.as_of, due_within=int(query.due_within) if query.due_within else None,
-        field=query.field, role=query.role, overdue=query.overdue == "1")
+        field=query.field, role=query.role, overdue=query.overdue == "1",
+        at_risk=query.risk == "at_risk")
     pagination, hidden = queries.search(filters, sees_restricted(current_user), query.page, query.per_page, today)
     as_of = filters.as_of or today
     standing = progress_queries.standings(pagination.items, as_of, current_app.config["DUE_SOON_DAYS"])

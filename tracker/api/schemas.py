@@ -82,6 +82,8 @@ class CommitmentQuery(Query):
     category: CATEGORIES | None = None
     due_within: Literal["30", "60", "90"] | None = Field(None, description="Unfinished, due within the days.")
     overdue: Literal["1"] | None = Field(None, description="Open and past the due date in force (open_past_due).")
+    risk: Literal["at_risk"] | None = Field(None, description="A side at risk of missing its deadline (early "
+                                                              "warning; with province, that province's side).")
     as_of: Day | None = Field(None, description="Judge categories on this date (default today).")
     page: Page = 1
     per_page: PerPage = 50
@@ -319,6 +321,7 @@ class SideCounts(BaseModel):
     province: int
     total: int
     categories: Counts
+    at_risk: int = Field(description="Of these sides, at risk of missing the deadline (early warning).")
 
 
 class Compliance(BaseModel):
@@ -338,6 +341,9 @@ class Dashboard(BaseModel):
     deadlines: Deadlines
     sides: dict[str, SideCounts]
     compliance: Compliance
+    at_risk: int = Field(description="Commitments with a side at risk of missing its deadline (sides, under a "
+                                     "province filter): not done, within their time, more than the agreement's "
+                                     "margin behind the time elapsed, or unreported after a third of it.")
     compliance_due: int
     compliance_submitted: int
     as_of: date

@@ -31,6 +31,7 @@ class FieldProvinceCounts:
     average_percent: float | None  # None when no side reported ("chưa có báo cáo", never 0)
     reported: int  # sides with an approved report
     area_name_en: str | None = None  # the field's English name, where the agreement gives one
+    at_risk: int = 0  # of these sides, at risk of missing the deadline (domain.risk)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class Dashboard:
     # The compliance page's figure for the last period whose deadline has passed: period key, label,
     # deadline, agreement (for the link; None across agreements), due, on_time, late.
     compliance: dict = field(default_factory=lambda: {"period": None, "due": 0, "on_time": 0, "late": 0})
+    # Early warning (domain.risk): commitments with a side at risk, or (province filter) that province's sides.
+    at_risk: int = 0
 
     @property
     def overdue(self) -> int:
@@ -137,5 +140,5 @@ def from_plain(data: dict) -> Dashboard:
         upcoming=[Upcoming(**{**row, "due_date": _day(row["due_date"])}) for row in data["upcoming"]],
         upcoming_counts={int(k): v for k, v in data["upcoming_counts"].items()},
         period_key=data.get("period_key"), unit=data["unit"], deadlines=data["deadlines"], sides=data["sides"],
-        compliance=data["compliance"],
+        compliance=data["compliance"], at_risk=data.get("at_risk", 0),
     )

@@ -11,9 +11,10 @@ from datetime import date
 from tracker.domain.codes import UserRole
 
 DUE_SOON, OVERDUE, RETURNED, REVIEW = "due_soon", "overdue", "returned", "review"
+AT_RISK = "at_risk"  # early warning (domain.risk): told by the daily run, once a month while it lasts
 # Told at the moment of the event only (the daily run never makes them).
 APPROVED, EXTENDED = "approved", "extended"
-KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED)
+KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED, AT_RISK)
 LANGUAGES = ("vi", "en")
 
 
@@ -66,6 +67,11 @@ def extended_key(extension_id: int) -> str:
     return f"extended:{extension_id}"
 
 
+def at_risk_key(commitment_id: int, party_id: int, today: date) -> str:
+    """One early warning per side and month while the side stays at risk."""
+    return f"at_risk:{commitment_id}:{party_id}:{today:%Y-%m}"
+
+
 @dataclass(frozen=True)
 class KeyParts:
     """What a dedupe key names; the agency of a period reminder is kept only there."""
@@ -93,6 +99,8 @@ def parse_dedupe_key(key: str) -> KeyParts | None:
             return KeyParts(APPROVED, update_id=int(parts[1]))
         if parts[0] == EXTENDED and len(parts) == 2:
             return KeyParts(EXTENDED, extension_id=int(parts[1]))
+        if parts[0] == AT_RISK and len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit():
+            return KeyParts(AT_RISK)
     except ValueError:
         return None
     return None

@@ -79,10 +79,12 @@ class CommitmentFilterForm(ScopeFilterForm):
     due_within = SelectField(_l("Đến hạn trong"), coerce=coerce_id, validate_choice=False)
     field = SelectField(_l("Lĩnh vực số"), coerce=coerce_id, validate_choice=False)
     overdue = SelectField(_l("Thời hạn"), coerce=coerce_id, validate_choice=False)
+    risk = SelectField(_l("Cảnh báo sớm"), validate_choice=False)
 
     def load_choices(self) -> None:
         super().load_choices()
         self.overdue.choices = choices([(None, _l("Tất cả")), (1, _l("Quá hạn, chưa hoàn thành"))])
+        self.risk.choices = choices([(None, _l("Tất cả")), ("at_risk", _l("Nguy cơ chậm tiến độ"))])
         self.category.choices = choices([(None, _l("Tất cả"))] + list(CATEGORY_LABELS.items()))
         self.due_within.choices = choices([(None, _l("Bất kỳ"))] + [(d, _l("%(n)s ngày tới", n=d)) for d in (30, 60, 90)])
         self.field.choices = choices([(None, _l("Tất cả"))] + [(n, str(n)) for n in range(1, 10)])
@@ -96,7 +98,7 @@ class CommitmentFilterForm(ScopeFilterForm):
             as_of=self.valid_as_of(), due_within=self.due_within.data if self.due_within.data in (30, 60, 90) else None,
             field=self.field.data if self.field.data in range(1, 100) else None,
             role="lead" if request.args.get("role") == "lead" else None,
-            overdue=self.overdue.data == 1,
+            overdue=self.overdue.data == 1, at_risk=self.risk.data == "at_risk",
         )
 
 

@@ -25,6 +25,8 @@ class Agreement(db.Model):
     signed_place: Mapped[str | None] = mapped_column(NFCString(200))
     # False until someone enters the number, date and place from the original document.
     signing_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Early warning: points a side may lag the share of its time elapsed (domain.risk).
+    risk_margin: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     # "… và những năm tiếp theo": the agreement goes on after period_end.

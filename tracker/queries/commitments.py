@@ -34,6 +34,7 @@ class CommitmentFilters:
     field: int | None = None  # a field's number (1-9) in every agreement
     role: str | None = None  # with ``agency``: "lead" keeps what it leads now
     overdue: bool = False  # open and past the due date in force on ``as_of`` (dashboard.json's open_past_due)
+    at_risk: bool = False  # a side at risk on ``as_of`` (domain.risk; dashboard.json's at_risk)
 
 
 def _like_escape(term: str) -> str:
@@ -104,6 +105,12 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
             matching = matching.where(rows.c.category.not_in(("done_on_time", "done_late")),
                                       rows.c.due_date.between(as_of, as_of + timedelta(days=filters.due_within)))
         stmt = stmt.where(Commitment.id.in_(matching.correlate(None)))
+    if filters.at_risk and as_of is not None:  # any side at risk; with a province, that province's side
+        sides = status_sql.sides(as_of)
+        if filters.province is not None:
+            sides = sides.where(AgreementParty.province_id.in_(province_lineage(filters.province)))
+        sides = sides.subquery()
+        stmt = stmt.where(Commitment.id.in_(select(sides.c.commitment_id).where(sides.c.at_risk == 1).correlate(None)))
     for term in search_terms(filters.q):
         stmt = stmt.where(Commitment.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
     return stmt

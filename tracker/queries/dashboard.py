@@ -109,7 +109,8 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     stmt = _scope(
         select(area_key, CooperationArea.number, func.min(CooperationArea.name), func.min(CooperationArea.name_en),
                side_rows.c.province_id,
-               side_rows.c.category, func.count(), func.sum(side_rows.c.percent), func.count(side_rows.c.percent))
+               side_rows.c.category, func.count(), func.sum(side_rows.c.percent), func.count(side_rows.c.percent),
+               func.sum(side_rows.c.at_risk))
         .select_from(side_rows)
         .join(Commitment, Commitment.id == side_rows.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
@@ -118,19 +119,22 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     if province_ids is not None:
         stmt = stmt.where(side_rows.c.province_id.in_(province_ids))
     cells: dict[tuple, dict] = {}
-    for area_id, number, name, name_en, province_id, category, n, pct_sum, pct_n in db.session.execute(stmt):
+    for area_id, number, name, name_en, province_id, category, n, pct_sum, pct_n, risky in db.session.execute(stmt):
         cell = cells.setdefault((area_id, number, province_id), {
-            "name": name, "name_en": name_en, "counts": {c.value: 0 for c in CATEGORY_ORDER}, "pct_sum": 0.0, "pct_n": 0})
+            "name": name, "name_en": name_en, "counts": {c.value: 0 for c in CATEGORY_ORDER}, "pct_sum": 0.0, "pct_n": 0,
+            "at_risk": 0})
         cell["counts"][category] += n
+        cell["at_risk"] += int(risky or 0)
         cell["pct_sum"] += float(pct_sum or 0)
         cell["pct_n"] += pct_n
     provinces = _provinces()
     by_field = [
         FieldProvinceCounts(area_id, number, c["name"], pid, provinces[pid]["label"], c["counts"],
-                            c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"], c["name_en"])
+                            c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"], c["name_en"], c["at_risk"])
         for (area_id, number, pid), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2]))
     ]
     sides = _sides_by_province(by_field, provinces)
+    at_risk = _at_risk(side_rows, f, see_restricted, province_ids, agency_ids)
 
     # 4. Over time: shares at each half-year cut-off up to the date, from spans valid then.
     start = _start(f)
@@ -215,7 +219,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         period_label=period.label_vi if period else period_label, period_key=period.key if period else None,
         by_field=by_field, over_time=over_time,
         agencies=agencies[:25], upcoming=upcoming[:50], upcoming_counts=upcoming_counts,
-        unit="commitments" if province_ids is None else "sides", deadlines=deadlines, sides=sides,
+        unit="commitments" if province_ids is None else "sides", deadlines=deadlines, sides=sides, at_risk=at_risk,
         compliance={"period": compliance.period, "label": compliance.label,
                     "deadline": compliance.deadline.isoformat() if compliance.deadline else None,
                     "agreement": compliance.agreement, "due": compliance.due, "on_time": compliance.on_time,
@@ -234,11 +238,24 @@ def _sides_by_province(by_field: list[FieldProvinceCounts], provinces: dict[int,
         today_id = provinces[row.province_id]["today_id"]
         code = provinces[today_id]["code"]
         entry = result.setdefault(code, {"province": today_id, "name": provinces[today_id]["name"], "total": 0,
-                                         "categories": {c.value: 0 for c in CATEGORY_ORDER}})
+                                         "categories": {c.value: 0 for c in CATEGORY_ORDER}, "at_risk": 0})
+        entry["at_risk"] += row.at_risk
         for category, n in row.counts.items():
             entry["categories"][category] += n
             entry["total"] += n
     return result
+
+
+def _at_risk(side_rows, f: Filters, see_restricted: bool, province_ids, agency_ids) -> int:
+    """Early warning: commitments with a side at risk; with a province filter, that province's sides."""
+    counted = func.count() if province_ids is not None else func.count(func.distinct(side_rows.c.commitment_id))
+    stmt = _scope(select(counted).select_from(side_rows)
+                  .join(Commitment, Commitment.id == side_rows.c.commitment_id)
+                  .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+                  .where(side_rows.c.at_risk == 1), f, see_restricted, province_ids=province_ids, agency_ids=agency_ids)
+    if province_ids is not None:
+        stmt = stmt.where(side_rows.c.province_id.in_(province_ids))
+    return db.session.scalar(stmt) or 0
 
 
 def _narrowed(f: Filters) -> bool:

@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from tracker.domain.reminders import (
+    AT_RISK,
     DUE_SOON,
     Draft,
     OVERDUE,
     RETURNED,
     REVIEW,
+    at_risk_key,
     due_key,
     is_overdue,
     may_see,
@@ -28,6 +30,7 @@ from tracker.extensions import db
 from tracker.models import (
     Agreement,
     AgreementParty,
+    Assignment,
     Commitment,
     CooperationArea,
     ProgressUpdate,
@@ -38,6 +41,7 @@ from tracker.models import (
 from tracker.permissions import acting_agency_ids, acting_province_ids
 from tracker.queries.compliance import MISSING, obligations
 from tracker.status import periods
+from tracker.status import sql as status_sql
 
 
 class _People:
@@ -129,4 +133,23 @@ def plan(today: date) -> list[Draft]:
         drafts += _period_drafts(agreement, today, people)
     drafts += _returned_drafts()
     drafts += _review_drafts(people)
+    drafts += _risk_drafts(today, people)
     return sorted(set(drafts))
+
+
+def _risk_drafts(today: date, people: _People) -> list[Draft]:
+    """Each side at risk (domain.risk) tells its lead agency's officers and its province's
+    coordinators, once a month while it stays at risk."""
+    sides = status_sql.sides(today).subquery()
+    rows = db.session.execute(
+        select(sides.c.commitment_id, sides.c.party_id, sides.c.province_id, Assignment.agency_id,
+               CooperationArea.restricted)
+        .join(Assignment, and_(Assignment.commitment_id == sides.c.commitment_id,
+                               Assignment.party_id == sides.c.party_id, status_sql.lead_held_on(today)))
+        .join(CooperationArea, CooperationArea.id == sides.c.area_id)
+        .where(sides.c.at_risk == 1)
+    )
+    return [Draft(user.id, at_risk_key(cid, party_id, today), AT_RISK, commitment_id=cid)
+            for cid, party_id, province_id, agency_id, restricted in rows
+            for user in [*people.by_agency.get(agency_id, ()), *people.by_province.get(province_id, ())]
+            if may_see(user, restricted)]

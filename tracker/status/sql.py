@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, and_, case, false, func, literal, not_, or_, select, true
+from sqlalchemy import Date, Integer, and_, case, false, func, literal, not_, or_, select, true
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.expression import FunctionElement
 
 from tracker.domain.codes import Role
 from tracker import clock
 from tracker.domain.status import OPEN_PAST_DUE, RULES, Conditions, Fact
 from tracker.models import (
+    Agreement,
     AgreementParty,
     Assignment,
     Commitment,
@@ -81,6 +84,38 @@ def present_on(day) -> ColumnElement:
     """The commitment of the enclosing query is part of the plan on ``day``: not removed
     (soft delete), or removed only later; reports for earlier days still count it."""
     return or_(Commitment.removed_on.is_(None), Commitment.removed_on > _day(day))
+
+
+class days_between(FunctionElement):  # noqa: N801 (reads as a SQL function)
+    """Whole days from the second date to the first (``later - earlier``), on either database."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return (f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)})"
+            " AS INTEGER)")
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+def side_at_risk(state, percent, day) -> ColumnElement:
+    """SQL for ``domain.risk.side_at_risk`` for the side of the enclosing query (its commitment's
+    start, due date in force on ``day`` and agreement's margin); 1 or 0."""
+    start, due, day = Commitment.start_date, due_on(day), _day(day)
+    span, elapsed = days_between(due, start), days_between(day, start)
+    within = and_(start.is_not(None), due.is_not(None), start <= day, day <= due, span > 0,
+                  or_(state.is_(None), state != "done"))
+    behind = or_(and_(state.is_(None), elapsed * 3 >= span),
+                 and_(state.is_not(None), elapsed * 100 - percent * span > Agreement.risk_margin * span))
+    return _flag(and_(within, behind))
 
 
 def _fact(expr) -> ColumnElement:
@@ -179,7 +214,7 @@ def sides(as_of, source=None, *, extra_columns=(), within=None):
 
     Columns: commitment_id, area_id, agreement_id, party_id, province_id, category,
     percent (NULL without a report), state, update_id, past_due (0/1), open_past_due
-    (0/1), due_date (the due date in force), plus ``extra_columns``.
+    (0/1), due_date (the due date in force), at_risk (0/1, ``domain.risk``), plus ``extra_columns``.
     """
     src = spans_on(as_of, within) if source is None else source
     held = lead_sides(as_of, within)
@@ -196,11 +231,13 @@ def sides(as_of, source=None, *, extra_columns=(), within=None):
             _flag(side_facts[Fact.PAST_DUE]).label("past_due"),
             open_past_due(side_facts).label("open_past_due"),
             due_on(as_of).label("due_date"),
+            side_at_risk(state, _side_percent(state, src.c.percent), as_of).label("at_risk"),
             *extra_columns,
         )
         .select_from(held)
         .join(Commitment, Commitment.id == held.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+        .join(Agreement, Agreement.id == CooperationArea.agreement_id)
         .join(AgreementParty, AgreementParty.id == held.c.party_id)
         .outerjoin(src, and_(src.c.commitment_id == held.c.commitment_id, src.c.party_id == held.c.party_id))
         .where(present_on(as_of))
