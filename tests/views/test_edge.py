@@ -34,7 +34,7 @@ HOSTILE_QUERIES = [
     {"period": "9999-H9"},
 ]
 # Routes whose arguments are not ids: what to put in them.
-NON_ID_ARGUMENTS = {"fmt": "csv", "filename": "css/app.css"}
+NON_ID_ARGUMENTS = {"fmt": "csv", "filename": "css/app.css", "name": "by_field"}
 
 
 def _get_rules(app):
