@@ -178,6 +178,7 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
     from tracker.status.cache import invalidate
 
     invalidate()  # bulk inserts bypass the ORM: cached figures are stale now
+    sync_sequences()
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         for table in ("progress_updates", "side_status", "commitments", "assignments"):
@@ -186,6 +187,21 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
         db.session.execute(db.text("ANALYZE"))
     return {"provinces": len(provinces), "agencies": len(agencies), "agreements": len(agreements),
             "commitments": len(commitments), "updates": written}
+
+
+EXPLICIT_IDS = (Province, Agency, Agreement, AgreementParty, CooperationArea, Commitment, Assignment, ProgressUpdate)
+
+
+def sync_sequences() -> None:
+    """PostgreSQL: move each id sequence past the ids written explicitly above. Without it the
+    next row made through the app takes id 1 again and fails (duplicate key). SQLite needs nothing."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for model in EXPLICIT_IDS:
+        table = model.__tablename__
+        db.session.execute(db.text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # nosec B608 # table names from the models
+            f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"))
 
 
 @click.command("demo-data")
