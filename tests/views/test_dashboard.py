@@ -149,3 +149,12 @@ def test_tables_follow_a_change_and_the_language(login_as, data):
     client.post("/language", data={"lang": "en", "csrf_token": csrf_token(client, "/")})
     english = client.get(path).get_data(as_text=True)
     assert english != before and "Completion rate" in english
+
+
+def test_the_agreement_switcher_lists_every_agreement_escaped(login_as, data):
+    data.short_title = "<b>Hợp tác</b> & phát triển"
+    db.session.commit()
+    page = login_as("viewer").get("/profile").get_data(as_text=True)
+    switcher = re.search(r'<ul class="dropdown-menu agreement-switcher">(.*?)</ul>', page, re.S).group(1)
+    assert f'href="/agreements/{data.id}">&lt;b&gt;Hợp tác&lt;/b&gt; &amp; phát triển</a>' in switcher
+    assert switcher.count('class="dropdown-item"') == db.session.query(Agreement).count() + 2
