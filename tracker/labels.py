@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -132,15 +133,28 @@ def period_label_for(key: str) -> str:
     return period.label_en if i18n.language() == "en" else period.label_vi
 
 
-def nav_agreements() -> list[tuple[str, str]]:
-    """(URL, name) of every agreement for the layout's switcher. One ``url_for`` for all: at
-    national scale (300 agreements) one per link cost every signed-in page ~10 ms."""
-    rows = agreement_queries.menu()
+_nav_html: dict[tuple, Markup] = {}
+
+
+def nav_agreements() -> Markup:
+    """The layout's agreement switcher: one ``<li>`` link per agreement, newest first.
+
+    Every signed-in page shows it; at national scale (300 agreements) rendering it link by link
+    cost each page ~5 ms, so the finished HTML is kept per list of agreements (one columns-only
+    query a request decides which) and link prefix."""
+    rows = tuple(agreement_queries.menu())
     if not rows:
-        return []
+        return Markup("")
     first = str(rows[0][0])
     prefix = url_for("agreements.detail", agreement_id=rows[0][0])[: -len(first)]
-    return [(f"{prefix}{aid}", name) for aid, name in rows]
+    key = (prefix, rows)
+    if key not in _nav_html:
+        if len(_nav_html) > 32:
+            _nav_html.clear()
+        _nav_html[key] = Markup("").join(
+            Markup('<li><a class="dropdown-item" href="{}{}">{}</a></li>\n').format(prefix, aid, name)
+            for aid, name in rows)
+    return _nav_html[key]
 
 
 def register(app: Flask) -> None:

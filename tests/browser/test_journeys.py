@@ -110,3 +110,18 @@ def test_typed_report_survives_a_reload_until_it_is_saved(page):
     expect(page.get_by_text("Đã lưu bản nháp.")).to_be_visible()
     page.goto(form_url)
     expect(notice).to_be_hidden()  # saved on the server: the browser's copy is gone
+
+
+def test_dashboard_draws_its_fetched_figures_and_opens_a_table_on_demand(page):
+    """The page carries neither the figures nor the tables (megabytes at national scale): the
+    charts are drawn from /dashboard/figures.json, and a table is fetched when it is opened."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    sign_in(page)
+    expect(page.locator(".chart[data-figure='by_field'] .main-svg").first).to_be_visible(timeout=15_000)
+    table = page.locator("details.chart-table[data-src]").first
+    assert table.locator("table").count() == 0
+    table.locator("summary").click()
+    expect(table.locator("table tbody tr").first).to_be_visible()
+    assert table.get_attribute("data-loaded") == "yes"
+    assert errors == []

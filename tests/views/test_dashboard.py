@@ -180,3 +180,12 @@ def test_the_early_warning_is_counted_shown_and_drills_down_to_its_commitments(a
     approve(commitment, percent=70, at=later)  # 70 % with 67 % of the time gone: on track again
     assert client.get("/dashboard.json").get_json()["at_risk"] == baseline
     assert f'href="/commitments/{commitment.id}"' not in client.get("/commitments?risk=at_risk").get_data(as_text=True)
+
+
+def test_the_agreement_switcher_lists_every_agreement_escaped(login_as, data):
+    data.short_title = "<b>Hợp tác</b> & phát triển"
+    db.session.commit()
+    page = login_as("viewer").get("/profile").get_data(as_text=True)
+    switcher = re.search(r'<ul class="dropdown-menu agreement-switcher">(.*?)</ul>', page, re.S).group(1)
+    assert f'href="/agreements/{data.id}">&lt;b&gt;Hợp tác&lt;/b&gt; &amp; phát triển</a>' in switcher
+    assert switcher.count('class="dropdown-item"') == db.session.query(Agreement).count() + 2

@@ -15,6 +15,7 @@ import click
 from sqlalchemy import func, insert, select
 
 from tracker.domain.spans import Approval, spans
+from tracker.domain.text import fold
 from tracker.extensions import db
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate,
                             Province, SideStatus, User)
@@ -110,7 +111,7 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
             commitments.append({"id": cid, "area_id": area_id, "code": code,
                                 "sort_key": ".".join(p.zfill(4) for p in code.split(".")), "title": title,
                                 "start_date": start, "due_date": due, "recurring": recurring, "is_demo": True,
-                                "search_text": title.lower(), "created_at": datetime.now(timezone.utc)})
+                                "search_text": fold(title), "created_at": datetime.now(timezone.utc)})
             for pid, province_id in party_ids:
                 pool = by_province[province_id]
                 lead = rng.choice(pool)
@@ -177,6 +178,7 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
     from tracker.status.cache import invalidate
 
     invalidate()  # bulk inserts bypass the ORM: cached figures are stale now
+    sync_sequences()
     if db.engine.dialect.name == "postgresql":
         db.session.commit()
         for table in ("progress_updates", "side_status", "commitments", "assignments"):
@@ -185,6 +187,21 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
         db.session.execute(db.text("ANALYZE"))
     return {"provinces": len(provinces), "agencies": len(agencies), "agreements": len(agreements),
             "commitments": len(commitments), "updates": written}
+
+
+EXPLICIT_IDS = (Province, Agency, Agreement, AgreementParty, CooperationArea, Commitment, Assignment, ProgressUpdate)
+
+
+def sync_sequences() -> None:
+    """PostgreSQL: move each id sequence past the ids written explicitly above. Without it the
+    next row made through the app takes id 1 again and fails (duplicate key). SQLite needs nothing."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for model in EXPLICIT_IDS:
+        table = model.__tablename__
+        db.session.execute(db.text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # nosec B608 # table names from the models
+            f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), 1))"))
 
 
 @click.command("demo-data")
