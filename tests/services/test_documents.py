@@ -94,3 +94,28 @@ def test_a_refused_file_keeps_nothing(app, tmp_path):
     db.session.rollback()
     assert db.session.scalar(select(ImplementingDocument)) is None
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_the_status_report_lists_them_in_its_first_section(app):
+    from tracker.exports import outline
+    from tracker.queries import reports
+
+    record(app)
+    record(app, data(province_id=province("BN").id, doc_type="decision", number_symbol="2047/QĐ-UBND",
+                     issued_on=date(2025, 8, 4), issuing_body="UBND tỉnh Bắc Ninh",
+                     subject="Phê duyệt danh mục nhiệm vụ năm 2025"))
+    db.session.commit()
+    report = reports.build(reports.Scope(agreement=agreement(), as_of=TODAY), TODAY)
+    assert report.documents == (
+        "UBND tỉnh Thái Nguyên ban hành Kế hoạch số 125/KH-UBND ngày 05/03/2024 về triển khai thực hiện "
+        "Biên bản ghi nhớ hợp tác.",
+        "UBND tỉnh Bắc Ninh ban hành Quyết định số 2047/QĐ-UBND ngày 04/08/2025 về phê duyệt danh mục nhiệm vụ "
+        "năm 2025.",
+    )
+    earlier = reports.build(reports.Scope(agreement=agreement(), as_of=date(2025, 1, 1)), TODAY)
+    assert len(earlier.documents) == 1  # not yet issued then
+    one_side = reports.build(reports.Scope(agreement=agreement(), as_of=TODAY, province=province("BN").id), TODAY)
+    assert [line[:18] for line in one_side.documents] == ["UBND tỉnh Bắc Ninh"]
+    texts = [getattr(block, "text", "") for block in outline.build(report).body]
+    at = texts.index("Các văn bản triển khai đã ban hành:")
+    assert texts[at + 1].startswith("- UBND tỉnh Thái Nguyên ban hành Kế hoạch số 125/KH-UBND")

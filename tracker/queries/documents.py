@@ -72,11 +72,15 @@ def for_commitment(commitment_id: int) -> list[ImplementingDocument]:
     return list(db.session.scalars(stmt))
 
 
-def for_report(agreement_id: int, as_of: date, see_restricted: bool) -> list[ImplementingDocument]:
-    """The agreement's documents issued by ``as_of``, oldest first: the report's "Tình hình triển khai"."""
+def for_report(agreement_id: int, as_of: date, see_restricted: bool,
+               provinces: set[int] | None = None) -> list[ImplementingDocument]:
+    """The agreement's documents issued by ``as_of`` (by ``provinces``, if given), oldest first:
+    the report's "Tình hình triển khai"."""
     stmt = (select(ImplementingDocument).where(ImplementingDocument.agreement_id == agreement_id,
                                                ImplementingDocument.issued_on <= as_of)
             .order_by(ImplementingDocument.issued_on, ImplementingDocument.id))
+    if provinces is not None:
+        stmt = stmt.where(ImplementingDocument.province_id.in_(provinces))
     return list(db.session.scalars(_visible(stmt, see_restricted)))
 
 
