@@ -119,3 +119,18 @@ def test_the_status_report_lists_them_in_its_first_section(app):
     texts = [getattr(block, "text", "") for block in outline.build(report).body]
     at = texts.index("Các văn bản triển khai đã ban hành:")
     assert texts[at + 1].startswith("- UBND tỉnh Thái Nguyên ban hành Kế hoạch số 125/KH-UBND")
+
+
+def test_fsck_and_backup_know_document_files(app, tmp_path):
+    from tracker.services import backup, fsck
+
+    pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="ke-hoach.pdf")
+    document = record(app, uploads=evidence.Uploads.of([pdf], str(tmp_path), 1024 * 1024))
+    db.session.commit()
+    report = fsck.check(tmp_path, grace=fsck.timedelta(0))
+    assert report.orphans == [] and report.missing == []  # named by its row: never quarantined
+    assert (document.stored_name, document.sha256) in db.session.execute(
+        db.text(backup._stored_files({"evidence_files", "implementing_documents"}))).all()
+    evidence.path_for(document.stored_name, tmp_path).unlink()
+    [missing] = fsck.check(tmp_path).missing
+    assert missing.owner == f"document {document.id}" and missing.reason == "not_found"
