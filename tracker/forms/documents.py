@@ -33,14 +33,15 @@ class DocumentFilterForm(FlaskForm):
 
 class DocumentForm(FlaskForm):
     province_id = SelectField(_l("Tỉnh ban hành"), coerce=coerce_id)
-    doc_type = SelectField(_l("Loại văn bản"))
+    doc_type = SelectField(_l("Loại văn bản"), default="plan")
     number_symbol = StringField(_l("Số và ký hiệu"), validators=[DataRequired(), Length(max=60)],
                                 description=_l("ví dụ 125/KH-UBND"))
     issued_on = DayField(_l("Ngày ban hành"), validators=[DataRequired()], description=_l("ngày/tháng/năm"))
     issuing_body = StringField(_l("Cơ quan ban hành"), validators=[DataRequired(), Length(max=200)],
                                description=_l("ví dụ UBND tỉnh Thái Nguyên"))
     subject = TextAreaField(_l("Trích yếu nội dung"), validators=[DataRequired(), Length(max=2000)])
-    commitments = SelectMultipleField(_l("Nhiệm vụ được triển khai"), coerce=int, validators=[Optional()])
+    commitments = SelectMultipleField(_l("Nhiệm vụ được triển khai"), coerce=int, validators=[Optional()],
+                                      render_kw={"size": 10})
     file = FileField(_l("Tệp văn bản (PDF, DOCX, ODT…)"))
 
     def load_choices(self, provinces: list[tuple[int, str]], commitments: list[tuple[int, str]]) -> None:
