@@ -178,9 +178,13 @@ def _document(app, agreement, commitment):
     from werkzeug.datastructures import FileStorage
 
     from tests.factories import PDF_BYTES, TODAY
+    from tracker.models import ImplementingDocument
     from tracker.queries import documents as document_queries
     from tracker.services import documents, evidence
 
+    made = db.session.scalar(select(ImplementingDocument).where(ImplementingDocument.stored_name.is_not(None)))
+    if made is not None:  # url_ids is asked again on the same app (tests/hostile)
+        return made
     sides = document_queries.sides(agreement.id)
     pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="ke-hoach.pdf")
     data = documents.DocumentData(province_id=min(sides), doc_type="plan", number_symbol="125/KH-UBND",
