@@ -101,6 +101,9 @@ EXPECTED = {
     "reorganise.split": ("GET", "/admin/agencies/{agency_id}/split", {"admin"}),
     "plan_edit.retire_demo": ("POST", "/agreements/{agreement_id}/retire-demo", {"admin"}),
     "targets.index": ("GET", "/commitments/{commitment_id}/targets", {"admin", "coordinator"}),
+    "documents.index": ("GET", "/documents", EVERYONE),
+    "documents.new": ("GET", "/documents/new?agreement={agreement_id}", {"admin", "coordinator"}),
+    "documents.download": ("GET", "/documents/{document_id}/file", EVERYONE),
 }
 
 # Pages reached after a step on another page (the QR code exists once enrolment has begun).
@@ -148,6 +151,7 @@ def url_ids(app):
     proposal = PlanProposal(commitment=commitment, changes={"title": "Đề xuất"}, reason="Đề xuất",
                             proposer=db.session.scalar(select(User).where(User.email == "admin@example.com")))
     db.session.add(proposal)
+    document = _document(app, agreement, commitment)
     db.session.commit()
     return {
         "agreement_id": agreement.id,
@@ -163,7 +167,31 @@ def url_ids(app):
         "calendar_day_id": declared.id,
         "assignment_id": next(a.id for a in commitment.assignments if a.valid_to is None),
         "proposal_id": proposal.id,
+        "document_id": document.id,
     }
+
+
+def _document(app, agreement, commitment):
+    """An implementing document with its file, serving an unrestricted commitment."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tests.factories import PDF_BYTES, TODAY
+    from tracker.models import ImplementingDocument
+    from tracker.queries import documents as document_queries
+    from tracker.services import documents, evidence
+
+    made = db.session.scalar(select(ImplementingDocument).where(ImplementingDocument.stored_name.is_not(None)))
+    if made is not None:  # url_ids is asked again on the same app (tests/hostile)
+        return made
+    sides = document_queries.sides(agreement.id)
+    pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="ke-hoach.pdf")
+    data = documents.DocumentData(province_id=min(sides), doc_type="plan", number_symbol="125/KH-UBND",
+                                  issued_on=date(2024, 3, 5), issuing_body="UBND tỉnh", subject="Triển khai",
+                                  commitment_ids=(commitment.id,))
+    uploads = evidence.Uploads.of([pdf], app.config["UPLOAD_DIR"], app.config["EVIDENCE_MAX_BYTES"])
+    return documents.create(agreement, data, None, sides=sides, today=TODAY, uploads=uploads)
 
 
 def _own_token(role: str) -> int:

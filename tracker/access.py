@@ -126,6 +126,9 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "reorganise.split": Access.ADMIN,
     "plan_edit.retire_demo": Access.ADMIN,
     "targets.index": Access.REVIEWER,  # a coordinator: their province's side only
+    "documents.index": Access.SIGNED_IN,
+    "documents.new": Access.REVIEWER,  # a coordinator: their province's documents only
+    "documents.download": Access.SIGNED_IN,  # the view hides what only restricted fields' readers may see
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.

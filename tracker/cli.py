@@ -242,7 +242,7 @@ def fsck_command(ctx: click.Context, repair: bool, grace_minutes: int) -> None:
         click.echo(f"orphan\t{name}")
     for item in report.missing:
         reason = "file not found" if item.reason == "not_found" else "sha256 differs"
-        click.echo(f"missing\t{item.stored_name}\tevidence {item.evidence_id}, update {item.update_id}: {reason}")
+        click.echo(f"missing\t{item.stored_name}\t{item.owner}: {reason}")
     if repair and report.orphans:
         target = fsck_service.quarantine(report, upload_dir)
         click.echo(f"quarantined {len(report.quarantined)} files in {target}")

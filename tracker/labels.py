@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker import clock, i18n
 from tracker.domain.codes import Role, UpdateStatus, UserRole
+from tracker.domain.documents import TYPE_LABELS_VI
 from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI
 from tracker.queries import agreements as agreement_queries
 
@@ -41,6 +42,7 @@ AUDIT_LABELS = {
 
 CATEGORY_LABELS = {code: _l(words) for code, words in CATEGORY_LABELS_VI.items()}
 STATE_LABELS = {code: _l(words) for code, words in STATE_LABELS_VI.items()}
+DOCUMENT_TYPE_LABELS = {code: _l(words) for code, words in TYPE_LABELS_VI.items()}
 DEADLINE_LABELS = {
     "on_time": _l("Trong hạn"),
     "due_soon": _l("Sắp đến hạn"),
@@ -82,13 +84,14 @@ AUDIT_LABELS_DATA = {
     "area_created": _l("Thêm lĩnh vực"),
     "area_updated": _l("Sửa lĩnh vực"),
     "reorganisation_recorded": _l("Sắp xếp tổ chức bộ máy"),
+    "document_recorded": _l("Ghi nhận văn bản triển khai"),
 }
 
 
 def label(kind: str, code: str | None) -> str:
     """The word for a code, the same on every page: kind is category, state, deadline or status."""
     table = {"category": CATEGORY_LABELS, "state": STATE_LABELS, "deadline": DEADLINE_LABELS,
-             "status": UPDATE_STATUS_LABELS}[kind]
+             "status": UPDATE_STATUS_LABELS, "doc_type": DOCUMENT_TYPE_LABELS}[kind]
     return str(table.get(code, code or ""))
 
 

@@ -333,3 +333,19 @@ def can_decide(user: User, proposal, today: date) -> bool:
     mine = acting_province_ids(user, today)
     theirs = acting_province_ids(proposal.proposer, today)
     return bool((_holding_provinces(proposal.commitment) - theirs) & mine)
+
+
+# --- Implementing documents ----------------------------------------------------------
+
+
+def issuing_provinces(user: User, sides: set[int], today: date) -> set[int]:
+    """The agreement's sides (``sides``) a user may record documents for: admins all, a
+    coordinator their province's (as it was and is now); others none."""
+    if user.role == UserRole.ADMIN:
+        return set(sides)
+    return set(sides) & acting_province_ids(user, today) if user.role == UserRole.COORDINATOR else set()
+
+
+def can_view_document(user: User, document) -> bool:
+    """A document serving only commitments of restricted fields is for those who see them."""
+    return sees_restricted(user) or not (document.commitments and all(c.area.restricted for c in document.commitments))

@@ -202,6 +202,8 @@ class StatusReport:
     changes: tuple[ChangeRow, ...]
     hidden_restricted: int = 0
     letterhead: Letterhead = field(default_factory=Letterhead)
+    # "UBND tỉnh … ban hành Kế hoạch số …/KH-UBND ngày … về …" (domain.documents.report_line), oldest first
+    documents: tuple[str, ...] = ()
 
     @property
     def subject(self) -> str:

@@ -194,6 +194,11 @@ def _situation(report: StatusReport) -> list[Block]:
         Para(f"Thực hiện {_c(report.agreement_title)}, các cơ quan chủ trì và phối hợp của {provinces} "
              f"đã triển khai các nhiệm vụ được giao. Báo cáo tổng hợp số liệu {window}; phạm vi: "
              f"{_c(report.scope_label)}."),
+    ]
+    if report.documents:
+        blocks.append(Para("Các văn bản triển khai đã ban hành:"))
+        blocks += [Para(f"- {_c(line)}") for line in report.documents]
+    blocks += [
         Para(f"Tổng số nhiệm vụ được theo dõi: {wording.number(report.summary.total)}. Trong kỳ có "
              f"{wording.number(len(report.updates))} báo cáo tiến độ được phê duyệt và "
              f"{wording.number(len(report.changes))} lượt điều chỉnh (gia hạn, điều chuyển, trả lại)."),

@@ -23,6 +23,7 @@ from tracker.models.audit import AuditEvent
 from tracker.models.cache import ChangeCounter, FigureCache
 from tracker.models.users import User, UserRole, UserSession
 from tracker.models.tokens import ApiToken
+from tracker.models.documents import ImplementingDocument, document_commitments
 
 __all__ = [
     "Agency",
@@ -40,6 +41,7 @@ __all__ = [
     "DeadlineExtension",
     "EvidenceFile",
     "FigureCache",
+    "ImplementingDocument",
     "Notification",
     "OutboxMail",
     "PeriodClosure",
@@ -55,4 +57,5 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "document_commitments",
 ]

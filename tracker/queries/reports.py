@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.domain.codes import Role, UpdateStatus
+from tracker.domain.documents import report_line
 from tracker.clock import end_of_day_utc, start_of_day_utc
 from tracker.domain.periods import Frequency, period_for
 from tracker.domain.report import (
@@ -30,6 +31,7 @@ from tracker.domain.report import (
 )
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
+from tracker.queries import documents as document_queries
 from tracker.models import (
     Agency,
     Agreement,
@@ -167,7 +169,16 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         rows=tuple(annex), updates=tuple(_updates(scope, window, cutoff)),
         changes=tuple(_changes(scope, window, cutoff)),
         hidden_restricted=hidden or 0, letterhead=letterhead or Letterhead(),
+        documents=_documents(agreement, judged_on, scope, provinces),
     )
+
+
+def _documents(agreement, judged_on: date, scope: Scope, provinces) -> tuple[str, ...]:
+    """The implementing documents issued by the report's date, as the report words them."""
+    if agreement is None:
+        return ()
+    return tuple(report_line(d.doc_type, d.number_symbol, d.issued_on, d.issuing_body, d.subject)
+                 for d in document_queries.for_report(agreement.id, judged_on, scope.see_restricted, provinces))
 
 
 def _sides(judged_on, source, scope: Scope):

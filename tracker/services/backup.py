@@ -182,13 +182,24 @@ def _sqlite_backup(engine: Engine, target: Path) -> _Snapshot:
         source.close()
 
 
+# The rows that name a file in the upload folder: (stored_name, sha256), by table.
+_FILE_ROWS = {
+    "evidence_files": "SELECT stored_name, sha256 FROM evidence_files",
+    "implementing_documents": "SELECT stored_name, sha256 FROM implementing_documents WHERE stored_name IS NOT NULL",
+}
+
+
+def _stored_files(tables) -> str | None:
+    """One query for every file the database names (of the tables it has), or None."""
+    return " UNION ALL ".join(sql for table, sql in _FILE_ROWS.items() if table in tables) or None
+
+
 def _sqlite_facts(connection: sqlite3.Connection) -> _Snapshot:
     names = [row[0] for row in connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
     tables = {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # nosec B608 # names from the catalogue
               for name in names}
-    evidence = (connection.execute("SELECT stored_name, sha256 FROM evidence_files").fetchall()
-                if "evidence_files" in tables else [])
+    evidence = connection.execute(query).fetchall() if (query := _stored_files(tables)) else []
     revision = (connection.execute("SELECT version_num FROM alembic_version").fetchone()
                 if "alembic_version" in tables else None)
     return _Snapshot(tables, [tuple(row) for row in evidence], revision[0] if revision else None)
@@ -218,8 +229,8 @@ def _pg_backup(engine: Engine, target: Path, pg_bin: str | None) -> _Snapshot:
             tool = find_pg_tool("pg_dump", pg_tools.server_major(connection), pg_bin)
             snapshot_id = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             tables = _pg_counts(connection)
-            evidence = ([tuple(row) for row in connection.execute(text("SELECT stored_name, sha256 FROM evidence_files"))]
-                        if "evidence_files" in tables else [])
+            query = _stored_files(tables)
+            evidence = [tuple(row) for row in connection.execute(text(query))] if query else []
             revision = (connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
                         if "alembic_version" in tables else None)
             command = [tool, "--format=custom", f"--snapshot={snapshot_id}", f"--file={target}", f"--dbname={uri}"]

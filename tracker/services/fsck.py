@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import EvidenceFile
+from tracker.models import EvidenceFile, ImplementingDocument
 from tracker.services import evidence as store
 from tracker.services.backup import sha256_of
 
@@ -30,6 +30,12 @@ class Missing:
     evidence_id: int
     update_id: int
     reason: str  # "not_found" or "sha256_differs"
+    document_id: int | None = None  # an implementing document's file (evidence_id and update_id are 0)
+
+    @property
+    def owner(self) -> str:
+        return (f"document {self.document_id}" if self.document_id is not None
+                else f"evidence {self.evidence_id}, update {self.update_id}")
 
 
 @dataclass
@@ -60,7 +66,8 @@ def _files(upload: Path):
 
 
 def check(upload_dir: str | Path, *, now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> FsckReport:
-    """Compare the upload folder with every ``EvidenceFile`` row (read through ``db.session``).
+    """Compare the upload folder with every ``EvidenceFile`` row and implementing document's file
+    (read through ``db.session``).
 
     Staging leftovers (``.staging/*``) older than ``grace`` count as orphans too: a request
     that died before cleaning up left them.
@@ -73,17 +80,22 @@ def check(upload_dir: str | Path, *, now: datetime | None = None, grace: timedel
         select(EvidenceFile.id, EvidenceFile.update_id, EvidenceFile.stored_name, EvidenceFile.sha256)
         .order_by(EvidenceFile.id)
     ).all()
-    named = {row.stored_name for row in rows}
-    for row in rows:
+    documents = db.session.execute(
+        select(ImplementingDocument.id, ImplementingDocument.stored_name, ImplementingDocument.sha256)
+        .where(ImplementingDocument.stored_name.is_not(None)).order_by(ImplementingDocument.id)
+    ).all()
+    named = {row.stored_name for row in rows} | {row.stored_name for row in documents}
+    owned = [(row.stored_name, row.sha256, (row.id, row.update_id, None)) for row in rows]
+    owned += [(row.stored_name, row.sha256, (0, 0, row.id)) for row in documents]
+    for stored_name, sha256, (evidence_id, update_id, document_id) in owned:
         try:
-            path = store.path_for(row.stored_name, upload)
+            path = store.path_for(stored_name, upload)
         except ValueError:
-            report.missing.append(Missing(row.stored_name, row.id, row.update_id, "not_found"))
-            continue
-        if not path.is_file():
-            report.missing.append(Missing(row.stored_name, row.id, row.update_id, "not_found"))
-        elif sha256_of(path) != row.sha256:
-            report.missing.append(Missing(row.stored_name, row.id, row.update_id, "sha256_differs"))
+            path = None
+        if path is None or not path.is_file():
+            report.missing.append(Missing(stored_name, evidence_id, update_id, "not_found", document_id))
+        elif sha256_of(path) != sha256:
+            report.missing.append(Missing(stored_name, evidence_id, update_id, "sha256_differs", document_id))
     if upload.is_dir():
         for relative, path in _files(upload):
             if relative in named:

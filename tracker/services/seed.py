@@ -11,6 +11,7 @@ from importlib import resources
 import yaml
 from sqlalchemy import select
 
+from tracker.domain import documents as document_rules
 from tracker.domain.plan_file import AgreementPlan, PlanFileError, Reference, parse_agreement, parse_reference
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
 from tracker.services.periods import ensure_schedule
@@ -24,6 +25,7 @@ from tracker.models import (
     Assignment,
     Commitment,
     CooperationArea,
+    ImplementingDocument,
     Province,
     ProvinceSuccession,
     Role,
@@ -31,6 +33,7 @@ from tracker.models import (
 
 REFERENCE_FILE = "reference.yaml"
 AGREEMENT_GLOB = "agreement_*.yaml"
+DOCUMENTS_FILE = "documents_demo.yaml"
 
 
 @dataclass
@@ -205,13 +208,46 @@ def _assign(commitment, party, agency_code, role, plan, agencies, steps_of, repo
 
 def seed(reference_text: str | None = None, agreement_texts: list[tuple[str, str]] | None = None) -> SeedReport:
     """Validate the files, then add whatever is missing. The caller commits."""
+    packaged = reference_text is None and agreement_texts is None
     if reference_text is None:
-        reference_text, packaged = packaged_files()
-        agreement_texts = packaged if agreement_texts is None else agreement_texts
+        reference_text, files = packaged_files()
+        agreement_texts = files if agreement_texts is None else agreement_texts
     reference, plans = parse_files(reference_text, agreement_texts or [])
     report = SeedReport()
     load_reference(reference, report)
     for plan in plans:
         load_agreement(plan, reference, report)
+    if packaged:
+        load_documents(read_yaml(DOCUMENTS_FILE, (resources.files("tracker") / "data" / DOCUMENTS_FILE)
+                                 .read_text(encoding="utf-8")), report)
     invalidate()
     return report
+
+
+def load_documents(data: dict, report: SeedReport) -> None:
+    """The demonstration implementing documents, each checked by the register's rules; one
+    already there (same agreement, province and number) is left as it is."""
+    agreement = db.session.scalar(select(Agreement).where(Agreement.code == data["agreement"]))
+    if agreement is None:
+        return
+    provinces = _by_code(Province)
+    commitments = {c.code: c for area in agreement.areas for c in area.commitments}
+    have = set(db.session.execute(select(ImplementingDocument.province_id, ImplementingDocument.number_symbol)
+                                  .where(ImplementingDocument.agreement_id == agreement.id)).tuples())
+    for i, row in enumerate(data["documents"]):
+        facts = document_rules.DocumentFacts(row["type"], row["number_symbol"], row["issued_on"],
+                                             row["issuing_body"], row["subject"])
+        problems = document_rules.problems(facts, today=row["issued_on"],
+                                           agreement_from=agreement.signed_date or agreement.period_start)
+        if problems or row["province"] not in provinces or set(row["commitments"]) - set(commitments):
+            raise PlanFileError(f"{DOCUMENTS_FILE} documents[{i}]: {problems or 'unknown province or commitment'}")
+        province = provinces[row["province"]]
+        if (province.id, row["number_symbol"]) in have:
+            continue
+        db.session.add(ImplementingDocument(
+            agreement_id=agreement.id, province_id=province.id, doc_type=row["type"],
+            number_symbol=row["number_symbol"], issued_on=row["issued_on"], issuing_body=row["issuing_body"],
+            subject=row["subject"], is_demo=True, commitments=[commitments[c] for c in row["commitments"]],
+        ))
+        report.add("documents")
+    db.session.flush()

@@ -17,6 +17,7 @@ from tracker.permissions import (
     sees_restricted,
 )
 from tracker.queries import commitments as queries
+from tracker.queries import documents as document_queries
 from tracker.queries import progress as progress_queries
 from tracker.queries import plan as plan_queries
 from tracker.queries import targets as target_queries
@@ -50,6 +51,7 @@ def detail(commitment_id: int):
         updates=[u for u in progress_queries.updates_of(commitment.id) if can_view_update(current_user, u, today)],
         events=progress_queries.events_of(commitment.id),
         extensions=progress_queries.extensions_of(commitment.id),
+        documents=document_queries.for_commitment(commitment.id),
         can_report=bool(reportable_assignments(current_user, commitment, today)),
         can_extend=can_extend_deadline(current_user, commitment, today),
         targets=target_queries.for_commitment(commitment, today),

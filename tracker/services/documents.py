@@ -1,0 +1,97 @@
+"""Recording implementing documents (văn bản triển khai): checked, flushed and audited, never committed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import extract, select
+
+from tracker.domain import documents as rules
+from tracker.extensions import db
+from tracker.models import Agreement, Commitment, CooperationArea, ImplementingDocument, User
+from tracker.services import audit, evidence
+
+DUPLICATE = "duplicate"
+NOT_A_SIDE = "not_a_side"
+OTHER_AGREEMENT = "other_agreement"
+
+
+class DocumentError(ValueError):
+    """The document was refused: ``problems`` maps a form field to a problem code."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    province_id: int | None
+    doc_type: str
+    number_symbol: str
+    issued_on: date | None
+    issuing_body: str
+    subject: str
+    commitment_ids: tuple[int, ...] = field(default=())
+    is_demo: bool = False
+
+
+def agreement_from(agreement: Agreement) -> date | None:
+    """The first day a document can implement the agreement: its signing, else its period's start."""
+    return agreement.signed_date or agreement.period_start
+
+
+def _check(agreement: Agreement, data: DocumentData, sides: set[int], today: date) -> list[Commitment]:
+    facts = rules.DocumentFacts(data.doc_type, data.number_symbol, data.issued_on, data.issuing_body, data.subject)
+    found = rules.problems(facts, today=today, agreement_from=agreement_from(agreement))
+    if data.province_id not in sides:
+        found["province_id"] = NOT_A_SIDE
+    commitments = list(db.session.scalars(
+        select(Commitment).join(CooperationArea).where(Commitment.id.in_(data.commitment_ids),
+                                                       CooperationArea.agreement_id == agreement.id)))
+    if len(commitments) != len(set(data.commitment_ids)):
+        found["commitments"] = OTHER_AGREEMENT
+    number = rules.normalise_number(data.number_symbol)
+    if "number_symbol" not in found and data.issued_on is not None and db.session.scalar(
+        select(ImplementingDocument.id).where(
+            ImplementingDocument.agreement_id == agreement.id, ImplementingDocument.province_id == data.province_id,
+            ImplementingDocument.number_symbol == number,
+            extract("year", ImplementingDocument.issued_on) == data.issued_on.year)):
+        found["number_symbol"] = DUPLICATE
+    if found:
+        raise DocumentError(found)
+    return commitments
+
+
+def create(agreement: Agreement, data: DocumentData, author: User | None, *, sides: set[int], today: date,
+           uploads: evidence.Uploads | None = None) -> ImplementingDocument:
+    """Record a document of one of the agreement's sides (``sides``: the province ids that may issue).
+
+    Everything is checked before anything is kept (``DocumentError``, ``EvidenceProblem``);
+    a file placed is removed again if the transaction does not commit.
+    """
+    commitments = _check(agreement, data, sides, today)
+    document = ImplementingDocument(
+        agreement_id=agreement.id, province_id=data.province_id, doc_type=data.doc_type,
+        number_symbol=rules.normalise_number(data.number_symbol), issued_on=data.issued_on,
+        issuing_body=data.issuing_body.strip(), subject=data.subject.strip(), is_demo=data.is_demo,
+        created_by_id=author.id if author is not None else None, commitments=commitments,
+    )
+    with evidence.checked(uploads or evidence.Uploads((), "", 1)) as staged:
+        if staged:
+            _attach(document, staged[0], uploads.upload_dir)
+        db.session.add(document)
+        db.session.flush()
+    audit.record("document_recorded", actor=author, category=audit.DATA, obj=document,
+                 agreement_id=agreement.id, number_symbol=document.number_symbol,
+                 commitments=[c.id for c in commitments], file=document.original_name)
+    return document
+
+
+def _attach(document: ImplementingDocument, staged: evidence.Staged, upload_dir: str) -> None:
+    placed: list = []
+    evidence.remove_unless_committed(db.session(), placed)
+    stored = evidence.place(staged, upload_dir)
+    placed.append(evidence.path_for(stored, upload_dir))
+    document.original_name, document.stored_name, document.kind = staged.original_name, stored, staged.kind
+    document.content_type, document.size, document.sha256 = staged.content_type, staged.size, staged.sha256

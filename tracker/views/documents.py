@@ -1,0 +1,89 @@
+"""Implementing documents (văn bản triển khai): the register, recording one, downloading its file."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker import clock, params
+from tracker.domain.evidence import EvidenceProblem
+from tracker.extensions import db
+from tracker.forms import choices
+from tracker.forms.documents import DocumentFilterForm, DocumentForm
+from tracker.forms.progress import evidence_message
+from tracker.models import Agreement
+from tracker.permissions import can_view_document, issuing_provinces, sees_restricted
+from tracker.queries import agreements as agreement_queries
+from tracker.queries import documents as queries
+from tracker.services import documents as service
+from tracker.services import evidence as evidence_store
+
+bp = Blueprint("documents", __name__)
+
+
+@bp.get("/documents")
+def index():
+    form = DocumentFilterForm(request.args, meta={"csrf": False})
+    form.agreement.choices = choices([(None, _("Tất cả"))] + sorted(agreement_queries.menu()))
+    filters = queries.DocumentFilters(q=form.q.data or "", agreement=form.agreement.data)
+    cleared = sees_restricted(current_user)
+    pagination = queries.search(filters, cleared, params.arg_page(), current_app.config["PAGE_SIZE"])
+    writable = current_user.role in ("admin", "coordinator")
+    return render_template("documents/index.html", form=form, pagination=pagination, writable=writable,
+                           see_restricted=cleared,
+                           new_for=filters.agreement or next(iter(agreement_queries.menu()), (None,))[0])
+
+
+def _agreement() -> Agreement:
+    """The agreement named by ``?agreement=``, else the newest one."""
+    agreement_id = params.arg_id("agreement") or next(iter(agreement_queries.menu()), (None,))[0]
+    return db.session.get(Agreement, agreement_id or 0) or abort(404)
+
+
+def _record(form: DocumentForm, agreement: Agreement, provinces: set[int]) -> int | None:
+    """Ask the service, commit; on a refusal, the message beside its field and 400 (503: storage)."""
+    uploads = evidence_store.Uploads.of([form.file.data], current_app.config["UPLOAD_DIR"],
+                                        current_app.config["EVIDENCE_MAX_BYTES"])
+    try:
+        service.create(agreement, form.document_data(), current_user, sides=provinces, today=clock.today(),
+                       uploads=uploads)
+        db.session.commit()
+        return None
+    except service.DocumentError as exc:
+        form.show_problems(exc.problems)
+    except EvidenceProblem as exc:
+        form.file.errors = [evidence_message(exc, current_app.config["EVIDENCE_MAX_BYTES"])]
+    except evidence_store.StorageError:
+        db.session.rollback()
+        form.file.errors = [_("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")]
+        return 503
+    db.session.rollback()  # also removes a file placed
+    return 400
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+def new():
+    agreement = _agreement()
+    provinces = issuing_provinces(current_user, queries.sides(agreement.id), clock.today()) or abort(403)
+    form = DocumentForm()
+    form.load_choices(queries.province_menu(provinces),
+                      queries.commitment_menu(agreement.id, sees_restricted(current_user)))
+    status = 400 if request.method == "POST" else 200
+    if form.validate_on_submit() and (status := _record(form, agreement, provinces)) is None:
+        flash(_("Đã ghi nhận văn bản triển khai."), "success")
+        return redirect(url_for("documents.index", agreement=agreement.id))
+    return render_template("documents/form.html", form=form, agreement=agreement), status
+
+
+@bp.get("/documents/<int:document_id>/file")
+def download(document_id: int):
+    document = queries.get(document_id)
+    if document is None or not document.stored_name or not can_view_document(current_user, document):
+        abort(404)
+    path = evidence_store.path_for(document.stored_name, current_app.config["UPLOAD_DIR"])
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=document.content_type, max_age=0, conditional=True)
+    response.headers["Content-Disposition"] = evidence_store.content_disposition(document.original_name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
