@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
         assets,
         auth,
         commitments,
+        confirmations,
         drafts,
         main,
         notifications,
@@ -75,7 +76,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.before_request(permissions.gate)
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, drafts, periods,
-                   reports, notifications, plan, plan_edit, registers, reorganise, targets):
+                   reports, notifications, plan, plan_edit, registers, reorganise, targets, confirmations):
         app.register_blueprint(module.bp)
     from tracker import api
 

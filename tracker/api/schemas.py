@@ -296,6 +296,8 @@ class CommitmentDetail(CommitmentSummary):
     is_demo: bool
     sides: list[Side]
     latest_approved_update: Update | None
+    disputed: bool = Field(description="A side's completion is disputed by a partner province (not counted as "
+                                       "done until the provinces settle it).")
 
 
 class Counts(BaseModel):

@@ -106,13 +106,20 @@ def disputed_ids(disputes: Iterable[Dispute], day: date) -> set[int]:
     return {d.update_id for d in disputes if d.open_on(day)}
 
 
+def counted_state(update_id: int, state: str, disputes: Iterable[Dispute], day: date) -> str:
+    """The state the status engine counts for an approved report on ``day``: a DONE under
+    an open dispute counts as in progress; anything else as reported."""
+    if Progress(state) is Progress.DONE and update_id in disputed_ids(disputes, day):
+        return Progress.IN_PROGRESS.value
+    return state
+
+
 T = TypeVar("T")
 
 
 def as_disputed(reports: Sequence[T], disputes: Iterable[Dispute], day: date) -> list[T]:
     """``reports`` (anything with ``update_id`` and ``state``) as the status engine must read
     them on ``day``: a DONE report under an open dispute counts as in progress."""
-    ids = disputed_ids(disputes, day)
-    return [dataclasses.replace(r, state=Progress.IN_PROGRESS.value)  # type: ignore[type-var]
-            if r.update_id in ids and Progress(r.state) is Progress.DONE else r  # type: ignore[attr-defined]
+    disputes = list(disputes)
+    return [dataclasses.replace(r, state=counted_state(r.update_id, r.state, disputes, day))  # type: ignore
             for r in reports]

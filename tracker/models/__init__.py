@@ -23,6 +23,7 @@ from tracker.models.audit import AuditEvent
 from tracker.models.cache import ChangeCounter, FigureCache
 from tracker.models.users import User, UserRole, UserSession
 from tracker.models.tokens import ApiToken
+from tracker.models.confirmations import UpdateConfirmation
 
 __all__ = [
     "Agency",
@@ -51,6 +52,7 @@ __all__ = [
     "ReportingSchedule",
     "Role",
     "SideStatus",
+    "UpdateConfirmation",
     "UpdateStatus",
     "User",
     "UserRole",
