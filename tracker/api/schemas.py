@@ -352,6 +352,8 @@ class Dashboard(BaseModel):
     upcoming_counts: dict[str, int]
     period_label: str | None
     period_key: str | None
+    disputed: int = Field(0, description="Units (commitments, or sides with a province filter) whose completion a "
+                                         "partner province disputes on the date; counted as not done meanwhile.")
 
 
 class Period(BaseModel):

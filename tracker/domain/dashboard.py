@@ -90,6 +90,8 @@ class Dashboard:
     # The compliance page's figure for the last period whose deadline has passed: period key, label,
     # deadline, agreement (for the link; None across agreements), due, on_time, late.
     compliance: dict = field(default_factory=lambda: {"period": None, "due": 0, "on_time": 0, "late": 0})
+    # Units whose completion a partner province disputes on the date (counted as not done meanwhile).
+    disputed: int = 0
 
     @property
     def overdue(self) -> int:
@@ -137,5 +139,5 @@ def from_plain(data: dict) -> Dashboard:
         upcoming=[Upcoming(**{**row, "due_date": _day(row["due_date"])}) for row in data["upcoming"]],
         upcoming_counts={int(k): v for k, v in data["upcoming_counts"].items()},
         period_key=data.get("period_key"), unit=data["unit"], deadlines=data["deadlines"], sides=data["sides"],
-        compliance=data["compliance"],
+        compliance=data["compliance"], disputed=data.get("disputed", 0),
     )

@@ -39,6 +39,7 @@ from tracker.models import (
 from tracker.status import sql as status_sql
 from tracker.status.cache import remember
 from tracker.queries import compliance as compliance_queries
+from tracker.queries import confirmations as confirmation_queries
 from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
 
 DONE = ("done_on_time", "done_late")
@@ -64,6 +65,19 @@ def _scope(stmt, f: Filters, see_restricted: bool, *, province_ids=None, agency_
         stmt = stmt.where(Commitment.id.in_(
             select(held.commitment_id).where(held.agency_id.in_(agency_ids)).correlate(None)))
     return stmt
+
+
+def _disputed(rows, as_of: date, f: Filters, see_restricted: bool, scope: dict) -> int:
+    """Of the counted units (commitments, or one province's sides), those whose completion a
+    partner province disputes on the date (counted as not done meanwhile)."""
+    open_ = confirmation_queries.disputed_on(as_of).subquery("open_disputes")
+    if scope["province_ids"] is None:
+        cond = rows.c.commitment_id.in_(select(open_.c.commitment_id))
+    else:
+        cond = exists().where(open_.c.commitment_id == rows.c.commitment_id, open_.c.party_id == rows.c.party_id)
+    return db.session.scalar(_scope(
+        select(func.count()).select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
+        .join(CooperationArea, CooperationArea.id == Commitment.area_id).where(cond), f, see_restricted, **scope)) or 0
 
 
 def build(f: Filters, today: date, see_restricted: bool, period_label: str | None = None) -> Dashboard:
@@ -95,6 +109,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
             deadlines["open_past_due"] += n
             deadlines["without_report"] += n if category == "no_report" else 0
     deadlines["done_late"] = categories["done_late"]
+    disputed = _disputed(rows, as_of, f, see_restricted, scope)
 
     # 2. What the user may not see: one number per agreement scope, whatever the other filters
     #    (a count that moved with a search or a filter would tell what restricted fields hold).
@@ -216,6 +231,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         by_field=by_field, over_time=over_time,
         agencies=agencies[:25], upcoming=upcoming[:50], upcoming_counts=upcoming_counts,
         unit="commitments" if province_ids is None else "sides", deadlines=deadlines, sides=sides,
+        disputed=disputed,
         compliance={"period": compliance.period, "label": compliance.label,
                     "deadline": compliance.deadline.isoformat() if compliance.deadline else None,
                     "agreement": compliance.agreement, "due": compliance.due, "on_time": compliance.on_time,
