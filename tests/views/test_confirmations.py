@@ -3,7 +3,6 @@ disputes (with a reason) or withdraws; a dispute shows, and counts as not done, 
 import json
 
 import pytest
-from sqlalchemy import select
 
 from tests.client import csrf_token, sign_in
 from tests.factories import approve, make_user, partner_done, shared_commitments, user
