@@ -113,3 +113,9 @@ def test_a_dispute_counts_as_not_done_everywhere_until_withdrawn(app, login_as, 
     api, board, listed = figures(client, c)
     assert api["category"] == done and api["disputed"] is False and board["disputed"] == 0
     assert board["categories"] == before and listed[done]
+
+
+def test_the_review_page_lists_what_awaits_the_coordinators_answer(app, login_as, asked):
+    _c, update, _row = asked
+    page = login_as("coordinator").get("/reviews").get_data(as_text=True)
+    assert "Chờ tỉnh bạn xác nhận" in page and f'href="/updates/{update.id}"' in page
