@@ -122,3 +122,17 @@ def test_confirming_keeps_it_done_and_twice_is_refused(app):
         confirmation.confirm(row, user("daumoi@example.com"))
     with pytest.raises(NotAllowed):
         confirmation.dispute(row, user("daumoi@example.com"), "Đổi ý")
+
+
+def test_the_report_annex_notes_a_disputed_completion_and_counts_it_not_done(app):
+    from tracker.queries import reports
+
+    c = shared_commitment()
+    _update, row = done_both(c)
+    scope = reports.Scope(agreement=c.area.agreement, see_restricted=True)
+    [line] = [r for r in reports.build(scope, clock.today()).rows if r.code == c.code]
+    assert line.category in DONE and "không xác nhận" not in line.notes
+    confirmation.dispute(row, user("daumoi@example.com"), "Chưa nghiệm thu")
+    db.session.commit()
+    [line] = [r for r in reports.build(scope, clock.today()).rows if r.code == c.code]
+    assert line.category not in DONE and "Tỉnh bạn không xác nhận hoàn thành của Bắc Ninh" in line.notes
