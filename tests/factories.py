@@ -149,6 +149,14 @@ def partner_done(commitment, coordinator_email: str = "daumoi@example.com"):
     mine = acting_province_ids(user(coordinator_email), clock.today())
     other = next(a.party_id for a in commitment.assignments
                  if a.role == "lead" and a.valid_to is None and a.party.province_id not in mine)
-    [update] = approve(commitment, "done", 100, party_id=other)
+    from tracker.services import progress
+
+    lead = next(a for a in commitment.assignments if a.valid_to is None and a.role == "lead" and a.party_id == other)
+    admin = user("admin@example.com")
+    today = clock.today()
+    update = progress.create(commitment, lead, admin, progress.UpdateData("done", "100", today),
+                             submit=True, form_token=secrets.token_hex(8), today=today)
+    progress.approve(update, admin)  # made again and again in one transaction: a fresh form token each time
+    db.session.commit()
     row = db.session.scalar(select(UpdateConfirmation).where(UpdateConfirmation.update_id == update.id))
     return update, row

@@ -119,3 +119,15 @@ def test_the_review_page_lists_what_awaits_the_coordinators_answer(app, login_as
     _c, update, _row = asked
     page = login_as("coordinator").get("/reviews").get_data(as_text=True)
     assert "Chờ tỉnh bạn xác nhận" in page and f'href="/updates/{update.id}"' in page
+
+
+def test_from_the_review_page_the_coordinator_disputes_and_withdraws(app, login_as, asked):
+    _c, update, row = asked
+    client = login_as("coordinator")
+    response = post(client, f"/updates/{update.id}/dispute", reason="Chưa bàn giao", next="reviews")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/reviews")
+    page = client.get("/reviews").get_data(as_text=True)
+    assert "Ý kiến không xác nhận đang chờ thống nhất" in page and "Chưa bàn giao" in page
+    assert f'action="/updates/{update.id}/withdraw-dispute"' in page
+    assert post(client, f"/updates/{update.id}/withdraw-dispute", next="reviews").status_code == 302
+    assert state(row) == "settled"

@@ -20,15 +20,17 @@ def of_update(update_id: int) -> list[UpdateConfirmation]:
     ))
 
 
-def pending_for(province_ids: set[int] | None, see_restricted: bool) -> list[UpdateConfirmation]:
-    """"Chờ tỉnh bạn xác nhận": requests awaiting these provinces' answer (all, for None), oldest first."""
+def pending_for(province_ids: set[int] | None, see_restricted: bool,
+                state: str = State.AWAITING.value) -> list[UpdateConfirmation]:
+    """"Chờ tỉnh bạn xác nhận": requests awaiting these provinces' answer (all, for None), oldest
+    first; with ``state="disputed"``, the disputes these provinces raised and have not withdrawn."""
     stmt = (
         select(UpdateConfirmation)
         .join(AgreementParty, AgreementParty.id == UpdateConfirmation.party_id)
         .join(ProgressUpdate, ProgressUpdate.id == UpdateConfirmation.update_id)
         .join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .where(UpdateConfirmation.state == State.AWAITING.value)
+        .where(UpdateConfirmation.state == state)
         .options(selectinload(UpdateConfirmation.update).selectinload(ProgressUpdate.commitment),
                  selectinload(UpdateConfirmation.update).selectinload(ProgressUpdate.agency),
                  selectinload(UpdateConfirmation.party).selectinload(AgreementParty.province))

@@ -256,9 +256,13 @@ def reviews():
     today = clock.today()
     provinces = None if current_user.role == UserRole.ADMIN else acting_province_ids(current_user, today)
     queue = queries.review_queue(provinces, sees_restricted(current_user))
-    return render_template("progress/reviews.html", queue=queue, approve_form=ApproveForm(), return_form=ReturnForm(),
-                           to_confirm=confirmation_queries.pending_for(provinces, sees_restricted(current_user))
-                           if current_user.role == UserRole.COORDINATOR else [])
+    partner = current_user.role == UserRole.COORDINATOR  # only a partner province's coordinator answers
+    return render_template(
+        "progress/reviews.html", queue=queue, approve_form=ApproveForm(), return_form=ReturnForm(),
+        confirm_form=ConfirmForm(),
+        to_confirm=confirmation_queries.pending_for(provinces, sees_restricted(current_user)) if partner else [],
+        disputing=confirmation_queries.pending_for(provinces, sees_restricted(current_user), "disputed")
+        if partner else [])
 
 
 @bp.route("/commitments/<int:commitment_id>/deadline", methods=["GET", "POST"])
