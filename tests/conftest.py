@@ -54,10 +54,11 @@ def fixed_today(monkeypatch):
     A module that needs another day overrides ``clock.today`` with its own autouse fixture;
     the updates' stamps follow it.
     """
-    from tracker.services import progress
+    from tracker.services import confirmation, progress
 
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     monkeypatch.setattr(progress, "utcnow", stamp_on_today)
+    monkeypatch.setattr(confirmation, "utcnow", stamp_on_today)
     return TODAY
 
 

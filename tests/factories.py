@@ -129,3 +129,34 @@ def approve(commitment, state: str = "in_progress", percent: int = 40, as_of: da
         updates.append(update)
     db.session.commit()
     return updates
+
+
+def shared_commitments():
+    """Commitments (not restricted) led today by two or more party provinces, in id order."""
+    from tracker.models import Commitment, CooperationArea
+
+    return [c for c in db.session.scalars(select(Commitment).join(Commitment.area)
+                                          .where(CooperationArea.restricted.is_(False)).order_by(Commitment.id))
+            if len({a.party_id for a in c.assignments if a.role == "lead" and a.valid_to is None}) >= 2]
+
+
+def partner_done(commitment, coordinator_email: str = "daumoi@example.com"):
+    """The side of ``commitment`` other than the coordinator's province reports it done (approved);
+    returns that update and the request to the coordinator's province to confirm it."""
+    from tracker.models import UpdateConfirmation
+    from tracker.permissions import acting_province_ids
+
+    mine = acting_province_ids(user(coordinator_email), clock.today())
+    other = next(a.party_id for a in commitment.assignments
+                 if a.role == "lead" and a.valid_to is None and a.party.province_id not in mine)
+    from tracker.services import progress
+
+    lead = next(a for a in commitment.assignments if a.valid_to is None and a.role == "lead" and a.party_id == other)
+    admin = user("admin@example.com")
+    today = clock.today()
+    update = progress.create(commitment, lead, admin, progress.UpdateData("done", "100", today),
+                             submit=True, form_token=secrets.token_hex(8), today=today)
+    progress.approve(update, admin)  # made again and again in one transaction: a fresh form token each time
+    db.session.commit()
+    row = db.session.scalar(select(UpdateConfirmation).where(UpdateConfirmation.update_id == update.id))
+    return update, row

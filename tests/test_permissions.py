@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.client import csrf_token
-from tests.factories import make_update, officer_commitment
+from tests.factories import make_update, officer_commitment, partner_done, shared_commitments
+from tests.factories import user as row_user
 from tracker.extensions import db
 from tracker.models import Agency, Agreement, CalendarDay, PlanProposal, User
 from tracker.permissions import ENDPOINT_ACCESS, acting_agency_ids, acting_province_ids
+from tracker.services import confirmation
 
 ROLES = ("admin", "coordinator", "officer", "viewer")
 EVERYONE = frozenset(ROLES)
@@ -61,6 +63,10 @@ EXPECTED = {
     "progress.approve": ("POST", "/updates/{update_id}/approve", {"admin", "coordinator"}),
     "progress.return_update": ("POST", "/updates/{update_id}/return", {"admin", "coordinator"}),
     "progress.extend": ("GET", "/commitments/{commitment_id}/deadline", {"admin", "coordinator"}),
+    # The partner province's coordinator only (the test coordinator is Thái Nguyên's; Bắc Ninh reported).
+    "confirmations.confirm": ("POST", "/updates/{confirm_update_id}/confirm", {"coordinator"}),
+    "confirmations.dispute": ("POST", "/updates/{confirm_update_id}/dispute", {"coordinator"}),
+    "confirmations.withdraw": ("POST", "/updates/{disputed_update_id}/withdraw-dispute", {"coordinator"}),
     "notifications.index": ("GET", "/notifications", EVERYONE),
     "notifications.read": ("POST", "/notifications/read", EVERYONE),
     "notifications.settings": ("GET", "/notifications/settings", EVERYONE),
@@ -152,8 +158,14 @@ def url_ids(app):
                             proposer=db.session.scalar(select(User).where(User.email == "admin@example.com")))
     db.session.add(proposal)
     document = _document(app, agreement, commitment)
+    first, second = shared_commitments()[:2]
+    to_confirm, _row = partner_done(first)
+    disputed, row = partner_done(second)
+    confirmation.dispute(row, row_user("daumoi@example.com"), "Chưa nghiệm thu")
     db.session.commit()
     return {
+        "confirm_update_id": to_confirm.id,
+        "disputed_update_id": disputed.id,
         "agreement_id": agreement.id,
         "area_id": area.id,
         "commitment_id": commitment.id,

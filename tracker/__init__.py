@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         commitments,
         documents,
+        confirmations,
         drafts,
         main,
         notifications,
@@ -76,7 +77,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.before_request(permissions.gate)
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, drafts, periods,
-                   reports, notifications, plan, plan_edit, registers, reorganise, targets, documents):
+                   reports, notifications, plan, plan_edit, registers, reorganise, targets, documents,
+                   confirmations):
         app.register_blueprint(module.bp)
     from tracker import api
 

@@ -89,6 +89,10 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "progress.approve": Access.REVIEWER,
     "progress.return_update": Access.REVIEWER,
     "progress.extend": Access.REVIEWER,
+    # The partner province's coordinator (the object rule: permissions.can_confirm / can_withdraw).
+    "confirmations.confirm": Access.REVIEWER,
+    "confirmations.dispute": Access.REVIEWER,
+    "confirmations.withdraw": Access.REVIEWER,
     "notifications.index": Access.SIGNED_IN,
     "notifications.read": Access.SIGNED_IN,
     "notifications.settings": Access.SIGNED_IN,

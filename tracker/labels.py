@@ -55,12 +55,23 @@ UPDATE_STATUS_LABELS = {
     UpdateStatus.RETURNED: _l("Bị trả lại"),
     UpdateStatus.APPROVED: _l("Đã duyệt"),
 }
+CONFIRMATION_LABELS = {
+    "awaiting": _l("Chờ tỉnh bạn xác nhận"),
+    "confirmed": _l("Tỉnh bạn đã xác nhận"),
+    "disputed": _l("Tỉnh bạn không xác nhận"),
+    "settled": _l("Đã thống nhất"),
+}
 AUDIT_LABELS_DATA = {
     "update_created": _l("Lập báo cáo tiến độ"),
     "update_saved": _l("Sửa bản nháp"),
     "update_submitted": _l("Gửi báo cáo"),
     "update_approved": _l("Duyệt báo cáo"),
     "update_returned": _l("Trả lại báo cáo"),
+    "confirmation_requested": _l("Đề nghị tỉnh bạn xác nhận hoàn thành"),
+    "confirmation_confirm": _l("Tỉnh bạn xác nhận hoàn thành"),
+    "confirmation_dispute": _l("Tỉnh bạn không xác nhận hoàn thành"),
+    "confirmation_withdraw": _l("Rút ý kiến không xác nhận"),
+    "confirmation_replace": _l("Báo cáo mới thay thế báo cáo chờ xác nhận"),
     "deadline_extended": _l("Gia hạn"),
     "assignment_moved": _l("Chuyển giao phân công"),
     "calendar_day_declared": _l("Khai báo ngày nghỉ hoặc ngày làm bù"),
@@ -91,7 +102,8 @@ AUDIT_LABELS_DATA = {
 def label(kind: str, code: str | None) -> str:
     """The word for a code, the same on every page: kind is category, state, deadline or status."""
     table = {"category": CATEGORY_LABELS, "state": STATE_LABELS, "deadline": DEADLINE_LABELS,
-             "status": UPDATE_STATUS_LABELS, "doc_type": DOCUMENT_TYPE_LABELS}[kind]
+             "status": UPDATE_STATUS_LABELS, "doc_type": DOCUMENT_TYPE_LABELS,
+             "confirmation": CONFIRMATION_LABELS}[kind]
     return str(table.get(code, code or ""))
 
 

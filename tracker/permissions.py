@@ -41,6 +41,7 @@ from tracker.models import (
     ProgressUpdate,
     Province,
     ProvinceSuccession,
+    UpdateConfirmation,
     UpdateStatus,
     User,
 )
@@ -231,6 +232,28 @@ def can_review(user: User, update: ProgressUpdate, today: date) -> bool:
     return user.role == UserRole.COORDINATOR and update.party.province_id in acting_province_ids(user, today)
 
 
+def confirmation_for(user: User, update: ProgressUpdate, today: date, state: str) -> UpdateConfirmation | None:
+    """The partner province's request about ``update`` that this coordinator answers, in ``state``
+    (``awaiting``: confirm or dispute; ``disputed``: withdraw). Only a coordinator of the partner."""
+    if (user.role != UserRole.COORDINATOR or update.status != UpdateStatus.APPROVED
+            or not can_view_commitment(user, update.commitment)):
+        return None
+    provinces = acting_province_ids(user, today)
+    rows = db.session.scalars(select(UpdateConfirmation).where(UpdateConfirmation.update_id == update.id,
+                                                               UpdateConfirmation.state == state))
+    return next((r for r in rows if r.party.province_id in provinces), None)
+
+
+def can_confirm(user: User, update: ProgressUpdate, today: date) -> bool:
+    """The coordinator of a partner province asked about a shared completion confirms or disputes it."""
+    return confirmation_for(user, update, today, "awaiting") is not None
+
+
+def can_withdraw(user: User, update: ProgressUpdate, today: date) -> bool:
+    """The disputing province's coordinator withdraws the dispute."""
+    return confirmation_for(user, update, today, "disputed") is not None
+
+
 def can_extend_deadline(user: User, commitment: Commitment, today: date) -> bool:
     if not can_view_commitment(user, commitment) or commitment.recurring:
         return False
@@ -262,6 +285,8 @@ class On(StrEnum):
     EXTEND = "extend"  # a commitment: extend its deadline
     EDIT = "edit"  # an update: change the draft
     REVIEW = "review"  # an update: approve or return it
+    CONFIRM = "confirm"  # an update: a partner province confirms or disputes its completion
+    WITHDRAW = "withdraw"  # an update: the partner withdraws its dispute
 
 
 def load_commitment(commitment_id: int, action: On = On.VIEW) -> Commitment:
@@ -288,7 +313,9 @@ def load_update(update_id: int, action: On = On.VIEW) -> ProgressUpdate:
     if not can_view_update(current_user, update, today):
         abort(404 if update.status == UpdateStatus.DRAFT or update.commitment.area.restricted else 403)
     allowed = {On.VIEW: lambda: True, On.EDIT: lambda: can_edit_update(current_user, update, today),
-               On.REVIEW: lambda: can_review(current_user, update, today)}[action]
+               On.REVIEW: lambda: can_review(current_user, update, today),
+               On.CONFIRM: lambda: can_confirm(current_user, update, today),
+               On.WITHDRAW: lambda: can_withdraw(current_user, update, today)}[action]
     if not allowed():
         abort(403)
     return update

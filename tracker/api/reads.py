@@ -15,6 +15,7 @@ from tracker.extensions import db
 from tracker.models import Agreement
 from tracker.permissions import can_view_update, require_view_commitment, sees_restricted
 from tracker.queries import agreements as agreement_queries
+from tracker.queries import confirmations as confirmation_queries
 from tracker.queries import commitments as queries
 from tracker.queries import dashboard as dashboard_queries
 from tracker.queries import organisations as organisation_queries
@@ -74,7 +75,8 @@ def commitment(commitment_id: int):
     return {**serialize.commitment(c, standing), "description": c.description, "deliverable": c.deliverable,
             "start_date": serialize.day(c.start_date), "original_due_date": serialize.day(c.original_due_date),
             "source_text": c.source_text, "is_demo": c.is_demo, "sides": serialize.sides(c, standing),
-            "latest_approved_update": serialize.update(approved) if approved else None}
+            "latest_approved_update": serialize.update(approved) if approved else None,
+            "disputed": c.id in confirmation_queries.disputed_commitments([c.id])}
 
 
 @bp.get("/commitments/<int:commitment_id>/updates")

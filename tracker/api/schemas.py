@@ -298,6 +298,8 @@ class CommitmentDetail(CommitmentSummary):
     is_demo: bool
     sides: list[Side]
     latest_approved_update: Update | None
+    disputed: bool = Field(description="A side's completion is disputed by a partner province (not counted as "
+                                       "done until the provinces settle it).")
 
 
 class Counts(BaseModel):
@@ -356,6 +358,8 @@ class Dashboard(BaseModel):
     upcoming_counts: dict[str, int]
     period_label: str | None
     period_key: str | None
+    disputed: int = Field(0, description="Units (commitments, or sides with a province filter) whose completion a "
+                                         "partner province disputes on the date; counted as not done meanwhile.")
 
 
 class Period(BaseModel):

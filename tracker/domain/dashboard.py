@@ -93,6 +93,8 @@ class Dashboard:
     compliance: dict = field(default_factory=lambda: {"period": None, "due": 0, "on_time": 0, "late": 0})
     # Early warning (domain.risk): commitments with a side at risk, or (province filter) that province's sides.
     at_risk: int = 0
+    # Units whose completion a partner province disputes on the date (counted as not done meanwhile).
+    disputed: int = 0
 
     @property
     def overdue(self) -> int:
@@ -141,4 +143,5 @@ def from_plain(data: dict) -> Dashboard:
         upcoming_counts={int(k): v for k, v in data["upcoming_counts"].items()},
         period_key=data.get("period_key"), unit=data["unit"], deadlines=data["deadlines"], sides=data["sides"],
         compliance=data["compliance"], at_risk=data.get("at_risk", 0),
+        disputed=data.get("disputed", 0),
     )

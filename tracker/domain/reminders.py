@@ -14,7 +14,9 @@ DUE_SOON, OVERDUE, RETURNED, REVIEW = "due_soon", "overdue", "returned", "review
 AT_RISK = "at_risk"  # early warning (domain.risk): told by the daily run, once a month while it lasts
 # Told at the moment of the event only (the daily run never makes them).
 APPROVED, EXTENDED = "approved", "extended"
-KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED, AT_RISK)
+# Partner confirmation: a partner coordinator is asked to confirm; a side hears of a dispute.
+CONFIRM, DISPUTED = "confirm", "disputed"
+KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED, AT_RISK, CONFIRM, DISPUTED)
 LANGUAGES = ("vi", "en")
 
 
@@ -63,6 +65,14 @@ def approved_key(update_id: int) -> str:
     return f"approved:{update_id}"
 
 
+def confirm_key(update_id: int) -> str:
+    return f"confirm:{update_id}"
+
+
+def disputed_key(update_id: int) -> str:
+    return f"disputed:{update_id}"
+
+
 def extended_key(extension_id: int) -> str:
     return f"extended:{extension_id}"
 
@@ -95,8 +105,8 @@ def parse_dedupe_key(key: str) -> KeyParts | None:
             return KeyParts(OVERDUE, int(parts[1]), parts[2], int(parts[3]))
         if parts[0] in ("returned", "review") and len(parts) == 2:
             return KeyParts(RETURNED if parts[0] == "returned" else REVIEW, update_id=int(parts[1]))
-        if parts[0] == APPROVED and len(parts) == 2:
-            return KeyParts(APPROVED, update_id=int(parts[1]))
+        if parts[0] in (APPROVED, CONFIRM, DISPUTED) and len(parts) == 2:
+            return KeyParts(parts[0], update_id=int(parts[1]))
         if parts[0] == EXTENDED and len(parts) == 2:
             return KeyParts(EXTENDED, extension_id=int(parts[1]))
         if parts[0] == AT_RISK and len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit():

@@ -7,9 +7,11 @@ count over without reading every update.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from tracker.domain.confirmation import Dispute, as_disputed, change_days
 from tracker.domain.status import ApprovedReport, SideReport, latest_side_report
 
 
@@ -31,13 +33,21 @@ class Span:
     effective_to: date | None  # exclusive; None while current
 
 
-def spans(approvals: list[Approval]) -> list[Span]:
-    """Stretches of days with one standing each, oldest first; days without change are merged."""
+def spans(approvals: list[Approval], disputes: Sequence[Dispute] = ()) -> list[Span]:
+    """Stretches of days with one standing each, oldest first; days without change are merged.
+
+    A partner's dispute (``domain.confirmation``) changes the standing on the day it is
+    raised and on the day it is withdrawn: in between, the disputed DONE counts as in progress.
+    """
     ordered = sorted(approvals, key=lambda a: (a.approved_on, a.approved_at, a.update_id))
-    days = sorted({a.approved_on for a in ordered})
+    if not ordered:
+        return []
+    first = ordered[0].approved_on
+    days = sorted({a.approved_on for a in ordered} | {d for d in change_days(disputes) if d > first})
     result: list[Span] = []
     for i, day in enumerate(days):
         known = sorted((a for a in ordered if a.approved_on <= day), key=lambda a: (a.as_of, a.approved_at, a.update_id))
+        known = as_disputed(known, disputes, day)
         report = latest_side_report(ApprovedReport(a.state, a.percent, a.as_of) for a in known)
         latest_id = known[-1].update_id
         end = days[i + 1] if i + 1 < len(days) else None

@@ -104,3 +104,13 @@ def evidence_message(problem: EvidenceProblem, max_bytes: int) -> str:
                                 "vui lòng lưu lại tệp bằng Word hoặc Excel rồi tải lên.", name=problem.filename),
     }
     return messages.get(problem.code, problem.code)
+
+
+class ConfirmForm(FlaskForm):
+    """The partner province confirms a shared completion (or withdraws its dispute)."""
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField(_l("Lý do không xác nhận"),
+                           validators=[DataRequired(_l("Nêu lý do không xác nhận để tỉnh bạn biết và giải trình.")),
+                                       Length(max=5000)], render_kw={"rows": 3})

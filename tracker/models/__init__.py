@@ -24,6 +24,7 @@ from tracker.models.cache import ChangeCounter, FigureCache
 from tracker.models.users import User, UserRole, UserSession
 from tracker.models.tokens import ApiToken
 from tracker.models.documents import ImplementingDocument, document_commitments
+from tracker.models.confirmations import UpdateConfirmation
 
 __all__ = [
     "Agency",
@@ -53,6 +54,7 @@ __all__ = [
     "ReportingSchedule",
     "Role",
     "SideStatus",
+    "UpdateConfirmation",
     "UpdateStatus",
     "User",
     "UserRole",

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Date, and_, case, exists, func, literal, select, true, union_all
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
 
 from tracker.domain.codes import Role
 from tracker.domain.dashboard import (
@@ -39,6 +40,7 @@ from tracker.models import (
 from tracker.status import sql as status_sql
 from tracker.status.cache import remember
 from tracker.queries import compliance as compliance_queries
+from tracker.queries import confirmations as confirmation_queries
 from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
 
 DONE = ("done_on_time", "done_late")
@@ -66,6 +68,26 @@ def _scope(stmt, f: Filters, see_restricted: bool, *, province_ids=None, agency_
     return stmt
 
 
+def _disputed_flag(rows, as_of: date, province_ids) -> ColumnElement:
+    """1 for a counted unit (a commitment, or one province's side) whose completion a partner
+    province disputes on the date (counted as not done meanwhile), else 0."""
+    open_ = confirmation_queries.disputed_on(as_of).subquery("open_disputes")
+    if province_ids is None:
+        cond = rows.c.commitment_id.in_(select(open_.c.commitment_id))
+    else:
+        cond = exists().where(open_.c.commitment_id == rows.c.commitment_id, open_.c.party_id == rows.c.party_id)
+    return case((cond, 1), else_=0)
+
+
+def _at_risk_flag(rows, side_rows, province_ids) -> ColumnElement:
+    """1 for a counted unit at risk (domain.risk): a commitment with a side at risk, or, under a
+    province filter, that province's side at risk; else 0."""
+    if province_ids is not None:
+        return rows.c.at_risk
+    return case((rows.c.commitment_id.in_(select(side_rows.c.commitment_id).where(side_rows.c.at_risk == 1)), 1),
+                else_=0)
+
+
 def build(f: Filters, today: date, see_restricted: bool, period_label: str | None = None) -> Dashboard:
     as_of = f.as_of or today
     province_ids = province_lineage(f.province) if f.province else None
@@ -76,21 +98,30 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     within = _scope(select(Commitment.id).join(CooperationArea), f, True, **scope) if _narrowed(f) else None
     source = status_sql.spans_on(as_of, within)
 
-    # 1. Headline counts and deadline facts: whole commitments, or one province's sides.
+    # Every side in scope on the date (the field × province figures, and which commitments are at risk).
+    side_rows = status_sql.materialized(status_sql.sides(as_of, within=within), "side_rows")
+
+    # 1. Headline counts, deadline facts, disputes and early warning: whole commitments, or one
+    #    province's sides, in one statement.
     if province_ids is None:
         rows = status_sql.materialized(status_sql.commitments(as_of, source, within=within), "unit_rows")
     else:
         rows = status_sql.materialized(status_sql.sides(as_of, source, within=within).where(
             AgreementParty.province_id.in_(province_ids)), "unit_rows")
+    disputed_flag = _disputed_flag(rows, as_of, province_ids).label("disputed")
+    risk_flag = _at_risk_flag(rows, side_rows, province_ids).label("at_risk")
     counted = _scope(
-        select(rows.c.category, rows.c.open_past_due, func.count()).select_from(rows)
+        select(rows.c.category, rows.c.open_past_due, disputed_flag, risk_flag, func.count()).select_from(rows)
         .join(Commitment, Commitment.id == rows.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .group_by(rows.c.category, rows.c.open_past_due), f, see_restricted, **scope)
+        .group_by(rows.c.category, rows.c.open_past_due, disputed_flag, risk_flag), f, see_restricted, **scope)
     categories = {c.value: 0 for c in CATEGORY_ORDER}
     deadlines = {"open_past_due": 0, "without_report": 0, "done_late": 0}
-    for category, open_past_due, n in db.session.execute(counted):
+    disputed = at_risk = 0
+    for category, open_past_due, is_disputed, is_at_risk, n in db.session.execute(counted):
         categories[category] += n
+        disputed += n if is_disputed else 0
+        at_risk += n if is_at_risk else 0
         if open_past_due:
             deadlines["open_past_due"] += n
             deadlines["without_report"] += n if category == "no_report" else 0
@@ -103,7 +134,6 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     # 3. Field × province (sides): stacked bars and the heat map. Within one agreement a
     #    field is its area; across agreements the fields of the same number add up.
     per_area = f.agreement is not None or f.area is not None
-    side_rows = status_sql.materialized(status_sql.sides(as_of, within=within), "side_rows")
     area_key = Commitment.area_id if per_area else literal(None).label("area_id")
     group = (Commitment.area_id,) if per_area else ()
     stmt = _scope(
@@ -134,7 +164,6 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         for (area_id, number, pid), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2]))
     ]
     sides = _sides_by_province(by_field, provinces)
-    at_risk = _at_risk(side_rows, f, see_restricted, province_ids, agency_ids)
 
     # 4. Over time: shares at each half-year cut-off up to the date, from spans valid then.
     start = _start(f)
@@ -220,6 +249,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         by_field=by_field, over_time=over_time,
         agencies=agencies[:25], upcoming=upcoming[:50], upcoming_counts=upcoming_counts,
         unit="commitments" if province_ids is None else "sides", deadlines=deadlines, sides=sides, at_risk=at_risk,
+        disputed=disputed,
         compliance={"period": compliance.period, "label": compliance.label,
                     "deadline": compliance.deadline.isoformat() if compliance.deadline else None,
                     "agreement": compliance.agreement, "due": compliance.due, "on_time": compliance.on_time,
@@ -244,18 +274,6 @@ def _sides_by_province(by_field: list[FieldProvinceCounts], provinces: dict[int,
             entry["categories"][category] += n
             entry["total"] += n
     return result
-
-
-def _at_risk(side_rows, f: Filters, see_restricted: bool, province_ids, agency_ids) -> int:
-    """Early warning: commitments with a side at risk; with a province filter, that province's sides."""
-    counted = func.count() if province_ids is not None else func.count(func.distinct(side_rows.c.commitment_id))
-    stmt = _scope(select(counted).select_from(side_rows)
-                  .join(Commitment, Commitment.id == side_rows.c.commitment_id)
-                  .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-                  .where(side_rows.c.at_risk == 1), f, see_restricted, province_ids=province_ids, agency_ids=agency_ids)
-    if province_ids is not None:
-        stmt = stmt.where(side_rows.c.province_id.in_(province_ids))
-    return db.session.scalar(stmt) or 0
 
 
 def _narrowed(f: Filters) -> bool:

@@ -28,7 +28,9 @@ from tracker.domain.status import (
 )
 from tracker.extensions import db
 from tracker.status import sql as status_sql
+from tracker.status.spans import disputes_of
 from tracker.status.sql import lead_held_on
+from tracker.domain.confirmation import counted_state
 from tracker.models import (
     AgreementParty,
     Assignment,
@@ -64,7 +66,7 @@ def approved_history(commitment_ids: list[int], as_of: date) -> dict[tuple[int, 
         return {}
     rows = db.session.execute(
         select(ProgressUpdate.commitment_id, ProgressUpdate.party_id, ProgressUpdate.state,
-               ProgressUpdate.percent, ProgressUpdate.as_of)
+               ProgressUpdate.percent, ProgressUpdate.as_of, ProgressUpdate.id)
         .where(
             ProgressUpdate.commitment_id.in_(commitment_ids),
             ProgressUpdate.status == UpdateStatus.APPROVED,
@@ -75,9 +77,11 @@ def approved_history(commitment_ids: list[int], as_of: date) -> dict[tuple[int, 
         .order_by(ProgressUpdate.commitment_id, ProgressUpdate.party_id, ProgressUpdate.as_of,
                   ProgressUpdate.reviewed_at, ProgressUpdate.id)
     )
+    disputes = disputes_of(commitment_ids)  # a partner's open dispute: that DONE counts as in progress
     history: dict[tuple[int, int], list[ApprovedReport]] = defaultdict(list)
-    for commitment_id, party_id, state, percent, report_date in rows:
-        history[(commitment_id, party_id)].append(ApprovedReport(state, percent, report_date))
+    for commitment_id, party_id, state, percent, report_date, update_id in rows:
+        counted = counted_state(update_id, state, disputes.get((commitment_id, party_id), ()), as_of)
+        history[(commitment_id, party_id)].append(ApprovedReport(counted, percent, report_date))
     return history
 
 

@@ -44,6 +44,7 @@ from tracker.models import (
     User,
 )
 from tracker.status import sql as status_sql
+from tracker.queries import confirmations as confirmation_queries
 from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
 from tracker.status import periods as period_service
 
@@ -135,6 +136,9 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         sides_of[r.commitment_id].append(r)
 
     assignments = _assignments_on(scope, judged_on)
+    disputed = defaultdict(list)  # sides whose completion a partner province disputes on the date
+    for commitment_id, party_id in db.session.execute(confirmation_queries.disputed_on(judged_on)):
+        disputed[commitment_id].append(party_id)
     annex, by_area = [], defaultdict(list)
     for number, c in enumerate(items, start=1):
         by_area[(c.number, c.name)].append(c.category)
@@ -150,6 +154,9 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
             notes.append("Dừng thực hiện")
         if (why := not_done_reason(sides)) and provinces is None:
             notes.append(why)
+        for party_id in sorted(disputed.get(c.id, ())):
+            name = short_province(party_names.get(party_id) or _party_names({party_id}, judged_on).get(party_id, ""))
+            notes.append(f"Tỉnh bạn không xác nhận hoàn thành của {name}")
         annex.append(AnnexRow(
             number=number, code=c.code, area_number=c.number, area_name=c.name, task=c.title,
             lead_agencies=tuple(a.agency_name for a in held if a.role == Role.LEAD),

@@ -26,6 +26,8 @@ from tracker.domain.reminders import (
     OVERDUE,
     RETURNED,
     REVIEW,
+    CONFIRM,
+    DISPUTED,
     KeyParts,
     digest_subject,
     in_sentence,
@@ -143,7 +145,7 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
                 period = parse_key(n.period_key, rules.get(key.agreement_id, DEFAULT_RULE), calendar)
             except ValueError:
                 period = None
-        if n.kind in (RETURNED, REVIEW, APPROVED) and n.update_id:
+        if n.kind in (RETURNED, REVIEW, APPROVED, CONFIRM, DISPUTED) and n.update_id:
             endpoint, values = "progress.detail", {"update_id": n.update_id}
         elif commitment is not None:
             endpoint, values = "commitments.detail", {"commitment_id": commitment.id}

@@ -19,10 +19,14 @@ from sqlalchemy import or_, select
 from tracker import clock, jobs
 from tracker.domain.reminders import (
     APPROVED,
+    CONFIRM,
+    DISPUTED,
     EXTENDED,
     RETURNED,
     REVIEW,
     approved_key,
+    confirm_key,
+    disputed_key,
     extended_key,
     may_see,
     returned_key,
@@ -91,6 +95,18 @@ def returned(update: ProgressUpdate) -> None:
 
 def approved(update: ProgressUpdate) -> None:
     _tell([update.author], APPROVED, approved_key(update.id), actor=update.reviewer, **_about(update))
+
+
+def confirm_asked(update: ProgressUpdate, province_ids: set[int]) -> None:
+    """"Please confirm": the coordinators of the partner provinces asked about a shared completion."""
+    partners = _coordinators_of(province_ids, clock.today())
+    _tell(partners, CONFIRM, confirm_key(update.id), actor=update.reviewer, **_about(update))
+
+
+def disputed(update: ProgressUpdate, actor: User) -> None:
+    """The reporting side hears of a dispute: its coordinators and the update's author."""
+    people = _coordinators_of({update.party.province_id}, clock.today()) + [update.author]
+    _tell(people, DISPUTED, disputed_key(update.id), actor=actor, **_about(update))
 
 
 def extended(extension: DeadlineExtension) -> None:

@@ -16,7 +16,7 @@ from tracker.domain.updates import actual_problem, parse_actual, update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, EvidenceFile, ProgressUpdate, UpdateStatus, User
 from tracker.models.base import utcnow
-from tracker.services import audit, evidence, notify
+from tracker.services import audit, confirmation, evidence, notify
 from tracker.status import periods
 from tracker.status import spans as status
 from tracker.status.cache import invalidate
@@ -191,6 +191,7 @@ def approve(update: ProgressUpdate, reviewer: User) -> None:
     audit.record("update_approved", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"}, after={"status": "approved"})
     notify.approved(update)
+    confirmation.ask(update, reviewer)  # a shared completion: the partner provinces confirm it
 
 
 def return_(update: ProgressUpdate, reviewer: User, reason: str) -> None:

@@ -8,9 +8,12 @@ from sqlalchemy import delete, select
 
 from tracker.domain.codes import Role
 from tracker.clock import VIETNAM
+from collections import defaultdict
+
+from tracker.domain.confirmation import Dispute
 from tracker.domain.spans import Approval, spans
 from tracker.extensions import db
-from tracker.models import ProgressUpdate, SideStatus, UpdateStatus
+from tracker.models import ProgressUpdate, SideStatus, UpdateConfirmation, UpdateStatus
 from tracker.status.cache import invalidate
 
 
@@ -25,12 +28,31 @@ def approvals_of(commitment_id: int, party_id: int) -> list[Approval]:
             for i, state, percent, as_of, reviewed in rows]
 
 
-def rows_for(commitment_id: int, party_id: int, approvals: list[Approval]) -> list[dict]:
+def _day(moment):
+    return None if moment is None else moment.astimezone(VIETNAM).date()
+
+
+def disputes_of(commitment_ids) -> dict[tuple[int, int], list[Dispute]]:
+    """Partners' disputes of approved updates per (commitment, party): raised, maybe withdrawn."""
+    rows = db.session.execute(
+        select(ProgressUpdate.commitment_id, ProgressUpdate.party_id, UpdateConfirmation.update_id,
+               UpdateConfirmation.disputed_at, UpdateConfirmation.withdrawn_at)
+        .join(ProgressUpdate, ProgressUpdate.id == UpdateConfirmation.update_id)
+        .where(ProgressUpdate.commitment_id.in_(list(commitment_ids)), UpdateConfirmation.disputed_at.is_not(None))
+    )
+    found: dict[tuple[int, int], list[Dispute]] = defaultdict(list)
+    for commitment_id, party_id, update_id, disputed_at, withdrawn_at in rows:
+        found[(commitment_id, party_id)].append(Dispute(update_id, _day(disputed_at), _day(withdrawn_at)))
+    return found
+
+
+def rows_for(commitment_id: int, party_id: int, approvals: list[Approval],
+             disputes: list[Dispute] | None = None) -> list[dict]:
     return [
         {"commitment_id": commitment_id, "party_id": party_id, "update_id": s.update_id,
          "state": s.report.state.value, "percent": s.report.percent, "report_as_of": s.report.as_of,
          "done_on": s.report.completed_on, "effective_from": s.effective_from, "effective_to": s.effective_to}
-        for s in spans(approvals)
+        for s in spans(approvals, disputes or ())
     ]
 
 
@@ -39,7 +61,8 @@ def refresh_side(commitment_id: int, party_id: int) -> None:
     db.session.flush()
     db.session.execute(delete(SideStatus).where(SideStatus.commitment_id == commitment_id,
                                                 SideStatus.party_id == party_id))
-    rows = rows_for(commitment_id, party_id, approvals_of(commitment_id, party_id))
+    disputes = disputes_of([commitment_id]).get((commitment_id, party_id), [])
+    rows = rows_for(commitment_id, party_id, approvals_of(commitment_id, party_id), disputes)
     if rows:
         db.session.execute(SideStatus.__table__.insert(), rows)
     invalidate()

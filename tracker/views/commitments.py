@@ -17,6 +17,7 @@ from tracker.permissions import (
     sees_restricted,
 )
 from tracker.queries import commitments as queries
+from tracker.queries import confirmations as confirmation_queries
 from tracker.queries import documents as document_queries
 from tracker.queries import progress as progress_queries
 from tracker.queries import plan as plan_queries
@@ -36,7 +37,8 @@ def index():
     standing = progress_queries.standings(pagination.items, filters.as_of or clock.today(),
                                           current_app.config["DUE_SOON_DAYS"])
     return render_template("commitments/index.html", form=form, pagination=pagination, hidden=hidden,
-                           standing=standing)
+                           standing=standing,
+                           disputed=confirmation_queries.disputed_commitments([c.id for c in pagination.items]))
 
 
 @bp.get("/commitments/<int:commitment_id>")
@@ -57,4 +59,5 @@ def detail(commitment_id: int):
         targets=target_queries.for_commitment(commitment, today),
         proposals=[(p, can_decide(current_user, p, today)) for p in plan_queries.pending_proposals(commitment.id)],
         decide_form=LogoutForm(), proposal_field=field_label,
+        disputed=bool(confirmation_queries.disputed_commitments([commitment.id])),
     )

@@ -19,6 +19,8 @@ from tracker.forms import choices
 from tracker.forms.progress import (
     PROBLEM_MESSAGES,
     ApproveForm,
+    ConfirmForm,
+    DisputeForm,
     ExtendForm,
     ProgressUpdateForm,
     ReturnForm,
@@ -31,13 +33,16 @@ from tracker.permissions import (
     On,
     acting_agency_ids,
     acting_province_ids,
+    can_confirm,
     can_edit_update,
     can_review,
+    can_withdraw,
     load_commitment,
     load_update,
     reportable_assignments,
     sees_restricted,
 )
+from tracker.queries import confirmations as confirmation_queries
 from tracker.queries import progress as queries
 from tracker.queries import targets as target_queries
 from tracker.services import evidence as evidence_store
@@ -198,14 +203,18 @@ def edit(update_id: int):
 
 @bp.get("/updates/<int:update_id>")
 def detail(update_id: int):
-    return _render_detail(load_update(update_id), ReturnForm())
+    return render_detail(load_update(update_id))
 
 
-def _render_detail(update: ProgressUpdate, return_form: ReturnForm, status: int = 200):
+def render_detail(update: ProgressUpdate, return_form: ReturnForm | None = None, status: int = 200, *,
+                  dispute_form: DisputeForm | None = None):
     today = clock.today()
     options = reportable_assignments(current_user, update.commitment, today)
     return render_template(
-        "progress/detail.html", update=update, return_form=return_form, approve_form=ApproveForm(),
+        "progress/detail.html", update=update, return_form=return_form or ReturnForm(), approve_form=ApproveForm(),
+        confirmations=confirmation_queries.of_update(update.id), confirm_form=ConfirmForm(),
+        dispute_form=dispute_form or DisputeForm(), can_confirm=can_confirm(current_user, update, today),
+        can_withdraw=can_withdraw(current_user, update, today),
         can_review=can_review(current_user, update, today), can_edit=can_edit_update(current_user, update, today),
         can_revise=update.status != UpdateStatus.DRAFT and any(a.agency_id == update.agency_id for a in options),
         superseded_by=[u for u in queries.updates_of(update.commitment_id) if u.supersedes_id == update.id],
@@ -235,7 +244,7 @@ def return_update(update_id: int):
     if not form.validate_on_submit():
         if form.errors.get("csrf_token"):
             abort(400)
-        return _render_detail(update, form, 400)
+        return render_detail(update, form, 400)
     service.return_(update, current_user, form.reason.data)
     db.session.commit()
     flash(_("Đã trả lại báo cáo cho cơ quan chỉnh sửa."), "info")
@@ -247,7 +256,13 @@ def reviews():
     today = clock.today()
     provinces = None if current_user.role == UserRole.ADMIN else acting_province_ids(current_user, today)
     queue = queries.review_queue(provinces, sees_restricted(current_user))
-    return render_template("progress/reviews.html", queue=queue, approve_form=ApproveForm(), return_form=ReturnForm())
+    partner = current_user.role == UserRole.COORDINATOR  # only a partner province's coordinator answers
+    return render_template(
+        "progress/reviews.html", queue=queue, approve_form=ApproveForm(), return_form=ReturnForm(),
+        confirm_form=ConfirmForm(),
+        to_confirm=confirmation_queries.pending_for(provinces, sees_restricted(current_user)) if partner else [],
+        disputing=confirmation_queries.pending_for(provinces, sees_restricted(current_user), "disputed")
+        if partner else [])
 
 
 @bp.route("/commitments/<int:commitment_id>/deadline", methods=["GET", "POST"])

@@ -1,0 +1,76 @@
+"""Reads for partner confirmation: an update's requests, a coordinator's queue, open disputes."""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.clock import end_of_day_utc
+from tracker.domain.confirmation import State
+from tracker.extensions import db
+from tracker.models import AgreementParty, CooperationArea, Commitment, ProgressUpdate, UpdateConfirmation
+
+
+def of_update(update_id: int) -> list[UpdateConfirmation]:
+    """The update's requests to partner provinces, with who answered and when (its timeline)."""
+    return list(db.session.scalars(
+        select(UpdateConfirmation).where(UpdateConfirmation.update_id == update_id)
+        .options(selectinload(UpdateConfirmation.party).selectinload(AgreementParty.province),
+                 selectinload(UpdateConfirmation.actor))
+        .order_by(UpdateConfirmation.id)
+    ))
+
+
+def pending_for(province_ids: set[int] | None, see_restricted: bool,
+                state: str = State.AWAITING.value) -> list[UpdateConfirmation]:
+    """"Chờ tỉnh bạn xác nhận": requests awaiting these provinces' answer (all, for None), oldest
+    first; with ``state="disputed"``, the disputes these provinces raised and have not withdrawn."""
+    stmt = (
+        select(UpdateConfirmation)
+        .join(AgreementParty, AgreementParty.id == UpdateConfirmation.party_id)
+        .join(ProgressUpdate, ProgressUpdate.id == UpdateConfirmation.update_id)
+        .join(Commitment, Commitment.id == ProgressUpdate.commitment_id)
+        .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+        .where(UpdateConfirmation.state == state)
+        .options(selectinload(UpdateConfirmation.update).selectinload(ProgressUpdate.commitment),
+                 selectinload(UpdateConfirmation.update).selectinload(ProgressUpdate.agency),
+                 selectinload(UpdateConfirmation.party).selectinload(AgreementParty.province))
+        .order_by(UpdateConfirmation.id)
+    )
+    if province_ids is not None:
+        stmt = stmt.where(AgreementParty.province_id.in_(province_ids))
+    if not see_restricted:
+        stmt = stmt.where(CooperationArea.restricted.is_(False))
+    return list(db.session.scalars(stmt))
+
+
+def disputed_commitments(within=None) -> set[int]:
+    """Commitments with a completion under an open dispute now (shown with a badge)."""
+    stmt = (
+        select(ProgressUpdate.commitment_id).join(UpdateConfirmation, UpdateConfirmation.update_id == ProgressUpdate.id)
+        .where(UpdateConfirmation.state == State.DISPUTED.value).distinct()
+    )
+    if within is not None:
+        stmt = stmt.where(ProgressUpdate.commitment_id.in_(within))
+    return set(db.session.scalars(stmt))
+
+
+def disputed_count(within) -> int:
+    """How many of the commitments ``within`` selects have an open dispute now."""
+    return db.session.scalar(
+        select(func.count(func.distinct(ProgressUpdate.commitment_id)))
+        .join(UpdateConfirmation, UpdateConfirmation.update_id == ProgressUpdate.id)
+        .where(UpdateConfirmation.state == State.DISPUTED.value, ProgressUpdate.commitment_id.in_(within))
+    ) or 0
+
+
+def disputed_on(as_of):
+    """(commitment_id, party_id) of the sides whose completion is under a partner's dispute on
+    ``as_of``: raised by the end of that day and not settled (withdrawn or replaced) by then."""
+    end = end_of_day_utc(as_of)
+    return (
+        select(ProgressUpdate.commitment_id, ProgressUpdate.party_id)
+        .join(UpdateConfirmation, UpdateConfirmation.update_id == ProgressUpdate.id)
+        .where(UpdateConfirmation.disputed_at < end,
+               or_(UpdateConfirmation.state == State.DISPUTED.value, UpdateConfirmation.at >= end))
+        .distinct()
+    )
