@@ -132,6 +132,9 @@ def test_an_empty_reason_from_the_queue_keeps_the_way_back_to_it(app, login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Nêu lý do trả lại" in html
     assert 'name="next" value="reviews"' in html and 'href="/reviews"' in html  # the retry returns to the queue
+    # the coordinator stays in the queue: the message stands beside that report's reason box
+    box = re.search(rf'<input[^>]*id="reason-{update.id}"[^>]*>', html).group(0)
+    assert "is-invalid" in box and f'id="reason-{update.id}-error"' in html
     response = client.post(f"/updates/{update.id}/return",
                            data={"csrf_token": token, "reason": "Thiếu số liệu", "next": "reviews"})
     assert response.headers["Location"].endswith("/reviews")

@@ -244,6 +244,8 @@ def return_update(update_id: int):
     if not form.validate_on_submit():
         if form.errors.get("csrf_token"):
             abort(400)
+        if request.form.get("next") == "reviews":  # stay in the queue, the message beside that report
+            return _render_reviews(refused=update.id, refused_form=form, status=400)
         return render_detail(update, form, 400)
     service.return_(update, current_user, form.reason.data)
     db.session.commit()
@@ -253,6 +255,11 @@ def return_update(update_id: int):
 
 @bp.get("/reviews")
 def reviews():
+    return _render_reviews()
+
+
+def _render_reviews(refused: int | None = None, refused_form: ReturnForm | None = None, status: int = 200):
+    """The review queue; ``refused``: the report whose return was refused, with its form's message."""
     today = clock.today()
     provinces = None if current_user.role == UserRole.ADMIN else acting_province_ids(current_user, today)
     queue = queries.review_queue(provinces, sees_restricted(current_user))
@@ -262,7 +269,7 @@ def reviews():
         confirm_form=ConfirmForm(),
         to_confirm=confirmation_queries.pending_for(provinces, sees_restricted(current_user)) if partner else [],
         disputing=confirmation_queries.pending_for(provinces, sees_restricted(current_user), "disputed")
-        if partner else [])
+        if partner else [], refused=refused, refused_form=refused_form), status
 
 
 @bp.route("/commitments/<int:commitment_id>/deadline", methods=["GET", "POST"])
