@@ -104,6 +104,25 @@ def test_dashboard_is_dashboard_json(app, login_as, auth):
         assert client.get(f"/api/v1/dashboard?{query}").get_json() == client.get(f"/dashboard.json?{query}").get_json()
     token_body = client.get("/api/v1/dashboard", headers=auth("viewer")).get_json()
     assert token_body == client.get("/dashboard.json").get_json()
+    area = officer_commitment().area_id  # field= names a field as dashboard.json's area= does
+    assert client.get(f"/api/v1/dashboard?agreement={a}&field={area}").get_json() == \
+        client.get(f"/dashboard.json?agreement={a}&area={area}").get_json()
+
+
+def test_one_commitment_shows_its_targets_against_the_actual(app, client, auth):
+    from datetime import date
+
+    from tracker.models import CommitmentTarget
+
+    commitment = officer_commitment()
+    db.session.add(CommitmentTarget(commitment_id=commitment.id, party_id=None, year=2026, unit="sự kiện", value=4,
+                                    effective_on=date(2026, 1, 1), reason="Kế hoạch năm 2026"))
+    db.session.commit()
+    body = client.get(f"/api/v1/commitments/{commitment.id}", headers=auth("viewer")).get_json()
+    [target] = body["targets"]
+    assert (target["year"], target["unit"], target["value"], target["actual"], target["state"]) == (
+        2026, "sự kiện", 4.0, None, "no_actual")
+    assert 3.5 < target["prorated"] < 3.7  # 4 events pro-rated to 26/11/2026
 
 
 def test_periods_and_agencies(app, client, auth):

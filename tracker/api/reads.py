@@ -20,6 +20,7 @@ from tracker.queries import commitments as queries
 from tracker.queries import dashboard as dashboard_queries
 from tracker.queries import organisations as organisation_queries
 from tracker.queries import progress as progress_queries
+from tracker.queries import targets as target_queries
 from tracker.status import periods as period_service
 
 TAGS = ("read",)
@@ -76,7 +77,10 @@ def commitment(commitment_id: int):
             "start_date": serialize.day(c.start_date), "original_due_date": serialize.day(c.original_due_date),
             "source_text": c.source_text, "is_demo": c.is_demo, "sides": serialize.sides(c, standing),
             "latest_approved_update": serialize.update(approved) if approved else None,
-            "disputed": c.id in confirmation_queries.disputed_commitments([c.id])}
+            "disputed": c.id in confirmation_queries.disputed_commitments([c.id]),
+            "targets": [{"year": t.year, "party_id": t.party.id if t.party else None, "unit": t.unit,
+                         "baseline": t.baseline, "value": t.value, "prorated": float(t.prorated),
+                         "actual": t.actual, "state": t.state.value} for t in target_queries.for_commitment(c, today)]}
 
 
 @bp.get("/commitments/<int:commitment_id>/updates")
@@ -94,8 +98,8 @@ def updates(commitment_id: int):
 @spec.validate(resp=answers(s.Dashboard), tags=TAGS)
 def dashboard(query: s.DashboardQuery):
     """The dashboard's figures: the same code and the same answer as /dashboard.json."""
-    filters = Filters(agreement=query.agreement, as_of=query.as_of, province=query.province, area=query.area,
-                      agency=query.agency)
+    filters = Filters(agreement=query.agreement, as_of=query.as_of, province=query.province,
+                      area=query.field if query.field is not None else query.area, agency=query.agency)
     return figures_json(dashboard_queries.cached_build(filters, clock.today(), sees_restricted(current_user)))
 
 

@@ -96,6 +96,7 @@ class DashboardQuery(Query):
     as_of: Day | None = None
     province: Id | None = None
     area: Id | None = Field(None, description="A field (cooperation area) id.")
+    field: Id | None = Field(None, description="A field (cooperation area) id: the same as area.")
     agency: Id | None = None
 
 
@@ -289,6 +290,19 @@ class UpdateList(BaseModel):
     items: list[Update]
 
 
+class Target(BaseModel):
+    """A numeric target (chỉ tiêu) in force, against the latest approved actual."""
+
+    year: int
+    party_id: int | None = Field(description="The side it is set for; null: shared by every side.")
+    unit: str
+    baseline: float | None
+    value: float
+    prorated: float = Field(description="The target pro-rated to the part of the year elapsed.")
+    actual: float | None
+    state: str = Field(description="on_track, behind or no_actual (domain.targets).")
+
+
 class CommitmentDetail(CommitmentSummary):
     description: str | None
     deliverable: str | None
@@ -298,6 +312,7 @@ class CommitmentDetail(CommitmentSummary):
     is_demo: bool
     sides: list[Side]
     latest_approved_update: Update | None
+    targets: list[Target]
     disputed: bool = Field(description="A side's completion is disputed by a partner province (not counted as "
                                        "done until the provinces settle it).")
 
