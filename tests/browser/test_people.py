@@ -164,6 +164,7 @@ def test_a_leader_reads_the_dashboard_drills_down_and_switches_language(person):
 def test_a_coordinator_exports_the_half_year_report_and_the_files_open(person):
     from docx import Document
     from openpyxl import load_workbook
+    from pypdf import PdfReader
 
     coordinator, watch = person("daumoi@example.com")
     coordinator.get_by_role("link", name="Báo cáo", exact=True).click()
@@ -172,7 +173,7 @@ def test_a_coordinator_exports_the_half_year_report_and_the_files_open(person):
     half_year = next(o for o in period.locator("option").all_inner_texts() if "6 tháng" in o)
     period.select_option(label=half_year)
     files = {}
-    for fmt, label in (("docx", "Word (DOCX)"), ("xlsx", "Excel (XLSX)")):
+    for fmt, label in (("docx", "Word (DOCX)"), ("pdf", "PDF"), ("xlsx", "Excel (XLSX)")):
         coordinator.get_by_label(label).check()
         with coordinator.expect_download() as download:
             coordinator.get_by_role("button", name="Tải báo cáo").click()
@@ -182,6 +183,8 @@ def test_a_coordinator_exports_the_half_year_report_and_the_files_open(person):
     assert "BÁO CÁO" in text.upper() and "6 tháng" in text
     workbook = load_workbook(io.BytesIO(files["xlsx"]), read_only=True)
     assert workbook.sheetnames and zipfile.is_zipfile(io.BytesIO(files["xlsx"]))
+    pdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(files["pdf"])).pages)
+    assert "6 tháng" in pdf_text and "BÁO CÁO" in pdf_text.upper()
 
 
 def test_screenshots_at_phone_width(person):
