@@ -36,7 +36,8 @@ MODULES = {
     "tracker/domain/deadlines.py": "tracker.domain.deadlines",
     "tracker/domain/spans.py": "tracker.domain.spans",
 }
-TESTS = ["tests/domain/test_status.py", "tests/domain/test_deadlines.py", "tests/domain/test_spans.py"]
+TESTS = ["tests/domain/test_status.py", "tests/domain/test_deadlines.py", "tests/domain/test_spans.py",
+         "tests/domain/test_confirmation.py"]
 TIMEOUT = 120  # seconds; a mutant that hangs the tests counts as killed (as mutmut's timeouts do)
 
 
