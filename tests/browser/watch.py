@@ -89,8 +89,8 @@ class Watch:
 
     def _failed(self, request) -> None:
         failure = request.failure or ""
-        if "ERR_ABORTED" in failure and request.resource_type == "document":
-            return  # a page left while loading (a download, a redirect)
+        if "ERR_ABORTED" in failure and request.resource_type in ("document", "fetch", "xhr"):
+            return  # a page left while loading or fetching (a download, a redirect, the next step)
         self.problems.append(f"request failed: {request.url} ({failure})")
 
     def _response(self, response) -> None:
