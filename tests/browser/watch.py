@@ -89,8 +89,11 @@ class Watch:
 
     def _failed(self, request) -> None:
         failure = request.failure or ""
-        if "ERR_ABORTED" in failure and request.resource_type in ("document", "fetch", "xhr"):
-            return  # a page left while loading or fetching (a download, a redirect, the next step)
+        if "ERR_ABORTED" in failure:
+            # the browser cancelled it: the page moved on (a download, a redirect, the test's next
+            # step) while a page, a fetch or an icon was loading. A server's failure comes back as
+            # an answer, checked in _response; a refused connection is another error.
+            return
         self.problems.append(f"request failed: {request.url} ({failure})")
 
     def _response(self, response) -> None:
