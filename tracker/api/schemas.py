@@ -8,12 +8,19 @@ Unknown query parameters are refused (``extra="forbid"``).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from tracker import params
+from tracker.api.dashboard_schemas import (  # noqa: F401  (the views read every schema as schemas.*)
+    Compliance,
+    Counts,
+    Dashboard,
+    Deadlines,
+    SideCounts,
+)
 
 CATEGORIES = Literal["done_on_time", "done_late", "in_progress_on_time", "in_progress_overdue", "not_started",
                      "no_report"]
@@ -315,66 +322,6 @@ class CommitmentDetail(CommitmentSummary):
     targets: list[Target]
     disputed: bool = Field(description="A side's completion is disputed by a partner province (not counted as "
                                        "done until the provinces settle it).")
-
-
-class Counts(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    done_on_time: int
-    done_late: int
-    in_progress_on_time: int
-    in_progress_overdue: int
-    not_started: int
-    no_report: int
-
-
-class Deadlines(BaseModel):
-    open_past_due: int
-    without_report: int
-    done_late: int
-
-
-class SideCounts(BaseModel):
-    province: int
-    total: int
-    categories: Counts
-    at_risk: int = Field(description="Of these sides, at risk of missing the deadline (early warning).")
-
-
-class Compliance(BaseModel):
-    period: str | None
-    due: int
-    on_time: int
-    late: int
-
-
-class Dashboard(BaseModel):
-    """The figures of ``/dashboard.json``, from the same code."""
-
-    total: int
-    categories: Counts
-    hidden_restricted: int
-    overdue: int
-    deadlines: Deadlines
-    sides: dict[str, SideCounts]
-    compliance: Compliance
-    at_risk: int = Field(description="Commitments with a side at risk of missing its deadline (sides, under a "
-                                     "province filter): not done, within their time, more than the agreement's "
-                                     "margin behind the time elapsed, or unreported after a third of it.")
-    compliance_due: int
-    compliance_submitted: int
-    as_of: date
-    unit: Literal["commitments", "sides"]
-    filters: dict[str, Any]
-    by_field: list[dict[str, Any]]
-    over_time: list[dict[str, Any]]
-    agencies: list[dict[str, Any]]
-    upcoming: list[dict[str, Any]]
-    upcoming_counts: dict[str, int]
-    period_label: str | None
-    period_key: str | None
-    disputed: int = Field(0, description="Units (commitments, or sides with a province filter) whose completion a "
-                                         "partner province disputes on the date; counted as not done meanwhile.")
 
 
 class Period(BaseModel):
