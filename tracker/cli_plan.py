@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from tracker.domain.codes import UserRole
 from tracker import clock
 from tracker.exports import plan_sheet
 from tracker.extensions import db
@@ -35,7 +36,7 @@ def _agreement(code: str):
 def _actor(email: str | None) -> User:
     """Deadline changes name who made them: the given account, or the first active admin."""
     stmt = select(User).where(User.active.is_(True))
-    stmt = stmt.where(func.lower(User.email) == email.strip().lower()) if email else stmt.where(User.role == "admin")
+    stmt = stmt.where(func.lower(User.email) == email.strip().lower()) if email else stmt.where(User.role == UserRole.ADMIN)
     user = db.session.scalar(stmt.order_by(User.id).limit(1))
     if user is None:
         raise click.ClickException(f"no active account {email}" if email else "no admin account; pass --user EMAIL")

@@ -325,9 +325,9 @@ def load_update(update_id: int, action: On = On.VIEW) -> ProgressUpdate:
 
 def can_edit_side(user: User, party, today: date) -> bool:
     """Admins edit every side's assignments; a coordinator only their province's side."""
-    if user.role == "admin":
+    if user.role == UserRole.ADMIN:
         return True
-    return user.role == "coordinator" and party.province_id in acting_province_ids(user, today)
+    return user.role == UserRole.COORDINATOR and party.province_id in acting_province_ids(user, today)
 
 
 def _holding_provinces(commitment: Commitment) -> set[int]:
@@ -337,15 +337,15 @@ def _holding_provinces(commitment: Commitment) -> set[int]:
 
 def can_edit_shared(user: User, commitment: Commitment, today: date) -> bool:
     """What the provinces hold in common: admins, or a coordinator whose province is the only one on it."""
-    if user.role == "admin":
+    if user.role == UserRole.ADMIN:
         return True
     holding = _holding_provinces(commitment)
-    return user.role == "coordinator" and bool(holding) and holding <= acting_province_ids(user, today)
+    return user.role == UserRole.COORDINATOR and bool(holding) and holding <= acting_province_ids(user, today)
 
 
 def can_propose(user: User, commitment: Commitment, today: date) -> bool:
     """A coordinator of a province on a shared commitment proposes; another side confirms."""
-    return (user.role == "coordinator" and can_view_commitment(user, commitment)
+    return (user.role == UserRole.COORDINATOR and can_view_commitment(user, commitment)
             and bool(_holding_provinces(commitment) & acting_province_ids(user, today)))
 
 
@@ -353,9 +353,9 @@ def can_decide(user: User, proposal, today: date) -> bool:
     """Admins, or a coordinator of another province on the commitment, confirm or reject a proposal."""
     if proposal.status != "pending" or not can_view_commitment(user, proposal.commitment):
         return False
-    if user.role == "admin":
+    if user.role == UserRole.ADMIN:
         return True
-    if user.role != "coordinator" or user.id == proposal.proposer_id:
+    if user.role != UserRole.COORDINATOR or user.id == proposal.proposer_id:
         return False
     mine = acting_province_ids(user, today)
     theirs = acting_province_ids(proposal.proposer, today)

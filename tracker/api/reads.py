@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app
 from flask_login import current_user
 
+from tracker.domain.codes import UpdateStatus
 from tracker import clock
 from tracker.api import bp
 from tracker.api import schemas as s
@@ -72,7 +73,7 @@ def commitment(commitment_id: int):
     require_view_commitment(c)
     today = clock.today()
     standing = progress_queries.standings([c], today, current_app.config["DUE_SOON_DAYS"])[c.id]
-    approved = next((u for u in progress_queries.updates_of(c.id) if u.status == "approved"), None)
+    approved = next((u for u in progress_queries.updates_of(c.id) if u.status == UpdateStatus.APPROVED), None)
     return {**serialize.commitment(c, standing), "description": c.description, "deliverable": c.deliverable,
             "start_date": serialize.day(c.start_date), "original_due_date": serialize.day(c.original_due_date),
             "source_text": c.source_text, "is_demo": c.is_demo, "sides": serialize.sides(c, standing),

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from spectree import Response
 
+from tracker.domain.codes import UpdateStatus
 from tracker import clock
 from tracker.api import bp
 from tracker.api import schemas as s
@@ -64,7 +65,7 @@ def _same(update, data: service.UpdateData, submit: bool) -> bool:
     stored = {f: getattr(update, f) for f in service.CONTENT_FIELDS}
     wanted = {f: getattr(data, f) for f in service.CONTENT_FIELDS}
     wanted = {k: clean_text(v) if isinstance(v, str) else v for k, v in wanted.items()}
-    return stored == wanted and (update.status != "draft") == submit
+    return stored == wanted and (update.status != UpdateStatus.DRAFT) == submit
 
 
 def _replay(token: str, data: service.UpdateData, submit: bool):
@@ -89,7 +90,7 @@ def _superseded(commitment, update_id: int | None, options):
     if update_id is None:
         return None
     old = progress_queries.by_id(update_id)
-    if old is None or old.commitment_id != commitment.id or old.status == "draft":
+    if old is None or old.commitment_id != commitment.id or old.status == UpdateStatus.DRAFT:
         _refuse({"supersedes": "supersedes_unknown"})
     if old.agency_id not in {a.agency_id for a in options}:
         _refuse({"supersedes": "supersedes_not_yours"})

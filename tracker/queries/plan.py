@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.domain.codes import Role
 from tracker.domain.plan_sheet import (
     AgencyInfo,
     CheckResult,
@@ -100,7 +101,7 @@ def existing(commitment: Commitment, keys: dict[int, str], today: date) -> Exist
     for a in commitment.assignments:
         if a.valid_to is not None:
             continue
-        if a.role == "lead":
+        if a.role == Role.LEAD:
             lead[keys[a.party_id]] = a.agency.code
         else:
             support.setdefault(keys[a.party_id], set()).add(a.agency.code)

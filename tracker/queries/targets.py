@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from tracker.domain.codes import Role
 from tracker.domain.targets import TargetState, judge, prorated
 from tracker.extensions import db
 from tracker.models import AgreementParty, Commitment, CommitmentTarget, ProgressUpdate, UpdateStatus
@@ -42,7 +43,7 @@ def _actuals(commitment_id: int, year: int, day: date) -> dict[int, float]:
     rows = db.session.execute(
         select(ProgressUpdate.party_id, ProgressUpdate.actual)
         .where(ProgressUpdate.commitment_id == commitment_id, ProgressUpdate.status == UpdateStatus.APPROVED,
-               ProgressUpdate.role == "lead", ProgressUpdate.actual.is_not(None),
+               ProgressUpdate.role == Role.LEAD, ProgressUpdate.actual.is_not(None),
                ProgressUpdate.as_of >= date(year, 1, 1), ProgressUpdate.as_of <= min(day, date(year, 12, 31)))
         .order_by(ProgressUpdate.as_of, ProgressUpdate.reviewed_at))
     return {party_id: actual for party_id, actual in rows}

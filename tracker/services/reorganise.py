@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from tracker.domain.codes import Role
 from tracker.domain.reorganisation import Move, move_for
 from tracker.extensions import db
 from tracker.models import (
@@ -111,7 +112,7 @@ def _hand_over(assignment: Assignment, move: Move, target: Agency, on: date) -> 
     if move == Move.UPGRADE:
         for other in assignment.commitment.assignments:
             if (other.agency_id == target.id and other.party_id == assignment.party_id and other.valid_to is None
-                    and other.role == "support"):
+                    and other.role == Role.SUPPORT):
                 _close(other, on)
     db.session.flush()  # the one-current-lead index sees the old lead closed first
     if move != Move.CLOSE:

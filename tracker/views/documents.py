@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.domain.codes import UserRole
 from tracker import clock, params
 from tracker.domain.evidence import EvidenceProblem
 from tracker.extensions import db
@@ -28,7 +29,7 @@ def index():
     filters = queries.DocumentFilters(q=form.q.data or "", agreement=form.agreement.data)
     cleared = sees_restricted(current_user)
     pagination = queries.search(filters, cleared, params.arg_page(), current_app.config["PAGE_SIZE"])
-    writable = current_user.role in ("admin", "coordinator")
+    writable = current_user.role in (UserRole.ADMIN, UserRole.COORDINATOR)
     return render_template("documents/index.html", form=form, pagination=pagination, writable=writable,
                            see_restricted=cleared,
                            new_for=filters.agreement or next(iter(agreement_queries.menu()), (None,))[0])

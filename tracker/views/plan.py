@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
+from tracker.domain.codes import UserRole
 from tracker import clock, params
 from tracker.exports import plan_sheet
 from tracker.extensions import db
@@ -28,7 +29,7 @@ MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def _editable():
-    return None if current_user.role == "admin" else acting_province_ids(current_user, clock.today())
+    return None if current_user.role == UserRole.ADMIN else acting_province_ids(current_user, clock.today())
 
 
 def _check(agreement: Agreement, filename: str, data: bytes):

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.domain.codes import UserRole
 from tracker import clock
 from tracker.extensions import db
 from tracker.forms import choices
@@ -27,7 +28,7 @@ def index(commitment_id: int):
     today = clock.today()
     sides = [p for p in commitment.area.agreement.parties if can_edit_side(current_user, p, today)] or abort(403)
     form = TargetForm()
-    shared = [("", _("Chung cho các tỉnh"))] if current_user.role == "admin" else []
+    shared = [("", _("Chung cho các tỉnh"))] if current_user.role == UserRole.ADMIN else []
     form.side.choices = choices(shared + [(str(p.id), p.province.name) for p in sides])
     if form.validate_on_submit():
         party = next((p for p in sides if str(p.id) == form.side.data), None)
