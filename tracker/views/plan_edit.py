@@ -24,7 +24,14 @@ from tracker.models import (
     PlanProposal,
     Province,
 )
-from tracker.permissions import can_decide, can_edit_shared, can_edit_side, can_propose, require_view_commitment
+from tracker.permissions import (
+    can_decide,
+    can_edit_shared,
+    can_edit_side,
+    can_propose,
+    load_commitment,
+    require_view_commitment,
+)
 from tracker.plan_messages import EDIT_MESSAGES, edit_errors
 from tracker.queries.commitments import province_lineage
 from tracker.services import plan_edit
@@ -72,20 +79,32 @@ def _parties(form) -> list:
     return out
 
 
+def _saved(form, act, message, target):
+    """Run ``act()`` (a plan service), commit, flash ``message(result)`` and redirect to
+    ``target(result)``; on a refusal, its problems go beside the fields and None comes back."""
+    try:
+        result = act()
+    except plan_edit.PlanEditError as exc:
+        db.session.rollback()
+        edit_errors(form, exc.problems)
+        return None
+    db.session.commit()
+    if message is not None:
+        flash(message(result), "success")
+    return redirect(target(result))
+
+
 @bp.route("/agreements/new", methods=["GET", "POST"])
 @bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
 def agreement_form(agreement_id: int | None = None):
     agreement = db.session.get(Agreement, agreement_id) or abort(404) if agreement_id else None
     form = _agreement_form(agreement)
-    if form.validate_on_submit():
-        try:
-            agreement = plan_edit.save_agreement(agreement, _data(form, AGREEMENT_FIELDS), _parties(form), current_user)
-        except plan_edit.PlanEditError as exc:
-            edit_errors(form, exc.problems)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu văn bản %(code)s.", code=agreement.code), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    if form.validate_on_submit() and (done := _saved(
+            form, lambda: plan_edit.save_agreement(agreement, _data(form, AGREEMENT_FIELDS), _parties(form),
+                                                   current_user),
+            lambda a: _("Đã lưu văn bản %(code)s.", code=a.code),
+            lambda a: url_for("agreements.detail", agreement_id=a.id))):
+        return done
     return render_template("plan/agreement_form.html", form=form, agreement=agreement)
 
 
@@ -95,15 +114,11 @@ def area_form(agreement_id: int | None = None, area_id: int | None = None):
     area = db.session.get(CooperationArea, area_id) or abort(404) if area_id else None
     agreement = area.agreement if area else (db.session.get(Agreement, agreement_id) or abort(404))
     form = AreaForm(obj=area)
-    if form.validate_on_submit():
-        try:
-            area = plan_edit.save_area(agreement, area, _data(form, AREA_FIELDS), current_user)
-        except plan_edit.PlanEditError as exc:
-            edit_errors(form, exc.problems)
-        else:
-            db.session.commit()
-            flash(_("Đã lưu lĩnh vực %(n)s.", n=area.number), "success")
-            return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    if form.validate_on_submit() and (done := _saved(
+            form, lambda: plan_edit.save_area(agreement, area, _data(form, AREA_FIELDS), current_user),
+            lambda saved: _("Đã lưu lĩnh vực %(n)s.", n=saved.number),
+            lambda saved: url_for("agreements.detail", agreement_id=agreement.id))):
+        return done
     return render_template("plan/area_form.html", form=form, agreement=agreement, area=area)
 
 
@@ -111,35 +126,26 @@ def area_form(agreement_id: int | None = None, area_id: int | None = None):
 def commitment_new(area_id: int):
     area = db.session.get(CooperationArea, area_id) or abort(404)
     form = CommitmentForm()
-    if form.validate_on_submit():
-        try:
-            commitment = plan_edit.create_commitment(area, _data(form, COMMITMENT_FIELDS), current_user)
-        except plan_edit.PlanEditError as exc:
-            edit_errors(form, exc.problems)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm nhiệm vụ %(code)s; hãy phân công cơ quan chủ trì.", code=commitment.code), "success")
-            return redirect(url_for("plan_edit.assignments", commitment_id=commitment.id))
+    if form.validate_on_submit() and (done := _saved(
+            form, lambda: plan_edit.create_commitment(area, _data(form, COMMITMENT_FIELDS), current_user),
+            lambda c: _("Đã thêm nhiệm vụ %(code)s; hãy phân công cơ quan chủ trì.", code=c.code),
+            lambda c: url_for("plan_edit.assignments", commitment_id=c.id))):
+        return done
     return render_template("plan/commitment_form.html", form=form, area=area, commitment=None)
 
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
 def commitment_edit(commitment_id: int):
     """Admins (or the only province on it) change the shared fields; another coordinator proposes."""
-    commitment = db.session.get(Commitment, commitment_id) or abort(404)
-    require_view_commitment(commitment)
+    commitment = load_commitment(commitment_id)
     direct = can_edit_shared(current_user, commitment, clock.today())
     if not direct and not can_propose(current_user, commitment, clock.today()):
         abort(403)
     form = CommitmentForm(obj=commitment)
-    if form.validate_on_submit():
-        try:
-            _save_or_propose(commitment, form, direct)
-        except plan_edit.PlanEditError as exc:
-            edit_errors(form, exc.problems)
-        else:
-            db.session.commit()
-            return redirect(url_for("commitments.detail", commitment_id=commitment.id))
+    if form.validate_on_submit() and (done := _saved(
+            form, lambda: _save_or_propose(commitment, form, direct), None,
+            lambda _result: url_for("commitments.detail", commitment_id=commitment.id))):
+        return done
     return render_template("plan/commitment_form.html", form=form, area=commitment.area, commitment=commitment,
                            remove_form=RemoveForm(), direct=direct)
 
@@ -177,7 +183,7 @@ def proposal_decide(proposal_id: int):
 @bp.post("/commitments/<int:commitment_id>/removal")
 def commitment_remove(commitment_id: int):
     """Remove from the plan (soft) or, with ``restore``, put back; a stale form changes nothing."""
-    commitment = db.session.get(Commitment, commitment_id) or abort(404)
+    commitment = load_commitment(commitment_id)
     form = RemoveForm()
     if not form.validate_on_submit() or bool(form.restore.data) != (commitment.removed_on is not None):
         flash(_("Nhập lý do."), "error")
@@ -240,8 +246,7 @@ def _chosen(form, sides):
 
 @bp.route("/commitments/<int:commitment_id>/assignments", methods=["GET", "POST"])
 def assignments(commitment_id: int):
-    commitment = db.session.get(Commitment, commitment_id) or abort(404)
-    require_view_commitment(commitment)
+    commitment = load_commitment(commitment_id)
     sides = _sides(commitment) or abort(403)
     form = AssignmentForm()
     form.party.choices = choices([(str(p.id), p.province.name) for p in sides])
