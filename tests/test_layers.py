@@ -51,3 +51,47 @@ def test_the_checker_sees_lazy_imports(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from tracker.services import periods\n    import tracker.queries.x\n")
     assert imported_packages(module) == {"services", "queries"}
+
+
+MAX_MODULE_LINES = 400
+MAX_VIEW_LINES = 25
+ROUTE_DECORATORS = {"route", "get", "post"}
+
+
+def _routes(path: Path):
+    """The functions of a views module that a blueprint routes to, with their body's length
+    in lines (from the first statement after the docstring to the end)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef) and any(
+            isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr in ROUTE_DECORATORS
+            for d in node.decorator_list
+        ):
+            body = node.body
+            if len(body) > 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            yield node.name, node.end_lineno - body[0].lineno + 1
+
+
+def test_no_module_is_over_400_lines():
+    long = {
+        str(path.relative_to(PACKAGE)): n
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+def test_no_view_function_is_over_25_lines():
+    long = {
+        f"{path.name}:{name}": n
+        for path in sorted((PACKAGE / "views").glob("*.py"))
+        for name, n in _routes(path)
+        if n > MAX_VIEW_LINES
+    }
+    assert long == {}
+
+
+def test_the_view_count_starts_after_the_docstring(tmp_path):
+    module = tmp_path / "v.py"
+    module.write_text('@bp.get("/")\ndef index():\n    """Doc."""\n    a = 1\n    return a\n')
+    assert list(_routes(module)) == [("index", 2)]
