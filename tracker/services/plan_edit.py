@@ -14,21 +14,8 @@ from sqlalchemy import func, select
 from tracker.domain.deadlines import FROM_THE_START
 from tracker.extensions import db
 from tracker.models.base import utcnow
-from tracker.models import (
-    Agency,
-    AgencySuccession,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    DeadlineExtension,
-    PlanProposal,
-    Province,
-    ProvinceSuccession,
-    Role,
-    User,
-)
+from tracker.models import (Agency, AgencySuccession, Agreement, AgreementParty, Assignment, Commitment,
+                            CooperationArea, DeadlineExtension, PlanProposal, Province, ProvinceSuccession, Role, User)
 from tracker.services import audit
 from tracker.services.periods import ensure_schedule
 from tracker.status.cache import invalidate

@@ -14,16 +14,8 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.plan_edit import REASONS, AgreementForm, AreaForm, AssignmentForm, CommitmentForm, EndAssignmentForm, RemoveForm
 from tracker.forms.auth import LogoutForm
-from tracker.models import (
-    Agency,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    PlanProposal,
-    Province,
-)
+from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, PlanProposal,
+                            Province)
 from tracker.permissions import (
     can_decide,
     can_edit_shared,
