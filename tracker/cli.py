@@ -261,19 +261,10 @@ def register(app: Flask) -> None:
     from tracker.tools.demo_data import demo_data_command
     from tracker.worker import worker_command
 
-    app.cli.add_command(plan)
-    app.cli.add_command(reorganise_command)
-    app.cli.add_command(demo_data_command)
-    app.cli.add_command(check_config_command)
-    app.cli.add_command(worker_command)
-    app.cli.add_command(seed_command)
-    app.cli.add_command(provinces)
-    app.cli.add_command(agencies)
-    app.cli.add_command(users)
-    app.cli.add_command(api_tokens)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
-    app.cli.add_command(fsck_command)
+    for command in (plan, reorganise_command, demo_data_command, check_config_command, worker_command,
+                    seed_command, provinces, agencies, users, api_tokens, backup_command, restore_command,
+                    fsck_command):
+        app.cli.add_command(command)
 
 
 __all__ = ["register"]

@@ -14,7 +14,7 @@ from tracker.api.spec import answers, spec
 from tracker.domain.dashboard import Filters, figures_json
 from tracker.extensions import db
 from tracker.models import Agreement
-from tracker.permissions import can_view_update, require_view_commitment, sees_restricted
+from tracker.permissions import can_view_update, load_commitment, sees_restricted
 from tracker.queries import agreements as agreement_queries
 from tracker.queries import confirmations as confirmation_queries
 from tracker.queries import commitments as queries
@@ -69,8 +69,7 @@ def commitments(query: s.CommitmentQuery):
 @spec.validate(query=s.NoQuery, resp=answers(s.CommitmentDetail, found=True), tags=TAGS)
 def commitment(commitment_id: int):
     """One commitment: assignments, each side's standing, the latest approved update."""
-    c = queries.detail(commitment_id) or abort(404)
-    require_view_commitment(c)
+    c = load_commitment(commitment_id)
     today = clock.today()
     standing = progress_queries.standings([c], today, current_app.config["DUE_SOON_DAYS"])[c.id]
     approved = next((u for u in progress_queries.updates_of(c.id) if u.status == UpdateStatus.APPROVED), None)
@@ -88,8 +87,7 @@ def commitment(commitment_id: int):
 @spec.validate(query=s.NoQuery, resp=answers(s.UpdateList, found=True), tags=TAGS)
 def updates(commitment_id: int):
     """A commitment's progress updates, newest first: drafts only to those who may see them."""
-    c = queries.detail(commitment_id) or abort(404)
-    require_view_commitment(c)
+    c = load_commitment(commitment_id)
     today = clock.today()
     return {"items": [serialize.update(u) for u in progress_queries.updates_of(c.id)
                       if can_view_update(current_user, u, today)]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
-from typing import Callable, Iterable
+from typing import Callable, Generic, Iterable, TypeVar
 
 from tracker.domain.plan_columns import (
     COMMON,
@@ -26,6 +26,9 @@ from tracker.domain.plan_columns import (
 )
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
 from tracker.domain.text import fold
+
+Lead = TypeVar("Lead")
+Support = TypeVar("Support")
 
 # What the due column says for a recurring task (thường xuyên), folded.
 RECURRING_WORDS = frozenset({"thuong xuyen", "recurring", "khong thoi han"})
@@ -68,8 +71,8 @@ class PartyInfo:
 
 
 @dataclass(frozen=True)
-class Existing:
-    """A commitment as it is today (due date: the one in force today)."""
+class _Commitment(Generic[Lead, Support]):
+    """What a commitment says: the sheet's row (``Planned``) or the agreement today (``Existing``)."""
 
     code: str
     field: int
@@ -80,10 +83,19 @@ class Existing:
     due: date | None
     recurring: bool
     source: str | None
-    lead: dict[str, str]
-    support: dict[str, frozenset[str]]
-    targets: dict[int, float] = field(default_factory=dict)  # shared targets in force today, by year
+    lead: dict[str, Lead]
+    support: dict[str, Support]
+    targets: dict[int, float] = field(default_factory=dict)
     target_unit: str | None = None
+
+    def shared(self) -> dict:
+        return {name: getattr(self, name) for name in SHARED_FIELDS}
+
+
+@dataclass(frozen=True)
+class Existing(_Commitment[str, frozenset[str]]):
+    """A commitment as it is today (due date: the one in force today; targets: the shared ones in
+    force today, by year)."""
 
 
 @dataclass(frozen=True)
@@ -105,26 +117,9 @@ class Assigned:
     today_code: str
 
 
-@dataclass
-class Planned:
-    code: str
-    field: int
-    title: str
-    description: str | None
-    deliverable: str | None
-    start: date | None
-    due: date | None
-    recurring: bool
-    source: str | None
-    lead: dict[str, Assigned]
-    support: dict[str, list[Assigned]]
-    targets: dict[int, float] = field(default_factory=dict)  # only the years the file fills
-    target_unit: str | None = None
-
-    def shared(self) -> dict:
-        return {"field": self.field, "title": self.title, "description": self.description,
-                "deliverable": self.deliverable, "start": self.start, "due": self.due,
-                "recurring": self.recurring, "source": self.source}
+@dataclass(frozen=True)
+class Planned(_Commitment[Assigned, list[Assigned]]):
+    """A row of the sheet as checked (targets: only the years the file fills)."""
 
     def sides(self) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
         lead = {k: a.today_code for k, a in self.lead.items()}
@@ -284,9 +279,7 @@ def _targets(row: _Row) -> dict[int, float]:
 
 
 def _diff(planned: Planned, old: Existing) -> dict[str, tuple[object, object]]:
-    before = {"field": old.field, "title": old.title, "description": old.description,
-              "deliverable": old.deliverable, "start": old.start, "due": old.due, "recurring": old.recurring,
-              "source": old.source}
+    before = old.shared()
     changes = {k: (before[k], v) for k, v in planned.shared().items() if before[k] != v}
     lead, support = planned.sides()
     for key in sorted(set(lead) | set(old.lead)):

@@ -6,11 +6,12 @@ is applied to stored text.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from tracker.domain.text import clean_text
@@ -21,6 +22,23 @@ def one_of(column: str, codes: type[StrEnum]) -> CheckConstraint:
     exactly the codes the code knows."""
     values = ", ".join(f"'{code.value}'" for code in codes)
     return CheckConstraint(f"{column} IN ({values})", name=column)
+
+
+class ValidSpan:
+    """Columns of a row valid from ``valid_from`` to ``valid_to`` (either end open, the end never
+    before the start): provinces and agencies."""
+
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (
+            CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from", name="valid_range"),
+        )
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 def utcnow() -> datetime:

@@ -7,10 +7,10 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import NFCString, NFCText
+from tracker.models.base import NFCString, NFCText, ValidSpan
 
 
-class Province(db.Model):
+class Province(ValidSpan, db.Model):
     __tablename__ = "provinces"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -18,8 +18,6 @@ class Province(db.Model):
     name: Mapped[str] = mapped_column(NFCString(120))
     name_en: Mapped[str | None] = mapped_column(NFCString(120))
     gso_code: Mapped[str | None] = mapped_column(String(3))
-    valid_from: Mapped[date | None] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
 
     agencies: Mapped[list[Agency]] = relationship(back_populates="province", order_by="Agency.name")
     successions: Mapped[list[ProvinceSuccession]] = relationship(
@@ -28,13 +26,6 @@ class Province(db.Model):
     precursions: Mapped[list[ProvinceSuccession]] = relationship(
         foreign_keys="ProvinceSuccession.successor_id", back_populates="successor"
     )
-
-    __table_args__ = (
-        CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from", name="valid_range"),
-    )
-
-    def is_valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     def __repr__(self) -> str:
         return f"<Province {self.code}>"
@@ -57,7 +48,7 @@ class ProvinceSuccession(db.Model):
     __table_args__ = (UniqueConstraint("predecessor_id", "successor_id"),)
 
 
-class Agency(db.Model):
+class Agency(ValidSpan, db.Model):
     """A department, office or other body of a province, valid for a span of time."""
 
     __tablename__ = "agencies"
@@ -68,8 +59,6 @@ class Agency(db.Model):
     name: Mapped[str] = mapped_column(NFCString(200))
     name_en: Mapped[str | None] = mapped_column(NFCString(200))
     kind: Mapped[str] = mapped_column(String(20), default="department")
-    valid_from: Mapped[date | None] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(NFCText)
     is_party_body: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -80,13 +69,6 @@ class Agency(db.Model):
     precursions: Mapped[list[AgencySuccession]] = relationship(
         foreign_keys="AgencySuccession.successor_id", back_populates="successor"
     )
-
-    __table_args__ = (
-        CheckConstraint("valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from", name="valid_range"),
-    )
-
-    def is_valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     def __repr__(self) -> str:
         return f"<Agency {self.code}>"

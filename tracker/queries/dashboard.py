@@ -26,17 +26,8 @@ from tracker.domain.dashboard import (
 from tracker.domain.periods import Frequency, periods_between
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
-from tracker.models import (
-    Agency,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    Province,
-    ProvinceSuccession,
-    ProgressUpdate,
-)
+from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, Province,
+                            ProvinceSuccession, ProgressUpdate)
 from tracker.status import sql as status_sql
 from tracker.status.cache import remember
 from tracker.queries import compliance as compliance_queries

@@ -22,18 +22,8 @@ from tracker.domain.plan_sheet import (
 )
 from tracker.domain.succession import Step
 from tracker.extensions import db
-from tracker.models import (
-    Agency,
-    AgencySuccession,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    PlanProposal,
-    Province,
-    ProvinceSuccession,
-)
+from tracker.models import (Agency, AgencySuccession, Agreement, AgreementParty, Assignment, Commitment,
+                            CooperationArea, PlanProposal, Province, ProvinceSuccession)
 from tracker.queries.commitments import province_lineage
 from tracker.queries.targets import in_force
 

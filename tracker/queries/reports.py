@@ -32,17 +32,8 @@ from tracker.domain.report import (
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
 from tracker.queries import documents as document_queries
-from tracker.models import (
-    Agency,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    DeadlineExtension,
-    ProgressUpdate,
-    User,
-)
+from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea,
+                            DeadlineExtension, ProgressUpdate, User)
 from tracker.status import sql as status_sql
 from tracker.queries import confirmations as confirmation_queries
 from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage

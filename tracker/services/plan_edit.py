@@ -14,21 +14,8 @@ from sqlalchemy import func, select
 from tracker.domain.deadlines import FROM_THE_START
 from tracker.extensions import db
 from tracker.models.base import utcnow
-from tracker.models import (
-    Agency,
-    AgencySuccession,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    DeadlineExtension,
-    PlanProposal,
-    Province,
-    ProvinceSuccession,
-    Role,
-    User,
-)
+from tracker.models import (Agency, AgencySuccession, Agreement, AgreementParty, Assignment, Commitment,
+                            CooperationArea, DeadlineExtension, PlanProposal, Province, ProvinceSuccession, Role, User)
 from tracker.services import audit
 from tracker.services.periods import ensure_schedule
 from tracker.status.cache import invalidate
@@ -104,6 +91,18 @@ def create_agency(data: dict, province: Province, predecessor: Agency | None, ki
     return agency
 
 
+def _put(row, model, data: dict, attach) -> tuple:
+    """``row`` with ``data`` written on it, or (when there is none) a new ``model`` made of ``data``
+    and handed to ``attach``; and whether it was created."""
+    if row is not None:
+        for key, value in data.items():
+            setattr(row, key, value)
+        return row, False
+    row = model(**data)
+    attach(row)
+    return row, True
+
+
 def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[Province, str | None, str | None]],
                    actor: User) -> Agreement:
     """Create or edit an agreement and its parties (two or more provinces, each once)."""
@@ -114,13 +113,7 @@ def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[
         raise PlanEditError({"code": "code_taken"})
     if data.get("period_end") and data["period_end"] < data["period_start"]:
         raise PlanEditError({"period_end": "before_start"})
-    created = agreement is None
-    if created:
-        agreement = Agreement(**data)
-        db.session.add(agreement)
-    else:
-        for key, value in data.items():
-            setattr(agreement, key, value)
+    agreement, created = _put(agreement, Agreement, data, db.session.add)
     current = {p.province_id: p for p in agreement.parties}
     for position, (province, name, title) in enumerate(parties, start=1):
         party = current.get(province.id)
@@ -145,13 +138,7 @@ def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[
 def save_area(agreement: Agreement, area: CooperationArea | None, data: dict, actor: User) -> CooperationArea:
     if any(a.number == data["number"] and a is not area for a in agreement.areas):
         raise PlanEditError({"number": "number_taken"})
-    created = area is None
-    if created:
-        area = CooperationArea(**data)
-        agreement.areas.append(area)
-    else:
-        for key, value in data.items():
-            setattr(area, key, value)
+    area, created = _put(area, CooperationArea, data, agreement.areas.append)
     db.session.flush()
     audit.record("area_created" if created else "area_updated", actor=actor, category=audit.DATA, obj=area,
                  number=area.number)

@@ -17,19 +17,8 @@ from tracker.domain.succession import AmbiguousSuccession, Step, holders
 from tracker.services.periods import ensure_schedule
 from tracker.status.cache import invalidate
 from tracker.extensions import db
-from tracker.models import (
-    Agency,
-    AgencySuccession,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    ImplementingDocument,
-    Province,
-    ProvinceSuccession,
-    Role,
-)
+from tracker.models import (Agency, AgencySuccession, Agreement, AgreementParty, Assignment, Commitment,
+                            CooperationArea, ImplementingDocument, Province, ProvinceSuccession, Role)
 
 REFERENCE_FILE = "reference.yaml"
 AGREEMENT_GLOB = "agreement_*.yaml"

@@ -21,16 +21,8 @@ from sqlalchemy.sql.expression import FunctionElement
 from tracker.domain.codes import Role
 from tracker import clock
 from tracker.domain.status import OPEN_PAST_DUE, RULES, Conditions, Fact
-from tracker.models import (
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    DeadlineExtension,
-    PeriodSnapshot,
-    SideStatus,
-)
+from tracker.models import (Agreement, AgreementParty, Assignment, Commitment, CooperationArea, DeadlineExtension,
+                            PeriodSnapshot, SideStatus)
 
 
 def _day(as_of) -> ColumnElement:

@@ -20,15 +20,21 @@ def _back(update_id: int):
                     or url_for("progress.detail", update_id=update_id))
 
 
-@bp.post("/updates/<int:update_id>/confirm")
-def confirm(update_id: int):
-    update = load_update(update_id, On.CONFIRM)
+def _settle(update_id: int, action: On, state: str, act, message: str):
+    """Confirm or withdraw (a form with nothing but its token): the partner's open confirmation
+    in ``state`` goes to ``act``, then commit, ``message`` and back."""
+    update = load_update(update_id, action)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    service.confirm(confirmation_for(current_user, update, clock.today(), "awaiting"), current_user)
+    act(confirmation_for(current_user, update, clock.today(), state), current_user)
     db.session.commit()
-    flash(_("Đã xác nhận hoàn thành."), "success")
+    flash(message, "success")
     return _back(update_id)
+
+
+@bp.post("/updates/<int:update_id>/confirm")
+def confirm(update_id: int):
+    return _settle(update_id, On.CONFIRM, "awaiting", service.confirm, _("Đã xác nhận hoàn thành."))
 
 
 @bp.post("/updates/<int:update_id>/dispute")
@@ -49,10 +55,5 @@ def dispute(update_id: int):
 
 @bp.post("/updates/<int:update_id>/withdraw-dispute")
 def withdraw(update_id: int):
-    update = load_update(update_id, On.WITHDRAW)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    service.withdraw(confirmation_for(current_user, update, clock.today(), "disputed"), current_user)
-    db.session.commit()
-    flash(_("Đã rút ý kiến không xác nhận; hoàn thành được tính lại."), "success")
-    return _back(update_id)
+    return _settle(update_id, On.WITHDRAW, "disputed", service.withdraw,
+                   _("Đã rút ý kiến không xác nhận; hoàn thành được tính lại."))

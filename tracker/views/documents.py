@@ -1,13 +1,14 @@
 """Implementing documents (văn bản triển khai): the register, recording one, downloading its file."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.domain.codes import UserRole
 from tracker import clock, params
 from tracker.domain.evidence import EvidenceProblem
+from tracker.downloads import send_stored
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.documents import DocumentFilterForm, DocumentForm
@@ -81,10 +82,4 @@ def download(document_id: int):
     document = queries.get(document_id)
     if document is None or not document.stored_name or not can_view_document(current_user, document):
         abort(404)
-    path = evidence_store.path_for(document.stored_name, current_app.config["UPLOAD_DIR"])
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=document.content_type, max_age=0, conditional=True)
-    response.headers["Content-Disposition"] = evidence_store.content_disposition(document.original_name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(document.stored_name, document.content_type, document.original_name)

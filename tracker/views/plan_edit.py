@@ -14,16 +14,8 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.plan_edit import REASONS, AgreementForm, AreaForm, AssignmentForm, CommitmentForm, EndAssignmentForm, RemoveForm
 from tracker.forms.auth import LogoutForm
-from tracker.models import (
-    Agency,
-    Agreement,
-    AgreementParty,
-    Assignment,
-    Commitment,
-    CooperationArea,
-    PlanProposal,
-    Province,
-)
+from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, PlanProposal,
+                            Province)
 from tracker.permissions import (
     can_decide,
     can_edit_shared,
@@ -79,7 +71,7 @@ def _parties(form) -> list:
     return out
 
 
-def _saved(form, act, message, target):
+def saved(form, act, message, target):
     """Run ``act()`` (a plan service), commit, flash ``message(result)`` and redirect to
     ``target(result)``; on a refusal, its problems go beside the fields and None comes back."""
     try:
@@ -99,7 +91,7 @@ def _saved(form, act, message, target):
 def agreement_form(agreement_id: int | None = None):
     agreement = db.session.get(Agreement, agreement_id) or abort(404) if agreement_id else None
     form = _agreement_form(agreement)
-    if form.validate_on_submit() and (done := _saved(
+    if form.validate_on_submit() and (done := saved(
             form, lambda: plan_edit.save_agreement(agreement, _data(form, AGREEMENT_FIELDS), _parties(form),
                                                    current_user),
             lambda a: _("Đã lưu văn bản %(code)s.", code=a.code),
@@ -114,7 +106,7 @@ def area_form(agreement_id: int | None = None, area_id: int | None = None):
     area = db.session.get(CooperationArea, area_id) or abort(404) if area_id else None
     agreement = area.agreement if area else (db.session.get(Agreement, agreement_id) or abort(404))
     form = AreaForm(obj=area)
-    if form.validate_on_submit() and (done := _saved(
+    if form.validate_on_submit() and (done := saved(
             form, lambda: plan_edit.save_area(agreement, area, _data(form, AREA_FIELDS), current_user),
             lambda saved: _("Đã lưu lĩnh vực %(n)s.", n=saved.number),
             lambda saved: url_for("agreements.detail", agreement_id=agreement.id))):
@@ -126,7 +118,7 @@ def area_form(agreement_id: int | None = None, area_id: int | None = None):
 def commitment_new(area_id: int):
     area = db.session.get(CooperationArea, area_id) or abort(404)
     form = CommitmentForm()
-    if form.validate_on_submit() and (done := _saved(
+    if form.validate_on_submit() and (done := saved(
             form, lambda: plan_edit.create_commitment(area, _data(form, COMMITMENT_FIELDS), current_user),
             lambda c: _("Đã thêm nhiệm vụ %(code)s; hãy phân công cơ quan chủ trì.", code=c.code),
             lambda c: url_for("plan_edit.assignments", commitment_id=c.id))):
@@ -142,7 +134,7 @@ def commitment_edit(commitment_id: int):
     if not direct and not can_propose(current_user, commitment, clock.today()):
         abort(403)
     form = CommitmentForm(obj=commitment)
-    if form.validate_on_submit() and (done := _saved(
+    if form.validate_on_submit() and (done := saved(
             form, lambda: _save_or_propose(commitment, form, direct), None,
             lambda _result: url_for("commitments.detail", commitment_id=commitment.id))):
         return done

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from tracker import clock, params
 from tracker.domain.evidence import EvidenceProblem
+from tracker.downloads import send_stored
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.progress import (
@@ -297,10 +298,4 @@ def extend(commitment_id: int):
 def evidence(evidence_id: int):
     item = db.session.get(EvidenceFile, evidence_id) or abort(404)
     load_update(item.update_id)  # who may see the update may download its files
-    path = evidence_store.path_for(item.stored_name, current_app.config["UPLOAD_DIR"])
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=item.content_type, max_age=0, conditional=True)
-    response.headers["Content-Disposition"] = evidence_store.content_disposition(item.original_name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(item.stored_name, item.content_type, item.original_name)

@@ -1,7 +1,7 @@
 """Registers of provinces and agencies (admins): list, and add one with its validity and predecessor."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,11 +10,17 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.plan_edit import AgencyForm, ProvinceForm
 from tracker.models import Agency, Province
-from tracker.plan_messages import edit_errors
 from tracker.services import plan_edit
+from tracker.views.plan_edit import saved
 
 bp = Blueprint("registers", __name__)
 NONE = [("", "—")]
+PROVINCE_FIELDS = ("code", "name", "name_en", "valid_from", "valid_to")
+AGENCY_FIELDS = (*PROVINCE_FIELDS, "kind")
+
+
+def _data(form, names) -> dict:
+    return {k: getattr(form, k).data or None for k in names}
 
 
 def _by_code(model, code):
@@ -29,16 +35,12 @@ def _province_choices():
 def provinces():
     form = ProvinceForm()
     form.predecessor.choices = choices(NONE + _province_choices())
-    if form.validate_on_submit():
-        data = {k: getattr(form, k).data or None for k in ("code", "name", "name_en", "valid_from", "valid_to")}
-        try:
-            province = plan_edit.create_province(data, _by_code(Province, form.predecessor.data), current_user)
-        except plan_edit.PlanEditError as exc:
-            edit_errors(form, exc.problems)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm %(name)s.", name=province.name), "success")
-            return redirect(url_for("registers.provinces"))
+    if form.validate_on_submit() and (done := saved(
+            form, lambda: plan_edit.create_province(_data(form, PROVINCE_FIELDS),
+                                                    _by_code(Province, form.predecessor.data), current_user),
+            lambda province: _("Đã thêm %(name)s.", name=province.name),
+            lambda province: url_for("registers.provinces"))):
+        return done
     rows = db.session.scalars(select(Province).order_by(Province.valid_to.is_not(None), Province.code))
     return render_template("plan/provinces.html", form=form, provinces=list(rows))
 
@@ -49,17 +51,12 @@ def agencies():
     form.province.choices = choices(NONE + _province_choices())
     form.predecessor.choices = choices(NONE + [
         (a.code, f"{a.name} ({a.code})") for a in db.session.scalars(select(Agency).order_by(Agency.code))])
-    if form.validate_on_submit():
-        data = {k: getattr(form, k).data or None for k in ("code", "name", "name_en", "valid_from", "valid_to", "kind")}
-        try:
-            agency = plan_edit.create_agency(data, _by_code(Province, form.province.data),
-                                             _by_code(Agency, form.predecessor.data), form.succession_kind.data,
-                                             current_user)
-        except plan_edit.PlanEditError as exc:
-            edit_errors(form, exc.problems)
-        else:
-            db.session.commit()
-            flash(_("Đã thêm %(name)s.", name=agency.name), "success")
-            return redirect(url_for("registers.agencies"))
+    if form.validate_on_submit() and (done := saved(
+            form, lambda: plan_edit.create_agency(_data(form, AGENCY_FIELDS), _by_code(Province, form.province.data),
+                                                  _by_code(Agency, form.predecessor.data), form.succession_kind.data,
+                                                  current_user),
+            lambda agency: _("Đã thêm %(name)s.", name=agency.name),
+            lambda agency: url_for("registers.agencies"))):
+        return done
     rows = db.session.scalars(select(Agency).join(Agency.province).order_by(Agency.valid_to.is_not(None), Agency.code))
     return render_template("plan/agencies.html", form=form, agencies=list(rows))
