@@ -37,6 +37,7 @@ EXPECTED = {
     "main.table": ("GET", "/dashboard/tables/by_field", EVERYONE),
     "agreements.detail": ("GET", "/agreements/{agreement_id}", EVERYONE),
     "agreements.area": ("GET", "/areas/{area_id}", EVERYONE),
+    "agreements.source_file": ("GET", "/agreements/{agreement_id}/source", EVERYONE),
     "commitments.index": ("GET", "/commitments", EVERYONE),
     "commitments.detail": ("GET", "/commitments/{commitment_id}", EVERYONE),
     "agencies.detail": ("GET", "/agencies/{agency_id}", EVERYONE),
@@ -158,6 +159,7 @@ def url_ids(app):
                             proposer=db.session.scalar(select(User).where(User.email == "admin@example.com")))
     db.session.add(proposal)
     document = _document(app, agreement, commitment)
+    _source_file(app, agreement)
     first, second = shared_commitments()[:2]
     to_confirm, _row = partner_done(first)
     disputed, row = partner_done(second)
@@ -204,6 +206,24 @@ def _document(app, agreement, commitment):
                                   commitment_ids=(commitment.id,))
     uploads = evidence.Uploads.of([pdf], app.config["UPLOAD_DIR"], app.config["EVIDENCE_MAX_BYTES"])
     return documents.create(agreement, data, None, sides=sides, today=TODAY, uploads=uploads)
+
+
+def _source_file(app, agreement):
+    """The agreement's signed memorandum as a file, so its download is served."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tests.factories import PDF_BYTES
+    from tracker.services import evidence, plan_edit
+
+    if agreement.source_stored_name:  # url_ids is asked again on the same app (tests/hostile)
+        return
+    pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="Biên bản ghi nhớ.pdf")
+    uploads = evidence.Uploads.of([pdf], app.config["UPLOAD_DIR"], app.config["EVIDENCE_MAX_BYTES"])
+    parties = [(p.province, p.signatory_name, p.signatory_title) for p in agreement.parties]
+    data = {"code": agreement.code, "period_start": agreement.period_start}
+    plan_edit.save_agreement(agreement, data, parties, None, uploads)
 
 
 def _own_token(role: str) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -76,6 +77,8 @@ class AgreementForm(FlaskForm):
     period_end = DateField(_l("đến"), validators=[Optional(), InDateRange()], **DAY)
     open_ended = BooleanField(_l("Và những năm tiếp theo"))
     parties = FieldList(FormField(PartyForm), min_entries=4, max_entries=4)
+    source_file = FileField(_l("Văn bản gốc đã ký (PDF, DOCX hoặc ảnh chụp)"),
+                            description=_l("Tệp mới thay cho tệp đã lưu; để trống để giữ nguyên."))
 
 
 class AreaForm(FlaskForm):
