@@ -40,13 +40,21 @@ from tracker.services import evidence, plan_edit
 
 bp = Blueprint("plan_edit", __name__)
 AGREEMENT_FIELDS = ("code", "kind", "title", "short_title", "document_number", "signed_date", "signed_place",
-                    "signing_verified", "period_start", "period_end", "open_ended")
+                    "signing_verified", "risk_margin", "period_start", "period_end", "open_ended")
 AREA_FIELDS = ("number", "name", "name_en", "provisional", "restricted")
 COMMITMENT_FIELDS = plan_edit.COMMITMENT_FIELDS
 
 
 def _data(form, names) -> dict:
     return {n: (getattr(form, n).data if getattr(form, n).data not in ("",) else None) for n in names}
+
+
+def _agreement_data(form) -> dict:
+    """The agreement's fields; a margin left empty stays as it was (20 on a new agreement)."""
+    data = _data(form, AGREEMENT_FIELDS)
+    if data["risk_margin"] is None:
+        del data["risk_margin"]
+    return data
 
 
 def reason_from(form) -> str | None:
@@ -118,7 +126,7 @@ def agreement_form(agreement_id: int | None = None):
     agreement = db.session.get(Agreement, agreement_id) or abort(404) if agreement_id else None
     form = _agreement_form(agreement)
     if form.validate_on_submit() and (done := _saved(
-            form, lambda: plan_edit.save_agreement(agreement, _data(form, AGREEMENT_FIELDS), _parties(form),
+            form, lambda: plan_edit.save_agreement(agreement, _agreement_data(form), _parties(form),
                                                    current_user, _uploads(form.source_file.data)),
             lambda a: _("Đã lưu văn bản %(code)s.", code=a.code),
             lambda a: url_for("agreements.detail", agreement_id=a.id))):
