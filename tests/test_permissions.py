@@ -92,6 +92,7 @@ EXPECTED = {
     "api.dashboard": ("GET", "/api/v1/dashboard", EVERYONE),
     "api.periods": ("GET", "/api/v1/periods", EVERYONE),
     "api.agencies": ("GET", "/api/v1/agencies", EVERYONE),
+    "api.documents": ("GET", "/api/v1/documents", EVERYONE),
     "plan.import_plan": ("GET", "/plan/import", {"admin", "coordinator"}),
     "plan.template": ("GET", "/plan/template.xlsx?agreement={agreement_id}", {"admin", "coordinator"}),
     "registers.provinces": ("GET", "/admin/provinces", {"admin"}),

@@ -115,6 +115,7 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "api.dashboard": API_READ,
     "api.periods": API_READ,
     "api.agencies": API_READ,
+    "api.documents": API_READ,  # the register; documents of restricted fields only for the cleared
     "plan.import_plan": Access.REVIEWER,
     "plan.template": Access.REVIEWER,
     "registers.provinces": Access.ADMIN,

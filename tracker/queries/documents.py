@@ -26,6 +26,7 @@ class DocumentFilters:
     q: str = ""
     agreement: int | None = None
     province: int | None = None
+    commitment: int | None = None
 
 
 def _only_restricted():
@@ -56,6 +57,10 @@ def search(filters: DocumentFilters, see_restricted: bool, page: int, per_page: 
         stmt = stmt.where(ImplementingDocument.agreement_id == filters.agreement)
     if filters.province is not None:
         stmt = stmt.where(ImplementingDocument.province_id == filters.province)
+    if filters.commitment is not None:
+        link = document_commitments.c
+        stmt = stmt.where(exists().where(link.document_id == ImplementingDocument.id,
+                                         link.commitment_id == filters.commitment))
     for term in search_terms(filters.q):
         stmt = stmt.where(ImplementingDocument.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
     stmt = _loaded(_visible(stmt, see_restricted)).order_by(ImplementingDocument.issued_on.desc(),
