@@ -112,6 +112,9 @@ EXPECTED = {
     "documents.index": ("GET", "/documents", EVERYONE),
     "documents.new": ("GET", "/documents/new?agreement={agreement_id}", {"admin", "coordinator"}),
     "documents.download": ("GET", "/documents/{document_id}/file", EVERYONE),
+    # The fixture's document is Thái Nguyên's (as it was): the test coordinator's province.
+    "documents.edit": ("GET", "/documents/{document_id}/edit", {"admin", "coordinator"}),
+    "documents.remove": ("POST", "/documents/{document_id}/remove", {"admin", "coordinator"}),
 }
 
 # Pages reached after a step on another page (the QR code exists once enrolment has begun).

@@ -134,6 +134,8 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "targets.index": Access.REVIEWER,  # a coordinator: their province's side only
     "documents.index": Access.SIGNED_IN,
     "documents.new": Access.REVIEWER,  # a coordinator: their province's documents only
+    "documents.edit": Access.REVIEWER,  # whoever could record it: its province's coordinator, an admin
+    "documents.remove": Access.REVIEWER,  # the same, with a reason (soft: reports before today keep it)
     "documents.download": Access.SIGNED_IN,  # the view hides what only restricted fields' readers may see
 }
 
