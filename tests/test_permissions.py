@@ -200,8 +200,9 @@ def _document(app, agreement, commitment):
     from tracker.queries import documents as document_queries
     from tracker.services import documents, evidence
 
-    made = db.session.scalar(select(ImplementingDocument).where(ImplementingDocument.stored_name.is_not(None)))
-    if made is not None:  # url_ids is asked again on the same app (tests/hostile)
+    made = db.session.scalar(select(ImplementingDocument).where(ImplementingDocument.stored_name.is_not(None),
+                                                                ImplementingDocument.removed_on.is_(None)))
+    if made is not None:  # url_ids is asked again on the same app (tests/hostile); a removed one is made again
         return made
     sides = document_queries.sides(agreement.id)
     pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="ke-hoach.pdf")
