@@ -37,6 +37,7 @@ EXPECTED = {
     "main.table": ("GET", "/dashboard/tables/by_field", EVERYONE),
     "agreements.detail": ("GET", "/agreements/{agreement_id}", EVERYONE),
     "agreements.area": ("GET", "/areas/{area_id}", EVERYONE),
+    "agreements.source_file": ("GET", "/agreements/{agreement_id}/source", EVERYONE),
     "commitments.index": ("GET", "/commitments", EVERYONE),
     "commitments.detail": ("GET", "/commitments/{commitment_id}", EVERYONE),
     "agencies.detail": ("GET", "/agencies/{agency_id}", EVERYONE),
@@ -91,6 +92,7 @@ EXPECTED = {
     "api.dashboard": ("GET", "/api/v1/dashboard", EVERYONE),
     "api.periods": ("GET", "/api/v1/periods", EVERYONE),
     "api.agencies": ("GET", "/api/v1/agencies", EVERYONE),
+    "api.documents": ("GET", "/api/v1/documents", EVERYONE),
     "plan.import_plan": ("GET", "/plan/import", {"admin", "coordinator"}),
     "plan.template": ("GET", "/plan/template.xlsx?agreement={agreement_id}", {"admin", "coordinator"}),
     "registers.provinces": ("GET", "/admin/provinces", {"admin"}),
@@ -110,6 +112,9 @@ EXPECTED = {
     "documents.index": ("GET", "/documents", EVERYONE),
     "documents.new": ("GET", "/documents/new?agreement={agreement_id}", {"admin", "coordinator"}),
     "documents.download": ("GET", "/documents/{document_id}/file", EVERYONE),
+    # The fixture's document is Thái Nguyên's (as it was): the test coordinator's province.
+    "documents.edit": ("GET", "/documents/{document_id}/edit", {"admin", "coordinator"}),
+    "documents.remove": ("POST", "/documents/{document_id}/remove", {"admin", "coordinator"}),
 }
 
 # Pages reached after a step on another page (the QR code exists once enrolment has begun).
@@ -158,6 +163,7 @@ def url_ids(app):
                             proposer=db.session.scalar(select(User).where(User.email == "admin@example.com")))
     db.session.add(proposal)
     document = _document(app, agreement, commitment)
+    _source_file(app, agreement)
     first, second = shared_commitments()[:2]
     to_confirm, _row = partner_done(first)
     disputed, row = partner_done(second)
@@ -194,8 +200,9 @@ def _document(app, agreement, commitment):
     from tracker.queries import documents as document_queries
     from tracker.services import documents, evidence
 
-    made = db.session.scalar(select(ImplementingDocument).where(ImplementingDocument.stored_name.is_not(None)))
-    if made is not None:  # url_ids is asked again on the same app (tests/hostile)
+    made = db.session.scalar(select(ImplementingDocument).where(ImplementingDocument.stored_name.is_not(None),
+                                                                ImplementingDocument.removed_on.is_(None)))
+    if made is not None:  # url_ids is asked again on the same app (tests/hostile); a removed one is made again
         return made
     sides = document_queries.sides(agreement.id)
     pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="ke-hoach.pdf")
@@ -204,6 +211,24 @@ def _document(app, agreement, commitment):
                                   commitment_ids=(commitment.id,))
     uploads = evidence.Uploads.of([pdf], app.config["UPLOAD_DIR"], app.config["EVIDENCE_MAX_BYTES"])
     return documents.create(agreement, data, None, sides=sides, today=TODAY, uploads=uploads)
+
+
+def _source_file(app, agreement):
+    """The agreement's signed memorandum as a file, so its download is served."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tests.factories import PDF_BYTES
+    from tracker.services import evidence, plan_edit
+
+    if agreement.source_stored_name:  # url_ids is asked again on the same app (tests/hostile)
+        return
+    pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="Biên bản ghi nhớ.pdf")
+    uploads = evidence.Uploads.of([pdf], app.config["UPLOAD_DIR"], app.config["EVIDENCE_MAX_BYTES"])
+    parties = [(p.province, p.signatory_name, p.signatory_title) for p in agreement.parties]
+    data = {"code": agreement.code, "period_start": agreement.period_start}
+    plan_edit.save_agreement(agreement, data, parties, None, uploads)
 
 
 def _own_token(role: str) -> int:

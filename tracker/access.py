@@ -61,6 +61,7 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "assets.plotly": Access.PUBLIC,
     "agreements.detail": Access.SIGNED_IN,
     "agreements.area": Access.SIGNED_IN,
+    "agreements.source_file": Access.SIGNED_IN,  # whoever sees the agreement (every signed-in user)
     "commitments.index": Access.SIGNED_IN,
     "commitments.detail": Access.SIGNED_IN,
     "agencies.detail": Access.SIGNED_IN,
@@ -114,6 +115,7 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "api.dashboard": API_READ,
     "api.periods": API_READ,
     "api.agencies": API_READ,
+    "api.documents": API_READ,  # the register; documents of restricted fields only for the cleared
     "plan.import_plan": Access.REVIEWER,
     "plan.template": Access.REVIEWER,
     "registers.provinces": Access.ADMIN,
@@ -132,6 +134,8 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "targets.index": Access.REVIEWER,  # a coordinator: their province's side only
     "documents.index": Access.SIGNED_IN,
     "documents.new": Access.REVIEWER,  # a coordinator: their province's documents only
+    "documents.edit": Access.REVIEWER,  # whoever could record it: its province's coordinator, an admin
+    "documents.remove": Access.REVIEWER,  # the same, with a reason (soft: reports before today keep it)
     "documents.download": Access.SIGNED_IN,  # the view hides what only restricted fields' readers may see
 }
 

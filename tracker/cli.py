@@ -19,6 +19,7 @@ from tracker.models import Agency, Agreement, Province, User
 from tracker import clock
 from tracker.models import ApiToken
 from tracker.services import accounts, backup as backup_service, fsck as fsck_service, seed as seed_service
+from tracker.services import demo_progress
 from tracker.services import tokens as token_service
 
 
@@ -191,6 +192,20 @@ def users_demo() -> None:
     db.session.commit()
     click.echo("Demo accounts (shown once; change them or create real ones with `users create`):")
     click.echo("\n".join(lines))
+    _demo_progress()
+
+
+def _demo_progress() -> None:
+    """Demonstration progress (marked "[Minh họa]") on each agreement with demonstration commitments
+    and no progress yet: a confirmed and a disputed shared completion, sides at risk today."""
+    admin = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][1]))
+    for agreement in db.session.scalars(select(Agreement).order_by(Agreement.id)):
+        done = demo_progress.demonstrate(agreement, admin, clock.today())
+        if done is not None:
+            db.session.commit()
+            click.echo(f"Demonstration progress on {agreement.code}: {done.reports} approved reports, "
+                       f"{done.confirmed} confirmed and {done.disputed} disputed completion, "
+                       f"{done.extended} deadlines extended for the early warning")
 
 
 def _run(operation, directory: str):

@@ -28,3 +28,10 @@ def share(part: int, whole: int, language: str) -> str:
     if not whole:
         return "—"
     return f"{number(part, language)}/{number(whole, language)} · {percent(100 * part / whole, language)}"
+
+
+def file_size(size: int, language: str) -> str:
+    """"1,2 MB" in Vietnamese, "1.2 MB" in English; under a megabyte in whole KB (at least 1)."""
+    if size >= 1024 * 1024:
+        return f"{format_decimal(round(size / (1024 * 1024), 1), locale=lang(language))} MB"
+    return f"{number(max(1, round(size / 1024)), language)} KB"

@@ -59,6 +59,11 @@ def number(value) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def file_size(value) -> str:
+    """A file's size in the page's language ("1,2 MB")."""
+    return "" if value is None else formatting.file_size(value, language())
+
+
 def percent(value) -> str:
     """A whole percentage in the page's language ("45 %" / "45%")."""
     return "" if value is None else formatting.percent(value, language())
@@ -74,6 +79,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(date_long, "date_long")
     app.add_template_filter(datetime_short, "datetime_short")
     app.add_template_filter(number, "number")
+    app.add_template_filter(file_size, "file_size")
     app.add_template_filter(short_province, "short_province")
     app.jinja_env.globals["current_language"] = language
     app.jinja_env.globals["share"] = share

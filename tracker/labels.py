@@ -96,6 +96,8 @@ AUDIT_LABELS_DATA = {
     "area_updated": _l("Sửa lĩnh vực"),
     "reorganisation_recorded": _l("Sắp xếp tổ chức bộ máy"),
     "document_recorded": _l("Ghi nhận văn bản triển khai"),
+    "document_updated": _l("Sửa văn bản triển khai"),
+    "document_removed": _l("Gỡ văn bản triển khai"),
 }
 
 

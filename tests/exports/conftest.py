@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from tracker.domain.report import AnnexRow, ChangeRow, Counts, Letterhead, StatusReport, UpdateRow
+from tracker.domain.report import AnnexRow, ChangeRow, Counts, DocumentRow, Letterhead, StatusReport, UpdateRow
 from tracker.domain.status import CATEGORY_ORDER
 
 
@@ -83,6 +83,13 @@ CHANGES = (
               "Trả lại báo cáo tiến độ để bổ sung", "@Thiếu minh chứng", None),
 )
 
+DOCUMENT_ROWS = (
+    DocumentRow("Kế hoạch", "125/KH-UBND", date(2024, 3, 5), "UBND tỉnh Thái Nguyên",
+                "Triển khai thực hiện Biên bản ghi nhớ hợp tác", ("TN-BG-01", "TN-BG-02")),
+    DocumentRow("Công văn", "88/SCT-QLTM", date(2025, 8, 1), "Sở Công Thương tỉnh Bắc Ninh",
+                "=HYPERLINK(\"http://x\") đề nghị phối hợp", ()),
+)
+
 STATE_HEAD = Letterhead(
     parent_body="UBND TỈNH THÁI NGUYÊN", issuing_agency="VĂN PHÒNG", number="…/BC-VP", place="Thái Nguyên",
     signer_name="Nguyễn Văn An", signer_title="Phó Chánh Văn phòng", signer_authority="KT. CHÁNH VĂN PHÒNG",
@@ -112,6 +119,7 @@ def make_report(rows=ROWS, letterhead=STATE_HEAD, **overrides) -> StatusReport:
                                          "done_late", "no_report"))),
         by_area=tuple((n, name, counts(*cats)) for (n, name), cats in areas.items()),
         rows=tuple(rows), updates=UPDATES, changes=CHANGES, hidden_restricted=1, letterhead=letterhead,
+        document_rows=DOCUMENT_ROWS,
     )
     values.update(overrides)
     return StatusReport(**values)

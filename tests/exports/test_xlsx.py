@@ -33,7 +33,21 @@ def col(name: str) -> int:
 
 
 def test_sheets(book):
-    assert book.sheetnames == [xlsx.SHEET_SUMMARY, xlsx.SHEET_ANNEX, xlsx.SHEET_UPDATES, xlsx.SHEET_CHANGES]
+    assert book.sheetnames == [xlsx.SHEET_SUMMARY, xlsx.SHEET_ANNEX, xlsx.SHEET_UPDATES, xlsx.SHEET_CHANGES,
+                               xlsx.SHEET_DOCUMENTS]
+
+
+def test_the_implementing_documents_sheet(book, report):
+    rows = [[c.value for c in r] for r in book[xlsx.SHEET_DOCUMENTS].iter_rows()]
+    assert xlsx.SHEET_DOCUMENTS == "Văn bản triển khai"
+    assert rows[0] == ["Loại văn bản", "Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu",
+                       "Nhiệm vụ được triển khai"]
+    assert rows[1] == ["Kế hoạch", "125/KH-UBND", datetime(2024, 3, 5), "UBND tỉnh Thái Nguyên",
+                       "Triển khai thực hiện Biên bản ghi nhớ hợp tác", "TN-BG-01, TN-BG-02"]
+    subject = book[xlsx.SHEET_DOCUMENTS]["E3"]
+    assert subject.value.startswith("=HYPERLINK") and subject.data_type == "s"  # text, never a formula
+    assert rows[2][5] in ("", None) and len(rows) == len(report.document_rows) + 1
+    assert book[xlsx.SHEET_DOCUMENTS]["C2"].number_format == xlsx.DATE_FORMAT
 
 
 def test_summary_counts_match_the_report(book, report):

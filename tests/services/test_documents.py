@@ -137,6 +137,26 @@ def test_the_status_report_lists_them_in_its_first_section(app):
     assert any(t.startswith("- UBND tỉnh Thái Nguyên ban hành Kế hoạch số 125/KH-UBND") for t in texts[at + 1:])
 
 
+def test_the_workbook_lists_them_field_by_field(app):
+    from openpyxl import load_workbook
+
+    from tracker import exports
+    from tracker.exports import xlsx
+    from tracker.queries import reports
+
+    record(app)
+    db.session.commit()
+    report = reports.build(reports.Scope(agreement=agreement(), as_of=TODAY), TODAY)
+    [row] = [r for r in report.document_rows if r.number_symbol == "125/KH-UBND"]
+    assert (row.doc_type, row.issued_on, row.issuing_body) == ("Kế hoạch", date(2024, 3, 5), "UBND tỉnh Thái Nguyên")
+    assert row.commitments == (officer_commitment().code,)
+    out = io.BytesIO()
+    exports.write(report, "xlsx", out)
+    sheet = load_workbook(io.BytesIO(out.getvalue()))[xlsx.SHEET_DOCUMENTS]
+    values = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert ["Kế hoạch", "125/KH-UBND"] in [v[:2] for v in values] and len(values) == len(report.document_rows)
+
+
 def test_fsck_and_backup_know_document_files(app, tmp_path):
     from tracker.services import backup, fsck
 

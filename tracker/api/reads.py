@@ -19,6 +19,7 @@ from tracker.queries import agreements as agreement_queries
 from tracker.queries import confirmations as confirmation_queries
 from tracker.queries import commitments as queries
 from tracker.queries import dashboard as dashboard_queries
+from tracker.queries import documents as document_queries
 from tracker.queries import organisations as organisation_queries
 from tracker.queries import progress as progress_queries
 from tracker.queries import targets as target_queries
@@ -78,6 +79,7 @@ def commitment(commitment_id: int):
             "source_text": c.source_text, "is_demo": c.is_demo, "sides": serialize.sides(c, standing),
             "latest_approved_update": serialize.update(approved) if approved else None,
             "disputed": c.id in confirmation_queries.disputed_commitments([c.id]),
+            "document_ids": [d.id for d in document_queries.for_commitment(c.id)],
             "targets": [{"year": t.year, "party_id": t.party.id if t.party else None, "unit": t.unit,
                          "baseline": t.baseline, "value": t.value, "prorated": float(t.prorated),
                          "actual": t.actual, "state": t.state.value} for t in target_queries.for_commitment(c, today)]}

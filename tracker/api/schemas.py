@@ -322,6 +322,7 @@ class CommitmentDetail(CommitmentSummary):
     targets: list[Target]
     disputed: bool = Field(description="A side's completion is disputed by a partner province (not counted as "
                                        "done until the provinces settle it).")
+    document_ids: list[int] = Field(description="The implementing documents serving it (/api/v1/documents).")
 
 
 class Period(BaseModel):

@@ -153,6 +153,18 @@ class ChangeRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """An implementing document issued by the report's date, for the workbook's own sheet."""
+
+    doc_type: str  # the Vietnamese type, "Kế hoạch"
+    number_symbol: str
+    issued_on: date
+    issuing_body: str
+    subject: str
+    commitments: tuple[str, ...]  # codes of the commitments it serves (restricted ones only for the cleared)
+
+
+@dataclass(frozen=True, slots=True)
 class Letterhead:
     """What the signer's office types in the report builder (Nghị định 30 / Hướng dẫn 36 header)."""
 
@@ -204,6 +216,7 @@ class StatusReport:
     letterhead: Letterhead = field(default_factory=Letterhead)
     # "UBND tỉnh … ban hành Kế hoạch số …/KH-UBND ngày … về …" (domain.documents.report_line), oldest first
     documents: tuple[str, ...] = ()
+    document_rows: tuple[DocumentRow, ...] = ()  # the same documents, field by field
 
     @property
     def subject(self) -> str:

@@ -26,11 +26,14 @@ SHEET_SUMMARY = "Tổng hợp"
 SHEET_ANNEX = "Phụ lục"
 SHEET_UPDATES = "Cập nhật tiến độ"
 SHEET_CHANGES = "Nhật ký thay đổi"
+SHEET_DOCUMENTS = "Văn bản triển khai"
 
 UPDATE_HEADER = ("Mã nhiệm vụ", "Nhiệm vụ", "Tỉnh", "Cơ quan", "Vai trò", "Tiến độ", "Tỷ lệ (%)",
                  "Số liệu đến ngày", "Ngày duyệt", "Kết quả", "Khó khăn, vướng mắc", "Đề xuất, kiến nghị",
                  "Nhiệm vụ thời gian tới")
 CHANGE_HEADER = ("Thời điểm", "Loại thay đổi", "Mã nhiệm vụ", "Nội dung", "Lý do", "Người thực hiện")
+DOCUMENT_HEADER = ("Loại văn bản", "Số, ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Trích yếu",
+                   "Nhiệm vụ được triển khai")
 
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
@@ -228,6 +231,11 @@ def _change_rows(report: StatusReport) -> list[tuple[object, ...]]:
             for c in report.changes]
 
 
+def _document_rows(report: StatusReport) -> list[tuple[object, ...]]:
+    return [(d.doc_type, d.number_symbol, d.issued_on, d.issuing_body, d.subject, ", ".join(d.commitments))
+            for d in report.document_rows]
+
+
 def write(report: StatusReport, out: BinaryIO) -> None:
     """Write the workbook to the binary stream ``out`` (a file, BytesIO or response body)."""
     wb = Workbook(write_only=True)
@@ -240,4 +248,5 @@ def write(report: StatusReport, out: BinaryIO) -> None:
                  status_column=wording.SHEET_HEADER.index("Tình trạng"))
     _table_sheet(wb, styles, SHEET_UPDATES, UPDATE_HEADER, _update_rows(report))
     _table_sheet(wb, styles, SHEET_CHANGES, CHANGE_HEADER, _change_rows(report))
+    _table_sheet(wb, styles, SHEET_DOCUMENTS, DOCUMENT_HEADER, _document_rows(report))
     wb.save(out)

@@ -60,3 +60,7 @@ class DocumentForm(FlaskForm):
         for name, code in problems.items():
             field = getattr(self, name, None) or self.number_symbol
             field.errors = list(field.errors) + [str(PROBLEM_MESSAGES.get(code, code))]
+
+
+class DocumentRemoveForm(FlaskForm):
+    reason_text = StringField(_l("Lý do gỡ"), validators=[DataRequired(_l("Nhập lý do.")), Length(max=500)])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -72,10 +73,17 @@ class AgreementForm(FlaskForm):
     signed_date = DateField(_l("Ngày ký"), validators=[Optional(), InDateRange()], **DAY)
     signed_place = StringField(_l("Nơi ký"), validators=[Optional(), Length(max=200)])
     signing_verified = BooleanField(_l("Đã đối chiếu với văn bản gốc"))
+    risk_margin = IntegerField(
+        _l("Ngưỡng cảnh báo chậm tiến độ (điểm %)"), default=20,
+        validators=[Optional(), NumberRange(min=0, max=100, message=_l("Nhập ngưỡng từ 0 đến 100."))],
+        description=_l("Một bên chậm hơn tỷ lệ thời gian đã trôi qua quá số điểm này là có nguy cơ chậm tiến độ."),
+        render_kw={"min": 0, "max": 100, "inputmode": "numeric"})
     period_start = DateField(_l("Thời gian thực hiện từ"), validators=[DataRequired(_l("Nhập ngày.")), InDateRange()], **DAY)
     period_end = DateField(_l("đến"), validators=[Optional(), InDateRange()], **DAY)
     open_ended = BooleanField(_l("Và những năm tiếp theo"))
     parties = FieldList(FormField(PartyForm), min_entries=4, max_entries=4)
+    source_file = FileField(_l("Văn bản gốc đã ký (PDF, DOCX hoặc ảnh chụp)"),
+                            description=_l("Tệp mới thay cho tệp đã lưu; để trống để giữ nguyên."))
 
 
 class AreaForm(FlaskForm):

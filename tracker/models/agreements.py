@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import Role
@@ -33,6 +33,14 @@ class Agreement(db.Model):
     open_ended: Mapped[bool] = mapped_column(Boolean, default=False)
     summary: Mapped[str | None] = mapped_column(NFCText)
     source: Mapped[str | None] = mapped_column(NFCText)
+    # The signed memorandum as a file (PDF, DOCX, a scan), stored like evidence and served
+    # only through ``agreements.source_file``; the facts copy implementing documents' own.
+    source_file_name: Mapped[str | None] = mapped_column(NFCString(255))
+    source_stored_name: Mapped[str | None] = mapped_column(String(80), unique=True, index=True)
+    source_kind: Mapped[str | None] = mapped_column(String(8))
+    source_content_type: Mapped[str | None] = mapped_column(String(120))
+    source_size: Mapped[int | None] = mapped_column(BigInteger)
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     parties: Mapped[list[AgreementParty]] = relationship(

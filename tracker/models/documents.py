@@ -50,6 +50,9 @@ class ImplementingDocument(db.Model):
     sha256: Mapped[str | None] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Removed (soft delete, recorded by mistake or withdrawn): gone from the register and from
+    # reports dated this day or later; earlier reports keep it. The reason is in the audit log.
+    removed_on: Mapped[date | None] = mapped_column(Date)
 
     agreement: Mapped[Agreement] = relationship()
     province: Mapped[Province] = relationship()
@@ -61,6 +64,9 @@ class ImplementingDocument(db.Model):
         one_of("doc_type", DocumentType),
         Index("ix_implementing_documents_register", "agreement_id", "issued_on"),
     )
+
+    def present_on(self, day: date) -> bool:
+        return self.removed_on is None or day < self.removed_on
 
 
 @event.listens_for(ImplementingDocument, "before_insert")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, not_, select
+from sqlalchemy import Select, and_, exists, not_, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.domain.text import search_terms
@@ -26,6 +26,7 @@ class DocumentFilters:
     q: str = ""
     agreement: int | None = None
     province: int | None = None
+    commitment: int | None = None
 
 
 def _only_restricted():
@@ -51,11 +52,15 @@ def _loaded(stmt: Select) -> Select:
 def search(filters: DocumentFilters, see_restricted: bool, page: int, per_page: int):
     """One page of the register, newest first: the search finds a number ("125/KH"), a body or a
     subject, accents and case aside (the commitment search's folding)."""
-    stmt = select(ImplementingDocument)
+    stmt = select(ImplementingDocument).where(ImplementingDocument.removed_on.is_(None))
     if filters.agreement is not None:
         stmt = stmt.where(ImplementingDocument.agreement_id == filters.agreement)
     if filters.province is not None:
         stmt = stmt.where(ImplementingDocument.province_id == filters.province)
+    if filters.commitment is not None:
+        link = document_commitments.c
+        stmt = stmt.where(exists().where(link.document_id == ImplementingDocument.id,
+                                         link.commitment_id == filters.commitment))
     for term in search_terms(filters.q):
         stmt = stmt.where(ImplementingDocument.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
     stmt = _loaded(_visible(stmt, see_restricted)).order_by(ImplementingDocument.issued_on.desc(),
@@ -64,9 +69,9 @@ def search(filters: DocumentFilters, see_restricted: bool, page: int, per_page: 
 
 
 def for_commitment(commitment_id: int) -> list[ImplementingDocument]:
-    """The documents serving a commitment, oldest first (who may see the commitment sees them)."""
+    """The documents serving a commitment, oldest first, removed ones aside (who may see the commitment sees them)."""
     stmt = (select(ImplementingDocument).join(document_commitments)
-            .where(document_commitments.c.commitment_id == commitment_id)
+            .where(document_commitments.c.commitment_id == commitment_id, ImplementingDocument.removed_on.is_(None))
             .order_by(ImplementingDocument.issued_on, ImplementingDocument.id)
             .options(selectinload(ImplementingDocument.province)))
     return list(db.session.scalars(stmt))
@@ -77,7 +82,9 @@ def for_report(agreement_id: int, as_of: date, see_restricted: bool,
     """The agreement's documents issued by ``as_of`` (by ``provinces``, if given), oldest first:
     the report's "Tình hình triển khai"."""
     stmt = (select(ImplementingDocument).where(ImplementingDocument.agreement_id == agreement_id,
-                                               ImplementingDocument.issued_on <= as_of)
+                                               ImplementingDocument.issued_on <= as_of,
+                                               or_(ImplementingDocument.removed_on.is_(None),
+                                                   ImplementingDocument.removed_on > as_of))
             .order_by(ImplementingDocument.issued_on, ImplementingDocument.id))
     if provinces is not None:
         stmt = stmt.where(ImplementingDocument.province_id.in_(provinces))

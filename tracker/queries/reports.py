@@ -15,13 +15,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.domain.codes import Role, UpdateStatus
-from tracker.domain.documents import report_line
+from tracker.domain.documents import TYPE_LABELS_VI, report_line
 from tracker.clock import end_of_day_utc, start_of_day_utc
 from tracker.domain.periods import Frequency, period_for
 from tracker.domain.report import (
     AnnexRow,
     ChangeRow,
     Counts,
+    DocumentRow,
     Letterhead,
     SideLine,
     StatusReport,
@@ -167,16 +168,24 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         rows=tuple(annex), updates=tuple(_updates(scope, window, cutoff)),
         changes=tuple(_changes(scope, window, cutoff)),
         hidden_restricted=hidden or 0, letterhead=letterhead or Letterhead(),
-        documents=_documents(agreement, judged_on, scope, provinces),
+        **_documents(agreement, judged_on, scope, provinces),
     )
 
 
-def _documents(agreement, judged_on: date, scope: Scope, provinces) -> tuple[str, ...]:
-    """The implementing documents issued by the report's date, as the report words them."""
+def _documents(agreement, judged_on: date, scope: Scope, provinces) -> dict:
+    """The implementing documents issued by the report's date, as the report words them
+    (``documents``) and field by field for the workbook (``document_rows``)."""
     if agreement is None:
-        return ()
-    return tuple(report_line(d.doc_type, d.number_symbol, d.issued_on, d.issuing_body, d.subject)
-                 for d in document_queries.for_report(agreement.id, judged_on, scope.see_restricted, provinces))
+        return {}
+    found = document_queries.for_report(agreement.id, judged_on, scope.see_restricted, provinces)
+    return {
+        "documents": tuple(report_line(d.doc_type, d.number_symbol, d.issued_on, d.issuing_body, d.subject)
+                           for d in found),
+        "document_rows": tuple(
+            DocumentRow(str(TYPE_LABELS_VI.get(d.doc_type, d.doc_type)), d.number_symbol, d.issued_on, d.issuing_body,
+                        d.subject, tuple(c.code for c in d.commitments if scope.see_restricted or not c.area.restricted))
+            for d in found),
+    }
 
 
 def _sides(judged_on, source, scope: Scope):

@@ -186,6 +186,7 @@ def _sqlite_backup(engine: Engine, target: Path) -> _Snapshot:
 _FILE_ROWS = {
     "evidence_files": "SELECT stored_name, sha256 FROM evidence_files",
     "implementing_documents": "SELECT stored_name, sha256 FROM implementing_documents WHERE stored_name IS NOT NULL",
+    "agreements": "SELECT source_stored_name, source_sha256 FROM agreements WHERE source_stored_name IS NOT NULL",
 }
 
 

@@ -41,7 +41,8 @@ def agreement_from(agreement: Agreement) -> date | None:
     return agreement.signed_date or agreement.period_start
 
 
-def _check(agreement: Agreement, data: DocumentData, sides: set[int], today: date) -> list[Commitment]:
+def _check(agreement: Agreement, data: DocumentData, sides: set[int], today: date,
+           own_id: int | None = None) -> list[Commitment]:
     facts = rules.DocumentFacts(data.doc_type, data.number_symbol, data.issued_on, data.issuing_body, data.subject)
     found = rules.problems(facts, today=today, agreement_from=agreement_from(agreement))
     if data.province_id not in sides:
@@ -55,7 +56,8 @@ def _check(agreement: Agreement, data: DocumentData, sides: set[int], today: dat
     if "number_symbol" not in found and data.issued_on is not None and db.session.scalar(
         select(ImplementingDocument.id).where(
             ImplementingDocument.agreement_id == agreement.id, ImplementingDocument.province_id == data.province_id,
-            ImplementingDocument.number_symbol == number,
+            ImplementingDocument.number_symbol == number, ImplementingDocument.removed_on.is_(None),
+            ImplementingDocument.id != (own_id or 0),
             extract("year", ImplementingDocument.issued_on) == data.issued_on.year)):
         found["number_symbol"] = DUPLICATE
     if found:
@@ -89,9 +91,63 @@ def create(agreement: Agreement, data: DocumentData, author: User | None, *, sid
 
 
 def _attach(document: ImplementingDocument, staged: evidence.Staged, upload_dir: str) -> None:
+    """Place the file and name it on the document; a file it replaces is deleted once the transaction commits."""
     placed: list = []
     evidence.remove_unless_committed(db.session(), placed)
     stored = evidence.place(staged, upload_dir)
     placed.append(evidence.path_for(stored, upload_dir))
+    if document.stored_name:
+        evidence.remove_once_committed(db.session(), [evidence.path_for(document.stored_name, upload_dir)])
     document.original_name, document.stored_name, document.kind = staged.original_name, stored, staged.kind
     document.content_type, document.size, document.sha256 = staged.content_type, staged.size, staged.sha256
+
+
+_EDITED = ("province_id", "doc_type", "number_symbol", "issued_on", "issuing_body", "subject")
+
+
+def _facts(document: ImplementingDocument) -> dict:
+    facts = {k: getattr(document, k) for k in _EDITED}
+    facts["issued_on"] = facts["issued_on"].isoformat() if facts["issued_on"] else None
+    return {**facts, "commitments": sorted(c.id for c in document.commitments), "file": document.original_name}
+
+
+def update(document: ImplementingDocument, data: DocumentData, actor: User | None, *, sides: set[int], today: date,
+           uploads: evidence.Uploads | None = None) -> dict:
+    """Correct a document (``sides``: the provinces the actor may issue for; the document's own
+    must be one of them, as must the new one). Checked like ``create``; a new file replaces the
+    old one, which goes once the transaction commits. Returns the fields changed, audited."""
+    if document.province_id not in sides or document.removed_on is not None:
+        raise DocumentError({"province_id": NOT_A_SIDE})
+    commitments = _check(document.agreement, data, sides, today, own_id=document.id)
+    before = _facts(document)
+    document.province_id, document.doc_type = data.province_id, data.doc_type
+    document.number_symbol, document.issued_on = rules.normalise_number(data.number_symbol), data.issued_on
+    document.issuing_body, document.subject = data.issuing_body.strip(), data.subject.strip()
+    document.commitments = commitments
+    with evidence.checked(uploads or evidence.Uploads((), "", 1)) as staged:
+        if staged:
+            _attach(document, staged[0], uploads.upload_dir)
+        db.session.flush()
+    after = _facts(document)
+    changed = {k for k in after if after[k] != before[k]}
+    if changed:
+        audit.record("document_updated", actor=actor, category=audit.DATA, obj=document,
+                     agreement_id=document.agreement_id, before={k: before[k] for k in changed},
+                     after={k: after[k] for k in changed})
+    return {k: (before[k], after[k]) for k in changed}
+
+
+def remove(document: ImplementingDocument, actor: User | None, today: date, *, reason: str, sides: set[int]) -> None:
+    """Soft delete: the document leaves the register and reports dated ``today`` or later; its file stays
+    (fsck and backups still know it) for the reports before."""
+    if document.province_id not in sides:
+        raise DocumentError({"province_id": NOT_A_SIDE})
+    if not (reason or "").strip():
+        raise DocumentError({"reason_text": "required"})
+    if document.removed_on is not None:
+        return
+    document.removed_on = today
+    db.session.flush()
+    audit.record("document_removed", actor=actor, category=audit.DATA, obj=document,
+                 agreement_id=document.agreement_id, number_symbol=document.number_symbol, reason=reason.strip(),
+                 effective_on=today.isoformat())

@@ -280,3 +280,21 @@ def remove_unless_committed(session, paths: list[Path]) -> None:
 
     event.listen(session, "after_commit", committed)
     event.listen(session, "after_rollback", rolled_back)
+
+
+def remove_once_committed(session, paths: list[Path]) -> None:
+    """Delete ``paths`` once ``session``'s transaction commits (a file replaced by another),
+    and keep them if it is rolled back, so the row and the disk never disagree."""
+    state = {"open": True}
+
+    def committed(_session):
+        if state["open"]:
+            state["open"] = False
+            for path in paths:
+                path.unlink(missing_ok=True)
+
+    def rolled_back(_session):
+        state["open"] = False
+
+    event.listen(session, "after_commit", committed)
+    event.listen(session, "after_rollback", rolled_back)

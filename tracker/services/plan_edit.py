@@ -16,7 +16,7 @@ from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models import (Agency, AgencySuccession, Agreement, AgreementParty, Assignment, Commitment,
                             CooperationArea, DeadlineExtension, PlanProposal, Province, ProvinceSuccession, Role, User)
-from tracker.services import audit
+from tracker.services import audit, evidence
 from tracker.services.periods import ensure_schedule
 from tracker.status.cache import invalidate
 
@@ -104,8 +104,12 @@ def _put(row, model, data: dict, attach) -> tuple:
 
 
 def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[Province, str | None, str | None]],
-                   actor: User) -> Agreement:
-    """Create or edit an agreement and its parties (two or more provinces, each once)."""
+                   actor: User, uploads: evidence.Uploads | None = None) -> Agreement:
+    """Create or edit an agreement and its parties (two or more provinces, each once).
+
+    ``uploads``: the signed memorandum's file, if one was chosen; checked like evidence
+    (``EvidenceProblem``) before anything is kept, and a file it replaces is deleted once
+    the transaction commits (kept if it rolls back)."""
     ids = [p.id for p, _, _ in parties]
     if len(set(ids)) < 2 or len(set(ids)) != len(ids):
         raise PlanEditError({"parties": "two_parties"})
@@ -113,7 +117,12 @@ def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[
         raise PlanEditError({"code": "code_taken"})
     if data.get("period_end") and data["period_end"] < data["period_start"]:
         raise PlanEditError({"period_end": "before_start"})
+    created = agreement is None
+    before = {} if created else {k: _plain(getattr(agreement, k)) for k in data}
     agreement, created = _put(agreement, Agreement, data, db.session.add)
+    with evidence.checked(uploads or evidence.Uploads((), "", 1)) as staged:
+        if staged:
+            _attach_source(agreement, staged[0], uploads.upload_dir)
     current = {p.province_id: p for p in agreement.parties}
     for position, (province, name, title) in enumerate(parties, start=1):
         party = current.get(province.id)
@@ -129,10 +138,25 @@ def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[
     db.session.flush()
     if created:
         ensure_schedule(agreement)
+    changed = {k: v for k, v in before.items() if v != _plain(getattr(agreement, k))}
     audit.record("agreement_created" if created else "agreement_updated", actor=actor, category=audit.DATA,
-                 obj=agreement, code=agreement.code)
+                 obj=agreement, code=agreement.code, file=agreement.source_file_name if uploads and uploads.files else None,
+                 before=changed or None, after={k: _plain(getattr(agreement, k)) for k in changed} or None)
     invalidate()
     return agreement
+
+
+def _attach_source(agreement: Agreement, staged: evidence.Staged, upload_dir: str) -> None:
+    """Place the memorandum's file and name it on the agreement; the file it replaces goes at commit."""
+    placed: list = []
+    evidence.remove_unless_committed(db.session(), placed)
+    stored = evidence.place(staged, upload_dir)
+    placed.append(evidence.path_for(stored, upload_dir))
+    if agreement.source_stored_name:
+        evidence.remove_once_committed(db.session(), [evidence.path_for(agreement.source_stored_name, upload_dir)])
+    agreement.source_file_name, agreement.source_stored_name = staged.original_name, stored
+    agreement.source_kind, agreement.source_content_type = staged.kind, staged.content_type
+    agreement.source_size, agreement.source_sha256 = staged.size, staged.sha256
 
 
 def save_area(agreement: Agreement, area: CooperationArea | None, data: dict, actor: User) -> CooperationArea:

@@ -1,17 +1,18 @@
 """An agreement with its parties and fields; one field with its commitments."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, send_file
 from flask_login import current_user
 
 from tracker import clock
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
-from tracker.models import CooperationArea
+from tracker.models import Agreement, CooperationArea
 from tracker.permissions import require_view_area, sees_restricted
 from tracker.queries import agreements as queries
 from tracker.queries import commitments as commitment_queries
 from tracker.queries import progress as progress_queries
+from tracker.services import evidence as evidence_store
 
 bp = Blueprint("agreements", __name__)
 
@@ -45,3 +46,18 @@ def area(area_id: int):
     )
     standing = progress_queries.standings(pagination.items, clock.today(), current_app.config["DUE_SOON_DAYS"])
     return render_template("agreements/area.html", area=area, commitments=pagination.items, standing=standing)
+
+
+@bp.get("/agreements/<int:agreement_id>/source")
+def source_file(agreement_id: int):
+    """The signed memorandum's file, offered for download under its original name."""
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None or not agreement.source_stored_name:
+        abort(404)
+    path = evidence_store.path_for(agreement.source_stored_name, current_app.config["UPLOAD_DIR"])
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=agreement.source_content_type, max_age=0, conditional=True)
+    response.headers["Content-Disposition"] = evidence_store.content_disposition(agreement.source_file_name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

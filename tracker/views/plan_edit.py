@@ -4,16 +4,18 @@ Admins edit everything; a coordinator edits the assignments of their province's 
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from tracker import clock
+from tracker.domain.evidence import EvidenceProblem
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.plan_edit import REASONS, AgreementForm, AreaForm, AssignmentForm, CommitmentForm, EndAssignmentForm, RemoveForm
 from tracker.forms.auth import LogoutForm
+from tracker.forms.progress import evidence_message
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, PlanProposal,
                             Province)
 from tracker.permissions import (
@@ -26,17 +28,25 @@ from tracker.permissions import (
 )
 from tracker.plan_messages import EDIT_MESSAGES, edit_errors
 from tracker.queries.commitments import province_lineage
-from tracker.services import plan_edit
+from tracker.services import evidence, plan_edit
 
 bp = Blueprint("plan_edit", __name__)
 AGREEMENT_FIELDS = ("code", "kind", "title", "short_title", "document_number", "signed_date", "signed_place",
-                    "signing_verified", "period_start", "period_end", "open_ended")
+                    "signing_verified", "risk_margin", "period_start", "period_end", "open_ended")
 AREA_FIELDS = ("number", "name", "name_en", "provisional", "restricted")
 COMMITMENT_FIELDS = plan_edit.COMMITMENT_FIELDS
 
 
 def _data(form, names) -> dict:
     return {n: (getattr(form, n).data if getattr(form, n).data not in ("",) else None) for n in names}
+
+
+def _agreement_data(form) -> dict:
+    """The agreement's fields; a margin left empty stays as it was (20 on a new agreement)."""
+    data = _data(form, AGREEMENT_FIELDS)
+    if data["risk_margin"] is None:
+        del data["risk_margin"]
+    return data
 
 
 def reason_from(form) -> str | None:
@@ -62,6 +72,17 @@ def _agreement_form(agreement: Agreement | None) -> AgreementForm:
     return form
 
 
+def _uploads(file) -> evidence.Uploads:
+    return evidence.Uploads.of([file], current_app.config["UPLOAD_DIR"], current_app.config["EVIDENCE_MAX_BYTES"])
+
+
+def file_message(exc: Exception) -> str:
+    """Beside a file field: why the file was refused, or that the storage could not take it."""
+    if isinstance(exc, EvidenceProblem):
+        return evidence_message(exc, current_app.config["EVIDENCE_MAX_BYTES"])
+    return _("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")
+
+
 def _parties(form) -> list:
     out = []
     for entry in form.parties.entries:
@@ -73,12 +94,17 @@ def _parties(form) -> list:
 
 def saved(form, act, message, target):
     """Run ``act()`` (a plan service), commit, flash ``message(result)`` and redirect to
-    ``target(result)``; on a refusal, its problems go beside the fields and None comes back."""
+    ``target(result)``; on a refusal, its problems go beside the fields (a refused file beside
+    ``form.source_file``) and None comes back."""
     try:
         result = act()
     except plan_edit.PlanEditError as exc:
         db.session.rollback()
         edit_errors(form, exc.problems)
+        return None
+    except (EvidenceProblem, evidence.StorageError) as exc:
+        db.session.rollback()  # also removes a file placed
+        form.source_file.errors = [file_message(exc)]
         return None
     db.session.commit()
     if message is not None:
@@ -92,8 +118,8 @@ def agreement_form(agreement_id: int | None = None):
     agreement = db.session.get(Agreement, agreement_id) or abort(404) if agreement_id else None
     form = _agreement_form(agreement)
     if form.validate_on_submit() and (done := saved(
-            form, lambda: plan_edit.save_agreement(agreement, _data(form, AGREEMENT_FIELDS), _parties(form),
-                                                   current_user),
+            form, lambda: plan_edit.save_agreement(agreement, _agreement_data(form), _parties(form),
+                                                   current_user, _uploads(form.source_file.data)),
             lambda a: _("Đã lưu văn bản %(code)s.", code=a.code),
             lambda a: url_for("agreements.detail", agreement_id=a.id))):
         return done
