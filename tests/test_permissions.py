@@ -37,6 +37,7 @@ EXPECTED = {
     "main.table": ("GET", "/dashboard/tables/by_field", EVERYONE),
     "agreements.detail": ("GET", "/agreements/{agreement_id}", EVERYONE),
     "agreements.area": ("GET", "/areas/{area_id}", EVERYONE),
+    "agreements.renew": ("GET", "/agreements/{agreement_id}/renew", {"admin"}),
     "commitments.index": ("GET", "/commitments", EVERYONE),
     "commitments.detail": ("GET", "/commitments/{commitment_id}", EVERYONE),
     "agencies.detail": ("GET", "/agencies/{agency_id}", EVERYONE),

@@ -61,6 +61,7 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "assets.plotly": Access.PUBLIC,
     "agreements.detail": Access.SIGNED_IN,
     "agreements.area": Access.SIGNED_IN,
+    "agreements.renew": Access.ADMIN,  # the next phase (giai đoạn tiếp theo), previewed then confirmed
     "commitments.index": Access.SIGNED_IN,
     "commitments.detail": Access.SIGNED_IN,
     "agencies.detail": Access.SIGNED_IN,
