@@ -109,3 +109,21 @@ def test_an_admin_cannot_restore_a_carried_over_commitment(login_as):
                                                            "restore": "1"})
     db.session.expire_all()
     assert db.session.get(Commitment, chosen.id).removed_on == date(2026, 1, 1)
+
+
+def test_the_api_links_the_phases_and_the_commitments(login_as):
+    client = login_as("admin")
+    old = agreement()
+    chosen = officer_commitment()
+    post(client, old.id, confirm="1", carry=str(chosen.id))
+    new = db.session.scalar(select(Agreement).where(Agreement.code == "TN-BN-2026"))
+    items = {a["code"]: a for a in client.get("/api/v1/agreements").get_json()["items"]}
+    assert items["TN-BN-2026"]["predecessor_id"] == old.id and items["TN-BN-2026"]["renewed_on"] == "2026-01-01"
+    assert items["TN-BG-2023"]["successor_id"] == new.id and items["TN-BG-2023"]["predecessor_id"] is None
+    carried = next(c for a in new.areas for c in a.commitments)
+    original = client.get(f"/api/v1/commitments/{chosen.id}").get_json()
+    assert original["carried_over_to_id"] == carried.id and original["removed_on"] == "2026-01-01"
+    body = client.get(f"/api/v1/commitments/{carried.id}").get_json()
+    assert body["carried_from_id"] == chosen.id and body["carried_over_to_id"] is None
+    listed = client.get(f"/api/v1/commitments?agreement={new.id}").get_json()["items"]
+    assert [c["carried_from_id"] for c in listed] == [chosen.id]
