@@ -72,9 +72,17 @@ def test_confirm_creates_the_next_phase_with_the_chosen_commitments(login_as):
     assert "Giai đoạn trước" in page and f"/agreements/{old.id}" in page
     page = client.get(f"/agreements/{old.id}").get_data(as_text=True)
     assert "Giai đoạn tiếp theo" in page and f"/agreements/{old.id}/renew" not in page
+    final = f"/reports/status.docx?agreement={old.id}&amp;as_of=2025-12-31"
+    assert final in page and "Báo cáo tổng kết giai đoạn (đến ngày 31/12/2025)" in page
+    response = client.get(final.replace("&amp;", "&"))
+    assert response.status_code == 200 and response.get_data()[:2] == b"PK"
+    response.close()
     page = client.get(f"/commitments/{chosen.id}").get_data(as_text=True)
     assert "Đã chuyển sang giai đoạn tiếp theo từ ngày 01/01/2026" in page and f"/commitments/{carried[0].id}" in page
-    assert "Báo cáo tiến độ</a>" not in page  # no reporting on the original any more
+    assert "Báo cáo tiến độ</a>" not in page  # no reporting on the original any more, no deadline extension
+    assert f"/commitments/{chosen.id}/deadline" not in page
+    assert client.get(f"/commitments/{chosen.id}/progress/new").status_code == 403
+    assert client.get(f"/commitments/{chosen.id}/deadline").status_code == 403
     page = client.get(f"/commitments/{carried[0].id}").get_data(as_text=True)
     assert f"Tiếp nối nhiệm vụ {chosen.code} của giai đoạn 2023-2025" in page
     assert "Báo cáo của giai đoạn trước (chỉ xem)" in page
@@ -127,3 +135,23 @@ def test_the_api_links_the_phases_and_the_commitments(login_as):
     assert body["carried_from_id"] == chosen.id and body["carried_over_to_id"] is None
     listed = client.get(f"/api/v1/commitments?agreement={new.id}").get_json()["items"]
     assert [c["carried_from_id"] for c in listed] == [chosen.id]
+
+
+def test_the_new_phase_report_notes_where_a_commitment_comes_from(login_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tracker.exports import xlsx
+
+    client = login_as("admin")
+    old = agreement()
+    chosen = officer_commitment()
+    post(client, old.id, confirm="1", carry=str(chosen.id))
+    new = db.session.scalar(select(Agreement).where(Agreement.code == "TN-BN-2026"))
+    response = client.get(f"/reports/status.xlsx?agreement={new.id}")
+    book = load_workbook(io.BytesIO(response.get_data()), read_only=True)
+    cells = [c for row in book[xlsx.SHEET_ANNEX].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    book.close()
+    response.close()
+    assert f"Tiếp nối nhiệm vụ {chosen.code} giai đoạn 2023-2025" in cells

@@ -14,7 +14,7 @@ class RenewForm(FlaskForm):
         DataRequired(_l("Nhập mã.")), Length(max=40),
         Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Mã chỉ gồm chữ không dấu, số, dấu chấm, gạch."))])
     title = TextAreaField(_l("Tên văn bản"), validators=[DataRequired(_l("Nhập tên văn bản.")), Length(max=2000)],
-                          render_kw={"rows": 2})
+                          render_kw={"rows": 3})
     short_title = StringField(_l("Tên ngắn"), validators=[Optional(), Length(max=200)])
     renewed_on = DayField(_l("Ngày chuyển sang giai đoạn mới"),
                           validators=[DataRequired(_l("Nhập ngày.")), InDateRange()])

@@ -1,7 +1,7 @@
 """Agreements, their parties, cooperation areas, commitments and agency assignments."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,6 +53,12 @@ class Agreement(db.Model):
     __table_args__ = (
         CheckConstraint("period_end IS NULL OR period_end >= period_start", name="period_range"),
     )
+
+    @property
+    def last_day(self) -> date | None:
+        """Renewed: the eve of the next phase, the as-of day of this phase's final report (tổng kết)."""
+        renewed_on = self.successor.renewed_on if self.successor is not None else None
+        return renewed_on - timedelta(days=1) if renewed_on is not None else None
 
 
 class AgreementParty(db.Model):

@@ -25,7 +25,7 @@ from tracker.services import plan_edit
 from tracker.status import sql as status_sql
 from tracker.status.cache import invalidate
 
-REASON = "renewal"
+REASON = "Chuyển sang giai đoạn tiếp theo"  # stored words, as plan_edit.reason_of stores them
 
 
 class RenewalError(ValueError):

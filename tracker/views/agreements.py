@@ -61,12 +61,12 @@ def renew(agreement_id: int):
         form = RenewForm(data=None if request.method == "POST" else renewal.defaults(old, today))
     except renewal.RenewalError as exc:
         form = RenewForm(data={"renewed_on": today, "period_start": today})
-        edit_errors(form, exc.problems)
+        edit_errors(form, {"renewed_on": next(iter(exc.problems.values()))})
     if not form.errors and (request.method == "GET" or form.validate_on_submit()):
         try:
             result = renewal.preview(old, form.values(), today)
-        except renewal.RenewalError as exc:
-            edit_errors(form, exc.problems)
+        except renewal.RenewalError as exc:  # the parties follow from the renewal date: their problem is its
+            edit_errors(form, {("renewed_on" if k == "parties" else k): v for k, v in exc.problems.items()})
     if result is not None and request.form.get("confirm") == "1":
         chosen = {int(v) for v in request.form.getlist("carry") if v.isdigit()}
         new = renewal.apply(result, chosen, current_user)
