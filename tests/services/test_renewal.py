@@ -78,7 +78,7 @@ def test_apply_makes_the_next_phase_and_carries_open_commitments(app):
     assert [p.province.code for p in new.parties] == ["TN", "BN"]
     assert all(p.signatory_name is None for p in new.parties)
     assert [(a.number, a.name, a.restricted) for a in new.areas] == [(a.number, a.name, a.restricted) for a in old.areas]
-    assert new.risk_margin == old.risk_margin and not new.open_ended
+    assert new.risk_margin == old.risk_margin and not new.open_ended and new.summary is None
     carried = [c for a in new.areas for c in a.commitments]
     assert sorted(c.carried_from_id for c in carried) == sorted(chosen)
     for c in carried:

@@ -136,7 +136,8 @@ def _agency_on(agency: Agency, since: date, on: date) -> Agency:
 def _new_agreement(renewal: Renewal, actor: User | None) -> Agreement:
     old, data = renewal.old, renewal.data
     fields = {k: data.get(k) for k in ("code", "title", "short_title", "period_start", "period_end")}
-    fields.update(kind=old.kind, risk_margin=old.risk_margin, summary=old.summary, open_ended=False)
+    # Not the summary: it tells of the old signing (its provinces, its year).
+    fields.update(kind=old.kind, risk_margin=old.risk_margin, open_ended=False)
     new = plan_edit.save_agreement(None, fields, [(p, None, None) for p in renewal.provinces], actor)
     new.predecessor, new.renewed_on = old, renewal.on
     for party in new.parties:
