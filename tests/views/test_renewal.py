@@ -51,11 +51,11 @@ def test_bad_input_is_refused_in_vietnamese_and_kept(login_as):
     old = agreement()
     response = post(client, old.id, renewed_on="01/01/2027", code="TN-BN-XX", confirm="1")
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Ngày chuyển chưa tới" in html and 'value="TN-BN-XX"' in html
+    assert response.status_code == 400 and "Ngày chuyển chưa tới" in html and 'value="TN-BN-XX"' in html
     response = post(client, old.id, period_end="31/12/2025", confirm="1")
     assert "Ngày kết thúc trước ngày bắt đầu." in response.get_data(as_text=True)
     response = post(client, old.id, renewed_on="32/13/2026", confirm="1")
-    assert 'value="32/13/2026"' in response.get_data(as_text=True)
+    assert response.status_code == 400 and 'value="32/13/2026"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Agreement.id))) == 1
 
 
@@ -155,3 +155,11 @@ def test_the_new_phase_report_notes_where_a_commitment_comes_from(login_as):
     book.close()
     response.close()
     assert f"Tiếp nối nhiệm vụ {chosen.code} giai đoạn 2023-2025" in cells
+
+
+def test_a_preview_with_another_date_writes_nothing(login_as):
+    client = login_as("admin")
+    response = post(client, agreement().id, renewed_on="26/11/2026", period_start="26/11/2026")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Chưa hoàn thành ngày 26/11/2026" in html and 'name="confirm"' in html
+    assert db.session.scalar(select(func.count(Agreement.id))) == 1

@@ -74,4 +74,5 @@ def renew(agreement_id: int):
         flash(_("Đã chuyển sang giai đoạn tiếp theo: %(code)s, %(n)s nhiệm vụ tiếp nối.", code=new.code,
                 n=len([c for c in result.open if c.commitment.id in chosen])), "success")
         return redirect(url_for("agreements.detail", agreement_id=new.id))
-    return render_template("agreements/renew.html", agreement=old, form=form, result=result)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("agreements/renew.html", agreement=old, form=form, result=result), status
