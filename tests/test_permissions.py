@@ -38,6 +38,7 @@ EXPECTED = {
     "agreements.detail": ("GET", "/agreements/{agreement_id}", EVERYONE),
     "agreements.area": ("GET", "/areas/{area_id}", EVERYONE),
     "agreements.source_file": ("GET", "/agreements/{agreement_id}/source", EVERYONE),
+    "agreements.renew": ("GET", "/agreements/{agreement_id}/renew", {"admin"}),
     "commitments.index": ("GET", "/commitments", EVERYONE),
     "commitments.detail": ("GET", "/commitments/{commitment_id}", EVERYONE),
     "agencies.detail": ("GET", "/agencies/{agency_id}", EVERYONE),

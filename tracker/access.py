@@ -62,6 +62,7 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "agreements.detail": Access.SIGNED_IN,
     "agreements.area": Access.SIGNED_IN,
     "agreements.source_file": Access.SIGNED_IN,  # whoever sees the agreement (every signed-in user)
+    "agreements.renew": Access.ADMIN,  # the next phase (giai đoạn tiếp theo), previewed then confirmed
     "commitments.index": Access.SIGNED_IN,
     "commitments.detail": Access.SIGNED_IN,
     "agencies.detail": Access.SIGNED_IN,

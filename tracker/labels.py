@@ -95,6 +95,8 @@ AUDIT_LABELS_DATA = {
     "area_created": _l("Thêm lĩnh vực"),
     "area_updated": _l("Sửa lĩnh vực"),
     "reorganisation_recorded": _l("Sắp xếp tổ chức bộ máy"),
+    "agreement_renewed": _l("Chuyển văn bản sang giai đoạn tiếp theo"),
+    "commitment_carried_over": _l("Chuyển nhiệm vụ sang giai đoạn tiếp theo"),
     "document_recorded": _l("Ghi nhận văn bản triển khai"),
     "document_updated": _l("Sửa văn bản triển khai"),
     "document_removed": _l("Gỡ văn bản triển khai"),

@@ -255,7 +255,7 @@ def can_withdraw(user: User, update: ProgressUpdate, today: date) -> bool:
 
 
 def can_extend_deadline(user: User, commitment: Commitment, today: date) -> bool:
-    if not can_view_commitment(user, commitment) or commitment.recurring:
+    if not can_view_commitment(user, commitment) or commitment.recurring or not commitment.present_on(today):
         return False
     if user.role == UserRole.ADMIN:
         return True

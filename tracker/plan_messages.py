@@ -102,6 +102,10 @@ EDIT_MESSAGES = {
     "due_before_start": _l("Thời hạn trước ngày bắt đầu."),
     "already_assigned": _l("Cơ quan này đã được phân công với vai trò đó."),
     "value_invalid": _l("Chỉ tiêu phải là một số không âm."),
+    "already_renewed": _l("Văn bản này đã được chuyển sang giai đoạn tiếp theo."),
+    "before_old_start": _l("Ngày chuyển phải sau ngày bắt đầu của giai đoạn hiện tại."),
+    "in_future": _l("Ngày chuyển chưa tới; hãy ghi nhận khi giai đoạn mới bắt đầu."),
+    "party_split": _l("Một tỉnh đã được chia tách; hãy tạo văn bản mới và chọn các bên."),
 }
 
 

@@ -77,6 +77,8 @@ def commitment(commitment_id: int):
     return {**serialize.commitment(c, standing), "description": c.description, "deliverable": c.deliverable,
             "start_date": serialize.day(c.start_date), "original_due_date": serialize.day(c.original_due_date),
             "source_text": c.source_text, "is_demo": c.is_demo, "sides": serialize.sides(c, standing),
+            "removed_on": serialize.day(c.removed_on),
+            "carried_over_to_id": c.carried_over_to.id if c.carried_over_to else None,
             "latest_approved_update": serialize.update(approved) if approved else None,
             "disputed": c.id in confirmation_queries.disputed_commitments([c.id]),
             "document_ids": [d.id for d in document_queries.for_commitment(c.id)],

@@ -206,6 +206,10 @@ class Agreement(BaseModel):
     period_start: date
     period_end: date | None
     open_ended: bool
+    predecessor_id: int | None = Field(description="The agreement of the previous phase this one renews.")
+    successor_id: int | None = Field(description="The agreement of the next phase, once renewed.")
+    renewed_on: date | None = Field(description="The day this phase began and its carried-over commitments "
+                                                "left the previous one.")
     parties: list[Party]
     fields: list[Area]
     hidden_fields: int = Field(description="Restricted fields left out (not cleared).")
@@ -248,6 +252,7 @@ class CommitmentSummary(BaseModel):
     deadline_state: DEADLINE_STATES
     open_past_due: bool
     assignments: list[Assignment]
+    carried_from_id: int | None = Field(description="The previous phase's commitment this one carries on.")
 
 
 class CommitmentPage(BaseModel):
@@ -317,6 +322,10 @@ class CommitmentDetail(CommitmentSummary):
     original_due_date: date | None
     source_text: str | None
     is_demo: bool
+    removed_on: date | None = Field(description="Out of the plan (and its figures) from this day; earlier days "
+                                                "still count it.")
+    carried_over_to_id: int | None = Field(description="The next phase's commitment that carries this one on "
+                                                       "(from ``removed_on``).")
     sides: list[Side]
     latest_approved_update: Update | None
     targets: list[Target]

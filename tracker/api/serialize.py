@@ -46,6 +46,8 @@ def agreement(a: Agreement, counts: dict[int, int], cleared: bool) -> dict:
         "id": a.id, "code": a.code, "title": a.title, "short_title": a.short_title, "kind": a.kind,
         "document_number": a.document_number, "signed_date": day(a.signed_date), "signed_place": a.signed_place,
         "period_start": day(a.period_start), "period_end": day(a.period_end), "open_ended": a.open_ended,
+        "predecessor_id": a.predecessor_id, "successor_id": a.successor.id if a.successor else None,
+        "renewed_on": day(a.renewed_on),
         "parties": [party(p) for p in a.parties], "fields": [area(x, counts.get(x.id, 0)) for x in visible],
         "hidden_fields": len(a.areas) - len(visible),
     }
@@ -63,6 +65,7 @@ def commitment(c: Commitment, standing) -> dict:
         "due_date": day(standing.due), "recurring": c.recurring, "category": standing.category.value,
         "percent": standing.percent, "deadline_state": standing.deadline.value,
         "open_past_due": standing.open_past_due, "assignments": [assignment(a) for a in c.assignments],
+        "carried_from_id": c.carried_from_id,
     }
 
 

@@ -1,7 +1,7 @@
 """Agreements, their parties, cooperation areas, commitments and agency assignments."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,7 +42,15 @@ class Agreement(db.Model):
     source_size: Mapped[int | None] = mapped_column(BigInteger)
     source_sha256: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The next phase (giai đoạn tiếp theo): the agreement this one renews, and the day its
+    # carried-over commitments left the predecessor's figures (services.renewal).
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), unique=True, index=True)
+    renewed_on: Mapped[date | None] = mapped_column(Date)
 
+    predecessor: Mapped[Agreement | None] = relationship(
+        remote_side=[id], back_populates="successor", foreign_keys=[predecessor_id]
+    )
+    successor: Mapped[Agreement | None] = relationship(back_populates="predecessor", uselist=False)
     parties: Mapped[list[AgreementParty]] = relationship(
         back_populates="agreement", order_by="AgreementParty.position", cascade="all, delete-orphan"
     )
@@ -53,6 +61,12 @@ class Agreement(db.Model):
     __table_args__ = (
         CheckConstraint("period_end IS NULL OR period_end >= period_start", name="period_range"),
     )
+
+    @property
+    def last_day(self) -> date | None:
+        """Renewed: the eve of the next phase, the as-of day of this phase's final report (tổng kết)."""
+        renewed_on = self.successor.renewed_on if self.successor is not None else None
+        return renewed_on - timedelta(days=1) if renewed_on is not None else None
 
 
 class AgreementParty(db.Model):
@@ -124,8 +138,15 @@ class Commitment(db.Model):
     # Folded copy of the texts for accent- and case-insensitive search (see domain.text.fold).
     search_text: Mapped[str] = mapped_column(NFCText, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Carried over from the previous phase: the original commitment, which left its own
+    # agreement's figures on the renewal day (its ``removed_on``).
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), unique=True, index=True)
 
     area: Mapped[CooperationArea] = relationship(back_populates="commitments")
+    carried_from: Mapped[Commitment | None] = relationship(
+        remote_side=[id], back_populates="carried_over_to", foreign_keys=[carried_from_id]
+    )
+    carried_over_to: Mapped[Commitment | None] = relationship(back_populates="carried_from", uselist=False)
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="commitment", order_by="Assignment.id", cascade="all, delete-orphan"
     )
@@ -144,6 +165,11 @@ class Commitment(db.Model):
 
     def present_on(self, day: date) -> bool:
         return self.removed_on is None or day < self.removed_on
+
+    @property
+    def carried_over(self) -> bool:
+        """Removed because it goes on as a commitment of the next phase (not dropped)."""
+        return self.removed_on is not None and self.carried_over_to is not None
 
 
 class Assignment(db.Model):

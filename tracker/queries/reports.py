@@ -76,6 +76,18 @@ def _counts(pairs) -> Counts:
     return Counts(counts)
 
 
+def _origins(ids: set[int]) -> dict[int, str]:
+    """The note of a commitment carried over from the previous phase: "Tiếp nối nhiệm vụ 2.1 giai đoạn 2023-2025"."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Commitment.id, Commitment.code, Agreement.period_start, Agreement.period_end)
+        .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+        .join(Agreement, Agreement.id == CooperationArea.agreement_id).where(Commitment.id.in_(ids)))
+    return {i: f"Tiếp nối nhiệm vụ {code} giai đoạn {start.year}" + (f"-{end.year}" if end else "")
+            for i, code, start, end in rows}
+
+
 def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> StatusReport:
     agreement = scope.agreement
     period_label = window_start = None
@@ -112,7 +124,8 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
     # The due date is the one in force on the report's date: a later extension is not seen.
     base = _scoped(select(Commitment.id, Commitment.code, Commitment.title, rows.c.due_date,
                           Commitment.original_due_date, Commitment.recurring, Commitment.deliverable,
-                          CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent)
+                          CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent,
+                          Commitment.carried_from_id)
                    .select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
                    .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
     items = db.session.execute(base.order_by(CooperationArea.agreement_id, CooperationArea.number,
@@ -128,6 +141,7 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         sides_of[r.commitment_id].append(r)
 
     assignments = _assignments_on(scope, judged_on)
+    origins = _origins({c.carried_from_id for c in items if c.carried_from_id})
     disputed = defaultdict(list)  # sides whose completion a partner province disputes on the date
     for commitment_id, party_id in db.session.execute(confirmation_queries.disputed_on(judged_on)):
         disputed[commitment_id].append(party_id)
@@ -139,7 +153,7 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
                 for r in sides_of[c.id] if results.get(r.update_id)]
         sides = tuple(SideLine(short_province(party_names.get(r.party_id, "")), r.category, r.state,
                                None if r.percent is None else float(r.percent)) for r in sides_of[c.id])
-        notes = []
+        notes = [origins[c.carried_from_id]] if c.carried_from_id in origins else []
         if c.original_due_date and c.due_date != c.original_due_date:
             notes.append(f"Gia hạn từ {c.original_due_date:%d/%m/%Y}")
         if any(r.state == "dropped" for r in sides_of[c.id]):

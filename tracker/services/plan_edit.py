@@ -39,7 +39,7 @@ def reason_of(code: str | None, text: str | None, label: str | None = None) -> s
     return f"{label or code}: {text}" if text else (label or code)
 
 
-def _code_taken(model, code: str, own_id: int | None = None) -> bool:
+def code_taken(model, code: str, own_id: int | None = None) -> bool:
     stmt = select(func.count(model.id)).where(func.lower(model.code) == code.lower())
     if own_id is not None:
         stmt = stmt.where(model.id != own_id)
@@ -52,7 +52,7 @@ def _validity(valid_from: date | None, valid_to: date | None) -> None:
 
 
 def create_province(data: dict, predecessor: Province | None, actor: User) -> Province:
-    if _code_taken(Province, data["code"]):
+    if code_taken(Province, data["code"]):
         raise PlanEditError({"code": "code_taken"})
     _validity(data.get("valid_from"), data.get("valid_to"))
     if predecessor is not None and not data.get("valid_from"):
@@ -72,7 +72,7 @@ def create_province(data: dict, predecessor: Province | None, actor: User) -> Pr
 
 
 def create_agency(data: dict, province: Province, predecessor: Agency | None, kind: str, actor: User) -> Agency:
-    if _code_taken(Agency, data["code"]):
+    if code_taken(Agency, data["code"]):
         raise PlanEditError({"code": "code_taken"})
     _validity(data.get("valid_from"), data.get("valid_to"))
     if predecessor is not None and not data.get("valid_from"):
@@ -113,7 +113,7 @@ def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[
     ids = [p.id for p, _, _ in parties]
     if len(set(ids)) < 2 or len(set(ids)) != len(ids):
         raise PlanEditError({"parties": "two_parties"})
-    if _code_taken(Agreement, data["code"], agreement.id if agreement else None):
+    if code_taken(Agreement, data["code"], agreement.id if agreement else None):
         raise PlanEditError({"code": "code_taken"})
     if data.get("period_end") and data["period_end"] < data["period_start"]:
         raise PlanEditError({"period_end": "before_start"})
@@ -289,6 +289,8 @@ def restore_commitment(commitment: Commitment, actor: User, today: date, *, reas
     removed_on = commitment.removed_on
     if removed_on is None:
         return
+    if commitment.carried_over_to is not None:  # it goes on in the next phase: back here it would count twice
+        raise PlanEditError({"restore": "carried_over"})
     ended = [a for a in commitment.assignments if a.valid_to is not None and a.valid_to >= removed_on - timedelta(days=1)]
     last = max((a.valid_to for a in ended), default=None)
     closed = {(a.party_id, a.role, a.agency_id): a for a in ended if a.valid_to == last}  # what the removal ended

@@ -1,18 +1,22 @@
-"""An agreement with its parties and fields; one field with its commitments."""
+"""An agreement with its parties and fields; one field with its commitments; the next phase (renewal)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker import clock
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
+from tracker.downloads import send_stored
+from tracker.forms.renewal import RenewForm
 from tracker.models import Agreement, CooperationArea
 from tracker.permissions import require_view_area, sees_restricted
+from tracker.plan_messages import edit_errors
 from tracker.queries import agreements as queries
 from tracker.queries import commitments as commitment_queries
 from tracker.queries import progress as progress_queries
-from tracker.services import evidence as evidence_store
+from tracker.services import renewal
 
 bp = Blueprint("agreements", __name__)
 
@@ -54,10 +58,31 @@ def source_file(agreement_id: int):
     agreement = db.session.get(Agreement, agreement_id)
     if agreement is None or not agreement.source_stored_name:
         abort(404)
-    path = evidence_store.path_for(agreement.source_stored_name, current_app.config["UPLOAD_DIR"])
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=agreement.source_content_type, max_age=0, conditional=True)
-    response.headers["Content-Disposition"] = evidence_store.content_disposition(agreement.source_file_name)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored(agreement.source_stored_name, agreement.source_content_type, agreement.source_file_name)
+
+
+@bp.route("/agreements/<int:agreement_id>/renew", methods=["GET", "POST"])
+def renew(agreement_id: int):
+    """The next phase: the new agreement's details and the commitments that go on, previewed;
+    ``confirm`` writes it."""
+    old = queries.detail(agreement_id) or abort(404)
+    today, result = clock.today(), None
+    try:
+        form = RenewForm(data=None if request.method == "POST" else renewal.defaults(old, today))
+    except renewal.RenewalError as exc:
+        form = RenewForm(data={"renewed_on": today, "period_start": today})
+        edit_errors(form, {"renewed_on": next(iter(exc.problems.values()))})
+    if not form.errors and (request.method == "GET" or form.validate_on_submit()):
+        try:
+            result = renewal.preview(old, form.values(), today)
+        except renewal.RenewalError as exc:  # the parties follow from the renewal date: their problem is its
+            edit_errors(form, {("renewed_on" if k == "parties" else k): v for k, v in exc.problems.items()})
+    if result is not None and request.form.get("confirm") == "1":
+        chosen = {int(v) for v in request.form.getlist("carry") if v.isdigit()}
+        new = renewal.apply(result, chosen, current_user)
+        db.session.commit()
+        flash(_("Đã chuyển sang giai đoạn tiếp theo: %(code)s, %(n)s nhiệm vụ tiếp nối.", code=new.code,
+                n=len([c for c in result.open if c.commitment.id in chosen])), "success")
+        return redirect(url_for("agreements.detail", agreement_id=new.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("agreements/renew.html", agreement=old, form=form, result=result), status

@@ -41,6 +41,10 @@ def index():
                            disputed=confirmation_queries.disputed_commitments([c.id for c in pagination.items]))
 
 
+def _visible_updates(commitment_id: int, today) -> list:
+    return [u for u in progress_queries.updates_of(commitment_id) if can_view_update(current_user, u, today)]
+
+
 @bp.get("/commitments/<int:commitment_id>")
 def detail(commitment_id: int):
     commitment = queries.detail(commitment_id) or abort(404)
@@ -50,7 +54,8 @@ def detail(commitment_id: int):
         "commitments/detail.html",
         commitment=commitment,
         standing=progress_queries.standings([commitment], today, current_app.config["DUE_SOON_DAYS"])[commitment.id],
-        updates=[u for u in progress_queries.updates_of(commitment.id) if can_view_update(current_user, u, today)],
+        updates=_visible_updates(commitment.id, today),
+        previous_updates=_visible_updates(commitment.carried_from_id, today) if commitment.carried_from_id else [],
         events=progress_queries.events_of(commitment.id),
         extensions=progress_queries.extensions_of(commitment.id),
         documents=document_queries.for_commitment(commitment.id),

@@ -203,7 +203,8 @@ def commitment_remove(commitment_id: int):
     """Remove from the plan (soft) or, with ``restore``, put back; a stale form changes nothing."""
     commitment = load_commitment(commitment_id)
     form = RemoveForm()
-    if not form.validate_on_submit() or bool(form.restore.data) != (commitment.removed_on is not None):
+    if (not form.validate_on_submit() or bool(form.restore.data) != (commitment.removed_on is not None)
+            or commitment.carried_over):  # it goes on in the next phase: restoring it would count it twice
         flash(_("Nhập lý do."), "error")
         return redirect(url_for("plan_edit.commitment_edit", commitment_id=commitment.id))
     if commitment.removed_on is None:
