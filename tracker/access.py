@@ -133,6 +133,10 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "documents.index": Access.SIGNED_IN,
     "documents.new": Access.REVIEWER,  # a coordinator: their province's documents only
     "documents.download": Access.SIGNED_IN,  # the view hides what only restricted fields' readers may see
+    "meetings.index": Access.SIGNED_IN,  # conclusions in restricted fields counted only for who sees them
+    "meetings.new": Access.REVIEWER,  # a coordinator: their province's agencies only
+    "meetings.detail": Access.SIGNED_IN,
+    "meetings.minutes": Access.SIGNED_IN,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.

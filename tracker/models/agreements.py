@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,6 +12,9 @@ from tracker.domain.text import code_sort_key, fold
 from tracker.extensions import db
 from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
 from tracker.models.organisations import Agency, Province
+
+if TYPE_CHECKING:
+    from tracker.models.meetings import Meeting
 
 
 class Agreement(db.Model):
@@ -115,9 +120,12 @@ class Commitment(db.Model):
     removed_on: Mapped[date | None] = mapped_column(Date)
     # Folded copy of the texts for accent- and case-insensitive search (see domain.text.fold).
     search_text: Mapped[str] = mapped_column(NFCText, default="")
+    # A meeting's conclusion (kết luận): the meeting it came from (models.meetings).
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     area: Mapped[CooperationArea] = relationship(back_populates="commitments")
+    meeting: Mapped[Meeting | None] = relationship(back_populates="conclusions")
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="commitment", order_by="Assignment.id", cascade="all, delete-orphan"
     )

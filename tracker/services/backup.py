@@ -186,6 +186,7 @@ def _sqlite_backup(engine: Engine, target: Path) -> _Snapshot:
 _FILE_ROWS = {
     "evidence_files": "SELECT stored_name, sha256 FROM evidence_files",
     "implementing_documents": "SELECT stored_name, sha256 FROM implementing_documents WHERE stored_name IS NOT NULL",
+    "meetings": "SELECT stored_name, sha256 FROM meetings WHERE stored_name IS NOT NULL",
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import EvidenceFile, ImplementingDocument
+from tracker.models import EvidenceFile, ImplementingDocument, Meeting
 from tracker.services import evidence as store
 from tracker.services.backup import sha256_of
 
@@ -31,9 +31,12 @@ class Missing:
     update_id: int
     reason: str  # "not_found" or "sha256_differs"
     document_id: int | None = None  # an implementing document's file (evidence_id and update_id are 0)
+    meeting_id: int | None = None  # a meeting's minutes (evidence_id and update_id are 0)
 
     @property
     def owner(self) -> str:
+        if self.meeting_id is not None:
+            return f"meeting {self.meeting_id}"
         return (f"document {self.document_id}" if self.document_id is not None
                 else f"evidence {self.evidence_id}, update {self.update_id}")
 
@@ -66,8 +69,8 @@ def _files(upload: Path):
 
 
 def check(upload_dir: str | Path, *, now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> FsckReport:
-    """Compare the upload folder with every ``EvidenceFile`` row and implementing document's file
-    (read through ``db.session``).
+    """Compare the upload folder with every ``EvidenceFile`` row, implementing document's file
+    and meeting's minutes (read through ``db.session``).
 
     Staging leftovers (``.staging/*``) older than ``grace`` count as orphans too: a request
     that died before cleaning up left them.
@@ -84,18 +87,24 @@ def check(upload_dir: str | Path, *, now: datetime | None = None, grace: timedel
         select(ImplementingDocument.id, ImplementingDocument.stored_name, ImplementingDocument.sha256)
         .where(ImplementingDocument.stored_name.is_not(None)).order_by(ImplementingDocument.id)
     ).all()
-    named = {row.stored_name for row in rows} | {row.stored_name for row in documents}
-    owned = [(row.stored_name, row.sha256, (row.id, row.update_id, None)) for row in rows]
-    owned += [(row.stored_name, row.sha256, (0, 0, row.id)) for row in documents]
-    for stored_name, sha256, (evidence_id, update_id, document_id) in owned:
+    minutes = db.session.execute(
+        select(Meeting.id, Meeting.stored_name, Meeting.sha256)
+        .where(Meeting.stored_name.is_not(None)).order_by(Meeting.id)
+    ).all()
+    named = {row.stored_name for row in (*rows, *documents, *minutes)}
+    owned = [(row.stored_name, row.sha256, (row.id, row.update_id, None, None)) for row in rows]
+    owned += [(row.stored_name, row.sha256, (0, 0, row.id, None)) for row in documents]
+    owned += [(row.stored_name, row.sha256, (0, 0, None, row.id)) for row in minutes]
+    for stored_name, sha256, (evidence_id, update_id, document_id, meeting_id) in owned:
         try:
             path = store.path_for(stored_name, upload)
         except ValueError:
             path = None
         if path is None or not path.is_file():
-            report.missing.append(Missing(stored_name, evidence_id, update_id, "not_found", document_id))
+            report.missing.append(Missing(stored_name, evidence_id, update_id, "not_found", document_id, meeting_id))
         elif sha256_of(path) != sha256:
-            report.missing.append(Missing(stored_name, evidence_id, update_id, "sha256_differs", document_id))
+            report.missing.append(Missing(stored_name, evidence_id, update_id, "sha256_differs", document_id,
+                                          meeting_id))
     if upload.is_dir():
         for relative, path in _files(upload):
             if relative in named:
