@@ -91,6 +91,7 @@ EXPECTED = {
     "api.dashboard": ("GET", "/api/v1/dashboard", EVERYONE),
     "api.periods": ("GET", "/api/v1/periods", EVERYONE),
     "api.agencies": ("GET", "/api/v1/agencies", EVERYONE),
+    "api.meetings": ("GET", "/api/v1/meetings", EVERYONE),
     "plan.import_plan": ("GET", "/plan/import", {"admin", "coordinator"}),
     "plan.template": ("GET", "/plan/template.xlsx?agreement={agreement_id}", {"admin", "coordinator"}),
     "registers.provinces": ("GET", "/admin/provinces", {"admin"}),
@@ -110,6 +111,10 @@ EXPECTED = {
     "documents.index": ("GET", "/documents", EVERYONE),
     "documents.new": ("GET", "/documents/new?agreement={agreement_id}", {"admin", "coordinator"}),
     "documents.download": ("GET", "/documents/{document_id}/file", EVERYONE),
+    "meetings.index": ("GET", "/meetings", EVERYONE),
+    "meetings.new": ("GET", "/meetings/new?agreement={agreement_id}", {"admin", "coordinator"}),
+    "meetings.detail": ("GET", "/meetings/{meeting_id}", EVERYONE),
+    "meetings.minutes": ("GET", "/meetings/{meeting_id}/minutes", EVERYONE),
 }
 
 # Pages reached after a step on another page (the QR code exists once enrolment has begun).
@@ -158,6 +163,7 @@ def url_ids(app):
                             proposer=db.session.scalar(select(User).where(User.email == "admin@example.com")))
     db.session.add(proposal)
     document = _document(app, agreement, commitment)
+    meeting = _meeting(app, agreement)
     first, second = shared_commitments()[:2]
     to_confirm, _row = partner_done(first)
     disputed, row = partner_done(second)
@@ -180,6 +186,7 @@ def url_ids(app):
         "assignment_id": next(a.id for a in commitment.assignments if a.valid_to is None),
         "proposal_id": proposal.id,
         "document_id": document.id,
+        "meeting_id": meeting.id,
     }
 
 
@@ -204,6 +211,30 @@ def _document(app, agreement, commitment):
                                   commitment_ids=(commitment.id,))
     uploads = evidence.Uploads.of([pdf], app.config["UPLOAD_DIR"], app.config["EVIDENCE_MAX_BYTES"])
     return documents.create(agreement, data, None, sides=sides, today=TODAY, uploads=uploads)
+
+
+def _meeting(app, agreement):
+    """A meeting with its minutes and one conclusion in an unrestricted field."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tests.factories import PDF_BYTES, TODAY
+    from tracker.models import Meeting
+    from tracker.services import evidence, meetings
+
+    made = db.session.scalar(select(Meeting).where(Meeting.stored_name.is_not(None)))
+    if made is not None:  # url_ids is asked again on the same app (tests/hostile)
+        return made
+    party = agreement.parties[0]
+    lead = db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC"))
+    area = next(a for a in agreement.areas if not a.restricted)
+    data = meetings.MeetingData(kind="so_ket", held_on=date(2026, 6, 15), place="Thái Nguyên", chair="Chủ tịch",
+                                conclusions=(meetings.ConclusionData(area.id, "Kết luận", date(2026, 12, 31),
+                                                                     leads=((party.id, lead),)),))
+    pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="bien-ban.pdf")
+    uploads = evidence.Uploads.of([pdf], app.config["UPLOAD_DIR"], app.config["EVIDENCE_MAX_BYTES"])
+    return meetings.create(agreement, data, None, allowed={party.id: {lead}}, today=TODAY, uploads=uploads)
 
 
 def _own_token(role: str) -> int:

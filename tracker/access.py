@@ -114,6 +114,7 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "api.dashboard": API_READ,
     "api.periods": API_READ,
     "api.agencies": API_READ,
+    "api.meetings": API_READ,
     "plan.import_plan": Access.REVIEWER,
     "plan.template": Access.REVIEWER,
     "registers.provinces": Access.ADMIN,

@@ -63,6 +63,7 @@ def commitment(c: Commitment, standing) -> dict:
         "due_date": day(standing.due), "recurring": c.recurring, "category": standing.category.value,
         "percent": standing.percent, "deadline_state": standing.deadline.value,
         "open_past_due": standing.open_past_due, "assignments": [assignment(a) for a in c.assignments],
+        "meeting_id": c.meeting_id,
     }
 
 
