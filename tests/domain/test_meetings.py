@@ -8,6 +8,7 @@ from tracker.domain.meetings import (
     conclusion_codes,
     is_conclusion_code,
     kind_label,
+    report_line,
     title,
 )
 from tracker.domain.text import code_sort_key
@@ -53,3 +54,10 @@ def test_conclusion_codes_sort_by_number():
 @pytest.mark.parametrize("code, expected", [("KL1.2", True), ("kl10.3", True), ("1.2", False), ("KL1", False)])
 def test_is_conclusion_code(code, expected):
     assert is_conclusion_code(code) is expected
+
+
+def test_report_line():
+    assert report_line("giao_ban", date(2025, 10, 16), "Bắc Ninh ", 3, 1) == (
+        "Ngày 16/10/2025, tổ chức Họp giao ban tại Bắc Ninh; ban hành 3 kết luận, đã hoàn thành 1.")
+    assert report_line("so_ket", date(2025, 1, 2), "", 0, 0) == (
+        "Ngày 02/01/2025, tổ chức Hội nghị sơ kết; ban hành 0 kết luận, đã hoàn thành 0.")

@@ -133,16 +133,42 @@ def test_a_coordinator_names_only_the_agencies_allowed(app):
     assert refused.value.problems["conclusions-0-leads"] == service.NOT_ALLOWED
 
 
-def test_the_minutes_are_stored_like_evidence(app):
+def test_the_minutes_are_stored_like_evidence_and_fsck_and_backup_know_them(app, tmp_path):
+    from tracker.services import backup, fsck
+
     upload = FileStorage(io.BytesIO(PDF_BYTES), filename="Biên bản hội nghị.pdf")
-    meeting = record(uploads=evidence.Uploads.of([upload], app.config["UPLOAD_DIR"], 10_000_000))
+    meeting = record(uploads=evidence.Uploads.of([upload], str(tmp_path), 10_000_000))
     db.session.commit()
     assert meeting.original_name == "Biên bản hội nghị.pdf" and meeting.file_kind == "pdf"
-    assert evidence.path_for(meeting.stored_name, app.config["UPLOAD_DIR"]).is_file()
-    from tracker.services import fsck
+    report = fsck.check(tmp_path, grace=fsck.timedelta(0))
+    assert report.orphans == [] and report.missing == []  # named by its row: never quarantined
+    assert (meeting.stored_name, meeting.sha256) in db.session.execute(
+        db.text(backup._stored_files({"evidence_files", "meetings"}))).all()
+    evidence.path_for(meeting.stored_name, tmp_path).unlink()
+    [missing] = fsck.check(tmp_path).missing
+    assert missing.owner == f"meeting {meeting.id}" and missing.reason == "not_found"
 
-    report = fsck.check(app.config["UPLOAD_DIR"])
-    assert meeting.stored_name not in report.orphans and not [m for m in report.missing if m.meeting_id == meeting.id]
+
+def test_the_status_report_names_the_meetings_held_by_its_date(app):
+    from tracker.exports import outline
+    from tracker.queries import reports
+
+    meeting = record()
+    db.session.commit()
+    approve(meeting.conclusions[0], "done", 100, as_of=date(2026, 10, 1))
+    report = reports.build(reports.Scope(agreement=agreement(), as_of=TODAY), TODAY)
+    assert report.meetings == ("Ngày 15/06/2026, tổ chức Hội nghị sơ kết tại Thái Nguyên; ban hành 2 kết luận, "
+                               "đã hoàn thành 1.",)
+    earlier = reports.build(reports.Scope(agreement=agreement(), as_of=date(2026, 9, 30)), TODAY)
+    assert earlier.meetings == ("Ngày 15/06/2026, tổ chức Hội nghị sơ kết tại Thái Nguyên; ban hành 2 kết luận, "
+                                "đã hoàn thành 0.",)  # as the conclusions stood then
+    assert reports.build(reports.Scope(agreement=agreement(), as_of=date(2026, 6, 14)), TODAY).meetings == ()
+    notes = {row.code: row.notes for row in report.rows}
+    assert notes["KL1.1"].startswith("Kết luận Hội nghị sơ kết ngày 15/06/2026")  # the annex names the source
+    assert not any("Kết luận" in notes[code] for code in ("2.1", "3.1"))
+    texts = [getattr(block, "text", "") for block in outline.build(report).body]
+    at = texts.index("Các hội nghị, cuộc họp đã tổ chức:")
+    assert texts[at + 1].startswith("- Ngày 15/06/2026, tổ chức Hội nghị sơ kết")
 
 
 def test_the_demonstration_meeting_is_loaded_once(app):

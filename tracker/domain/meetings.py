@@ -48,6 +48,15 @@ def title(kind: str, held_on: date) -> str:
     return f"{kind_label(kind)} ngày {held_on:%d/%m/%Y}"
 
 
+def report_line(kind: str, held_on: date, place: str, conclusions: int, done: int) -> str:
+    """How the status report's "Tình hình triển khai" names a meeting and its conclusions:
+    "Ngày 16/10/2025, tổ chức Hội nghị sơ kết tại Thái Nguyên; ban hành 3 kết luận, đã hoàn thành 1."
+    """
+    where = f" tại {place.strip()}" if place and place.strip() else ""
+    return (f"Ngày {held_on:%d/%m/%Y}, tổ chức {kind_label(kind)}{where}; "
+            f"ban hành {conclusions} kết luận, đã hoàn thành {done}.")
+
+
 def conclusion_codes(taken: set[str], count: int) -> list[str]:
     """``count`` new codes ``KL<m>.1`` … for one meeting: ``m`` is the first meeting number no
     code in ``taken`` (the agreement's codes) uses yet."""

@@ -204,6 +204,8 @@ class StatusReport:
     letterhead: Letterhead = field(default_factory=Letterhead)
     # "UBND tỉnh … ban hành Kế hoạch số …/KH-UBND ngày … về …" (domain.documents.report_line), oldest first
     documents: tuple[str, ...] = ()
+    # "Ngày …, tổ chức Hội nghị sơ kết tại …; ban hành N kết luận, đã hoàn thành M." (domain.meetings.report_line)
+    meetings: tuple[str, ...] = ()
 
     @property
     def subject(self) -> str:

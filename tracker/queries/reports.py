@@ -16,6 +16,8 @@ from sqlalchemy.orm import aliased
 
 from tracker.domain.codes import Role, UpdateStatus
 from tracker.domain.documents import report_line
+from tracker.domain.meetings import report_line as meeting_report_line
+from tracker.domain.meetings import title as meeting_title
 from tracker.clock import end_of_day_utc, start_of_day_utc
 from tracker.domain.periods import Frequency, period_for
 from tracker.domain.report import (
@@ -32,6 +34,7 @@ from tracker.domain.report import (
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
 from tracker.queries import documents as document_queries
+from tracker.queries import meetings as meeting_queries
 from tracker.models import (
     Agency,
     Agreement,
@@ -40,6 +43,7 @@ from tracker.models import (
     Commitment,
     CooperationArea,
     DeadlineExtension,
+    Meeting,
     ProgressUpdate,
     User,
 )
@@ -120,9 +124,11 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
     # The due date is the one in force on the report's date: a later extension is not seen.
     base = _scoped(select(Commitment.id, Commitment.code, Commitment.title, rows.c.due_date,
                           Commitment.original_due_date, Commitment.recurring, Commitment.deliverable,
-                          CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent)
+                          CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent,
+                          Meeting.kind.label("meeting_kind"), Meeting.held_on.label("meeting_held_on"))
                    .select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
-                   .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
+                   .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+                   .outerjoin(Meeting, Meeting.id == Commitment.meeting_id), scope)
     items = db.session.execute(base.order_by(CooperationArea.agreement_id, CooperationArea.number,
                                              Commitment.sort_key)).all()
     hidden = 0 if scope.see_restricted else hidden_restricted(agreement.id if agreement else None, judged_on)
@@ -147,7 +153,7 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
                 for r in sides_of[c.id] if results.get(r.update_id)]
         sides = tuple(SideLine(short_province(party_names.get(r.party_id, "")), r.category, r.state,
                                None if r.percent is None else float(r.percent)) for r in sides_of[c.id])
-        notes = []
+        notes = [f"Kết luận {meeting_title(c.meeting_kind, c.meeting_held_on)}"] if c.meeting_kind else []
         if c.original_due_date and c.due_date != c.original_due_date:
             notes.append(f"Gia hạn từ {c.original_due_date:%d/%m/%Y}")
         if any(r.state == "dropped" for r in sides_of[c.id]):
@@ -177,7 +183,17 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         changes=tuple(_changes(scope, window, cutoff)),
         hidden_restricted=hidden or 0, letterhead=letterhead or Letterhead(),
         documents=_documents(agreement, judged_on, scope, provinces),
+        meetings=_meetings(agreement, judged_on, scope),
     )
+
+
+def _meetings(agreement, judged_on: date, scope: Scope) -> tuple[str, ...]:
+    """The meetings held by the report's date and their conclusions as they stood then."""
+    if agreement is None:
+        return ()
+    return tuple(meeting_report_line(line.meeting.kind, line.meeting.held_on, line.meeting.place, line.total,
+                                     line.done)
+                 for line in meeting_queries.for_report(agreement.id, judged_on, scope.see_restricted))
 
 
 def _documents(agreement, judged_on: date, scope: Scope, provinces) -> tuple[str, ...]:
