@@ -98,6 +98,7 @@ AUDIT_LABELS_DATA = {
     "area_updated": _l("Sửa lĩnh vực"),
     "reorganisation_recorded": _l("Sắp xếp tổ chức bộ máy"),
     "document_recorded": _l("Ghi nhận văn bản triển khai"),
+    "meeting_recorded": _l("Ghi nhận cuộc họp"),
 }
 
 
