@@ -86,10 +86,9 @@ def area_menu(agreement: Agreement, see_restricted: bool) -> list[tuple[int, str
     return [(a.id, f"{a.number}. {a.name}") for a in agreement.areas if see_restricted or not a.restricted]
 
 
-def agency_menu(parties: list[AgreementParty], today: date) -> list[tuple[str, str, set[int]]]:
-    """For each side: ("<party id>:<agency id>", "Province — Agency") choices of the agencies
-    valid today of that province (as it was and is now). Returns (value, label) pairs and,
-    per party id, the agency ids allowed."""
+def agency_menu(parties: list[AgreementParty], today: date) -> list[tuple[int, int, str]]:
+    """(party id, agency id, "Agency (Province)") for each side's agencies valid today, of the
+    party's province as it was and as it is now (a merged party's side is today's province's)."""
     menu = []
     for party in parties:
         now = today_province(party.province, today)
