@@ -66,8 +66,10 @@ def upgrade():
 
 def downgrade():
     sqlite = op.get_bind().dialect.name == "sqlite"
-    # SQLite cannot drop a column a foreign key uses in place: there the table is rebuilt.
-    with op.batch_alter_table('commitments', schema=None, recreate="auto" if sqlite else "never") as batch_op:
+    # In place on both (SQLite drops a column with its own REFERENCES clause): commitments is
+    # referenced by other tables, which a rebuild would trip over. The conclusions stay, as
+    # commitments without their meeting.
+    with op.batch_alter_table('commitments', schema=None, recreate="never") as batch_op:
         batch_op.drop_index(batch_op.f('ix_commitments_meeting_id'))
         if not sqlite:
             batch_op.drop_constraint(batch_op.f('fk_commitments_meeting_id_meetings'), type_='foreignkey')
