@@ -56,7 +56,7 @@ def counts(meeting_ids: list[int], as_of: date, see_restricted: bool) -> dict[in
 def register(agreement_id: int | None, as_of: date, see_restricted: bool) -> list[MeetingLine]:
     """The meetings (of one agreement, or all), newest first, with their conclusions counted."""
     stmt = select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc()).options(
-        selectinload(Meeting.agreement))
+        selectinload(Meeting.agreement), selectinload(Meeting.conclusions).selectinload(Commitment.area))
     if agreement_id is not None:
         stmt = stmt.where(Meeting.agreement_id == agreement_id)
     meetings = list(db.session.scalars(stmt))

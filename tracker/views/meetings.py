@@ -29,7 +29,8 @@ bp = Blueprint("meetings", __name__)
 def index():
     form = MeetingFilterForm(request.args, meta={"csrf": False})
     form.agreement.choices = choices([(None, _("Tất cả"))] + sorted(agreement_queries.menu()))
-    lines = queries.register(form.agreement.data, clock.today(), sees_restricted(current_user))
+    lines = [line for line in queries.register(form.agreement.data, clock.today(), sees_restricted(current_user))
+             if can_view_meeting(current_user, line.meeting)]  # one on restricted fields only: for the cleared
     writable = current_user.role in (UserRole.ADMIN, UserRole.COORDINATOR)
     return render_template("meetings/index.html", form=form, lines=lines, writable=writable,
                            new_for=form.agreement.data or next(iter(agreement_queries.menu()), (None,))[0])
