@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from tests.factories import PASSWORD
 from tracker.extensions import db
-from tracker.models import Agency, Province, User
+from tracker.models import Agency, Meeting, Province, User
 
 
 def user_count():
@@ -120,6 +120,9 @@ def test_users_demo_creates_one_per_role(runner):
     roles = sorted(db.session.scalars(select(User.role)))
     assert roles == ["admin", "coordinator", "coordinator", "officer", "officer", "viewer"]
     assert result.output.count("@example.com") == 6
+    # and the demonstration meeting with its three conclusions (tracker/data/meetings_demo.yaml)
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.is_demo and len(meeting.conclusions) == 3
     # both sides can be tried: an officer and a coordinator in each of today's provinces
     for code in ("TN", "BN"):
         assert db.session.scalar(select(func.count(User.id)).join(Province, Province.id == User.province_id)

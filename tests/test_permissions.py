@@ -94,6 +94,7 @@ EXPECTED = {
     "api.periods": ("GET", "/api/v1/periods", EVERYONE),
     "api.agencies": ("GET", "/api/v1/agencies", EVERYONE),
     "api.documents": ("GET", "/api/v1/documents", EVERYONE),
+    "api.meetings": ("GET", "/api/v1/meetings", EVERYONE),
     "plan.import_plan": ("GET", "/plan/import", {"admin", "coordinator"}),
     "plan.template": ("GET", "/plan/template.xlsx?agreement={agreement_id}", {"admin", "coordinator"}),
     "registers.provinces": ("GET", "/admin/provinces", {"admin"}),
@@ -116,6 +117,10 @@ EXPECTED = {
     # The fixture's document is Thái Nguyên's (as it was): the test coordinator's province.
     "documents.edit": ("GET", "/documents/{document_id}/edit", {"admin", "coordinator"}),
     "documents.remove": ("POST", "/documents/{document_id}/remove", {"admin", "coordinator"}),
+    "meetings.index": ("GET", "/meetings", EVERYONE),
+    "meetings.new": ("GET", "/meetings/new?agreement={agreement_id}", {"admin", "coordinator"}),
+    "meetings.detail": ("GET", "/meetings/{meeting_id}", EVERYONE),
+    "meetings.minutes": ("GET", "/meetings/{meeting_id}/minutes", EVERYONE),
 }
 
 # Pages reached after a step on another page (the QR code exists once enrolment has begun).
@@ -165,6 +170,7 @@ def url_ids(app):
     db.session.add(proposal)
     document = _document(app, agreement, commitment)
     _source_file(app, agreement)
+    meeting = _meeting(app, agreement)
     first, second = shared_commitments()[:2]
     to_confirm, _row = partner_done(first)
     disputed, row = partner_done(second)
@@ -187,6 +193,7 @@ def url_ids(app):
         "assignment_id": next(a.id for a in commitment.assignments if a.valid_to is None),
         "proposal_id": proposal.id,
         "document_id": document.id,
+        "meeting_id": meeting.id,
     }
 
 
@@ -230,6 +237,30 @@ def _source_file(app, agreement):
     parties = [(p.province, p.signatory_name, p.signatory_title) for p in agreement.parties]
     data = {"code": agreement.code, "period_start": agreement.period_start}
     plan_edit.save_agreement(agreement, data, parties, None, uploads)
+
+
+def _meeting(app, agreement):
+    """A meeting with its minutes and one conclusion in an unrestricted field."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tests.factories import PDF_BYTES, TODAY
+    from tracker.models import Meeting
+    from tracker.services import evidence, meetings
+
+    made = db.session.scalar(select(Meeting).where(Meeting.stored_name.is_not(None)))
+    if made is not None:  # url_ids is asked again on the same app (tests/hostile)
+        return made
+    party = agreement.parties[0]
+    lead = db.session.scalar(select(Agency.id).where(Agency.code == "TN-STC"))
+    area = next(a for a in agreement.areas if not a.restricted)
+    data = meetings.MeetingData(kind="so_ket", held_on=date(2026, 6, 15), place="Thái Nguyên", chair="Chủ tịch",
+                                conclusions=(meetings.ConclusionData(area.id, "Kết luận", date(2026, 12, 31),
+                                                                     leads=((party.id, lead),)),))
+    pdf = FileStorage(io.BytesIO(PDF_BYTES), filename="bien-ban.pdf")
+    uploads = evidence.Uploads.of([pdf], app.config["UPLOAD_DIR"], app.config["EVIDENCE_MAX_BYTES"])
+    return meetings.create(agreement, data, None, allowed={party.id: {lead}}, today=TODAY, uploads=uploads)
 
 
 def _own_token(role: str) -> int:

@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         commitments,
         documents,
         confirmations,
+        meetings,
         drafts,
         main,
         notifications,
@@ -78,7 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.before_request(permissions.gate)
     for module in (assets, main, auth, agreements, commitments, agencies, profile, admin, progress, drafts, periods,
                    reports, notifications, plan, plan_edit, registers, reorganise, targets, documents,
-                   confirmations):
+                   confirmations, meetings):
         app.register_blueprint(module.bp)
     from tracker import api
 

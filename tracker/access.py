@@ -117,6 +117,7 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "api.periods": API_READ,
     "api.agencies": API_READ,
     "api.documents": API_READ,  # the register; documents of restricted fields only for the cleared
+    "api.meetings": API_READ,
     "plan.import_plan": Access.REVIEWER,
     "plan.template": Access.REVIEWER,
     "registers.provinces": Access.ADMIN,
@@ -138,6 +139,10 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "documents.edit": Access.REVIEWER,  # whoever could record it: its province's coordinator, an admin
     "documents.remove": Access.REVIEWER,  # the same, with a reason (soft: reports before today keep it)
     "documents.download": Access.SIGNED_IN,  # the view hides what only restricted fields' readers may see
+    "meetings.index": Access.SIGNED_IN,  # conclusions in restricted fields counted only for who sees them
+    "meetings.new": Access.REVIEWER,  # a coordinator: their province's agencies only
+    "meetings.detail": Access.SIGNED_IN,
+    "meetings.minutes": Access.SIGNED_IN,
 }
 
 # What a user who must first change their password (or enrol 2FA) may still reach.

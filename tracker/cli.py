@@ -189,6 +189,7 @@ def users_demo() -> None:
         except accounts.AccountError as exc:
             _fail(f"demo account {email}: {exc}")
         lines.append(f"  {role:<12} {email:<34} {password}")
+    seed_service.demo_meetings()  # the demonstration meeting and its conclusions
     db.session.commit()
     click.echo("Demo accounts (shown once; change them or create real ones with `users create`):")
     click.echo("\n".join(lines))

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from tracker import clock, i18n
 from tracker.domain.codes import Role, UpdateStatus, UserRole
 from tracker.domain.documents import TYPE_LABELS_VI
+from tracker.domain.meetings import KIND_LABELS_VI
 from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI
 from tracker.queries import agreements as agreement_queries
 
@@ -43,6 +44,7 @@ AUDIT_LABELS = {
 CATEGORY_LABELS = {code: _l(words) for code, words in CATEGORY_LABELS_VI.items()}
 STATE_LABELS = {code: _l(words) for code, words in STATE_LABELS_VI.items()}
 DOCUMENT_TYPE_LABELS = {code: _l(words) for code, words in TYPE_LABELS_VI.items()}
+MEETING_KIND_LABELS = {code: _l(words) for code, words in KIND_LABELS_VI.items()}
 DEADLINE_LABELS = {
     "on_time": _l("Trong hạn"),
     "due_soon": _l("Sắp đến hạn"),
@@ -100,13 +102,14 @@ AUDIT_LABELS_DATA = {
     "document_recorded": _l("Ghi nhận văn bản triển khai"),
     "document_updated": _l("Sửa văn bản triển khai"),
     "document_removed": _l("Gỡ văn bản triển khai"),
+    "meeting_recorded": _l("Ghi nhận cuộc họp"),
 }
 
 
 def label(kind: str, code: str | None) -> str:
     """The word for a code, the same on every page: kind is category, state, deadline or status."""
     table = {"category": CATEGORY_LABELS, "state": STATE_LABELS, "deadline": DEADLINE_LABELS,
-             "status": UPDATE_STATUS_LABELS, "doc_type": DOCUMENT_TYPE_LABELS,
+             "status": UPDATE_STATUS_LABELS, "doc_type": DOCUMENT_TYPE_LABELS, "meeting_kind": MEETING_KIND_LABELS,
              "confirmation": CONFIRMATION_LABELS}[kind]
     return str(table.get(code, code or ""))
 

@@ -373,6 +373,12 @@ def issuing_provinces(user: User, sides: set[int], today: date) -> set[int]:
     return set(sides) & acting_province_ids(user, today) if user.role == UserRole.COORDINATOR else set()
 
 
+def can_view_meeting(user: User, meeting) -> bool:
+    """A meeting whose conclusions are all in restricted fields is for those who see them
+    (as a document serving only such commitments)."""
+    return sees_restricted(user) or not (meeting.conclusions and all(c.area.restricted for c in meeting.conclusions))
+
+
 def can_view_document(user: User, document) -> bool:
     """A document serving only commitments of restricted fields is for those who see them."""
     return sees_restricted(user) or not (document.commitments and all(c.area.restricted for c in document.commitments))

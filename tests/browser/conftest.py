@@ -27,6 +27,7 @@ ACCOUNTS = {
     "officer": ("canbo@example.com", ["--role", "officer", "--agency", "TN-STC", "--name", "Cán bộ Sở Tài chính"]),
     "coordinator": ("daumoi@example.com", ["--role", "coordinator", "--province", "TN", "--name", "Đầu mối Thái Nguyên"]),
     "leader": ("lanhdao@example.com", ["--role", "viewer", "--name", "Lãnh đạo tỉnh"]),
+    "partner": ("daumoi.bn@example.com", ["--role", "coordinator", "--province", "BN", "--name", "Đầu mối Bắc Ninh"]),
     # switches to English in a test: a preference that sticks, so nobody else signs in with it
     "bilingual": ("song.ngu@example.com", ["--role", "viewer", "--name", "Người đọc song ngữ"]),
 }

@@ -188,4 +188,4 @@ def test_the_agreement_switcher_lists_every_agreement_escaped(login_as, data):
     page = login_as("viewer").get("/profile").get_data(as_text=True)
     switcher = re.search(r'<ul class="dropdown-menu agreement-switcher">(.*?)</ul>', page, re.S).group(1)
     assert f'href="/agreements/{data.id}">&lt;b&gt;Hợp tác&lt;/b&gt; &amp; phát triển</a>' in switcher
-    assert switcher.count('class="dropdown-item"') == db.session.query(Agreement).count() + 3  # + periods, reporting, documents
+    assert switcher.count('class="dropdown-item"') == db.session.query(Agreement).count() + 4  # + periods, reporting, documents, meetings

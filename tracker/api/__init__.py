@@ -44,4 +44,4 @@ def register(app) -> None:
     app.register_blueprint(bp)
 
 
-from tracker.api import docs, documents, reads, updates  # noqa: E402, F401  (the routes, on ``bp``)
+from tracker.api import docs, documents, meetings, reads, updates  # noqa: E402, F401  (the routes, on ``bp``)

@@ -57,7 +57,7 @@ def commitments(query: s.CommitmentQuery):
         q=query.q, agreement=query.agreement, area=query.area, province=query.province, agency=query.agency,
         category=query.category, as_of=query.as_of, due_within=int(query.due_within) if query.due_within else None,
         field=query.field, role=query.role, overdue=query.overdue == "1",
-        at_risk=query.risk == "at_risk")
+        at_risk=query.risk == "at_risk", meeting=query.meeting)
     pagination, hidden = queries.search(filters, sees_restricted(current_user), query.page, query.per_page, today)
     as_of = filters.as_of or today
     standing = progress_queries.standings(pagination.items, as_of, current_app.config["DUE_SOON_DAYS"])
@@ -102,7 +102,8 @@ def updates(commitment_id: int):
 def dashboard(query: s.DashboardQuery):
     """The dashboard's figures: the same code and the same answer as /dashboard.json."""
     filters = Filters(agreement=query.agreement, as_of=query.as_of, province=query.province,
-                      area=query.field if query.field is not None else query.area, agency=query.agency)
+                      area=query.field if query.field is not None else query.area, agency=query.agency,
+                      meeting=query.meeting)
     return figures_json(dashboard_queries.cached_build(filters, clock.today(), sees_restricted(current_user)))
 
 

@@ -91,6 +91,7 @@ class CommitmentQuery(Query):
     overdue: Literal["1"] | None = Field(None, description="Open and past the due date in force (open_past_due).")
     risk: Literal["at_risk"] | None = Field(None, description="A side at risk of missing its deadline (early "
                                                               "warning; with province, that province's side).")
+    meeting: Id | None = Field(None, description="Only the conclusions of this meeting (/api/v1/meetings).")
     as_of: Day | None = Field(None, description="Judge categories on this date (default today).")
     page: Page = 1
     per_page: PerPage = 50
@@ -105,6 +106,7 @@ class DashboardQuery(Query):
     area: Id | None = Field(None, description="A field (cooperation area) id.")
     field: Id | None = Field(None, description="A field (cooperation area) id: the same as area.")
     agency: Id | None = None
+    meeting: Id | None = Field(None, description="Only the conclusions of this meeting (/api/v1/meetings).")
 
 
 class PeriodQuery(Query):
@@ -253,6 +255,7 @@ class CommitmentSummary(BaseModel):
     open_past_due: bool
     assignments: list[Assignment]
     carried_from_id: int | None = Field(description="The previous phase's commitment this one carries on.")
+    meeting_id: int | None = Field(None, description="The meeting this commitment is a conclusion of, if any.")
 
 
 class CommitmentPage(BaseModel):

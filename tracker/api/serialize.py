@@ -66,6 +66,7 @@ def commitment(c: Commitment, standing) -> dict:
         "percent": standing.percent, "deadline_state": standing.deadline.value,
         "open_past_due": standing.open_past_due, "assignments": [assignment(a) for a in c.assignments],
         "carried_from_id": c.carried_from_id,
+        "meeting_id": c.meeting_id,
     }
 
 

@@ -6,8 +6,8 @@ from datetime import date
 from tracker.charts._style import Link
 from tracker.domain.dashboard import Dashboard, FieldProvinceCounts
 
-_PARAM_ORDER = ("agreement", "area", "field", "province", "agency", "role", "category", "overdue", "due_within",
-                "as_of")
+_PARAM_ORDER = ("agreement", "area", "field", "province", "agency", "meeting", "role", "category", "overdue",
+                "due_within", "as_of")
 
 
 def drill_params(d: Dashboard, **params: object) -> dict[str, object]:
@@ -18,7 +18,8 @@ def drill_params(d: Dashboard, **params: object) -> dict[str, object]:
     """
     f = d.filters
     merged: dict[str, object] = {
-        "agreement": f.agreement, "area": f.area, "province": f.province, "agency": f.agency, "as_of": f.as_of,
+        "agreement": f.agreement, "area": f.area, "province": f.province, "agency": f.agency, "meeting": f.meeting,
+        "as_of": f.as_of,
     }
     merged.update(params)
     ordered = [k for k in _PARAM_ORDER if k in merged] + [k for k in merged if k not in _PARAM_ORDER]

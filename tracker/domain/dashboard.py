@@ -16,6 +16,7 @@ class Filters:
     province: int | None = None
     area: int | None = None
     agency: int | None = None
+    meeting: int | None = None  # one meeting's conclusions only (models.meetings)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def from_plain(data: dict) -> Dashboard:
     """The inverse of ``to_plain``."""
     f = data["filters"]
     return Dashboard(
-        filters=Filters(f["agreement"], _day(f["as_of"]), f["province"], f["area"], f["agency"]),
+        filters=Filters(f["agreement"], _day(f["as_of"]), f["province"], f["area"], f["agency"], f.get("meeting")),
         as_of=_day(data["as_of"]), total=data["total"], categories=data["categories"],
         hidden_restricted=data["hidden_restricted"], compliance_due=data["compliance_due"],
         compliance_submitted=data["compliance_submitted"], period_label=data["period_label"],

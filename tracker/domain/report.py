@@ -217,6 +217,8 @@ class StatusReport:
     # "UBND tỉnh … ban hành Kế hoạch số …/KH-UBND ngày … về …" (domain.documents.report_line), oldest first
     documents: tuple[str, ...] = ()
     document_rows: tuple[DocumentRow, ...] = ()  # the same documents, field by field
+    # "Ngày …, tổ chức Hội nghị sơ kết tại …; ban hành N kết luận, đã hoàn thành M." (domain.meetings.report_line)
+    meetings: tuple[str, ...] = ()
 
     @property
     def subject(self) -> str:

@@ -198,6 +198,9 @@ def _situation(report: StatusReport) -> list[Block]:
     if report.documents:
         blocks.append(Para("Các văn bản triển khai đã ban hành:"))
         blocks += [Para(f"- {_c(line)}") for line in report.documents]
+    if report.meetings:
+        blocks.append(Para("Các hội nghị, cuộc họp đã tổ chức:"))
+        blocks += [Para(f"- {_c(line)}") for line in report.meetings]
     blocks += [
         Para(f"Tổng số nhiệm vụ được theo dõi: {wording.number(report.summary.total)}. Trong kỳ có "
              f"{wording.number(len(report.updates))} báo cáo tiến độ được phê duyệt và "

@@ -14,7 +14,8 @@ from tracker.domain.dashboard import Filters
 from tracker.extensions import db
 from tracker.forms import DayField, InDateRange, choices, coerce_id
 from tracker.labels import CATEGORY_LABELS
-from tracker.models import Agency, Assignment, Commitment, CooperationArea, Province
+from tracker.labels import label
+from tracker.models import Agency, Assignment, Commitment, CooperationArea, Meeting, Province
 from tracker.queries import agreements as agreement_queries
 from tracker.permissions import sees_restricted
 from tracker.queries.commitments import CommitmentFilters
@@ -27,6 +28,7 @@ class ScopeFilterForm(FlaskForm):
     area = SelectField(_l("Lĩnh vực"), coerce=coerce_id, validate_choice=False)
     province = SelectField(_l("Tỉnh"), coerce=coerce_id, validate_choice=False)
     agency = SelectField(_l("Cơ quan"), coerce=coerce_id, validate_choice=False)
+    meeting = SelectField(_l("Kết luận của cuộc họp"), coerce=coerce_id, validate_choice=False)
     as_of = DayField(_l("Tính đến ngày"), validators=[Optional(), InDateRange()],
                      description=_l("ngày/tháng/năm"))
 
@@ -63,6 +65,13 @@ class ScopeFilterForm(FlaskForm):
         self.agency.choices = choices(everything + [
             (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})") for a in db.session.execute(agencies)
         ])
+        meetings = select(Meeting.id, Meeting.kind, Meeting.held_on).order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        if self.agreement.data:
+            meetings = meetings.where(Meeting.agreement_id == self.agreement.data)
+        else:
+            meetings = meetings.where(Meeting.id == (self.meeting.data or 0))
+        self.meeting.choices = choices(everything + [(m.id, f"{label('meeting_kind', m.kind)} {m.held_on:%d/%m/%Y}")
+                                                     for m in db.session.execute(meetings)])
 
     def valid_as_of(self):
         """The date, or None when it was missing or not a date (the page then uses today)."""
@@ -98,11 +107,11 @@ class CommitmentFilterForm(ScopeFilterForm):
             as_of=self.valid_as_of(), due_within=self.due_within.data if self.due_within.data in (30, 60, 90) else None,
             field=self.field.data if self.field.data in range(1, 100) else None,
             role="lead" if request.args.get("role") == "lead" else None,
-            overdue=self.overdue.data == 1, at_risk=self.risk.data == "at_risk",
+            overdue=self.overdue.data == 1, at_risk=self.risk.data == "at_risk", meeting=self.meeting.data,
         )
 
 
 class DashboardFilterForm(ScopeFilterForm):
     def filters(self) -> Filters:
         return Filters(agreement=self.agreement.data, as_of=self.valid_as_of(), province=self.province.data,
-                       area=self.area.data, agency=self.agency.data)
+                       area=self.area.data, agency=self.agency.data, meeting=self.meeting.data)

@@ -25,6 +25,7 @@ from tracker.models.users import User, UserRole, UserSession
 from tracker.models.tokens import ApiToken
 from tracker.models.documents import ImplementingDocument, document_commitments
 from tracker.models.confirmations import UpdateConfirmation
+from tracker.models.meetings import Meeting
 
 __all__ = [
     "Agency",
@@ -43,6 +44,7 @@ __all__ = [
     "EvidenceFile",
     "FigureCache",
     "ImplementingDocument",
+    "Meeting",
     "Notification",
     "OutboxMail",
     "PeriodClosure",

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,6 +12,9 @@ from tracker.domain.text import code_sort_key, fold
 from tracker.extensions import db
 from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
 from tracker.models.organisations import Agency, Province
+
+if TYPE_CHECKING:
+    from tracker.models.meetings import Meeting
 
 
 class Agreement(db.Model):
@@ -137,6 +142,8 @@ class Commitment(db.Model):
     removed_on: Mapped[date | None] = mapped_column(Date)
     # Folded copy of the texts for accent- and case-insensitive search (see domain.text.fold).
     search_text: Mapped[str] = mapped_column(NFCText, default="")
+    # A meeting's conclusion (kết luận): the meeting it came from (models.meetings).
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Carried over from the previous phase: the original commitment, which left its own
     # agreement's figures on the renewal day (its ``removed_on``).
@@ -147,6 +154,7 @@ class Commitment(db.Model):
         remote_side=[id], back_populates="carried_over_to", foreign_keys=[carried_from_id]
     )
     carried_over_to: Mapped[Commitment | None] = relationship(back_populates="carried_from", uselist=False)
+    meeting: Mapped[Meeting | None] = relationship(back_populates="conclusions")
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="commitment", order_by="Assignment.id", cascade="all, delete-orphan"
     )

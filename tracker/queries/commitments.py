@@ -35,6 +35,7 @@ class CommitmentFilters:
     role: str | None = None  # with ``agency``: "lead" keeps what it leads now
     overdue: bool = False  # open and past the due date in force on ``as_of`` (dashboard.json's open_past_due)
     at_risk: bool = False  # a side at risk on ``as_of`` (domain.risk; dashboard.json's at_risk)
+    meeting: int | None = None  # one meeting's conclusions (models.meetings)
 
 
 def _like_escape(term: str) -> str:
@@ -74,6 +75,8 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
         stmt = stmt.where(Commitment.area_id == filters.area)
     if filters.field is not None:
         stmt = stmt.where(CooperationArea.number == filters.field)
+    if filters.meeting is not None:
+        stmt = stmt.where(Commitment.meeting_id == filters.meeting)
     if filters.province is not None:
         # the commitments the province leads on the date: its sides, as every figure counts them
         provinces = province_lineage(filters.province)

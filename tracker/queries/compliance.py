@@ -55,7 +55,8 @@ class AgencyCompliance:
 
 
 def obligations(agreement_id: int | set[int], period: Period, *, see_restricted: bool = True, province_ids: set[int] | None = None,
-                area_id: int | None = None, agency_ids: set[int] | None = None) -> list[Obligation]:
+                area_id: int | None = None, agency_ids: set[int] | None = None,
+                meeting_id: int | None = None) -> list[Obligation]:
     """Every (lead agency, commitment) owing a report for ``period``, with how it was met."""
     of_agreement = (CooperationArea.agreement_id.in_(agreement_id) if isinstance(agreement_id, set)
                     else CooperationArea.agreement_id == agreement_id)
@@ -98,6 +99,8 @@ def obligations(agreement_id: int | set[int], period: Period, *, see_restricted:
         stmt = stmt.where(CooperationArea.restricted.is_(False))
     if area_id is not None:
         stmt = stmt.where(Commitment.area_id == area_id)
+    if meeting_id is not None:
+        stmt = stmt.where(Commitment.meeting_id == meeting_id)
     if province_ids is not None:
         stmt = stmt.where(AgreementParty.province_id.in_(province_ids) | Agency.province_id.in_(province_ids))
     if agency_ids is not None:
@@ -176,7 +179,7 @@ class ComplianceFigure:
 
 
 def figure(agreement_ids: list[int] | None, day, *, see_restricted: bool, province_ids=None, area_id=None,
-           agency_ids=None) -> ComplianceFigure:
+           agency_ids=None, meeting_id=None) -> ComplianceFigure:
     """The compliance card of the dashboard on ``day``: for one agreement, exactly the compliance
     page's numbers for its last period whose deadline has passed; across agreements, their
     sum for that period of each (agreements sharing a period are counted in one statement)."""
@@ -197,7 +200,7 @@ def figure(agreement_ids: list[int] | None, day, *, see_restricted: bool, provin
     counts = {ON_TIME: 0, LATE: 0, MISSING: 0}
     for period, ids in groups.items():
         for row in obligations(ids, period, see_restricted=see_restricted, province_ids=province_ids,
-                               area_id=area_id, agency_ids=agency_ids):
+                               area_id=area_id, agency_ids=agency_ids, meeting_id=meeting_id):
             counts[row.status] += 1
     single = agreement_ids[0] if agreement_ids and len(agreement_ids) == 1 else None
     return ComplianceFigure(latest.key, latest.label_vi, latest.deadline, single,

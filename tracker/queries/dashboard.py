@@ -44,6 +44,8 @@ def _scope(stmt, f: Filters, see_restricted: bool, *, province_ids=None, agency_
         stmt = stmt.where(CooperationArea.agreement_id == f.agreement)
     if f.area is not None:
         stmt = stmt.where(Commitment.area_id == f.area)
+    if f.meeting is not None:
+        stmt = stmt.where(Commitment.meeting_id == f.meeting)
     if restricted is not None:
         stmt = stmt.where(CooperationArea.restricted.is_(restricted))
     elif not see_restricted:
@@ -231,7 +233,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
     # 7. Compliance: the compliance page's figure for the last period whose deadline has passed.
     compliance = compliance_queries.figure(
         None if f.agreement is None else [f.agreement], as_of, see_restricted=see_restricted,
-        province_ids=province_ids, area_id=f.area, agency_ids=agency_ids)
+        province_ids=province_ids, area_id=f.area, agency_ids=agency_ids, meeting_id=f.meeting)
 
     return Dashboard(
         filters=f, as_of=as_of, total=sum(categories.values()), categories=categories, hidden_restricted=hidden,
@@ -268,7 +270,7 @@ def _sides_by_province(by_field: list[FieldProvinceCounts], provinces: dict[int,
 
 
 def _narrowed(f: Filters) -> bool:
-    return any(v is not None for v in (f.agreement, f.area, f.province, f.agency))
+    return any(v is not None for v in (f.agreement, f.area, f.province, f.agency, f.meeting))
 
 
 def _provinces() -> dict[int, dict]:

@@ -16,6 +16,8 @@ from sqlalchemy.orm import aliased
 
 from tracker.domain.codes import Role, UpdateStatus
 from tracker.domain.documents import TYPE_LABELS_VI, report_line
+from tracker.domain.meetings import report_line as meeting_report_line
+from tracker.domain.meetings import title as meeting_title
 from tracker.clock import end_of_day_utc, start_of_day_utc
 from tracker.domain.periods import Frequency, period_for
 from tracker.domain.report import (
@@ -33,8 +35,9 @@ from tracker.domain.report import (
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
 from tracker.queries import documents as document_queries
+from tracker.queries import meetings as meeting_queries
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea,
-                            DeadlineExtension, ProgressUpdate, User)
+                            DeadlineExtension, Meeting, ProgressUpdate, User)
 from tracker.status import sql as status_sql
 from tracker.queries import confirmations as confirmation_queries
 from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
@@ -125,9 +128,11 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
     base = _scoped(select(Commitment.id, Commitment.code, Commitment.title, rows.c.due_date,
                           Commitment.original_due_date, Commitment.recurring, Commitment.deliverable,
                           CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent,
-                          Commitment.carried_from_id)
+                          Commitment.carried_from_id,
+                          Meeting.kind.label("meeting_kind"), Meeting.held_on.label("meeting_held_on"))
                    .select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
-                   .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
+                   .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+                   .outerjoin(Meeting, Meeting.id == Commitment.meeting_id), scope)
     items = db.session.execute(base.order_by(CooperationArea.agreement_id, CooperationArea.number,
                                              Commitment.sort_key)).all()
     hidden = 0 if scope.see_restricted else hidden_restricted(agreement.id if agreement else None, judged_on)
@@ -154,6 +159,8 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         sides = tuple(SideLine(short_province(party_names.get(r.party_id, "")), r.category, r.state,
                                None if r.percent is None else float(r.percent)) for r in sides_of[c.id])
         notes = [origins[c.carried_from_id]] if c.carried_from_id in origins else []
+        if c.meeting_kind:
+            notes.append(f"Kết luận {meeting_title(c.meeting_kind, c.meeting_held_on)}")
         if c.original_due_date and c.due_date != c.original_due_date:
             notes.append(f"Gia hạn từ {c.original_due_date:%d/%m/%Y}")
         if any(r.state == "dropped" for r in sides_of[c.id]):
@@ -183,7 +190,17 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         changes=tuple(_changes(scope, window, cutoff)),
         hidden_restricted=hidden or 0, letterhead=letterhead or Letterhead(),
         **_documents(agreement, judged_on, scope, provinces),
+        meetings=_meetings(agreement, judged_on, scope),
     )
+
+
+def _meetings(agreement, judged_on: date, scope: Scope) -> tuple[str, ...]:
+    """The meetings held by the report's date and their conclusions as they stood then."""
+    if agreement is None:
+        return ()
+    return tuple(meeting_report_line(line.meeting.kind, line.meeting.held_on, line.meeting.place, line.total,
+                                     line.done)
+                 for line in meeting_queries.for_report(agreement.id, judged_on, scope.see_restricted))
 
 
 def _documents(agreement, judged_on: date, scope: Scope, provinces) -> dict:

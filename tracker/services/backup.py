@@ -187,6 +187,7 @@ _FILE_ROWS = {
     "evidence_files": "SELECT stored_name, sha256 FROM evidence_files",
     "implementing_documents": "SELECT stored_name, sha256 FROM implementing_documents WHERE stored_name IS NOT NULL",
     "agreements": "SELECT source_stored_name, source_sha256 FROM agreements WHERE source_stored_name IS NOT NULL",
+    "meetings": "SELECT stored_name, sha256 FROM meetings WHERE stored_name IS NOT NULL",
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import Agreement, EvidenceFile, ImplementingDocument
+from tracker.models import Agreement, EvidenceFile, ImplementingDocument, Meeting
 from tracker.services import evidence as store
 from tracker.services.backup import sha256_of
 
@@ -32,11 +32,14 @@ class Missing:
     reason: str  # "not_found" or "sha256_differs"
     document_id: int | None = None  # an implementing document's file (evidence_id and update_id are 0)
     agreement_id: int | None = None  # an agreement's signed memorandum (evidence_id and update_id are 0)
+    meeting_id: int | None = None  # a meeting's minutes (evidence_id and update_id are 0)
 
     @property
     def owner(self) -> str:
         if self.agreement_id is not None:
             return f"agreement {self.agreement_id}"
+        if self.meeting_id is not None:
+            return f"meeting {self.meeting_id}"
         return (f"document {self.document_id}" if self.document_id is not None
                 else f"evidence {self.evidence_id}, update {self.update_id}")
 
@@ -69,8 +72,8 @@ def _files(upload: Path):
 
 
 def check(upload_dir: str | Path, *, now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> FsckReport:
-    """Compare the upload folder with every ``EvidenceFile`` row, implementing document's file and
-    agreement's signed memorandum (read through ``db.session``).
+    """Compare the upload folder with every ``EvidenceFile`` row, implementing document's file,
+    agreement's signed memorandum and meeting's minutes (read through ``db.session``).
 
     Staging leftovers (``.staging/*``) older than ``grace`` count as orphans too: a request
     that died before cleaning up left them.
@@ -91,11 +94,16 @@ def check(upload_dir: str | Path, *, now: datetime | None = None, grace: timedel
         select(Agreement.id, Agreement.source_stored_name, Agreement.source_sha256)
         .where(Agreement.source_stored_name.is_not(None)).order_by(Agreement.id)
     ).all()
-    named = {row.stored_name for row in rows} | {row.stored_name for row in documents}
+    minutes = db.session.execute(
+        select(Meeting.id, Meeting.stored_name, Meeting.sha256)
+        .where(Meeting.stored_name.is_not(None)).order_by(Meeting.id)
+    ).all()
+    named = {row.stored_name for row in (*rows, *documents, *minutes)}
     named |= {row.source_stored_name for row in agreements}
-    owned = [(row.stored_name, row.sha256, (row.id, row.update_id, None, None)) for row in rows]
-    owned += [(row.stored_name, row.sha256, (0, 0, row.id, None)) for row in documents]
-    owned += [(row.source_stored_name, row.source_sha256, (0, 0, None, row.id)) for row in agreements]
+    owned = [(row.stored_name, row.sha256, (row.id, row.update_id, None, None, None)) for row in rows]
+    owned += [(row.stored_name, row.sha256, (0, 0, row.id, None, None)) for row in documents]
+    owned += [(row.source_stored_name, row.source_sha256, (0, 0, None, row.id, None)) for row in agreements]
+    owned += [(row.stored_name, row.sha256, (0, 0, None, None, row.id)) for row in minutes]
     for stored_name, sha256, owner in owned:
         try:
             path = store.path_for(stored_name, upload)

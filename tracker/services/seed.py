@@ -14,15 +14,17 @@ from sqlalchemy import select
 from tracker.domain import documents as document_rules
 from tracker.domain.plan_file import AgreementPlan, PlanFileError, Reference, parse_agreement, parse_reference
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
+from tracker.services import meetings
 from tracker.services.periods import ensure_schedule
 from tracker.status.cache import invalidate
 from tracker.extensions import db
 from tracker.models import (Agency, AgencySuccession, Agreement, AgreementParty, Assignment, Commitment,
-                            CooperationArea, ImplementingDocument, Province, ProvinceSuccession, Role)
+                            CooperationArea, ImplementingDocument, Meeting, Province, ProvinceSuccession, Role)
 
 REFERENCE_FILE = "reference.yaml"
 AGREEMENT_GLOB = "agreement_*.yaml"
 DOCUMENTS_FILE = "documents_demo.yaml"
+MEETINGS_FILE = "meetings_demo.yaml"
 
 
 @dataclass
@@ -240,3 +242,49 @@ def load_documents(data: dict, report: SeedReport) -> None:
         ))
         report.add("documents")
     db.session.flush()
+
+
+def demo_meetings() -> SeedReport:
+    """The packaged demonstration meeting and its conclusions (``flask users demo``). Not part of
+    ``seed``: its conclusions are tracked tasks, so they would change every figure of a plain
+    install; a demonstration install gets them with its demo accounts. The caller commits."""
+    report = SeedReport()
+    load_meetings(read_yaml(MEETINGS_FILE, (resources.files("tracker") / "data" / MEETINGS_FILE)
+                            .read_text(encoding="utf-8")), report)
+    invalidate()
+    return report
+
+
+def load_meetings(data: dict, report: SeedReport) -> None:
+    """The demonstration meetings, each recorded through the meetings service (its conclusions
+    made by the plan service); one already there (same agreement, kind and day) is left as it is."""
+    agreement = db.session.scalar(select(Agreement).where(Agreement.code == data["agreement"]))
+    if agreement is None:
+        return
+    have = set(db.session.execute(select(Meeting.kind, Meeting.held_on)
+                                  .where(Meeting.agreement_id == agreement.id)).tuples())
+    parties = {p.province.code: p.id for p in agreement.parties}
+    agencies, areas = _by_code(Agency), {a.number: a.id for a in agreement.areas}
+    for i, row in enumerate(data["meetings"]):
+        if (row["kind"], row["held_on"]) in have:
+            continue
+        try:
+            conclusions = tuple(meetings.ConclusionData(
+                area_id=areas[c["area"]], text=c["text"], due_date=c["due_date"],
+                leads=tuple((parties[p], agencies[a].id) for p, a in c["lead"].items()),
+                supports=tuple((parties[p], agencies[a].id) for p, codes in c.get("support", {}).items() for a in codes))
+                for c in row["conclusions"])
+        except KeyError as exc:
+            raise PlanFileError(f"{MEETINGS_FILE} meetings[{i}]: unknown {exc}") from None
+        allowed: dict[int, set[int]] = {}
+        for c in conclusions:
+            for party_id, agency_id in c.leads + c.supports:
+                allowed.setdefault(party_id, set()).add(agency_id)
+        data_ = meetings.MeetingData(kind=row["kind"], held_on=row["held_on"], place=row["place"], chair=row["chair"],
+                                     participants=row.get("participants", ""), conclusions=conclusions, is_demo=True)
+        try:
+            meetings.create(agreement, data_, None, allowed=allowed, today=row["held_on"])
+        except meetings.MeetingError as exc:
+            raise PlanFileError(f"{MEETINGS_FILE} meetings[{i}]: {exc.problems}") from None
+        report.add("meetings")
+        report.add("commitments", len(conclusions))

@@ -18,8 +18,9 @@ from tracker.domain.dashboard import figures_json as dashboard_body
 from tracker.extensions import db
 from tracker.forms.commitments import DashboardFilterForm
 from tracker.labels import CATEGORY_LABELS
-from tracker.permissions import sees_restricted
+from tracker.permissions import can_view_meeting, sees_restricted
 from tracker.queries import dashboard as queries
+from tracker.queries import meetings as meeting_queries
 from tracker.status import cache
 from tracker.views.assets import plotly_url
 
@@ -71,8 +72,10 @@ def index():
     dashboard = _in_language(queries.cached_build(*parts))
     form.load_choices()
     query = {k: v for k, v in request.args.items() if k in form._fields}
+    meeting = meeting_queries.get(dashboard.filters.meeting) if dashboard.filters.meeting else None
+    meeting = meeting if meeting is not None and can_view_meeting(current_user, meeting) else None
     return render_template(
-        "main/dashboard.html", dashboard=dashboard, form=form, plotly_src=plotly_url(), category_labels=_labels(),
+        "main/dashboard.html", dashboard=dashboard, form=form, meeting=meeting, plotly_src=plotly_url(), category_labels=_labels(),
         figures_url=url_for("main.figures", **query), drill=charts.make_drill(dashboard, _drill),
         table_url=lambda name: url_for("main.table", name=name, **query),
     )

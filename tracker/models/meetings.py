@@ -1,0 +1,50 @@
+"""Meetings of an agreement's parties (hội nghị sơ kết, tổng kết, họp giao ban); their
+conclusions are commitments pointing here (``Commitment.meeting_id``)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.domain.meetings import MeetingKind
+from tracker.extensions import db
+from tracker.models.agreements import Agreement, Commitment
+from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.users import User
+
+
+class Meeting(db.Model):
+    """A meeting held under an agreement, with its minutes (biên bản) stored like evidence.
+
+    The minutes file, if any, lives under a generated name outside ``static/`` and is served
+    only through ``meetings.minutes``; ``fsck`` and ``backup`` know its column.
+    """
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    held_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(NFCString(200))
+    chair: Mapped[str] = mapped_column(NFCString(200))
+    participants: Mapped[str | None] = mapped_column(NFCText)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    original_name: Mapped[str | None] = mapped_column(NFCString(255))
+    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    file_kind: Mapped[str | None] = mapped_column(String(8))
+    content_type: Mapped[str | None] = mapped_column(String(120))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agreement: Mapped[Agreement] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    conclusions: Mapped[list[Commitment]] = relationship(back_populates="meeting", order_by="Commitment.sort_key")
+
+    __table_args__ = (
+        one_of("kind", MeetingKind),
+        Index("ix_meetings_register", "agreement_id", "held_on"),
+    )
