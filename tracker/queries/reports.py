@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.domain.codes import Role, UpdateStatus
@@ -60,6 +60,28 @@ class Scope:
     see_restricted: bool = False
 
 
+def scope_parameters(scope: Scope) -> dict:
+    """The scope as JSON (a background job's ``parameters``); ``scope_from`` reads it back."""
+    return {"agreement": scope.agreement.id if scope.agreement else None,
+            "as_of": scope.as_of.isoformat() if scope.as_of else None, "period": scope.period_key,
+            "province": scope.province, "areas": list(scope.areas), "agency": scope.agency,
+            "see_restricted": scope.see_restricted}
+
+
+def scope_from(parameters: dict) -> Scope:
+    """The scope ``scope_parameters`` wrote; ``ReportError`` if its agreement is gone."""
+    agreement = None
+    if parameters.get("agreement") is not None:
+        agreement = db.session.get(Agreement, parameters["agreement"])
+        if agreement is None:
+            raise ReportError(str(parameters["agreement"]))
+    as_of = parameters.get("as_of")
+    return Scope(agreement=agreement, as_of=date.fromisoformat(as_of) if as_of else None,
+                 period_key=parameters.get("period"), province=parameters.get("province"),
+                 areas=tuple(parameters.get("areas") or ()), agency=parameters.get("agency"),
+                 see_restricted=bool(parameters.get("see_restricted")))
+
+
 class ReportError(ValueError):
     """The period asked for does not exist for this agreement."""
 
@@ -84,9 +106,19 @@ def _counts(pairs) -> Counts:
     return Counts(counts)
 
 
-def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> StatusReport:
+@dataclass(frozen=True)
+class _Frame:
+    judged_on: date
+    source: object  # the spans (or snapshot) the categories are read from
+    cutoff: object
+    period_label: str | None
+    window_start: date | None
+    window: tuple[date, date]
+    provinces: object
+
+
+def _frame(scope: Scope, today: date) -> _Frame:
     agreement = scope.agreement
-    period_label = window_start = None
     cutoff = end_of_day_utc(scope.as_of or today)
     if scope.period_key:
         if agreement is None:
@@ -102,27 +134,42 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
             source, cutoff = status_sql.spans_on(view.frozen_on), end_of_day_utc(view.frozen_on)
         else:
             source = status_sql.spans_on(today)
-        period_label, window_start = period.label_vi, period.start
-        window = (period.start, period.end)
-    else:
-        judged_on = scope.as_of or today
-        source = status_sql.spans_on(judged_on)
-        half = period_for(Frequency.HALF_YEAR, judged_on)
-        window = (half.start, judged_on)
-    provinces = province_lineage(scope.province) if scope.province else None
+        return _Frame(judged_on, source, cutoff, period.label_vi, period.start, (period.start, period.end),
+                      province_lineage(scope.province) if scope.province else None)
+    judged_on = scope.as_of or today
+    half = period_for(Frequency.HALF_YEAR, judged_on)
+    return _Frame(judged_on, status_sql.spans_on(judged_on), cutoff, None, None, (half.start, judged_on),
+                  province_lineage(scope.province) if scope.province else None)
 
-    # Categories per commitment (or per the chosen province's side), in SQL.
-    if provinces is None:
-        rows = status_sql.commitments(judged_on, source).subquery()
+
+def _items(scope: Scope, frame: _Frame):
+    """The annex's rows: categories per commitment (or per the chosen province's side), in SQL."""
+    if frame.provinces is None:
+        rows = status_sql.commitments(frame.judged_on, frame.source).subquery()
     else:
-        rows = status_sql.sides(judged_on, source).where(AgreementParty.province_id.in_(provinces)).subquery()
+        rows = (status_sql.sides(frame.judged_on, frame.source)
+                .where(AgreementParty.province_id.in_(frame.provinces)).subquery())
     # Plain columns, not ORM objects: a report may hold every commitment of 300 agreements.
     # The due date is the one in force on the report's date: a later extension is not seen.
-    base = _scoped(select(Commitment.id, Commitment.code, Commitment.title, rows.c.due_date,
+    return _scoped(select(Commitment.id, Commitment.code, Commitment.title, rows.c.due_date,
                           Commitment.original_due_date, Commitment.recurring, Commitment.deliverable,
                           CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent)
                    .select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
                    .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
+
+
+def row_count(scope: Scope, today: date) -> int:
+    """How many rows ``build`` would put in the annex (one COUNT): whether a document fits a request."""
+    return db.session.scalar(select(func.count()).select_from(_items(scope, _frame(scope, today)).subquery())) or 0
+
+
+def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> StatusReport:
+    agreement = scope.agreement
+    frame = _frame(scope, today)
+    judged_on, source, cutoff, window, provinces = (frame.judged_on, frame.source, frame.cutoff, frame.window,
+                                                    frame.provinces)
+    period_label, window_start = frame.period_label, frame.window_start
+    base = _items(scope, frame)
     items = db.session.execute(base.order_by(CooperationArea.agreement_id, CooperationArea.number,
                                              Commitment.sort_key)).all()
     hidden = 0 if scope.see_restricted else hidden_restricted(agreement.id if agreement else None, judged_on)
@@ -331,4 +378,4 @@ def _scope_label(agreement, scope: Scope) -> str:
     return "; ".join(parts)
 
 
-__all__ = ["ReportError", "Scope", "build"]
+__all__ = ["ReportError", "Scope", "build", "row_count", "scope_from", "scope_parameters"]
