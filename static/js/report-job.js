@@ -1,5 +1,5 @@
 // The progress page of a background report: asks /reports/jobs/<id>.json every 1.5 s and
-// updates the bar, the words and the download link; stops when the job is done or failed.
+// updates the bar (the answer has an ETag: an unchanged one comes back as a 304), the words and the download link; stops when the job is done or failed.
 // Without JavaScript the page refreshes itself (a meta refresh inside <noscript>).
 (function () {
   "use strict";
@@ -24,7 +24,7 @@
   }
 
   function poll() {
-    fetch(box.getAttribute("data-state-url"), {credentials: "same-origin", cache: "no-store",
+    fetch(box.getAttribute("data-state-url"), {credentials: "same-origin", cache: "no-cache",
                                                headers: {"Accept": "application/json"}})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (state) {

@@ -77,17 +77,12 @@ def register(bp, scope_from_query) -> None:
     @bp.get("/reports/jobs/<int:job_id>")
     def job(job_id: int):
         job = load_report_job(job_id)
-        response = current_app.make_response(render_template(
-            "reports/job.html", job=job, state=_state(job), kind=DOCUMENTS[job.kind],
-            finished=job.status in (JobStatus.DONE, JobStatus.FAILED)))
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return render_template("reports/job.html", job=job, state=_state(job), kind=DOCUMENTS[job.kind],
+                               finished=job.status in (JobStatus.DONE, JobStatus.FAILED))
 
     @bp.get("/reports/jobs/<int:job_id>.json")
-    def job_json(job_id: int):
-        response = jsonify(_state(load_report_job(job_id)))
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    def job_json(job_id: int):  # security.add_cache_headers gives it an ETag: an unchanged poll is a 304
+        return jsonify(_state(load_report_job(job_id)))
 
     @bp.get("/reports/jobs/<int:job_id>/file")
     def job_file(job_id: int):
