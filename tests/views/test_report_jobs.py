@@ -71,7 +71,7 @@ def test_without_redis_the_builder_queues_it_and_it_is_built_after_the_request(a
     assert client.get(f"/reports/jobs/{job_id}.json",
                       headers={"If-None-Match": state.headers["ETag"]}).status_code == 304
     assert state.json == {"id": job_id, "status": "done", "progress": 100, "message": None, "size": job.size,
-                          "download": f"/reports/jobs/{job_id}/file"}
+                          "gone": False, "download": f"/reports/jobs/{job_id}/file"}
     download = fetch(client, f"/reports/jobs/{job_id}/file")
     assert download.status_code == 200 and download.mimetype.endswith("wordprocessingml.document")
     assert download.headers["Content-Disposition"].startswith("attachment") and "bao-cao-TN-BG-2023" in \
@@ -138,6 +138,12 @@ def test_the_progress_page_polls_and_refreshes_without_javascript(app, login_as)
     _build_now(app, job.id)
     html = client.get(f"/reports/jobs/{job.id}").get_data(as_text=True)
     assert "http-equiv" not in html and f'href="/reports/jobs/{job.id}/file"' in html and 'value="100"' in html
+    # The file removed (its days passed, or the database came back from a backup, which leaves files out).
+    (Path(app.config["REPORT_JOB_DIR"]) / db.session.get(ReportJob, job.id).stored_name).unlink()
+    html = client.get(f"/reports/jobs/{job.id}").get_data(as_text=True)
+    assert "Tệp báo cáo không còn được lưu" in html and f'href="/reports/jobs/{job.id}/file"' not in html
+    assert client.get(f"/reports/jobs/{job.id}.json").json["gone"] is True
+    assert client.get(f"/reports/jobs/{job.id}/file").status_code == 404
 
 
 def test_polling_writes_nothing(app, login_as):

@@ -54,9 +54,10 @@ def queue_if_large(scope: queries.Scope, fmt: str, profile: str | None):
 
 def _state(job) -> dict:
     done = job.status == JobStatus.DONE
+    there = done and report_jobs.path_of(job, current_app.config["REPORT_JOB_DIR"]) is not None
     return {"id": job.id, "status": job.status, "progress": job.progress, "message": job.message,
-            "size": job.size if done else None,
-            "download": url_for("reports.job_file", job_id=job.id) if done else None}
+            "size": job.size if done else None, "gone": done and not there,  # kept days passed, or a restore
+            "download": url_for("reports.job_file", job_id=job.id) if there else None}
 
 
 def register(bp, scope_from_query) -> None:
