@@ -39,6 +39,8 @@ def _build(client, fmt="docx", **extra):
 
 
 def _job_id(response) -> int:
+    """The job the answer redirects to; closing the answer is when a job without a queue starts."""
+    response.close()
     assert response.status_code == 303, response.status_code
     match = re.fullmatch(r"/reports/jobs/(\d+)", response.headers["Location"])
     assert match, response.headers["Location"]
@@ -60,9 +62,12 @@ def _queued_job(email="daumoi@example.com", **parameters) -> ReportJob:
     return job
 
 
-def test_without_redis_the_builder_queues_it_and_it_is_built_after_the_request(app, login_as, small_limit):
+def test_without_redis_the_builder_queues_it_and_it_is_built_after_the_response(app, login_as, small_limit):
     client = login_as("coordinator")
-    job_id = _job_id(_build(client))  # the builder's own POST: no refusal, no extra click
+    answer = _build(client)  # the builder's own POST: no refusal, no extra click
+    job_id = int(answer.headers["Location"].rsplit("/", 1)[1])
+    assert db.session.get(ReportJob, job_id).status == "queued"  # the redirect went out first
+    assert _job_id(answer) == job_id  # ... and the job ran once the response was done with
     job = db.session.get(ReportJob, job_id)
     assert job.status == JobStatus.DONE and job.progress == 100 and job.size > 1000
     assert job.parameters["agreement"] == agreement().id and job.parameters["letterhead"]["number"] == "9/BC-STC"
@@ -107,12 +112,12 @@ def test_a_link_to_a_large_report_asks_before_queuing_and_a_post_queues_it(app, 
     action = re.search(r'<form method="post" action="(/reports/jobs[^"]+)"', html).group(1).replace("&amp;", "&")
     assert action == f"/reports/jobs?fmt=pdf&agreement={agreement().id}"
     calls = []
-    original = jobs.enqueue
-    jobs.enqueue = lambda target, *args: calls.append((target, args))
+    original = jobs.enqueue_long
+    jobs.enqueue_long = lambda target, *args: calls.append((target, args))
     try:
         job_id = _job_id(client.post(action, data={"csrf_token": csrf_token(client, "/reports")}))
     finally:
-        jobs.enqueue = original
+        jobs.enqueue_long = original
     assert calls == [(tasks.REPORT_JOB, (job_id,))]
     job = db.session.get(ReportJob, job_id)
     assert (job.kind, job.status, job.user_id) == ("pdf", "queued", user("lanhdao@example.com").id)

@@ -48,7 +48,7 @@ def queue_if_large(scope: queries.Scope, fmt: str, profile: str | None):
                   "letterhead": asdict(letterhead)}
     job = report_jobs.create(current_user, fmt, parameters)
     db.session.commit()
-    jobs.enqueue(REPORT_JOB, job.id)
+    jobs.enqueue_long(REPORT_JOB, job.id)
     return job
 
 
