@@ -31,6 +31,7 @@ def make_app(url: str, tmp_path):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "REPORT_JOB_DIR": str(tmp_path / "report-files"),
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     })

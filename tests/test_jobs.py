@@ -27,6 +27,16 @@ def test_inside_a_request_it_runs_after_the_view_has_returned(app, calls):
     assert calls == ["2026-11-26"]
 
 
+def test_a_long_job_without_redis_runs_once_the_response_has_been_sent(app, calls):
+    with app.test_request_context():
+        jobs.enqueue_long("tracker.schedule:run_reminders", "2026-11-26")
+        response = app.process_response(app.response_class("ok"))
+        assert calls == []  # not while the response is being made
+    assert calls == []
+    response.close()  # what the server does once the body is out
+    assert calls == ["2026-11-26"]
+
+
 def test_a_wrong_name_fails_in_the_caller(app):
     with app.app_context(), pytest.raises(ValueError):
         jobs.enqueue("os:system", "true")

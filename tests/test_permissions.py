@@ -75,6 +75,12 @@ EXPECTED = {
     "notifications.outbox": ("GET", "/admin/outbox", {"admin"}),
     "reports.builder": ("GET", "/reports", EVERYONE),
     "reports.status": ("GET", "/reports/status.csv?agreement={agreement_id}", EVERYONE),
+    # A small scope: answered with the file's link (tests/views/test_report_jobs.py queues large ones).
+    "reports.job_new": ("POST", "/reports/jobs?fmt=docx&agreement={agreement_id}", EVERYONE),
+    # The role's own finished job (another person's answers 404: tests/views/test_report_jobs.py).
+    "reports.job": ("GET", "/reports/jobs/{report_job_id}", EVERYONE),
+    "reports.job_json": ("GET", "/reports/jobs/{report_job_id}.json", EVERYONE),
+    "reports.job_file": ("GET", "/reports/jobs/{report_job_id}/file", EVERYONE),
     "periods.index": ("GET", "/periods?agreement={agreement_id}", EVERYONE),
     "periods.close": ("POST", "/periods/{agreement_id}/2025-H1/close", {"admin", "coordinator"}),
     "periods.board": ("GET", "/compliance?agreement={agreement_id}&period=2025-H1", EVERYONE),
@@ -136,7 +142,7 @@ def _plotly_src(app):
 
 # What a GET may write: the bookkeeping the house allows, each through one named helper
 # (the session's last-seen touch, the audit of a refused request, cache entries).
-BOOKKEEPING = {"user_sessions", "audit_events", "figure_cache", "change_counter"}
+BOOKKEEPING = {"user_sessions", "audit_events", "change_counter"}
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 
 
@@ -273,6 +279,17 @@ def _own_token(role: str) -> int:
     return made.row.id
 
 
+def _own_report_job(app, role: str) -> int:
+    """A finished background report of the role's account, with its file."""
+    from tests.factories import ACCOUNTS, user
+    from tracker.services import report_jobs
+
+    job = report_jobs.create(user(ACCOUNTS[role].email), "docx", {"agreement": None})
+    report_jobs.store_file(job, app.config["REPORT_JOB_DIR"], "bao-cao.docx", lambda out: out.write(b"PK\x03\x04"))
+    db.session.commit()
+    return job.id
+
+
 def test_every_route_has_a_rule_and_an_expectation(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - set(ENDPOINT_ACCESS) == set(), "routes without a rule in permissions.ENDPOINT_ACCESS"
@@ -286,6 +303,7 @@ def test_matrix(app, client, login_as, endpoint, role):
     method, template, allowed = EXPECTED[endpoint]
     ids = url_ids(app)
     ids["token_id"] = _own_token(role or "admin")
+    ids["report_job_id"] = _own_report_job(app, role or "admin")
     if role:
         login_as(role)
         if endpoint in PREPARE:

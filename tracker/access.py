@@ -101,6 +101,11 @@ ENDPOINT_ACCESS: dict[str, Access | ApiRule] = {
     "notifications.outbox": Access.ADMIN,
     "reports.builder": Access.SIGNED_IN,
     "reports.status": Access.SIGNED_IN,
+    # Background reports: anyone who may download a report; the job itself only to its asker or an admin.
+    "reports.job_new": Access.SIGNED_IN,
+    "reports.job": Access.SIGNED_IN,
+    "reports.job_json": Access.SIGNED_IN,
+    "reports.job_file": Access.SIGNED_IN,
     "periods.index": Access.SIGNED_IN,
     "periods.close": Access.REVIEWER,
     "periods.board": Access.SIGNED_IN,

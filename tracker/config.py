@@ -116,8 +116,11 @@ def from_environment() -> dict:
         "COMPRESS_ALGORITHM": ["gzip"],
         "COMPRESS_MIN_SIZE": 1024,
         "REPORT_LETTERHEADS": letterheads(os.environ.get("TRACKER_LETTERHEADS")),
-        # Word and PDF reports above this many commitments point to the spreadsheet instead.
+        # Word and PDF reports above this many commitments are built in the background (a job).
         "REPORT_DOCUMENT_MAX_ROWS": int(os.environ.get("TRACKER_REPORT_DOCUMENT_MAX_ROWS", "2000")),
+        # Where those jobs put their files (never under static), and how many days they are kept.
+        "REPORT_JOB_DIR": os.environ.get("TRACKER_REPORT_JOB_DIR", str(INSTANCE / "report-files")),
+        "REPORT_JOB_KEEP_DAYS": int(os.environ.get("TRACKER_REPORT_JOB_KEEP_DAYS", "7")),
         # Evidence files: a limit per file, and one per request (Flask answers 413 beyond it).
         "EVIDENCE_MAX_BYTES": int(os.environ.get("TRACKER_EVIDENCE_MAX_MB", "20")) * 1024 * 1024,
         "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_REQUEST_MAX_MB", "60")) * 1024 * 1024,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from flask import after_this_request, has_app_context, has_request_context
+from flask import after_this_request, current_app, has_app_context, has_request_context
 
 from . import redis_client
 from .extensions import db
@@ -93,3 +93,27 @@ def enqueue(target: str, *args, **kwargs) -> None:
             return response
         return
     _hand_over(target, args, kwargs)
+
+
+def enqueue_long(target: str, *args) -> None:
+    """``enqueue`` for a job of minutes (a large report): without a queue it runs in this process
+    once the response has been sent, not before, so the person is not kept waiting for the page
+    that shows its progress. With a queue, or outside a request, exactly ``enqueue``."""
+    resolve(target)
+    if not has_request_context() or queue() is not None:
+        enqueue(target, *args)
+        return
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _after(response):
+        response.call_on_close(lambda: _detached(app, target, args))
+        return response
+
+
+def _detached(app, target: str, args: tuple) -> None:
+    with app.app_context():
+        try:
+            perform(target, list(args), {})
+        except Exception:  # nosec B110 # logged in run(); the response has already gone
+            pass

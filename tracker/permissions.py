@@ -382,3 +382,14 @@ def can_view_meeting(user: User, meeting) -> bool:
 def can_view_document(user: User, document) -> bool:
     """A document serving only commitments of restricted fields is for those who see them."""
     return sees_restricted(user) or not (document.commitments and all(c.area.restricted for c in document.commitments))
+
+
+def load_report_job(job_id: int):
+    """A background report: only the person who asked for it, or an administrator; else 404
+    (another person's report is not even said to exist)."""
+    from tracker.models import ReportJob
+
+    job = db.session.get(ReportJob, job_id)
+    if job is None or (job.user_id != current_user.id and current_user.role != UserRole.ADMIN):
+        abort(404)
+    return job

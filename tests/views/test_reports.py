@@ -144,8 +144,10 @@ def test_bad_input(login_as):
     assert fetch(client, f"/reports/status.csv?agreement={a.id}&area={restricted.id}").status_code == 404
 
 
-def test_word_and_pdf_of_a_huge_scope_point_to_the_spreadsheet(app, login_as, monkeypatch):
+def test_word_and_pdf_of_a_huge_scope_offer_the_background_job_and_the_spreadsheet(app, login_as, monkeypatch):
     monkeypatch.setitem(app.config, "REPORT_DOCUMENT_MAX_ROWS", 10)
     response = fetch(login_as("viewer"), f"/reports/status.docx?agreement={agreement().id}")
-    assert response.status_code == 400
-    assert "Tải bảng tính Excel" in response.data.decode() and "/reports/status.xlsx?" in response.data.decode()
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.data.decode()
+    assert "Tải bảng tính Excel" in html and "/reports/status.xlsx?" in html
+    assert 'method="post" action="/reports/jobs?fmt=docx&amp;agreement=' in html  # a GET never queues a job

@@ -27,3 +27,17 @@ class UpdateStatus(StrEnum):
     SUBMITTED = "submitted"  # đã gửi, chờ duyệt
     RETURNED = "returned"  # bị trả lại
     APPROVED = "approved"  # đã duyệt
+
+
+class ReportJobKind(StrEnum):
+    """A report document built in the background."""
+
+    DOCX = "docx"
+    PDF = "pdf"
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"  # waiting for the worker (or for the request to end)
+    RUNNING = "running"
+    DONE = "done"  # the file is ready
+    FAILED = "failed"  # ``message`` says why, in the asker's language

@@ -16,7 +16,9 @@ AT_RISK = "at_risk"  # early warning (domain.risk): told by the daily run, once 
 APPROVED, EXTENDED = "approved", "extended"
 # Partner confirmation: a partner coordinator is asked to confirm; a side hears of a dispute.
 CONFIRM, DISPUTED = "confirm", "disputed"
-KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED, AT_RISK, CONFIRM, DISPUTED)
+# A report document built in the background is ready (the bell only: the asker is waiting for it).
+REPORT_READY = "report_ready"
+KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED, AT_RISK, CONFIRM, DISPUTED, REPORT_READY)
 LANGUAGES = ("vi", "en")
 
 
@@ -77,6 +79,10 @@ def extended_key(extension_id: int) -> str:
     return f"extended:{extension_id}"
 
 
+def report_key(job_id: int) -> str:
+    return f"{REPORT_READY}:{job_id}"
+
+
 def at_risk_key(commitment_id: int, party_id: int, today: date) -> str:
     """One early warning per side and month while the side stays at risk."""
     return f"at_risk:{commitment_id}:{party_id}:{today:%Y-%m}"
@@ -93,6 +99,7 @@ class KeyParts:
     days: int | None = None
     update_id: int | None = None
     extension_id: int | None = None
+    job_id: int | None = None
 
 
 def parse_dedupe_key(key: str) -> KeyParts | None:
@@ -109,6 +116,8 @@ def parse_dedupe_key(key: str) -> KeyParts | None:
             return KeyParts(parts[0], update_id=int(parts[1]))
         if parts[0] == EXTENDED and len(parts) == 2:
             return KeyParts(EXTENDED, extension_id=int(parts[1]))
+        if parts[0] == REPORT_READY and len(parts) == 2:
+            return KeyParts(REPORT_READY, job_id=int(parts[1]))
         if parts[0] == AT_RISK and len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit():
             return KeyParts(AT_RISK)
     except ValueError:

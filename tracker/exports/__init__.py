@@ -5,6 +5,7 @@ database: a report in, bytes out.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import BinaryIO
 
 from tracker.domain.report import StatusReport
@@ -18,10 +19,12 @@ FORMATS = {
 }
 
 
-def write(report: StatusReport, fmt: str, out: BinaryIO) -> None:
+def write(report: StatusReport, fmt: str, out: BinaryIO,
+          progress: Callable[[float], None] | None = None) -> None:
     """Write ``report`` as ``fmt`` (a key of ``FORMATS``) to the binary stream ``out``.
 
-    ``out`` stays open. Raises ``ValueError`` for an unknown format. The writers are
+    ``out`` stays open. ``progress(fraction)`` (0 to 1), if given, hears how far a Word or
+    PDF document has got (a background job shows it). Raises ``ValueError`` for an unknown format. The writers are
     imported here, on demand, so a CSV download never loads matplotlib or WeasyPrint.
     """
     if fmt == "csv":
@@ -34,7 +37,10 @@ def write(report: StatusReport, fmt: str, out: BinaryIO) -> None:
         from tracker.exports import pdf_report as module
     else:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    module.write(report, out)
+    if fmt in ("docx", "pdf"):
+        module.write(report, out, progress=progress)
+    else:
+        module.write(report, out)
 
 
 def filename(report: StatusReport, fmt: str) -> str:

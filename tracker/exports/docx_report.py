@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, time
 from functools import lru_cache
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from docx import Document
@@ -171,7 +172,19 @@ def _table(doc, block: Table, size: float = 12) -> None:
                 _run(_format(par, align=align, after=2), piece, size, bold=bold)
 
 
-def _annex_table(doc, out: outline.Outline) -> None:
+Progress = Callable[[float], None]
+
+
+def _counted(rows: Iterable, total: int, progress: Progress | None, start: float, end: float):
+    """``rows`` as they are, telling ``progress`` the share done (from ``start`` to ``end``) every 1 %."""
+    step = max(1, total // 100)
+    for i, row in enumerate(rows, start=1):
+        yield row
+        if progress is not None and (i % step == 0 or i == total):
+            progress(start + (end - start) * i / max(total, 1))
+
+
+def _annex_table(doc, out: outline.Outline, progress: Progress | None = None) -> None:
     """The annex: left-aligned text columns, centred STT/deadline/status.
 
     Rows are stamped from one prepared row (``docx_xml.stamp_rows``): python-docx's
@@ -186,6 +199,7 @@ def _annex_table(doc, out: outline.Outline) -> None:
         _format(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.CENTER if c in centred else WD_ALIGN_PARAGRAPH.LEFT,
                 after=2)
     rows = ([safe.lines(text) for text in values] for values in out.annex_rows)
+    rows = _counted(rows, len(out.annex_rows), progress, 0.2, 0.9)
     docx_xml.stamp_rows(table, template, rows, lambda par, piece: _run(par, piece, 11))
 
 
@@ -223,9 +237,12 @@ def _signature(doc, sig: outline.Signature) -> None:
     _run(_format(name, before=80), sig.name, BODY_PT, bold=True)
 
 
-def build(report: StatusReport):
-    """The python-docx ``Document`` for ``report`` (``write`` saves it)."""
+def build(report: StatusReport, progress: Progress | None = None):
+    """The python-docx ``Document`` for ``report`` (``write`` saves it); ``progress`` hears
+    the share done, up to 0.9 (saving is the rest)."""
     out = outline.build(report)
+    if progress is not None:
+        progress(0.1)
     doc = Document()
     _setup_styles(doc)
     props = doc.core_properties
@@ -255,10 +272,12 @@ def build(report: StatusReport):
     for text in out.annex_title:
         _run(_format(doc.add_paragraph(), keep=True), text, BODY_PT, bold=True)
     _run(_format(doc.add_paragraph(), after=8, keep=True), out.annex_caption, BODY_PT, italic=True)
-    _annex_table(doc, out)
+    _annex_table(doc, out, progress)
     return doc
 
 
-def write(report: StatusReport, out: BinaryIO) -> None:
+def write(report: StatusReport, out: BinaryIO, progress: Progress | None = None) -> None:
     """Write the .docx to the binary stream ``out``."""
-    build(report).save(out)
+    build(report, progress).save(out)
+    if progress is not None:
+        progress(1.0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 from functools import lru_cache
+from collections.abc import Callable
 from typing import BinaryIO
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -58,6 +59,13 @@ def html(report: StatusReport) -> str:
         issued=report.issued_on.isoformat())
 
 
-def write(report: StatusReport, out: BinaryIO) -> None:
-    """Write the PDF to the binary stream ``out``."""
-    HTML(string=html(report), url_fetcher=DataOnlyFetcher()).write_pdf(out)
+def write(report: StatusReport, out: BinaryIO, progress: Callable[[float], None] | None = None) -> None:
+    """Write the PDF to the binary stream ``out``; ``progress`` hears the share done (laying out
+    the pages, WeasyPrint's part, is one step it cannot divide)."""
+    tell = progress or (lambda fraction: None)
+    document = HTML(string=html(report), url_fetcher=DataOnlyFetcher())
+    tell(0.2)
+    pages = document.render()
+    tell(0.8)
+    pages.write_pdf(out)
+    tell(1.0)

@@ -10,11 +10,14 @@ from copy import copy
 from datetime import date, datetime
 from typing import BinaryIO
 
+from lxml.etree import fromstring
 from openpyxl import Workbook
+from openpyxl.compat.strings import safe_string
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -116,17 +119,86 @@ PLAIN_ABOVE = 5_000
 _OPENPYXL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
 
 
-def _plain_cell(ws: WriteOnlyWorksheet, styles: _Styles, value: object) -> object:
-    """A bare value where openpyxl stores it as it is; anything it would turn into a formula
-    or an error value (and every date, which needs its format) still goes through ``_cell``."""
-    if isinstance(value, str):
-        text = safe.xlsx_text(value)
-        if safe.is_formula_like(text) or text.startswith("#") or text in _OPENPYXL_ERRORS:
-            return _cell(ws, styles, value)
-        return text
-    if isinstance(value, (date, datetime)):
-        return _cell(ws, styles, value)
-    return value
+class _PlainRows:
+    """A national-scale sheet's body, written straight to the sheet's XML stream: what openpyxl
+    would write for the same values (inline strings, dates as serial numbers with their format,
+    formula-like text quoted), without a cell object per value.
+
+    The rows are appended to the write-only sheet as one batch (a generator, after the header row): openpyxl's hooks hand the batch to ``write``, which formats each row as text,
+    has lxml parse a few thousand rows at a time and writes the elements. Each style a value
+    needs is made once by ``_cell`` and then named by its id.
+    """
+
+    CHUNK = 500  # rows parsed at once
+
+    def __init__(self, ws: WriteOnlyWorksheet, styles: _Styles, status_column: int | None, width: int,
+                 rows: Iterable[Sequence[object]]) -> None:
+        self.rows = rows
+        self.ws, self.styles, self.status_column = ws, styles, status_column
+        self.letters = [get_column_letter(i) for i in range(1, width + 1)]
+        self.ids: dict[tuple, str] = {}
+
+    def append_to_sheet(self) -> None:
+        self.ws._values_to_row = lambda values, row_idx: values  # noqa: SLF001 - openpyxl's write-only hooks
+        self.ws._writer.write_row = self.write  # noqa: SLF001
+        self.ws.append(row for row in self.rows)
+
+    def _style(self, key: tuple, value: object, fill: PatternFill | None = None) -> str:
+        """`` s="<id>"``: the style ``_cell`` gives ``value`` (with ``fill``), made once per ``key``."""
+        known = self.ids.get(key)
+        if known is None:
+            known = self.ids[key] = f' s="{_cell(self.ws, self.styles, value, fill=fill).style_id}"'
+        return known
+
+    def write(self, xf, batch, first_row: int) -> None:
+        parts: list[str] = []
+        for number, values in enumerate(batch, start=first_row):
+            self._row(parts, values, str(number))
+            if (number - first_row) % self.CHUNK == self.CHUNK - 1:
+                _write_parsed(xf, parts)
+                parts = []
+        _write_parsed(xf, parts)
+
+    def _row(self, parts: list[str], values: Sequence[object], number: str) -> None:
+        parts.append(f'<row r="{number}">')
+        status = self.status_column
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            ref = self.letters[i] + number
+            if value.__class__ is str or isinstance(value, str):
+                text = safe.xlsx_text(value)
+                style = ""
+                if i == status:
+                    style = self._style(("status", text), text, _CATEGORY_FILLS.get(text))
+                elif not text:
+                    parts.append(f'<c r="{ref}" t="inlineStr"/>')  # an empty text cell, as openpyxl writes it
+                    continue
+                elif text[0] == "#" or safe.is_formula_like(text) or text in _OPENPYXL_ERRORS:
+                    style = self._style(("text", safe.is_formula_like(text)), text)
+                space = ' xml:space="preserve"' if text != text.strip() else ""
+                parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>')
+            elif isinstance(value, (date, datetime)):
+                if isinstance(value, datetime):
+                    value = wording.local_naive(value)
+                style = self._style(("date", value.__class__), value)
+                parts.append(f'<c r="{ref}"{style} t="n"><v>{to_excel(value):.16g}</v></c>')
+            elif isinstance(value, bool):
+                parts.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+            else:
+                parts.append(f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>')
+        parts.append("</row>")
+
+
+def _escape(text: str) -> str:
+    """Text for an XML element; a carriage return as a reference, or parsing would make it a line feed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _write_parsed(xf, parts: list[str]) -> None:
+    if parts:
+        for element in fromstring("<rows>" + "".join(parts) + "</rows>"):  # nosec B320 # our own markup, escaped
+            xf.write(element)
 
 
 def _text_width(value: object) -> int:
@@ -142,17 +214,32 @@ def _text_width(value: object) -> int:
 
 def _set_widths(ws: WriteOnlyWorksheet, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Column widths from the longest line in each column (Vietnamese letters run a little
-    wider than Excel's "0" unit); long text wraps at ``MAX_WIDTH``. Must precede the rows."""
+    wider than Excel's "0" unit); long text wraps at ``MAX_WIDTH``. Must precede the rows.
+    A column already that wide is not measured further (30,000 long texts cost seconds)."""
     widths = [max(len(word) for word in title.split()) + 2 for title in header]
+    full = next(w for w in range(1000) if _width(w) >= MAX_WIDTH)
+    measured = [i for i, width in enumerate(widths) if width < full]
     for row in rows:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], _text_width(value))
+        for i in measured:
+            value = row[i]
+            if value is None:
+                continue
+            width = (len(value) if "\n" not in value else _text_width(value)) if value.__class__ is str \
+                else _text_width(value)
+            if width > widths[i]:
+                widths[i] = width
+        if any(widths[i] >= full for i in measured):
+            measured = [i for i in measured if widths[i] < full]
     for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(MIN_WIDTH, round(width * 1.1) + 2))
+        ws.column_dimensions[get_column_letter(i)].width = _width(width)
+
+
+def _width(longest: int) -> int:
+    return min(MAX_WIDTH, max(MIN_WIDTH, round(longest * 1.1) + 2))
 
 
 def _table_sheet(wb: Workbook, styles: _Styles, title: str, header: Sequence[str],
-                 rows: Sequence[Sequence[object]], *, status_column: int | None = None) -> WriteOnlyWorksheet:
+                 rows: "_Rows", *, status_column: int | None = None) -> WriteOnlyWorksheet:
     """A sheet holding one table: header on row 1, frozen, with filters, printed landscape."""
     ws = wb.create_sheet(title)
     _set_widths(ws, header, rows)
@@ -164,13 +251,12 @@ def _table_sheet(wb: Workbook, styles: _Styles, title: str, header: Sequence[str
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.append([_cell(ws, styles, name, head=True) for name in header])
-    plain = len(rows) > PLAIN_ABOVE  # a national-scale sheet: bare cells, still text-safe and dated
+    if len(rows) > PLAIN_ABOVE:  # a national-scale sheet: bare cells, still text-safe and dated
+        _PlainRows(ws, styles, status_column, len(header), rows).append_to_sheet()
+        return ws
     for row in rows:
-        ws.append([
-            _plain_cell(ws, styles, value) if plain and i != status_column
-            else _cell(ws, styles, value, fill=_CATEGORY_FILLS.get(value) if i == status_column else None)
-            for i, value in enumerate(row)
-        ])
+        ws.append([_cell(ws, styles, value, fill=_CATEGORY_FILLS.get(value) if i == status_column else None)
+                   for i, value in enumerate(row)])
     return ws
 
 
@@ -218,17 +304,29 @@ def _summary_sheet(wb: Workbook, styles: _Styles, report: StatusReport) -> None:
             ws.append([_cell(ws, styles, name)] + [_cell(ws, styles, v) for v in wording.counts_row(counts)])
 
 
-def _update_rows(report: StatusReport) -> list[tuple[object, ...]]:
-    return [(u.commitment_code, u.commitment_title, u.province, u.agency, wording.ROLE_LABELS.get(u.role, u.role),
-             wording.state_label(u.state), u.percent, u.as_of, u.approved_at, u.results or "", u.obstacles or "",
-             u.proposals or "", u.next_steps or "")
-            for u in report.updates]
+class _Rows:
+    """A sheet's rows made from the report's as they are read (twice: widths, then cells), never
+    held all at once: 100,000 update rows as tuples would cost more memory than the workbook."""
+
+    def __init__(self, make, source: Sequence) -> None:
+        self.make, self.source = make, source
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __iter__(self):
+        return map(self.make, self.source)
 
 
-def _change_rows(report: StatusReport) -> list[tuple[object, ...]]:
-    return [(c.at, wording.CHANGE_KIND_LABELS.get(c.kind, c.kind), c.commitment_code, c.description,
-             c.reason or "", c.actor or "")
-            for c in report.changes]
+def _update_row(u) -> tuple[object, ...]:
+    return (u.commitment_code, u.commitment_title, u.province, u.agency, wording.ROLE_LABELS.get(u.role, u.role),
+            wording.state_label(u.state), u.percent, u.as_of, u.approved_at, u.results or "", u.obstacles or "",
+            u.proposals or "", u.next_steps or "")
+
+
+def _change_row(c) -> tuple[object, ...]:
+    return (c.at, wording.CHANGE_KIND_LABELS.get(c.kind, c.kind), c.commitment_code, c.description,
+            c.reason or "", c.actor or "")
 
 
 def _document_rows(report: StatusReport) -> list[tuple[object, ...]]:
@@ -243,10 +341,9 @@ def write(report: StatusReport, out: BinaryIO) -> None:
     wb.properties.creator = safe.clean(report.letterhead.issuing_agency)[:255]
     styles = _Styles()
     _summary_sheet(wb, styles, report)
-    annex = [wording.sheet_values(row) for row in report.rows]
-    _table_sheet(wb, styles, SHEET_ANNEX, wording.SHEET_HEADER, annex,
+    _table_sheet(wb, styles, SHEET_ANNEX, wording.SHEET_HEADER, _Rows(wording.sheet_values, report.rows),
                  status_column=wording.SHEET_HEADER.index("Tình trạng"))
-    _table_sheet(wb, styles, SHEET_UPDATES, UPDATE_HEADER, _update_rows(report))
-    _table_sheet(wb, styles, SHEET_CHANGES, CHANGE_HEADER, _change_rows(report))
+    _table_sheet(wb, styles, SHEET_UPDATES, UPDATE_HEADER, _Rows(_update_row, report.updates))
+    _table_sheet(wb, styles, SHEET_CHANGES, CHANGE_HEADER, _Rows(_change_row, report.changes))
     _table_sheet(wb, styles, SHEET_DOCUMENTS, DOCUMENT_HEADER, _document_rows(report))
     wb.save(out)

@@ -20,12 +20,13 @@ from tracker.models.organisations import Agency, AgencySuccession, Province, Pro
 from tracker.models.targets import CommitmentTarget
 from tracker.models.proposals import PlanProposal
 from tracker.models.audit import AuditEvent
-from tracker.models.cache import ChangeCounter, FigureCache
+from tracker.models.cache import ChangeCounter
 from tracker.models.users import User, UserRole, UserSession
 from tracker.models.tokens import ApiToken
 from tracker.models.documents import ImplementingDocument, document_commitments
 from tracker.models.confirmations import UpdateConfirmation
 from tracker.models.meetings import Meeting
+from tracker.models.report_jobs import ReportJob
 
 __all__ = [
     "Agency",
@@ -42,7 +43,6 @@ __all__ = [
     "CooperationArea",
     "DeadlineExtension",
     "EvidenceFile",
-    "FigureCache",
     "ImplementingDocument",
     "Meeting",
     "Notification",
@@ -53,6 +53,7 @@ __all__ = [
     "ProgressUpdate",
     "Province",
     "ProvinceSuccession",
+    "ReportJob",
     "ReportingSchedule",
     "Role",
     "SideStatus",

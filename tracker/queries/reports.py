@@ -7,11 +7,13 @@ period's cut-off. Aggregation in SQL; one pass over the rows for the annex.
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.domain.codes import Role, UpdateStatus
@@ -55,6 +57,28 @@ class Scope:
     see_restricted: bool = False
 
 
+def scope_parameters(scope: Scope) -> dict:
+    """The scope as JSON (a background job's ``parameters``); ``scope_from`` reads it back."""
+    return {"agreement": scope.agreement.id if scope.agreement else None,
+            "as_of": scope.as_of.isoformat() if scope.as_of else None, "period": scope.period_key,
+            "province": scope.province, "areas": list(scope.areas), "agency": scope.agency,
+            "see_restricted": scope.see_restricted}
+
+
+def scope_from(parameters: dict) -> Scope:
+    """The scope ``scope_parameters`` wrote; ``ReportError`` if its agreement is gone."""
+    agreement = None
+    if parameters.get("agreement") is not None:
+        agreement = db.session.get(Agreement, parameters["agreement"])
+        if agreement is None:
+            raise ReportError(str(parameters["agreement"]))
+    as_of = parameters.get("as_of")
+    return Scope(agreement=agreement, as_of=date.fromisoformat(as_of) if as_of else None,
+                 period_key=parameters.get("period"), province=parameters.get("province"),
+                 areas=tuple(parameters.get("areas") or ()), agency=parameters.get("agency"),
+                 see_restricted=bool(parameters.get("see_restricted")))
+
+
 class ReportError(ValueError):
     """The period asked for does not exist for this agreement."""
 
@@ -91,9 +115,19 @@ def _origins(ids: set[int]) -> dict[int, str]:
             for i, code, start, end in rows}
 
 
-def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> StatusReport:
+@dataclass(frozen=True)
+class _Frame:
+    judged_on: date
+    source: object  # the spans (or snapshot) the categories are read from
+    cutoff: object
+    period_label: str | None
+    window_start: date | None
+    window: tuple[date, date]
+    provinces: object
+
+
+def _frame(scope: Scope, today: date) -> _Frame:
     agreement = scope.agreement
-    period_label = window_start = None
     cutoff = end_of_day_utc(scope.as_of or today)
     if scope.period_key:
         if agreement is None:
@@ -109,23 +143,24 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
             source, cutoff = status_sql.spans_on(view.frozen_on), end_of_day_utc(view.frozen_on)
         else:
             source = status_sql.spans_on(today)
-        period_label, window_start = period.label_vi, period.start
-        window = (period.start, period.end)
-    else:
-        judged_on = scope.as_of or today
-        source = status_sql.spans_on(judged_on)
-        half = period_for(Frequency.HALF_YEAR, judged_on)
-        window = (half.start, judged_on)
-    provinces = province_lineage(scope.province) if scope.province else None
+        return _Frame(judged_on, source, cutoff, period.label_vi, period.start, (period.start, period.end),
+                      province_lineage(scope.province) if scope.province else None)
+    judged_on = scope.as_of or today
+    half = period_for(Frequency.HALF_YEAR, judged_on)
+    return _Frame(judged_on, status_sql.spans_on(judged_on), cutoff, None, None, (half.start, judged_on),
+                  province_lineage(scope.province) if scope.province else None)
 
-    # Categories per commitment (or per the chosen province's side), in SQL.
-    if provinces is None:
-        rows = status_sql.commitments(judged_on, source).subquery()
+
+def _items(scope: Scope, frame: _Frame):
+    """The annex's rows: categories per commitment (or per the chosen province's side), in SQL."""
+    if frame.provinces is None:
+        rows = status_sql.commitments(frame.judged_on, frame.source).subquery()
     else:
-        rows = status_sql.sides(judged_on, source).where(AgreementParty.province_id.in_(provinces)).subquery()
+        rows = (status_sql.sides(frame.judged_on, frame.source)
+                .where(AgreementParty.province_id.in_(frame.provinces)).subquery())
     # Plain columns, not ORM objects: a report may hold every commitment of 300 agreements.
     # The due date is the one in force on the report's date: a later extension is not seen.
-    base = _scoped(select(Commitment.id, Commitment.code, Commitment.title, rows.c.due_date,
+    return _scoped(select(Commitment.id, Commitment.code, Commitment.title, rows.c.due_date,
                           Commitment.original_due_date, Commitment.recurring, Commitment.deliverable,
                           CooperationArea.number, CooperationArea.name, rows.c.category, rows.c.percent,
                           Commitment.carried_from_id,
@@ -133,7 +168,32 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
                    .select_from(rows).join(Commitment, Commitment.id == rows.c.commitment_id)
                    .join(CooperationArea, CooperationArea.id == Commitment.area_id)
                    .outerjoin(Meeting, Meeting.id == Commitment.meeting_id), scope)
-    items = db.session.execute(base.order_by(CooperationArea.agreement_id, CooperationArea.number,
+
+
+def row_count(scope: Scope, today: date) -> int:
+    """How many rows ``build`` would put in the annex (one COUNT): whether a document fits a request."""
+    return db.session.scalar(select(func.count()).select_from(_items(scope, _frame(scope, today)).subquery())) or 0
+
+
+def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> StatusReport:
+    """The report of ``scope`` on ``today``. The cyclic garbage collector pauses meanwhile: the
+    hundreds of thousands of rows it makes hold no cycles, and scanning them again and again
+    took a quarter of a national report's time."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(scope, today, letterhead)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(scope: Scope, today: date, letterhead: Letterhead | None) -> StatusReport:
+    agreement = scope.agreement
+    frame = _frame(scope, today)
+    judged_on, source, cutoff, window, provinces = (frame.judged_on, frame.source, frame.cutoff, frame.window,
+                                                    frame.provinces)
+    items = db.session.execute(_items(scope, frame).order_by(CooperationArea.agreement_id, CooperationArea.number,
                                              Commitment.sort_key)).all()
     hidden = 0 if scope.see_restricted else hidden_restricted(agreement.id if agreement else None, judged_on)
     # Sides: each party's category and the latest approved results (no id lists: scoped joins).
@@ -182,7 +242,7 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
         agreement_code=agreement.code if agreement else "tat-ca",
         agreement_title=agreement.title if agreement else "Các văn bản hợp tác liên tỉnh",
         as_of=judged_on, issued_on=today,
-        period_label=period_label, window_start=window_start, scope_label=_scope_label(agreement, scope),
+        period_label=frame.period_label, window_start=frame.window_start, scope_label=_scope_label(agreement, scope),
         provinces=tuple(name for name, _ in by_province),
         summary=_counts((row.category, 1) for row in items), by_province=tuple(by_province),
         by_area=tuple((n, name, _counts((c, 1) for c in cats)) for (n, name), cats in sorted(by_area.items())),
@@ -272,6 +332,9 @@ def _party_names(party_ids, day: date) -> dict[int, str]:
     return found
 
 
+_Held = NamedTuple("_Held", [("party_id", int), ("role", str), ("agency_name", str)])
+
+
 def _assignments_on(scope: Scope, day):
     """Assignments in force on ``day`` (the names as they were then), by commitment; before the
     first assignments began (a report dated early), the first ones."""
@@ -279,14 +342,17 @@ def _assignments_on(scope: Scope, day):
     base = _scoped(select(Assignment.commitment_id, Assignment.party_id, Assignment.role, Assignment.agency_name)
                    .join(Commitment, Commitment.id == Assignment.commitment_id)
                    .join(CooperationArea, CooperationArea.id == Commitment.area_id), scope)
+    shared: dict[str, str] = {}  # a national report holds 120,000 assignments of 2,000 agency names
     for a in db.session.execute(base.where(Assignment.valid_from <= day,
                                            or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day))
                                 .order_by(Assignment.party_id, Assignment.id)):
-        found[a.commitment_id].append(a)
+        found[a.commitment_id].append(_Held(a.party_id, shared.setdefault(a.role, a.role),
+                                            shared.setdefault(a.agency_name, a.agency_name)))
     for a in db.session.execute(base.where(Assignment.predecessor_id.is_(None), Assignment.valid_from > day)):
         if not any(x.party_id == a.party_id and x.role == a.role for x in found[a.commitment_id]):
-            found[a.commitment_id].append(a)
+            found[a.commitment_id].append(_Held(a.party_id, a.role, a.agency_name))
     return found
+
 
 
 def _updates(scope: Scope, window, cutoff) -> list[UpdateRow]:
@@ -362,4 +428,4 @@ def _scope_label(agreement, scope: Scope) -> str:
     return "; ".join(parts)
 
 
-__all__ = ["ReportError", "Scope", "build"]
+__all__ = ["ReportError", "Scope", "build", "row_count", "scope_from", "scope_parameters"]

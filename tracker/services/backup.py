@@ -6,6 +6,11 @@ serves: SQLite through its online backup API (one step, one read snapshot), Post
 through ``pg_dump`` reading a snapshot this module exports and reads too, so the files
 copied are exactly those the copied rows name (evidence files never change once placed).
 ``pg_tools`` finds and runs the PostgreSQL client tools.
+
+Left out on purpose: the files of background reports (``REPORT_JOB_DIR``, beside the upload
+folder, not in it). They are regenerable from the rows and deleted after a few days anyway;
+their ``report_jobs`` rows are copied, and after a restore the progress page says the file is
+gone and offers to build it again.
 """
 from __future__ import annotations
 

@@ -28,6 +28,7 @@ from tracker.domain.reminders import (
     REVIEW,
     CONFIRM,
     DISPUTED,
+    REPORT_READY,
     KeyParts,
     digest_subject,
     in_sentence,
@@ -147,6 +148,8 @@ def describe(notifications: Sequence[Notification], viewer: User) -> list[Item]:
                 period = None
         if n.kind in (RETURNED, REVIEW, APPROVED, CONFIRM, DISPUTED) and n.update_id:
             endpoint, values = "progress.detail", {"update_id": n.update_id}
+        elif n.kind == REPORT_READY and key.job_id:
+            endpoint, values = "reports.job", {"job_id": key.job_id}
         elif commitment is not None:
             endpoint, values = "commitments.detail", {"commitment_id": commitment.id}
         elif viewer.role == UserRole.OFFICER:

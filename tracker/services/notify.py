@@ -22,12 +22,14 @@ from tracker.domain.reminders import (
     CONFIRM,
     DISPUTED,
     EXTENDED,
+    REPORT_READY,
     RETURNED,
     REVIEW,
     approved_key,
     confirm_key,
     disputed_key,
     extended_key,
+    report_key,
     may_see,
     returned_key,
     review_key,
@@ -118,6 +120,15 @@ def extended(extension: DeadlineExtension) -> None:
     people += _coordinators_of({a.party.province_id for a in current}, today)
     _tell(people, EXTENDED, extended_key(extension.id), actor=extension.actor,
           restricted=commitment.area.restricted, commitment_id=commitment.id)
+
+
+def report_ready(job) -> None:
+    """The asker's bell says a background report (``ReportJob``) can be downloaded. Not mailed:
+    the person is waiting on the progress page, and tomorrow's digest would come too late."""
+    insert_new(Notification.__table__, [
+        {"user_id": job.user_id, "kind": REPORT_READY, "dedupe_key": report_key(job.id), "commitment_id": None,
+         "update_id": None, "period_key": None, "days": None, "created_at": utcnow(), "mailed_on": clock.today()}
+    ], ("user_id", "dedupe_key"))
 
 
 def mail_job(user_ids: list[int], day: str) -> None:

@@ -5,6 +5,7 @@ import tempfile
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from tracker import clock, exports, params
 from tracker.domain.report import letterhead_for
@@ -16,8 +17,10 @@ from tracker.permissions import sees_restricted
 from tracker.queries import agreements as agreement_queries
 from tracker.queries import reports as queries
 from tracker.status import periods as period_service
+from tracker.views import report_jobs as jobs_view
 
 bp = Blueprint("reports", __name__)
+jobs_view.register(bp, lambda: _scope_from(request.args))
 
 
 @bp.route("/reports", methods=["GET", "POST"])
@@ -44,26 +47,38 @@ def builder():
         query = {"agreement": agreement.id, "profile": form.profile.data, "period": form.period.data or None,
                  "as_of": form.as_of.data.isoformat() if form.as_of.data and not form.period.data else None,
                  "province": form.province.data or None, "area": form.area.data or None}
-        return redirect(url_for("reports.status", fmt=form.fmt.data, **{k: v for k, v in query.items() if v}))
+        return _deliver(form.fmt.data, {k: v for k, v in query.items() if v})
     return render_template("reports/builder.html", form=form, agreement=agreement)
+
+
+def _deliver(fmt: str, query: dict):
+    """The builder's answer: the file's reproducible link or, for a document too large to build
+    in a request, a background job and its progress page."""
+    if fmt in jobs_view.DOCUMENTS:
+        args = MultiDict([(k, x) for k, v in query.items() for x in (v if isinstance(v, list) else [v])])
+        job = jobs_view.queue_if_large(_scope_from(args), fmt, query.get("profile"))
+        if job is not None:
+            return redirect(url_for("reports.job", job_id=job.id), 303)
+    return redirect(url_for("reports.status", fmt=fmt, **query))
 
 
 @bp.get("/reports/status.<fmt>")
 def status(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
-    scope = _scope_from_query()
-    profile = "party" if request.args.get("profile") == "party" else "state"
-    letterhead = letterhead_for(profile, current_app.config["REPORT_LETTERHEADS"], current_user.report_letterhead)
+    scope = _scope_from(request.args)
+    letterhead = letterhead_for(jobs_view.profile_of(request.args.get("profile")),
+                                current_app.config["REPORT_LETTERHEADS"], current_user.report_letterhead)
+    if fmt in jobs_view.DOCUMENTS and (rows := jobs_view.rows_if_large(scope)):
+        # Tens of thousands of rows take minutes: built in the background once the user asks (a POST).
+        return render_template("reports/too_large.html", rows=rows, fmt=fmt,
+                               limit=current_app.config["REPORT_DOCUMENT_MAX_ROWS"],
+                               queue=url_for("reports.job_new", fmt=fmt, **request.args.to_dict(flat=False)),
+                               xlsx=url_for("reports.status", fmt="xlsx", **request.args.to_dict(flat=False)))
     try:
         report = queries.build(scope, clock.today(), letterhead)
     except queries.ReportError:
         abort(404)
-    if fmt in ("docx", "pdf") and len(report.rows) > current_app.config["REPORT_DOCUMENT_MAX_ROWS"]:
-        # A signed document of tens of thousands of rows is neither readable nor cheap to build.
-        return render_template("reports/too_large.html", rows=len(report.rows), fmt=fmt,
-                               limit=current_app.config["REPORT_DOCUMENT_MAX_ROWS"],
-                               xlsx=url_for("reports.status", fmt="xlsx", **request.args.to_dict(flat=False))), 400
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     exports.write(report, fmt, out)
     out.seek(0)
@@ -71,19 +86,21 @@ def status(fmt: str):
                      download_name=exports.filename(report, fmt), max_age=0)
 
 
-def _scope_from_query() -> queries.Scope:
-    """The report's scope from the query string; an unknown or hidden field answers 404."""
-    agreement_id = params.arg_id("agreement")
+def _scope_from(args) -> queries.Scope:
+    """The report's scope from query arguments; an unknown or hidden field answers 404, a bad date 400."""
+    agreement_id = params.parse_id(args.get("agreement"))
     agreement = db.session.get(Agreement, agreement_id) if agreement_id else None
     if agreement is None:
         agreement = (agreement_queries.all_agreements() or [None])[0] or abort(404)
-    areas = tuple(params.arg_ids("area"))
+    areas = tuple(n for n in (params.parse_id(v) for v in args.getlist("area")) if n is not None)
     if any(not _visible_area(a) for a in areas):
         abort(404)
-    as_of_date = params.arg_date("as_of", strict=True)  # a signed report never silently changes its date
-    return queries.Scope(agreement=agreement, as_of=as_of_date, period_key=request.args.get("period") or None,
-                         province=params.arg_id("province"), areas=areas,
-                         agency=params.arg_id("agency"), see_restricted=sees_restricted(current_user))
+    as_of_date = params.parse_date(args.get("as_of")) if args.get("as_of") else None
+    if args.get("as_of") and as_of_date is None:
+        abort(400)  # a signed report never silently changes its date
+    return queries.Scope(agreement=agreement, as_of=as_of_date, period_key=args.get("period") or None,
+                         province=params.parse_id(args.get("province")), areas=areas,
+                         agency=params.parse_id(args.get("agency")), see_restricted=sees_restricted(current_user))
 
 
 def _visible_area(area_id: int) -> bool:
