@@ -67,5 +67,11 @@ def layout_header() -> Markup:
     return Markup(html)  # nosec B704 # our own template, the values put in are escaped
 
 
+def forget() -> None:
+    """Drop every kept header (tests: rolled-back data reuses counter values and user ids)."""
+    with _lock:
+        _kept.clear()
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals["layout_header"] = layout_header
