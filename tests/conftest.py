@@ -17,7 +17,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from tests.apps import BACKENDS, PG_URL, make_app, reset_postgresql
 from tests.client import sign_in
 from tests.factories import ACCOUNTS, PASSWORD, TODAY
-from tracker import clock
+from tracker import clock, layout
 from tracker.extensions import db, limiter
 from tracker.services import accounts
 from tracker.services.seed import seed
@@ -110,6 +110,7 @@ def rolled_back(app):
     with app.app_context():
         limiter.reset()  # sign-in throttling starts afresh
         figure_cache.memory.clear()  # each test's rolled-back data may reuse another's counter values
+        layout.forget()  # and so may the kept headers
         # Deferred on SQLite: the test's long transaction must not hold the write lock
         # against a test's own second connection (migrations check, concurrent jobs).
         connection = db.engine.connect().execution_options(sqlite_begin="DEFERRED")

@@ -111,6 +111,7 @@ def register_schedule(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import labels
+    from tracker import labels, layout
 
     labels.register(app)
+    layout.register(app)

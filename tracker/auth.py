@@ -32,12 +32,12 @@ def lifetimes() -> tuple[timedelta, timedelta]:
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit() or bearer_token() is not None:  # a token, when given, decides alone
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active:
+    found = sessions.find_with_user(session.get("sid"), int(user_id))  # one statement for both
+    if found is None:
         return None
-    row = sessions.find(session.get("sid"), user.id)
+    row, user = found
     now = utcnow()
-    if row is None or not sessions.is_live(row, now, *lifetimes()):
+    if not user.active or not sessions.is_live(row, now, *lifetimes()):
         return None
     if sessions.touch(row, now):
         row_id = row.id

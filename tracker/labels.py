@@ -12,6 +12,7 @@ from tracker.domain.documents import TYPE_LABELS_VI
 from tracker.domain.meetings import KIND_LABELS_VI
 from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI
 from tracker.queries import agreements as agreement_queries
+from tracker.status.cache import remember
 
 ROLE_LABELS = {
     UserRole.ADMIN: _l("Quản trị"),
@@ -155,28 +156,21 @@ def period_label_for(key: str) -> str:
     return period.label_en if i18n.language() == "en" else period.label_vi
 
 
-_nav_html: dict[tuple, Markup] = {}
-
-
 def nav_agreements() -> Markup:
     """The layout's agreement switcher: one ``<li>`` link per agreement, newest first.
 
-    Every signed-in page shows it; at national scale (300 agreements) rendering it link by link
-    cost each page ~5 ms, so the finished HTML is kept per list of agreements (one columns-only
-    query a request decides which) and link prefix."""
-    rows = tuple(agreement_queries.menu())
-    if not rows:
-        return Markup("")
-    first = str(rows[0][0])
-    prefix = url_for("agreements.detail", agreement_id=rows[0][0])[: -len(first)]
-    key = (prefix, rows)
-    if key not in _nav_html:
-        if len(_nav_html) > 32:
-            _nav_html.clear()
-        _nav_html[key] = Markup("").join(
-            Markup('<li><a class="dropdown-item" href="{}{}">{}</a></li>\n').format(prefix, aid, name)
-            for aid, name in rows)
-    return _nav_html[key]
+    Every signed-in page shows it; at national scale (300 agreements) reading and rendering it
+    cost each page several ms, so the finished HTML is kept in ``status.cache`` per link prefix
+    under the change counter (adding or renaming an agreement goes through ``plan_edit``, which
+    bumps it): a page pays one cache read."""
+    prefix = url_for("agreements.detail", agreement_id=0)[:-1]
+    return Markup(remember("nav-agreements", (prefix,), lambda: _nav_html(prefix)))  # nosec B704 # escaped below
+
+
+def _nav_html(prefix: str) -> str:
+    return str(Markup("").join(
+        Markup('<li><a class="dropdown-item" href="{}{}">{}</a></li>\n').format(prefix, aid, name)
+        for aid, name in agreement_queries.menu()))
 
 
 def register(app: Flask) -> None:

@@ -165,6 +165,11 @@ class Commitment(db.Model):
         CheckConstraint(
             "start_date IS NULL OR due_date IS NULL OR due_date >= start_date", name="date_range"
         ),
+        # The search (queries.commitments) matches folded terms anywhere in ``search_text``: on
+        # PostgreSQL a trigram index serves those LIKE '%…%' (the folding is in the column); on
+        # SQLite a plain one, which a scan for matching ids reads instead of the wide rows.
+        Index("ix_commitments_search_trgm", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
 
     @property

@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.status import sql as status_sql
 from tracker.models import (
     AgencySuccession,
+    AuditEvent,
     AgreementParty,
     Assignment,
     Commitment,
@@ -160,6 +161,21 @@ def detail(commitment_id: int) -> Commitment | None:
     )
 
 
+def heading(commitment_id: int):
+    """(code, title, restricted) of one commitment, one statement: what its page needs before its
+    kept body (``views.commitments.detail``)."""
+    return db.session.execute(
+        select(Commitment.code, Commitment.title, CooperationArea.restricted)
+        .join(CooperationArea, CooperationArea.id == Commitment.area_id).where(Commitment.id == commitment_id)
+    ).first()
+
+
+def last_event() -> int:
+    """The newest audit event's id: every service that changes data records one, so a page kept
+    under it (and the change counter) is never shown after a change."""
+    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
 def for_agency(agency_id: int, see_restricted: bool) -> tuple[list[Assignment], int]:
     """The agency's assignments, current and past, and how many restricted were left out."""
     base = (
@@ -180,5 +196,5 @@ def for_agency(agency_id: int, see_restricted: bool) -> tuple[list[Assignment], 
     return list(rows), hidden
 
 
-__all__ = ["CommitmentFilters", "agency_lineage", "detail", "for_agency", "hidden_restricted", "province_lineage",
-           "search"]
+__all__ = ["CommitmentFilters", "agency_lineage", "detail", "for_agency", "heading", "hidden_restricted",
+           "last_event", "province_lineage", "search"]

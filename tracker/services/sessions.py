@@ -40,6 +40,17 @@ def find(token: str | None, user_id: int) -> UserSession | None:
     )
 
 
+def find_with_user(token: str | None, user_id: int) -> tuple[UserSession, User] | None:
+    """``find`` and the session's user, in one statement (every signed-in request asks)."""
+    if not token:
+        return None
+    found = db.session.execute(
+        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _hash(token), UserSession.user_id == user_id)
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 def is_live(row: UserSession, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
     return row.revoked_at is None and now - row.last_seen_at <= idle and now - row.created_at <= absolute
 

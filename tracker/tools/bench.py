@@ -144,6 +144,7 @@ def ratio_lines(port: int, client: bench_http.Client, measured: list[tuple[str, 
         log(f"  (measured again after the paths: {after.rate:.1f} req/s; ratios are to the mean, {ceiling:.1f})")
     for name, load in loads.items():
         line(name, load, ceiling)
+    log(f"  (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     return loads
 
 
@@ -160,7 +161,7 @@ def paths(f: dict) -> list[tuple[str, str]]:
     ]
 
 
-def http_figures(urls: dict[str, str], apps: dict[str, object]) -> None:
+def http_figures(urls: dict[str, str], apps: dict[str, object], only: list[str] | None = None) -> None:
     full = facts(apps["full"])
     cache = "Redis (TRACKER_REDIS_URL)" if os.environ.get("TRACKER_REDIS_URL") else "in-process"
     log(f"served by gunicorn -w 2, {cache} cache; wrk 1 thread, {CLIENTS} connections, {SECONDS:.0f} s per line, "
@@ -173,8 +174,13 @@ def http_figures(urls: dict[str, str], apps: dict[str, object]) -> None:
         target = f"/commitments/{full['commitments'][-1]}/progress/new"
         body = urlencode({"csrf_token": client.csrf(target), "state": "in_progress", "percent": "40",
                           "as_of": date.today().isoformat(), "results": "Bench", "action": "submit"})
-        ratio_lines(port, client, [(name, path, None) for name, path in paths(full)]
-                    + [("progress submission", target, body + f"&form_token=wrk-{uuid.uuid4().hex}-{{n}}")])
+        measured = [(name, path, None) for name, path in paths(full)]
+        measured += [("progress submission", target, body + f"&form_token=wrk-{uuid.uuid4().hex}-{{n}}")]
+        if only:
+            measured = [m for m in measured if any(o == m[0] for o in only)]
+        ratio_lines(port, client, measured)
+        if only:
+            return
         writes(port, apps["full"], full)
     growth(urls, apps)
 
@@ -216,11 +222,30 @@ def writes(port: int, app, f: dict) -> None:
         f"{sent / seconds:.1f} submissions/s over {seconds:.1f} s including the {CLIENTS} simultaneous sign-ins")
 
 
-def run(label: str, urls: dict[str, str], fresh: bool) -> None:
+def run(label: str, urls: dict[str, str], fresh: bool, options=None) -> None:
     log(f"\n== {label} ==")
-    apps = {key: prepare(urls[key], scale, fresh) for _label, scale, key in SCALES}
-    http_figures(urls, apps)
-    in_process_figures(apps["full"], apps["p01"], urls["full"], ADMIN, PASSWORD, log)
+    only = options.only if options else None
+    keys = ("full",) if only or (options and options.http_only) else [k for _l, _s, k in SCALES]
+    apps = {key: prepare(urls[key], scale, fresh) for _label, scale, key in SCALES if key in keys}
+    if not (options and options.in_process_only):
+        http_figures(urls, apps, only)
+    if not only and not (options and options.http_only):
+        in_process_figures(apps["full"], apps["p01"], urls["full"], ADMIN, PASSWORD, log)
+
+
+def arguments(argv=None):
+    """``--only NAME`` (repeatable: a path's name as printed, e.g. ``--only profile``) measures those
+    paths alone at 100 % over HTTP; ``--sqlite-only`` / ``--postgresql-only`` pick the database;
+    ``--in-process-only`` skips the HTTP figures; ``--http-only`` the in-process ones and the growth."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tracker.tools.bench")
+    parser.add_argument("--only", action="append", help="a measured path's name (repeatable)")
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
+    parser.add_argument("--in-process-only", action="store_true")
+    parser.add_argument("--http-only", action="store_true")
+    return parser.parse_args(argv)
 
 
 def _beside(url: str, suffix: str) -> str:
@@ -237,16 +262,21 @@ def _beside(url: str, suffix: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    options = arguments(argv)
+    log(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the start")
     bench = INSTANCE / "bench"
     bench.mkdir(parents=True, exist_ok=True)
-    run("SQLite", {key: f"sqlite:///{bench / f'{key}.sqlite3'}" for _l, _s, key in SCALES}, fresh=False)
+    if not options.postgresql_only:
+        run("SQLite", {key: f"sqlite:///{bench / f'{key}.sqlite3'}" for _l, _s, key in SCALES}, False, options)
     pg = os.environ.get("TRACKER_BENCH_DATABASE_URL")
-    if pg:
+    if options.sqlite_only:
+        pass
+    elif pg:
         full = database_url(pg)
         small = os.environ.get("TRACKER_BENCH_SMALL_DATABASE_URL")
         urls = {"full": full, "p01": database_url(small) if small else _beside(full, "p01"), "p10": _beside(full, "p10")}
-        run("PostgreSQL", urls, fresh=os.environ.get("TRACKER_BENCH_FRESH") == "1")
+        run("PostgreSQL", urls, os.environ.get("TRACKER_BENCH_FRESH") == "1", options)
     else:
         log("\nPostgreSQL: skipped (set TRACKER_BENCH_DATABASE_URL to run it)")
 

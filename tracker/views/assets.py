@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 from functools import cache
 from importlib import resources
 
@@ -64,14 +65,34 @@ _STATIC_ENDPOINTS = {"static": None, "bootstrap.static": "bootstrap"}
 def _file_version(folder: str, filename: str) -> str | None:
     """The first 12 hex digits of the file's SHA-256, read again only when its size or time
     changes (an edited stylesheet gets a new URL without a restart)."""
+    path = _within(folder, filename)
+    if path is None:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+_resolved: dict[tuple[str, str], str] = {}
+
+
+def _within(folder: str, filename: str) -> str | None:
+    """The file's resolved path when it is a file inside ``folder``, kept once found (every page
+    asks for the same few files, and resolving cost more than the rest of ``url_for``)."""
     from pathlib import Path
 
+    found = _resolved.get((folder, filename))
+    if found is not None:
+        return found
     base = Path(folder).resolve()
     path = (base / filename).resolve()
     if not path.is_relative_to(base) or not path.is_file():
         return None
-    stat = path.stat()
-    return _digest(str(path), stat.st_mtime_ns, stat.st_size)
+    if len(_resolved) < 1024:
+        _resolved[(folder, filename)] = str(path)
+    return str(path)
 
 
 @cache

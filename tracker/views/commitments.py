@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from tracker.forms.commitments import CommitmentFilterForm
-from tracker import clock, params
+from tracker import clock, i18n, params
+from tracker.layout import CSRF
+from tracker.status import cache
 from tracker.forms.auth import LogoutForm
 from tracker.plan_messages import field_label
 from tracker.permissions import (
@@ -28,6 +32,16 @@ bp = Blueprint("commitments", __name__)
 
 @bp.get("/commitments")
 def index():
+    """The body is kept finished per query string, clearance, day, language and change counter:
+    every filter, the search and the page number are in the query string, and nothing else of
+    the viewer shows in the list."""
+    typed = tuple(sorted(request.args.items(multi=True)))
+    key = (typed, sees_restricted(current_user), clock.today(), i18n.language(), request.script_root)
+    body = cache.remember("commitments.html", key, _list_body)
+    return render_template("commitments/index_page.html", body=Markup(body))  # nosec B704 # our own template
+
+
+def _list_body() -> str:
     form = CommitmentFilterForm(request.args, meta={"csrf": False})
     form.load_choices()
     filters = form.filters()
@@ -47,6 +61,25 @@ def _visible_updates(commitment_id: int, today) -> list:
 
 @bp.get("/commitments/<int:commitment_id>")
 def detail(commitment_id: int):
+    """The page body is kept finished per commitment, viewer, day, language and data version
+    (the change counter and the last audit event: every write to what the page shows audits)."""
+    head = queries.heading(commitment_id) or abort(404)
+    if head.restricted and not sees_restricted(current_user):
+        abort(404)  # as require_view_area: a restricted field's commitment does not exist for them
+    user = current_user
+    viewer = (user.id, user.role, user.cleared, user.agency_id, user.province_id)
+    key = (commitment_id, viewer, clock.today(), i18n.language(), request.script_root, queries.last_event())
+    body = cache.remember("commitment.html", key, lambda: _without_csrf(_body(commitment_id)))
+    return render_template("commitments/detail_page.html", heading=f"{head.code} · {head.title}",
+                           body=Markup(body.replace(CSRF, generate_csrf())))  # nosec B704 # our own template
+
+
+def _without_csrf(html: str) -> str:
+    """The body as kept: this session's CSRF token (the proposal forms) left as a placeholder."""
+    return html.replace(generate_csrf(), CSRF)
+
+
+def _body(commitment_id: int) -> str:
     commitment = queries.detail(commitment_id) or abort(404)
     require_view_area(commitment.area)
     today = clock.today()

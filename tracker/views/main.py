@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import text
 
 from tracker import charts, clock, i18n
@@ -68,7 +69,17 @@ def _json(body: str, tag: str):
 
 @bp.get("/")
 def index():
+    """The page around its body, kept finished per filters as typed, day, clearance, language and
+    change counter: a repeated view costs what the layout costs (the form's thousands of options,
+    the figures and the links are rendered once per counter)."""
     form, parts = _scope()
+    typed = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k in form._fields))
+    key = (*parts, i18n.language(), request.script_root, typed)
+    body = cache.remember("dashboard.html", key, lambda: _body(form, parts))
+    return render_template("main/dashboard_page.html", body=Markup(body))  # nosec B704 # our own rendered template
+
+
+def _body(form: DashboardFilterForm, parts: tuple) -> str:
     dashboard = _in_language(queries.cached_build(*parts))
     form.load_choices()
     query = {k: v for k, v in request.args.items() if k in form._fields}
