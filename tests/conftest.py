@@ -54,12 +54,16 @@ def fixed_today(monkeypatch):
     A module that needs another day overrides ``clock.today`` with its own autouse fixture;
     the updates' stamps follow it.
     """
+    _fix_today(monkeypatch)
+    return TODAY
+
+
+def _fix_today(monkeypatch):
     from tracker.services import confirmation, progress
 
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     monkeypatch.setattr(progress, "utcnow", stamp_on_today)
     monkeypatch.setattr(confirmation, "utcnow", stamp_on_today)
-    return TODAY
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -98,6 +102,11 @@ class _TestSession(scoped_session):
         super().remove()
 
 
+# app -> the connection of a module-wide transaction (``shared_transaction``) that each
+# test of the module runs nested in, as a savepoint rolled back after the test.
+_SHARED: dict = {}
+
+
 @contextmanager
 def rolled_back(app):
     """One transaction, rolled back at the end, that ``db.session`` works inside.
@@ -106,24 +115,50 @@ def rolled_back(app):
     write through ``db.session`` without holding an app context: every request then gets
     its own context (and its own ``g``), as in production. A view's commit releases a
     savepoint; test set-up that a request must see is committed the same way.
+
+    Inside ``shared_transaction`` the transaction is a savepoint of the module's one:
+    the test sees what the module set up, and nothing of the module's other tests.
+    Yields the connection.
     """
+    shared = _SHARED.get(app)
     with app.app_context():
         limiter.reset()  # sign-in throttling starts afresh
         figure_cache.memory.clear()  # each test's rolled-back data may reuse another's counter values
         layout.forget()  # and so may the kept headers
         # Deferred on SQLite: the test's long transaction must not hold the write lock
         # against a test's own second connection (migrations check, concurrent jobs).
-        connection = db.engine.connect().execution_options(sqlite_begin="DEFERRED")
-    outer = connection.begin()
+        connection = shared or db.engine.connect().execution_options(sqlite_begin="DEFERRED")
+    outer = connection.begin_nested() if shared else connection.begin()
     original = db.session
     db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
     try:
-        yield
+        yield connection
     finally:
         db.session.close_for_good()
         db.session = original
         outer.rollback()
-        connection.close()
+        if not shared:
+            connection.close()
+
+
+@contextmanager
+def shared_transaction(app, set_up):
+    """A module-wide transaction: ``set_up()`` runs (and commits) once inside it, its result
+    is yielded, and every test that runs meanwhile works in a savepoint of it, rolled back
+    after the test; the whole is rolled back at the end. For matrix-style modules whose every
+    test needs the same costly objects (made once instead of once a test)."""
+    assert app not in _SHARED, "shared transactions do not nest"
+    with rolled_back(app) as connection:
+        with pytest.MonkeyPatch.context() as monkeypatch:  # module set-up runs before ``fixed_today``
+            _fix_today(monkeypatch)
+            made = set_up()
+        db.session.close_for_good()
+        db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+        _SHARED[app] = connection
+        try:
+            yield made
+        finally:
+            del _SHARED[app]
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ import csv
 import html as html_module
 import io
 import json
+import os
 import re
 import unicodedata
 import uuid
@@ -766,13 +767,19 @@ def clients(app):
     CLIENTS.pop(app, None)
 
 
-@settings(max_examples=8, **COMMON)
+def examples(full: int, quick: int) -> int:
+    """``full`` examples, as ``make test`` and CI run; ``quick`` under ``make quick``
+    (TRACKER_TEST_QUICK=1), a local run while working."""
+    return quick if os.environ.get("TRACKER_TEST_QUICK") == "1" else full
+
+
+@settings(max_examples=examples(8, quick=3), **COMMON)
 @given(data=st.data())
 def test_every_surface_agrees_with_the_definitions(app, clients, data):
     _run(app, data, exports=False)
 
 
-@settings(max_examples=3, **COMMON)
+@settings(max_examples=examples(3, quick=1), **COMMON)
 @given(data=st.data())
 def test_every_report_file_agrees_with_the_definitions(app, clients, data):
     _run(app, data, exports=True)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.client import csrf_token
+from tests.conftest import shared_transaction
 from tests.factories import make_update, officer_commitment, partner_done, shared_commitments
 from tests.factories import user as row_user
 from tracker.extensions import db
@@ -297,11 +298,20 @@ def test_every_route_has_a_rule_and_an_expectation(app):
     assert set(EXPECTED) - endpoints == set(), "EXPECTED names routes that no longer exist"
 
 
+@pytest.fixture(scope="module")
+def matrix_ids(app):
+    """``url_ids``' objects, made once for the module: each test of the matrix runs in a
+    savepoint of the module's transaction, so it sees them as made, whatever the tests
+    before it posted (rolled back after each)."""
+    with shared_transaction(app, lambda: url_ids(app)) as ids:
+        yield ids
+
+
 @pytest.mark.parametrize("role", (None, *ROLES))
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))
-def test_matrix(app, client, login_as, endpoint, role):
+def test_matrix(app, matrix_ids, client, login_as, endpoint, role):
     method, template, allowed = EXPECTED[endpoint]
-    ids = url_ids(app)
+    ids = dict(matrix_ids)
     ids["token_id"] = _own_token(role or "admin")
     ids["report_job_id"] = _own_report_job(app, role or "admin")
     if role:

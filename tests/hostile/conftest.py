@@ -19,6 +19,7 @@ import html
 import unicodedata
 from collections import Counter
 from datetime import date, timedelta
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import quote_from_bytes, urlsplit
 
@@ -258,8 +259,14 @@ def endpoint_of(app, path: str, method: str = "POST") -> str | None:
 # --- Request bodies built from bytes ------------------------------------------------------------
 
 def urlencoded(pairs: list[tuple[str, bytes]]) -> bytes:
-    return b"&".join(quote_from_bytes(k.encode()).encode() + b"=" + quote_from_bytes(v, safe=b"").encode()
-                     for k, v in pairs)
+    return b"&".join(_quoted(k.encode(), b"/") + b"=" + _quoted(v, b"") for k, v in pairs)
+
+
+@lru_cache(maxsize=512)
+def _quoted(value: bytes, safe: bytes) -> bytes:
+    """Percent-encoded, remembered: the same few values (a megabyte among them, slow to
+    encode byte by byte) are sent thousands of times."""
+    return quote_from_bytes(value, safe=safe).encode()
 
 
 def multipart(pairs: list[tuple[str, bytes]], files: list[tuple[str, bytes, bytes]], boundary: str) -> bytes:

@@ -22,7 +22,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from tests.client import sign_in
-from tests.conftest import rolled_back
+from tests.conftest import rolled_back, shared_transaction
 from tests.factories import ACCOUNTS, PASSWORD, PDF_BYTES, TODAY
 from tests.hostile.conftest import (
     FILLERS,
@@ -127,11 +127,20 @@ def _html_pages(app, ids):
 
 
 @pytest.fixture(scope="module")
-def discovered(app):
+def module_objects(app):
+    """``fresh_objects``, made once for the module: each test runs in a savepoint of the
+    module's transaction (tests.conftest.shared_transaction) and so finds them as made;
+    a walk that uses one up makes them again (``Walk.form``)."""
+    with shared_transaction(app, lambda: fresh_objects(app)) as ids:
+        yield ids
+
+
+@pytest.fixture(scope="module")
+def discovered(app, module_objects):
     """post endpoint -> (role, GET endpoint of the page that shows its form), from crawling."""
     found: dict[str, tuple[str | None, str]] = {}
     with rolled_back(app):
-        ids = fresh_objects(app)
+        ids = dict(module_objects)
         for role in ROLE_ORDER:
             if set(POST_ENDPOINTS) <= set(found):
                 break
@@ -161,10 +170,10 @@ def discovered(app):
 class Walk:
     """Fetches the form's page (signing in again or making fresh objects when needed) and posts."""
 
-    def __init__(self, app, endpoint, role, page_endpoint):
+    def __init__(self, app, endpoint, role, page_endpoint, ids):
         self.app, self.endpoint, self.role, self.page_endpoint = app, endpoint, role, page_endpoint
         self.client = _signed_in_client(app, role)
-        self.ids = fresh_objects(app)
+        self.ids = dict(ids)  # fresh: made for the module, rolled back after every test
         self.n = 0
         self.cached = None
 
@@ -340,12 +349,12 @@ def _check_stored(walk, where, value, status, targets, received, problems):
 
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
-def test_every_field_survives_hostile_input(app, endpoint, discovered, no_propagation):
+def test_every_field_survives_hostile_input(app, endpoint, module_objects, discovered, no_propagation):
     assert endpoint in discovered, (
         f"{endpoint}: no page shows a form posting here to any role; add what the page needs to "
         "PREPARE_SIGNED_OUT or the crawl in this file")
     role, page_endpoint = discovered[endpoint]
-    walk = Walk(app, endpoint, role, page_endpoint)
+    walk = Walk(app, endpoint, role, page_endpoint, module_objects)
     problems: list[str] = []
     offset = POST_ENDPOINTS.index(endpoint)
     for i, (value_name, value) in enumerate(HOSTILE_VALUES):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from tests.conftest import shared_transaction
 from tests.test_permissions import url_ids
 from tracker import exports
 
@@ -79,15 +80,23 @@ def _path(app, rule, ids, **override) -> str:
         return app.url_map.bind("localhost").build(rule.endpoint, values)
 
 
+@pytest.fixture(scope="module")
+def edge_ids(app):
+    """``url_ids``' objects, made once for the module; each test runs in a savepoint of the
+    module's transaction (tests.conftest.shared_transaction), rolled back after it."""
+    with shared_transaction(app, lambda: url_ids(app)) as ids:
+        yield ids
+
+
 @pytest.fixture
 def no_propagation(app, monkeypatch):
     """Let a crash answer 500 as in production, so every offender is listed at once."""
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
 
-def test_every_int_path_argument_beyond_the_database_range_answers_404(app, login_as, no_propagation):
+def test_every_int_path_argument_beyond_the_database_range_answers_404(app, edge_ids, login_as, no_propagation):
     client = login_as("admin")
-    ids = url_ids(app)
+    ids = edge_ids
     tried, wrong = 0, []
     for rule in _get_rules(app):
         names = _int_arguments(rule)
@@ -103,9 +112,9 @@ def test_every_int_path_argument_beyond_the_database_range_answers_404(app, logi
 
 
 @pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
-def test_every_get_route_survives_hostile_query_parameters(app, login_as, no_propagation, endpoint):
+def test_every_get_route_survives_hostile_query_parameters(app, edge_ids, login_as, no_propagation, endpoint):
     client = login_as("admin")
-    base = _path(app, _rule(app, endpoint), url_ids(app))
+    base = _path(app, _rule(app, endpoint), edge_ids)
     crashed = []
     for query in HOSTILE_QUERIES:
         with client.get(base, query_string=query) as response:
@@ -189,7 +198,7 @@ def _get_form_parameters(app, client, ids) -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def form_parameters(app):
+def form_parameters(app, edge_ids):
     """(every parameter name the app reads, each page's GET form fields by endpoint): crawled once."""
     from tests.client import sign_in
     from tests.conftest import rolled_back
@@ -198,7 +207,7 @@ def form_parameters(app):
     with rolled_back(app):
         client = app.test_client()
         sign_in(client, ACCOUNTS["admin"].email)
-        by_page = _get_form_parameters(app, client, url_ids(app))
+        by_page = _get_form_parameters(app, client, edge_ids)
     names = sorted({name for query in HOSTILE_QUERIES for name in query}.union(*by_page.values()) | {"next", "year"})
     return names, by_page
 
@@ -237,8 +246,8 @@ def _window(start: int, size: int):
 
 
 @pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
-def test_every_get_route_survives_hostile_text_in_every_parameter(app, login_as, no_propagation, form_parameters,
-                                                                   endpoint):
+def test_every_get_route_survives_hostile_text_in_every_parameter(app, edge_ids, login_as, no_propagation,
+                                                                   form_parameters, endpoint):
     """Script, SQL, format strings, NUL, bidi, invalid UTF-8 (``%C3%28``, a lone surrogate
     ``%ED%A0%80``), decomposed Vietnamese and 1 MB in every parameter the app reads: all
     parameters at once on the route, then each alone if the route is the page whose filter
@@ -251,7 +260,7 @@ def test_every_get_route_survives_hostile_text_in_every_parameter(app, login_as,
     names, by_page = form_parameters
     megabyte = dict(HOSTILE_VALUES)["one_megabyte"]
     send = _Sender(login_as("admin"))
-    base = _path(app, _rule(app, endpoint), url_ids(app))
+    base = _path(app, _rule(app, endpoint), edge_ids)
     SEEN["query_routes"].add(endpoint)
     for label, value in _window(GET_ENDPOINTS.index(endpoint), 5):
         send(base, [(name, as_bytes(value)) for name in names], label)
