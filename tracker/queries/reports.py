@@ -17,8 +17,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from tracker.domain.codes import Role, UpdateStatus
-from tracker.domain.documents import TYPE_LABELS_VI, report_line
-from tracker.domain.meetings import report_line as meeting_report_line
 from tracker.domain.meetings import title as meeting_title
 from tracker.clock import end_of_day_utc, start_of_day_utc
 from tracker.domain.periods import Frequency, period_for
@@ -26,7 +24,6 @@ from tracker.domain.report import (
     AnnexRow,
     ChangeRow,
     Counts,
-    DocumentRow,
     Letterhead,
     SideLine,
     StatusReport,
@@ -36,8 +33,7 @@ from tracker.domain.report import (
 )
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
-from tracker.queries import documents as document_queries
-from tracker.queries import meetings as meeting_queries
+from tracker.queries.report_sections import documents_of, meetings_of, origins_of
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea,
                             DeadlineExtension, Meeting, ProgressUpdate, User)
 from tracker.status import sql as status_sql
@@ -101,18 +97,6 @@ def _counts(pairs) -> Counts:
     for category, n in pairs:
         counts[category] += n
     return Counts(counts)
-
-
-def _origins(ids: set[int]) -> dict[int, str]:
-    """The note of a commitment carried over from the previous phase: "Tiếp nối nhiệm vụ 2.1 giai đoạn 2023-2025"."""
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Commitment.id, Commitment.code, Agreement.period_start, Agreement.period_end)
-        .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .join(Agreement, Agreement.id == CooperationArea.agreement_id).where(Commitment.id.in_(ids)))
-    return {i: f"Tiếp nối nhiệm vụ {code} giai đoạn {start.year}" + (f"-{end.year}" if end else "")
-            for i, code, start, end in rows}
 
 
 @dataclass(frozen=True)
@@ -206,7 +190,7 @@ def _build(scope: Scope, today: date, letterhead: Letterhead | None) -> StatusRe
         sides_of[r.commitment_id].append(r)
 
     assignments = _assignments_on(scope, judged_on)
-    origins = _origins({c.carried_from_id for c in items if c.carried_from_id})
+    origins = origins_of({c.carried_from_id for c in items if c.carried_from_id})
     disputed = defaultdict(list)  # sides whose completion a partner province disputes on the date
     for commitment_id, party_id in db.session.execute(confirmation_queries.disputed_on(judged_on)):
         disputed[commitment_id].append(party_id)
@@ -249,34 +233,9 @@ def _build(scope: Scope, today: date, letterhead: Letterhead | None) -> StatusRe
         rows=tuple(annex), updates=tuple(_updates(scope, window, cutoff)),
         changes=tuple(_changes(scope, window, cutoff)),
         hidden_restricted=hidden or 0, letterhead=letterhead or Letterhead(),
-        **_documents(agreement, judged_on, scope, provinces),
-        meetings=_meetings(agreement, judged_on, scope),
+        **documents_of(agreement, judged_on, scope, provinces),
+        meetings=meetings_of(agreement, judged_on, scope),
     )
-
-
-def _meetings(agreement, judged_on: date, scope: Scope) -> tuple[str, ...]:
-    """The meetings held by the report's date and their conclusions as they stood then."""
-    if agreement is None:
-        return ()
-    return tuple(meeting_report_line(line.meeting.kind, line.meeting.held_on, line.meeting.place, line.total,
-                                     line.done)
-                 for line in meeting_queries.for_report(agreement.id, judged_on, scope.see_restricted))
-
-
-def _documents(agreement, judged_on: date, scope: Scope, provinces) -> dict:
-    """The implementing documents issued by the report's date, as the report words them
-    (``documents``) and field by field for the workbook (``document_rows``)."""
-    if agreement is None:
-        return {}
-    found = document_queries.for_report(agreement.id, judged_on, scope.see_restricted, provinces)
-    return {
-        "documents": tuple(report_line(d.doc_type, d.number_symbol, d.issued_on, d.issuing_body, d.subject)
-                           for d in found),
-        "document_rows": tuple(
-            DocumentRow(str(TYPE_LABELS_VI.get(d.doc_type, d.doc_type)), d.number_symbol, d.issued_on, d.issuing_body,
-                        d.subject, tuple(c.code for c in d.commitments if scope.see_restricted or not c.area.restricted))
-            for d in found),
-    }
 
 
 def _sides(judged_on, source, scope: Scope):
