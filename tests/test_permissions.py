@@ -201,6 +201,7 @@ def url_ids(app):
         "proposal_id": proposal.id,
         "document_id": document.id,
         "meeting_id": meeting.id,
+        "job_id": _own_report_job(app, "admin"),  # the background report routes of the walks
     }
 
 
