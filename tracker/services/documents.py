@@ -92,12 +92,7 @@ def create(agreement: Agreement, data: DocumentData, author: User | None, *, sid
 
 def _attach(document: ImplementingDocument, staged: evidence.Staged, upload_dir: str) -> None:
     """Place the file and name it on the document; a file it replaces is deleted once the transaction commits."""
-    placed: list = []
-    evidence.remove_unless_committed(db.session(), placed)
-    stored = evidence.place(staged, upload_dir)
-    placed.append(evidence.path_for(stored, upload_dir))
-    if document.stored_name:
-        evidence.remove_once_committed(db.session(), [evidence.path_for(document.stored_name, upload_dir)])
+    stored = evidence.place_for_row(db.session(), staged, upload_dir, replaces=document.stored_name)
     document.original_name, document.stored_name, document.kind = staged.original_name, stored, staged.kind
     document.content_type, document.size, document.sha256 = staged.content_type, staged.size, staged.sha256
 

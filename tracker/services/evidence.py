@@ -264,6 +264,19 @@ def checked(uploads: Uploads) -> Iterator[list[Staged]]:
         yield staged
 
 
+def place_for_row(session, staged: Staged, upload_dir: str | Path, replaces: str | None = None) -> str:
+    """Place ``staged`` for a row written in ``session``'s transaction and return its stored name:
+    the file is removed again if the transaction rolls back, and the file it ``replaces`` (a
+    stored name) is deleted once it commits. One file per row: a document, a memorandum, minutes."""
+    placed: list[Path] = []
+    remove_unless_committed(session, placed)
+    stored = place(staged, upload_dir)
+    placed.append(path_for(stored, upload_dir))
+    if replaces:
+        remove_once_committed(session, [path_for(replaces, upload_dir)])
+    return stored
+
+
 def remove_unless_committed(session, paths: list[Path]) -> None:
     """Delete ``paths`` if ``session``'s transaction is rolled back rather than committed,
     so a file placed for a row that never lands does not stay on disk."""

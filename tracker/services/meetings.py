@@ -153,9 +153,6 @@ def _conclude(meeting: Meeting, area: CooperationArea, code: str, c: ConclusionD
 
 
 def _attach(meeting: Meeting, staged: evidence.Staged, upload_dir: str) -> None:
-    placed: list = []
-    evidence.remove_unless_committed(db.session(), placed)
-    stored = evidence.place(staged, upload_dir)
-    placed.append(evidence.path_for(stored, upload_dir))
+    stored = evidence.place_for_row(db.session(), staged, upload_dir)
     meeting.original_name, meeting.stored_name, meeting.file_kind = staged.original_name, stored, staged.kind
     meeting.content_type, meeting.size, meeting.sha256 = staged.content_type, staged.size, staged.sha256

@@ -148,12 +148,7 @@ def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[
 
 def _attach_source(agreement: Agreement, staged: evidence.Staged, upload_dir: str) -> None:
     """Place the memorandum's file and name it on the agreement; the file it replaces goes at commit."""
-    placed: list = []
-    evidence.remove_unless_committed(db.session(), placed)
-    stored = evidence.place(staged, upload_dir)
-    placed.append(evidence.path_for(stored, upload_dir))
-    if agreement.source_stored_name:
-        evidence.remove_once_committed(db.session(), [evidence.path_for(agreement.source_stored_name, upload_dir)])
+    stored = evidence.place_for_row(db.session(), staged, upload_dir, replaces=agreement.source_stored_name)
     agreement.source_file_name, agreement.source_stored_name = staged.original_name, stored
     agreement.source_kind, agreement.source_content_type = staged.kind, staged.content_type
     agreement.source_size, agreement.source_sha256 = staged.size, staged.sha256
