@@ -53,7 +53,7 @@ from tracker.services import tokens
 ROLE_ORDER = (None, "officer", "admin", "coordinator", "viewer")
 # Pages that answer something other than a page with forms.
 NOT_PAGES = {"static", "bootstrap.static", "assets.plotly", "main.healthz", "main.dashboard_json",
-             "reports.status", "periods.board_xlsx", "profile.two_factor_qr", "progress.evidence"}
+             "periods.board_xlsx", "profile.two_factor_qr", "progress.evidence"}
 
 
 def _post_endpoints() -> list[str]:
@@ -78,7 +78,7 @@ PREPARE_SIGNED_OUT = (_pending_code_sign_in,)
 
 
 # A page whose path argument is not the id of the same name (the edit page is a draft's).
-PAGE_ARGUMENTS = {"progress.edit": {"update_id": "draft_id"}}
+PAGE_ARGUMENTS = {"progress.edit": {"update_id": "draft_id"}, "reports.status": {"fmt": "report_fmt"}}
 ALL_FIELDS_EVERY = 3
 NUMBERS_AND_DATES = {"huge_number", "negative_number", "float_overflow", "date_far", "date_zero", "date_ancient"}
 
@@ -90,6 +90,7 @@ def fresh_objects(app) -> dict:
     token page shows "revoke" only then)."""
     db.session.execute(delete(CalendarDay).where(CalendarDay.day == date(2026, 2, 21)))
     ids = url_ids(app)
+    ids["report_fmt"] = "docx"  # the Word report's page: a large one shows the form that queues it
     for user in db.session.scalars(select(User)):
         db.session.add(Notification(user_id=user.id, kind="returned", dedupe_key=secrets.token_hex(8),
                                     update_id=ids["update_id"]))
@@ -124,6 +125,18 @@ def _html_pages(app, ids):
     rules.sort(key=lambda r: "POST" not in r.methods)
     for rule in rules:
         yield rule, page_path(app, rule, ids)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def large_reports(app):
+    """Every Word or PDF report counts as large in this module, so its page shows the form that
+    queues it in the background (``reports.job_new``) for the walk to find; the queued job is
+    not run here (tests/views/test_report_jobs.py runs it both ways)."""
+    patch = pytest.MonkeyPatch()
+    patch.setitem(app.config, "REPORT_DOCUMENT_MAX_ROWS", 0)
+    patch.setattr("tracker.jobs.enqueue_long", lambda target, *args: None)
+    yield
+    patch.undo()
 
 
 @pytest.fixture(scope="module")
