@@ -11,6 +11,7 @@ from tracker.domain.codes import Role
 from tracker.domain.text import search_terms
 from tracker.extensions import db
 from tracker.status import sql as status_sql
+from tracker.models import search_index
 from tracker.models import (
     AgencySuccession,
     AuditEvent,
@@ -115,7 +116,19 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
             sides = sides.where(AgreementParty.province_id.in_(province_lineage(filters.province)))
         sides = sides.subquery()
         stmt = stmt.where(Commitment.id.in_(select(sides.c.commitment_id).where(sides.c.at_risk == 1).correlate(None)))
-    for term in search_terms(filters.q):
+    return _matching_text(stmt, search_terms(filters.q))
+
+
+def _matching_text(stmt: Select, terms: list[str]) -> Select:
+    """Every folded term anywhere in ``search_text``, as ``LIKE '%term%'``. On SQLite the FTS5
+    trigram index (models.search_index) first narrows the rows to those holding the terms of
+    three characters or more, so the ``LIKE`` reads only them; on PostgreSQL the pg_trgm index
+    serves the ``LIKE`` itself."""
+    if terms and db.session.get_bind().dialect.name == "sqlite":
+        narrowed = search_index.candidates(terms)
+        if narrowed is not None:
+            stmt = stmt.where(narrowed)
+    for term in terms:
         stmt = stmt.where(Commitment.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
     return stmt
 
