@@ -21,8 +21,9 @@ from werkzeug.datastructures import FileStorage
 from tests.resilience.conftest import OFFICER, Standalone
 from tracker import clock
 from tracker.extensions import db
-from tracker.models import Agency, Assignment, Commitment, CooperationArea, EvidenceFile, User
+from tracker.models import Agency, Assignment, Commitment, CooperationArea, EvidenceFile, User, search_index
 from tracker.permissions import reportable_assignments
+from tracker.queries.commitments import CommitmentFilters, search
 from tracker.services import backup as backup_service
 from tracker.services import evidence as store
 from tracker.services import fsck
@@ -279,6 +280,14 @@ def test_restore_into_a_migrated_empty_database_then_refuse_a_second_time(small_
     assert first.exit_code == 0, first.output
     assert first.output.splitlines()[-1] == (
         f"restored: {manifest['rows']} rows, {len(manifest['files']) - 1} files, checksums ok")
+
+    if target.backend == "sqlite":  # the search index came with the copy, in step with the commitments
+        with target.app.app_context():
+            assert search_index.in_step(db.session.connection())
+            pagination, _hidden = search(CommitmentFilters(q="Thái Nguyên"), True, 1, 25)
+            assert pagination.total > 0
+            db.session.remove()
+            db.engine.dispose()
 
     again = restore(target, folder)
     assert again.exit_code != 0

@@ -27,6 +27,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
+from tracker.models import search_index
 from tracker.services import evidence as store, pg_tools
 from tracker.services.pg_tools import parse_major, tool_major  # noqa: F401 - part of this module's API
 
@@ -38,6 +39,10 @@ UPLOADS = "uploads"
 CHUNK_BYTES = 1024 * 1024
 # Not user data: restoring needs it, but it is not counted as rows.
 BOOKKEEPING = frozenset({"alembic_version"})
+# Not tables of their own: SQLite's search index and its shadow tables, derived from the
+# commitments and copied with the file (a migrated empty database already has a few rows in
+# them). Neither counted nor compared.
+DERIVED = search_index.TABLES
 
 
 class BackupError(Exception):
@@ -203,7 +208,8 @@ def _stored_files(tables) -> str | None:
 
 def _sqlite_facts(connection: sqlite3.Connection) -> _Snapshot:
     names = [row[0] for row in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        if row[0] not in DERIVED]
     tables = {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # nosec B608 # names from the catalogue
               for name in names}
     evidence = connection.execute(query).fetchall() if (query := _stored_files(tables)) else []
@@ -288,7 +294,7 @@ def table_counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             return _pg_counts(connection)
-        names = inspect(connection).get_table_names()
+        names = [name for name in inspect(connection).get_table_names() if name not in DERIVED]
         return {name: connection.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()  # nosec B608
                 for name in names}
 
