@@ -167,7 +167,8 @@ class Commitment(db.Model):
         ),
         # The search (queries.commitments) matches folded terms anywhere in ``search_text``: on
         # PostgreSQL a trigram index serves those LIKE '%…%' (the folding is in the column); on
-        # SQLite a plain one, which a scan for matching ids reads instead of the wide rows.
+        # SQLite an FTS5 trigram table narrows them (models.search_index), and this plain index
+        # serves the terms too short for it.
         Index("ix_commitments_search_trgm", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
