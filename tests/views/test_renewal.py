@@ -163,3 +163,28 @@ def test_a_preview_with_another_date_writes_nothing(login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Chưa hoàn thành ngày 26/11/2026" in html and 'name="confirm"' in html
     assert db.session.scalar(select(func.count(Agreement.id))) == 1
+
+
+def test_a_report_awaiting_review_stays_on_the_original_and_is_still_reviewed(app, login_as):
+    from tests.factories import make_update
+    from tracker.models import ProgressUpdate
+
+    chosen = officer_commitment()
+    from tests.factories import TODAY, user
+    from tracker.services import renewal
+
+    pending = make_update(app, chosen, as_of=date(2025, 12, 20))  # submitted, not yet reviewed
+    old = agreement()
+    renewal.apply(renewal.preview(old, renewal.defaults(old, TODAY), TODAY), {chosen.id}, user())
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Commitment, chosen.id).carried_over_to is not None
+    coordinator = login_as("coordinator")
+    assert f"/updates/{pending.id}" in coordinator.get("/reviews").get_data(as_text=True)
+    response = coordinator.post(f"/updates/{pending.id}/approve", data={"csrf_token": csrf_token(coordinator, "/")})
+    assert response.status_code == 302
+    db.session.expire_all()
+    update = db.session.get(ProgressUpdate, pending.id)
+    assert update.status == "approved" and update.commitment_id == chosen.id
+    carried = db.session.get(Commitment, chosen.id).carried_over_to
+    assert not db.session.scalar(select(func.count(ProgressUpdate.id)).where(ProgressUpdate.commitment_id == carried.id))
