@@ -1,7 +1,7 @@
 """The demonstration progress ``flask users demo`` adds on the seeded agreement: a shared
 completion confirmed by the partner, another disputed with a reason, sides at risk on today's
 date; every text marked as demonstration, never added twice nor beside real progress."""
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from tests.factories import approve, officer_commitment
 from tracker import clock
@@ -38,8 +38,10 @@ def test_users_demo_demonstrates_confirmation_and_the_early_warning(app, runner)
     assert all(e.new_due_date > clock.today() for e in extensions)
     figures = dashboard_queries.build(Filters(), clock.today(), True)
     sides = db.session.execute(status_sql.sides(clock.today()).subquery().select()).mappings().all()
-    # The demonstration meeting's conclusions (users demo records it too) are warned of on their own.
-    conclusions = set(db.session.scalars(select(Commitment.id).where(Commitment.meeting_id.is_not(None))))
+    # The demonstration meeting's conclusions and the next phase's commitments (users demo records
+    # them too) are warned of on their own.
+    conclusions = set(db.session.scalars(select(Commitment.id).where(or_(Commitment.meeting_id.is_not(None),
+                                                                         Commitment.carried_from_id.is_not(None)))))
     warned_conclusions = {r["commitment_id"] for r in sides if r["at_risk"] and r["commitment_id"] in conclusions}
     # two of the three commitments given a later deadline, beside the conclusions
     assert figures.at_risk == 2 + len(warned_conclusions) and figures.disputed == 1
@@ -110,4 +112,8 @@ def test_users_demo_demonstrates_the_next_phase_and_leaves_the_memorandum_meanin
     assert now.agencies  # the agencies panel still lists who leads the memorandum's work
     in_new = dashboard_queries.build(Filters(agreement=new.id), today, True)
     assert in_new.total == 5 and sum(in_new.categories.values()) == 5
+    # the new plan's deadlines (renewal_demo.yaml): 3.4, silent past a third of its time, is at risk
+    assert {c.code: c.due_date for c in carried} == {"3.4": date(2027, 12, 31), "7.1": date(2028, 12, 31), "7.4": None,
+                                                     "7.5": date(2030, 6, 30), "8.3": date(2029, 6, 30)}
+    assert in_new.at_risk == 1
     assert seed.demo_renewal(None, today) is None  # never twice

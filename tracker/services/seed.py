@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tracker.domain import documents as document_rules
 from tracker.domain.plan_file import AgreementPlan, PlanFileError, Reference, parse_agreement, parse_reference
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
-from tracker.services import meetings, renewal
+from tracker.services import meetings, plan_edit, renewal
 from tracker.services.periods import ensure_schedule
 from tracker.status.cache import invalidate
 from tracker.extensions import db
@@ -310,5 +310,8 @@ def demo_renewal(actor: User | None, today: date) -> Agreement | None:
         raise PlanFileError(f"{RENEWAL_FILE} carry: not open on {data['renewed_on']}: {set(data['carry']) - set(codes)}")
     new = renewal.apply(result, {codes[code] for code in data["carry"]}, actor)
     new.summary = data["summary"]
+    for c in (c for area in new.areas for c in area.commitments if c.code in data.get("due_dates", {})):
+        fields = {"code": c.code, "start_date": c.start_date, "recurring": False, "due_date": data["due_dates"][c.code]}
+        plan_edit.edit_commitment(c, fields, None, data["deadline_reason"], actor, new.renewed_on)
     db.session.flush()
     return new
