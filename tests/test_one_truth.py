@@ -309,8 +309,10 @@ class Reference:
             if params.get("risk") == "at_risk" and not self.unit_at_risk(c, _party, day):
                 continue
             if "agency" in params:
-                held = [a for a in c.assignments if a.agency == int(params["agency"]) and a.valid_to is None
-                        and (params.get("role") != "lead" or a.role == "lead")]
+                # it leads on the day (the panel's link carries role=lead): as the assignments were then
+                held = [a for a in c.assignments if a.agency == int(params["agency"])
+                        and (params.get("role") != "lead" or (a.role == "lead" and a.valid_from <= day
+                                                              and (a.valid_to is None or a.valid_to >= day)))]
                 if not held:
                     continue
             n += 1

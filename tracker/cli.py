@@ -207,6 +207,11 @@ def _demo_progress() -> None:
             click.echo(f"Demonstration progress on {agreement.code}: {done.reports} approved reports, "
                        f"{done.confirmed} confirmed and {done.disputed} disputed completion, "
                        f"{done.extended} deadlines extended for the early warning")
+    new = seed_service.demo_renewal(admin, clock.today())  # the next phase (tracker/data/renewal_demo.yaml)
+    if new is not None:
+        db.session.commit()
+        click.echo(f"Demonstration of the next phase: {new.predecessor.code} renewed into {new.code} from "
+                   f"{new.renewed_on.isoformat()}, {sum(len(a.commitments) for a in new.areas)} commitments carried over")
 
 
 def _run(operation, directory: str):

@@ -1,7 +1,7 @@
 """The demonstration progress ``flask users demo`` adds on the seeded agreement: a shared
 completion confirmed by the partner, another disputed with a reason, sides at risk on today's
 date; every text marked as demonstration, never added twice nor beside real progress."""
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from tests.factories import approve, officer_commitment
 from tracker import clock
@@ -38,8 +38,10 @@ def test_users_demo_demonstrates_confirmation_and_the_early_warning(app, runner)
     assert all(e.new_due_date > clock.today() for e in extensions)
     figures = dashboard_queries.build(Filters(), clock.today(), True)
     sides = db.session.execute(status_sql.sides(clock.today()).subquery().select()).mappings().all()
-    # The demonstration meeting's conclusions (users demo records it too) are warned of on their own.
-    conclusions = set(db.session.scalars(select(Commitment.id).where(Commitment.meeting_id.is_not(None))))
+    # The demonstration meeting's conclusions and the next phase's commitments (users demo records
+    # them too) are warned of on their own.
+    conclusions = set(db.session.scalars(select(Commitment.id).where(or_(Commitment.meeting_id.is_not(None),
+                                                                         Commitment.carried_from_id.is_not(None)))))
     warned_conclusions = {r["commitment_id"] for r in sides if r["at_risk"] and r["commitment_id"] in conclusions}
     # two of the three commitments given a later deadline, beside the conclusions
     assert figures.at_risk == 2 + len(warned_conclusions) and figures.disputed == 1
@@ -65,3 +67,53 @@ def test_not_beside_real_progress(app):
     before = db.session.scalar(select(func.count(ProgressUpdate.id)))
     assert demo_progress.demonstrate(agreement(), user(), clock.today()) is None
     assert db.session.scalar(select(func.count(ProgressUpdate.id))) == before
+
+
+def test_users_demo_demonstrates_the_next_phase_and_leaves_the_memorandum_meaningful(app, runner, monkeypatch):
+    """tracker/data/renewal_demo.yaml: the memorandum renewed into 2026-2030 from 1 January 2026,
+    five long-running commitments carried over; every earlier day of the memorandum reads as it
+    did, and today it keeps the early warning, the confirmations and the meeting's conclusions."""
+    from datetime import date
+
+    from tracker.models import Agreement
+    from tracker.services import seed
+
+    eve, today = date(2025, 12, 31), clock.today()
+    seen = {}
+    real = seed.demo_renewal
+
+    def figures(agreement_id):
+        return {day: dashboard_queries.build(Filters(agreement=agreement_id, as_of=day), today, True)
+                for day in (date(2025, 6, 30), eve, today)}
+
+    def before_the_renewal(actor, day):
+        old = db.session.scalar(select(Agreement).where(Agreement.code == "TN-BG-2023"))
+        seen.update(figures(old.id))
+        return real(actor, day)
+
+    monkeypatch.setattr(seed, "demo_renewal", before_the_renewal)
+    output = _demo_users(runner)
+    assert "Demonstration of the next phase: TN-BG-2023 renewed into TN-BN-2026 from 2026-01-01, 5 commitments" in output
+    old = db.session.scalar(select(Agreement).where(Agreement.code == "TN-BG-2023"))
+    new = db.session.scalar(select(Agreement).where(Agreement.predecessor_id == old.id))
+    assert new.code == "TN-BN-2026" and new.renewed_on == date(2026, 1, 1) and new.summary.startswith("[Minh họa]")
+    assert [p.province.code for p in new.parties] == ["TN", "BN"]
+    carried = [c for a in new.areas for c in a.commitments]
+    assert sorted(c.code for c in carried) == ["3.4", "7.1", "7.4", "7.5", "8.3"]
+    assert all(c.is_demo and c.carried_from.area.agreement_id == old.id and c.carried_from.removed_on == new.renewed_on
+               for c in carried)
+    after = figures(old.id)
+    # every day before the renewal reads as it did: the memorandum's last day (its final report) too
+    assert after[date(2025, 6, 30)] == seen[date(2025, 6, 30)] and after[eve] == seen[eve]
+    # today the memorandum keeps everything but the five: its early warning and disputes are as they were
+    was, now = seen[today], after[today]
+    assert now.total == was.total - 5 and was.total > 5
+    assert (now.at_risk, now.disputed) == (was.at_risk, was.disputed) and now.at_risk >= 2 and now.disputed == 1
+    assert now.agencies  # the agencies panel still lists who leads the memorandum's work
+    in_new = dashboard_queries.build(Filters(agreement=new.id), today, True)
+    assert in_new.total == 5 and sum(in_new.categories.values()) == 5
+    # the new plan's deadlines (renewal_demo.yaml): 3.4, silent past a third of its time, is at risk
+    assert {c.code: c.due_date for c in carried} == {"3.4": date(2027, 12, 31), "7.1": date(2028, 12, 31), "7.4": None,
+                                                     "7.5": date(2030, 6, 30), "8.3": date(2029, 6, 30)}
+    assert in_new.at_risk == 1
+    assert seed.demo_renewal(None, today) is None  # never twice

@@ -154,3 +154,34 @@ def test_shared_commitment_keeps_both_sides(app):
     db.session.flush()
     new = shared.carried_over_to
     assert {a.party.province.code for a in new.current_assignments if a.role == "lead"} == {"TN", "BN"}
+
+
+def test_targets_of_the_new_years_and_the_custom_schedule_go_on(app):
+    from tracker.models import CommitmentTarget, ReportingSchedule
+    from tracker.services import targets
+
+    old = agreement()
+    admin = user()
+    shared = shared_commitments()[0]
+    tn = next(p for p in old.parties if p.position == 1)
+    for year, value in ((2025, 10), (2026, 12), (2027, 15)):
+        targets.set_target(shared, tn, year=year, unit="dự án", value=value, baseline=None, reason_code="change",
+                           reason="Kế hoạch", actor=admin, today=date(2025, 3, 1))
+    targets.set_target(shared, None, year=2026, unit="hội nghị", value=2, baseline=1, reason_code="change",
+                       reason="Kế hoạch", actor=admin, today=date(2025, 3, 1))
+    targets.set_target(shared, tn, year=2026, unit="dự án", value=14, baseline=None, reason_code="change",
+                       reason="Điều chỉnh", actor=admin, today=date(2025, 9, 1))  # the one in force
+    schedule = db.session.scalar(select(ReportingSchedule).where(ReportingSchedule.agreement_id == old.id))
+    schedule.frequencies, schedule.deadline_kind, schedule.deadline_value = ["quarterly", "annual"], "day_of_month", 20
+    schedule.remind_days = [7, 2]
+    new = renewal.apply(renewal.preview(old, form(old), TODAY), {shared.id}, admin)
+    db.session.flush()
+    carried = shared.carried_over_to
+    rows = db.session.scalars(select(CommitmentTarget).where(CommitmentTarget.commitment_id == carried.id)).all()
+    tn_new = next(p for p in new.parties if p.province.code == "TN")
+    assert sorted((r.year, r.party_id or 0, r.unit, r.value, r.effective_on) for r in rows) == sorted([
+        (2026, tn_new.id, "dự án", 14, ON), (2027, tn_new.id, "dự án", 15, ON), (2026, 0, "hội nghị", 2, ON)])
+    assert len(db.session.scalars(select(CommitmentTarget).where(CommitmentTarget.commitment_id == shared.id)).all()) == 5
+    copied = db.session.scalar(select(ReportingSchedule).where(ReportingSchedule.agreement_id == new.id))
+    assert (copied.frequencies, copied.deadline_kind, copied.deadline_value, copied.remind_days) == (
+        ["quarterly", "annual"], "day_of_month", 20, [7, 2])

@@ -189,3 +189,22 @@ def test_the_agreement_switcher_lists_every_agreement_escaped(login_as, data):
     switcher = re.search(r'<ul class="dropdown-menu agreement-switcher">(.*?)</ul>', page, re.S).group(1)
     assert f'href="/agreements/{data.id}">&lt;b&gt;Hợp tác&lt;/b&gt; &amp; phát triển</a>' in switcher
     assert switcher.count('class="dropdown-item"') == db.session.query(Agreement).count() + 4  # + periods, reporting, documents, meetings
+
+
+def test_a_past_date_shows_the_agencies_as_they_were(login_as, data):
+    """The seed's work was given to the 2023 agencies (Bắc Giang's among them) and moved to today's
+    on 1 July 2025: the panel of an earlier day names who led then, and its links agree."""
+    from tracker.models import Agency
+
+    client = login_as("viewer")
+    codes = dict(db.session.execute(select(Agency.id, Agency.code)).all())
+    then = client.get(f"/dashboard.json?agreement={data.id}&as_of=2024-12-31").get_json()["agencies"]
+    now = client.get(f"/dashboard.json?agreement={data.id}").get_json()["agencies"]
+    assert then and all(codes[a["agency_id"]].startswith(("TN97-", "BG97-")) for a in then)
+    assert any(codes[a["agency_id"]].startswith("BG97-") for a in then)
+    assert now and not any(codes[a["agency_id"]].startswith(("TN97-", "BG97-")) for a in now)
+    _, figs = figures(client, f"/?agreement={data.id}&as_of=31/12/2024")
+    assert figs["agencies"]["data"][1]["customdata"]
+    for value, link in zip(figs["agencies"]["data"][1]["x"], figs["agencies"]["data"][1]["customdata"]):
+        total, _ = listed(client, html_module.unescape(link))
+        assert total == value and "as_of=" in link, link

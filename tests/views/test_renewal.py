@@ -97,12 +97,9 @@ def test_the_old_dashboard_before_the_renewal_is_unchanged(login_as):
     post(client, old.id, confirm="1", **{"carry": [str(c.id) for a in old.areas for c in a.commitments]})
     assert db.session.scalar(select(func.count(Agreement.id))) == 2
     after = client.get(url).get_json()
-    # The agencies panel counts what each agency leads *now* (as the commitment list's agency
-    # filter does, tests/test_one_truth.py): the carried-over originals are led by nobody now.
-    # Every figure of the day itself reads as before.
-    assert before["agencies"] and after.pop("agencies") == []
-    before.pop("agencies")
-    assert after == before
+    # Every figure of the day reads as before, the agencies panel too: it counts who led on the
+    # date (as the commitment list's agency filter does, tests/test_one_truth.py).
+    assert before["agencies"] and after == before
     after_renewal = client.get(f"/dashboard.json?agreement={old.id}&as_of=2026-01-01").get_json()
     assert after_renewal != before
 
@@ -163,3 +160,28 @@ def test_a_preview_with_another_date_writes_nothing(login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Chưa hoàn thành ngày 26/11/2026" in html and 'name="confirm"' in html
     assert db.session.scalar(select(func.count(Agreement.id))) == 1
+
+
+def test_a_report_awaiting_review_stays_on_the_original_and_is_still_reviewed(app, login_as):
+    from tests.factories import make_update
+    from tracker.models import ProgressUpdate
+
+    chosen = officer_commitment()
+    from tests.factories import TODAY, user
+    from tracker.services import renewal
+
+    pending = make_update(app, chosen, as_of=date(2025, 12, 20))  # submitted, not yet reviewed
+    old = agreement()
+    renewal.apply(renewal.preview(old, renewal.defaults(old, TODAY), TODAY), {chosen.id}, user())
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Commitment, chosen.id).carried_over_to is not None
+    coordinator = login_as("coordinator")
+    assert f"/updates/{pending.id}" in coordinator.get("/reviews").get_data(as_text=True)
+    response = coordinator.post(f"/updates/{pending.id}/approve", data={"csrf_token": csrf_token(coordinator, "/")})
+    assert response.status_code == 302
+    db.session.expire_all()
+    update = db.session.get(ProgressUpdate, pending.id)
+    assert update.status == "approved" and update.commitment_id == chosen.id
+    carried = db.session.get(Commitment, chosen.id).carried_over_to
+    assert not db.session.scalar(select(func.count(ProgressUpdate.id)).where(ProgressUpdate.commitment_id == carried.id))

@@ -74,9 +74,11 @@ def commitment(commitment_id: int):
     today = clock.today()
     standing = progress_queries.standings([c], today, current_app.config["DUE_SOON_DAYS"])[c.id]
     approved = next((u for u in progress_queries.updates_of(c.id) if u.status == UpdateStatus.APPROVED), None)
+    at_risk = progress_queries.sides_at_risk(c.id, today)
     return {**serialize.commitment(c, standing), "description": c.description, "deliverable": c.deliverable,
             "start_date": serialize.day(c.start_date), "original_due_date": serialize.day(c.original_due_date),
-            "source_text": c.source_text, "is_demo": c.is_demo, "sides": serialize.sides(c, standing),
+            "source_text": c.source_text, "is_demo": c.is_demo, "at_risk": bool(at_risk),
+            "sides": serialize.sides(c, standing, at_risk, confirmation_queries.side_states(c.id)),
             "removed_on": serialize.day(c.removed_on),
             "carried_over_to_id": c.carried_over_to.id if c.carried_over_to else None,
             "latest_approved_update": serialize.update(approved) if approved else None,

@@ -239,6 +239,9 @@ class Side(BaseModel):
     percent: int | None
     as_of: date | None
     completed_on: date | None
+    at_risk: bool = Field(False, description="At risk of missing the deadline today (early warning).")
+    confirmation: Literal["awaiting", "confirmed", "disputed", "settled"] | None = Field(
+        None, description="The partner provinces' answer on this side's latest completion that asked for one.")
 
 
 class CommitmentSummary(BaseModel):
@@ -325,6 +328,7 @@ class CommitmentDetail(CommitmentSummary):
     original_due_date: date | None
     source_text: str | None
     is_demo: bool
+    at_risk: bool = Field(False, description="A side is at risk of missing the deadline today (early warning).")
     removed_on: date | None = Field(description="Out of the plan (and its figures) from this day; earlier days "
                                                 "still count it.")
     carried_over_to_id: int | None = Field(description="The next phase's commitment that carries this one on "

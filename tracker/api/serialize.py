@@ -70,11 +70,13 @@ def commitment(c: Commitment, standing) -> dict:
     }
 
 
-def sides(c: Commitment, standing) -> list[dict]:
+def sides(c: Commitment, standing, at_risk: set[int] = frozenset(), confirmations: dict[int, str] | None = None
+          ) -> list[dict]:
     parties = {a.party_id: a.party for a in c.assignments}
     out = []
     for party_id, report in standing.sides.items():
         out.append({"party_id": party_id, "province": province_ref(parties[party_id].province),
+                    "at_risk": party_id in at_risk, "confirmation": (confirmations or {}).get(party_id),
                     "state": report.state.value if report else None, "percent": report.percent if report else None,
                     "as_of": day(report.as_of) if report else None,
                     "completed_on": day(report.completed_on) if report else None})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker.domain.codes import Role
@@ -91,8 +91,9 @@ def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
     if filters.agency is not None:
         agencies = agency_lineage(filters.agency)
         held = [Assignment.commitment_id == Commitment.id, Assignment.agency_id.in_(agencies)]
-        if filters.role == Role.LEAD:
-            held += [Assignment.role == Role.LEAD, Assignment.valid_to.is_(None)]
+        if filters.role == Role.LEAD:  # it leads on the date (or now), as the dashboard's agencies panel counts
+            held.append(status_sql.lead_held_on(as_of) if as_of is not None
+                        else and_(Assignment.role == Role.LEAD, Assignment.valid_to.is_(None)))
         stmt = stmt.where(exists().where(*held))
     if (filters.category or filters.due_within or filters.overdue) and as_of is not None:
         if filters.province is not None:

@@ -74,3 +74,19 @@ def disputed_on(as_of):
                or_(UpdateConfirmation.state == State.DISPUTED.value, UpdateConfirmation.at >= end))
         .distinct()
     )
+
+
+def side_states(commitment_id: int) -> dict[int, str]:
+    """Each reporting side's partner confirmation now (party → awaiting, confirmed, disputed or
+    settled): the answers on its latest update that asked for one; a dispute outweighs a wait."""
+    rows = db.session.execute(
+        select(ProgressUpdate.party_id, ProgressUpdate.id, UpdateConfirmation.state)
+        .join(UpdateConfirmation, UpdateConfirmation.update_id == ProgressUpdate.id)
+        .where(ProgressUpdate.commitment_id == commitment_id).order_by(ProgressUpdate.id))
+    latest: dict[int, tuple[int, list[str]]] = {}
+    for party_id, update_id, state in rows:
+        if latest.get(party_id, (None,))[0] != update_id:
+            latest[party_id] = (update_id, [])
+        latest[party_id][1].append(state)
+    order = [State.DISPUTED.value, State.AWAITING.value, State.CONFIRMED.value, State.SETTLED.value]
+    return {party_id: next(s for s in order if s in states) for party_id, (_, states) in latest.items()}

@@ -12,7 +12,6 @@ from sqlalchemy import Date, and_, case, exists, func, literal, select, true, un
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
-from tracker.domain.codes import Role
 from tracker.domain.dashboard import (
     AgencyLine,
     Dashboard,
@@ -209,7 +208,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
                                Assignment.party_id == led.c.party_id if province_ids is not None else true()))
         .join(Agency, Agency.id == Assignment.agency_id)
         .outerjoin(reported, and_(reported.c.commitment_id == Commitment.id, reported.c.agency_id == Agency.id))
-        .where(Assignment.role == Role.LEAD, Assignment.valid_to.is_(None))
+        .where(status_sql.lead_held_on(as_of))  # who led on the date, as the commitment list's agency filter
         .group_by(Agency.id, Agency.name), f, see_restricted, **scope)
     if province_ids is not None:
         agency_stmt = agency_stmt.where(Agency.province_id.in_(province_ids))

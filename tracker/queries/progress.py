@@ -305,3 +305,9 @@ def agreement_rollups(agreement_id: int, as_of: date, see_restricted: bool) -> A
         by_area={area_id: rolled(rows) for area_id, rows in by_area.items()},
         by_party={pid: rolled(rows) for pid, rows in by_party.items()},
     )
+
+
+def sides_at_risk(commitment_id: int, as_of: date) -> set[int]:
+    """The parties of the commitment whose side is at risk on ``as_of`` (early warning, ``domain.risk``)."""
+    rows = status_sql.sides(as_of, within=select(Commitment.id).where(Commitment.id == commitment_id)).subquery()
+    return set(db.session.scalars(select(rows.c.party_id).where(rows.c.at_risk == 1)))

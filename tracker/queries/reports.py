@@ -207,6 +207,8 @@ def _build(scope: Scope, today: date, letterhead: Letterhead | None) -> StatusRe
             notes.append(f"Kết luận {meeting_title(c.meeting_kind, c.meeting_held_on)}")
         if c.original_due_date and c.due_date != c.original_due_date:
             notes.append(f"Gia hạn từ {c.original_due_date:%d/%m/%Y}")
+        if risky := [short_province(party_names.get(r.party_id, "")) for r in sides_of[c.id] if r.at_risk]:
+            notes.append(f"Nguy cơ chậm tiến độ ({', '.join(risky)})")  # the early warning on the date
         if any(r.state == "dropped" for r in sides_of[c.id]):
             notes.append("Dừng thực hiện")
         if (why := not_done_reason(sides)) and provinces is None:

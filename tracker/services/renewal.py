@@ -19,7 +19,8 @@ from tracker.domain import renewal as rules
 from tracker.domain.codes import Role
 from tracker.domain.succession import AmbiguousSuccession, Step
 from tracker.extensions import db
-from tracker.models import Agency, Agreement, Commitment, CooperationArea, Province, User
+from tracker.models import (Agency, Agreement, Commitment, CommitmentTarget, CooperationArea, Province,
+                            ReportingSchedule, User)
 from tracker.services import audit
 from tracker.services import plan_edit
 from tracker.status import sql as status_sql
@@ -168,15 +169,44 @@ def _carry(line: Carry, new: Agreement, on: date, actor: User | None) -> Commitm
         if province_id in party_of and not any(a.agency_id == agency.id and a.party_id == party_of[province_id].id
                                                for a in created.current_assignments):
             plan_edit.assign(created, party_of[province_id], old_assignment.role, agency, REASON, actor, on)
+    _carry_targets(original, created, party_of, on)
     plan_edit.remove_commitment(original, actor, on, reason=REASON)
     audit.record("commitment_carried_over", actor=actor, category=audit.DATA, obj=created, commitment_id=original.id,
                  carried_to=created.id, agreement=new.code, effective_on=on.isoformat())
     return created
 
 
+def _carry_targets(original: Commitment, created: Commitment, party_of: dict, on: date) -> None:
+    """The targets in force on the renewal day for its year and later go on, each side's to its
+    successor side, in force from the renewal day; earlier years stay with the old phase."""
+    rows = db.session.scalars(select(CommitmentTarget).where(
+        CommitmentTarget.commitment_id == original.id, CommitmentTarget.year >= on.year,
+        CommitmentTarget.effective_on <= on).order_by(CommitmentTarget.effective_on, CommitmentTarget.id))
+    in_force = {(row.party_id, row.year): row for row in rows}
+    for row in in_force.values():
+        party = None if row.party is None else party_of.get(
+            _steps(Province, original.area.agreement.period_start, on, row.party.province_id))
+        if row.party is None or party is not None:
+            db.session.add(CommitmentTarget(commitment=created, party=party, year=row.year, unit=row.unit,
+                                            baseline=row.baseline, value=row.value, effective_on=on,
+                                            reason=REASON, actor_id=row.actor_id))
+
+
+def _carry_schedule(old: Agreement, new: Agreement) -> None:
+    """The new phase reports on the old one's schedule (its frequencies, deadline rule, reminders)."""
+    before = db.session.scalar(select(ReportingSchedule).where(ReportingSchedule.agreement_id == old.id))
+    after = db.session.scalar(select(ReportingSchedule).where(ReportingSchedule.agreement_id == new.id))
+    if before is None or after is None:
+        return
+    for name in ("frequencies", "deadline_kind", "deadline_value", "auto_close_days", "remind_days"):
+        setattr(after, name, list(getattr(before, name)) if isinstance(getattr(before, name), list)
+                else getattr(before, name))
+
+
 def apply(renewal: Renewal, chosen: set[int], actor: User | None) -> Agreement:
     """Write the renewal; ``chosen``: ids of the open commitments to carry over (finished ones never go)."""
     new = _new_agreement(renewal, actor)
+    _carry_schedule(renewal.old, new)
     carried = [line for line in renewal.open if line.commitment.id in chosen]
     for line in carried:
         _carry(line, new, renewal.on, actor)

@@ -6,6 +6,7 @@ is never overwritten, so what an administrator corrected in the app stays correc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 
 import yaml
@@ -14,17 +15,18 @@ from sqlalchemy import select
 from tracker.domain import documents as document_rules
 from tracker.domain.plan_file import AgreementPlan, PlanFileError, Reference, parse_agreement, parse_reference
 from tracker.domain.succession import AmbiguousSuccession, Step, holders
-from tracker.services import meetings
+from tracker.services import meetings, plan_edit, renewal
 from tracker.services.periods import ensure_schedule
 from tracker.status.cache import invalidate
 from tracker.extensions import db
 from tracker.models import (Agency, AgencySuccession, Agreement, AgreementParty, Assignment, Commitment,
-                            CooperationArea, ImplementingDocument, Meeting, Province, ProvinceSuccession, Role)
+                            CooperationArea, ImplementingDocument, Meeting, Province, ProvinceSuccession, Role, User)
 
 REFERENCE_FILE = "reference.yaml"
 AGREEMENT_GLOB = "agreement_*.yaml"
 DOCUMENTS_FILE = "documents_demo.yaml"
 MEETINGS_FILE = "meetings_demo.yaml"
+RENEWAL_FILE = "renewal_demo.yaml"
 
 
 @dataclass
@@ -288,3 +290,28 @@ def load_meetings(data: dict, report: SeedReport) -> None:
             raise PlanFileError(f"{MEETINGS_FILE} meetings[{i}]: {exc.problems}") from None
         report.add("meetings")
         report.add("commitments", len(conclusions))
+
+
+def demo_renewal(actor: User | None, today: date) -> Agreement | None:
+    """The packaged demonstration of the next phase (``flask users demo``, after the demonstration
+    progress): the memorandum renewed through the renewal service with the file's choice of open
+    commitments. None when it is not there or already renewed. The caller commits."""
+    data = read_yaml(RENEWAL_FILE, (resources.files("tracker") / "data" / RENEWAL_FILE).read_text(encoding="utf-8"))
+    old = db.session.scalar(select(Agreement).where(Agreement.code == data["agreement"]))
+    if old is None or old.successor is not None:
+        return None
+    form = {k: data[k] for k in ("renewed_on", "code", "title", "short_title", "period_start", "period_end")}
+    try:
+        result = renewal.preview(old, form, today)
+    except renewal.RenewalError as exc:
+        raise PlanFileError(f"{RENEWAL_FILE}: {exc.problems}") from None
+    codes = {line.commitment.code: line.commitment.id for line in result.open}
+    if set(data["carry"]) - set(codes):
+        raise PlanFileError(f"{RENEWAL_FILE} carry: not open on {data['renewed_on']}: {set(data['carry']) - set(codes)}")
+    new = renewal.apply(result, {codes[code] for code in data["carry"]}, actor)
+    new.summary = data["summary"]
+    for c in (c for area in new.areas for c in area.commitments if c.code in data.get("due_dates", {})):
+        fields = {"code": c.code, "start_date": c.start_date, "recurring": False, "due_date": data["due_dates"][c.code]}
+        plan_edit.edit_commitment(c, fields, None, data["deadline_reason"], actor, new.renewed_on)
+    db.session.flush()
+    return new
