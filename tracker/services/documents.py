@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import extract, select
 
 from tracker.domain import documents as rules
+from tracker.domain.problems import Problems
 from tracker.extensions import db
 from tracker.models import Agreement, Commitment, CooperationArea, ImplementingDocument, User
 from tracker.services import audit, evidence
@@ -16,12 +17,8 @@ NOT_A_SIDE = "not_a_side"
 OTHER_AGREEMENT = "other_agreement"
 
 
-class DocumentError(ValueError):
+class DocumentError(Problems):
     """The document was refused: ``problems`` maps a form field to a problem code."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(problems)
-        self.problems = problems
 
 
 @dataclass(frozen=True)
