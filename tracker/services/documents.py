@@ -89,9 +89,7 @@ def create(agreement: Agreement, data: DocumentData, author: User | None, *, sid
 
 def _attach(document: ImplementingDocument, staged: evidence.Staged, upload_dir: str) -> None:
     """Place the file and name it on the document; a file it replaces is deleted once the transaction commits."""
-    stored = evidence.place_for_row(db.session(), staged, upload_dir, replaces=document.stored_name)
-    document.original_name, document.stored_name, document.kind = staged.original_name, stored, staged.kind
-    document.content_type, document.size, document.sha256 = staged.content_type, staged.size, staged.sha256
+    document.hold(staged, evidence.place_for_row(db.session(), staged, upload_dir, replaces=document.stored_name))
 
 
 _EDITED = ("province_id", "doc_type", "number_symbol", "issued_on", "issuing_body", "subject")

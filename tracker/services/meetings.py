@@ -150,6 +150,4 @@ def _conclude(meeting: Meeting, area: CooperationArea, code: str, c: ConclusionD
 
 
 def _attach(meeting: Meeting, staged: evidence.Staged, upload_dir: str) -> None:
-    stored = evidence.place_for_row(db.session(), staged, upload_dir)
-    meeting.original_name, meeting.stored_name, meeting.file_kind = staged.original_name, stored, staged.kind
-    meeting.content_type, meeting.size, meeting.sha256 = staged.content_type, staged.size, staged.sha256
+    meeting.hold(staged, evidence.place_for_row(db.session(), staged, upload_dir))
