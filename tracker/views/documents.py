@@ -15,7 +15,7 @@ from tracker.downloads import send_stored
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.documents import DocumentFilterForm, DocumentForm, DocumentRemoveForm
-from tracker.forms.progress import evidence_message
+from tracker.forms.progress import file_refused
 from tracker.models import Agreement
 from tracker.permissions import can_view_document, issuing_provinces, sees_restricted
 from tracker.queries import agreements as agreement_queries
@@ -69,14 +69,11 @@ def _record(form: DocumentForm, agreement: Agreement, provinces: set[int], docum
         return None
     except service.DocumentError as exc:
         form.show_problems(exc.problems)
-    except EvidenceProblem as exc:
-        form.file.errors = [evidence_message(exc, current_app.config["EVIDENCE_MAX_BYTES"])]
-    except evidence_store.StorageError:
-        db.session.rollback()
-        form.file.errors = [_("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")]
-        return 503
+        status = 400
+    except (EvidenceProblem, evidence_store.StorageError) as exc:
+        status = file_refused(form.file, exc, current_app.config["EVIDENCE_MAX_BYTES"])
     db.session.rollback()  # also removes a file placed
-    return 400
+    return status
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])

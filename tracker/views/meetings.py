@@ -12,7 +12,7 @@ from tracker.domain.evidence import EvidenceProblem
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.meetings import MeetingFilterForm, MeetingForm
-from tracker.forms.progress import evidence_message
+from tracker.forms.progress import file_refused
 from tracker.models import Agreement
 from tracker.permissions import can_edit_side, can_view_meeting, sees_restricted
 from tracker.queries import agreements as agreement_queries
@@ -53,14 +53,11 @@ def _record(form: MeetingForm, agreement: Agreement, allowed: dict[int, set[int]
         return meeting.id
     except service.MeetingError as exc:
         form.show_problems(exc.problems)
-    except EvidenceProblem as exc:
-        form.minutes.errors = [evidence_message(exc, current_app.config["EVIDENCE_MAX_BYTES"])]
-    except evidence_store.StorageError:
-        db.session.rollback()
-        form.minutes.errors = [_("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")]
-        return -503
+        status = 400
+    except (EvidenceProblem, evidence_store.StorageError) as exc:
+        status = file_refused(form.minutes, exc, current_app.config["EVIDENCE_MAX_BYTES"])
     db.session.rollback()  # also removes a file placed
-    return -400
+    return -status
 
 
 def _allowed(menu: list[tuple[int, int, str]]) -> dict[int, set[int]]:

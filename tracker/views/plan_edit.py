@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.plan_edit import REASONS, AgreementForm, AreaForm, AssignmentForm, CommitmentForm, EndAssignmentForm, RemoveForm
 from tracker.forms.auth import LogoutForm
-from tracker.forms.progress import evidence_message
+from tracker.forms.progress import file_refused
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, PlanProposal,
                             Province)
 from tracker.permissions import (
@@ -76,13 +76,6 @@ def _uploads(file) -> evidence.Uploads:
     return evidence.Uploads.of([file], current_app.config["UPLOAD_DIR"], current_app.config["EVIDENCE_MAX_BYTES"])
 
 
-def file_message(exc: Exception) -> str:
-    """Beside a file field: why the file was refused, or that the storage could not take it."""
-    if isinstance(exc, EvidenceProblem):
-        return evidence_message(exc, current_app.config["EVIDENCE_MAX_BYTES"])
-    return _("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")
-
-
 def _parties(form) -> list:
     out = []
     for entry in form.parties.entries:
@@ -104,7 +97,7 @@ def saved(form, act, message, target):
         return None
     except (EvidenceProblem, evidence.StorageError) as exc:
         db.session.rollback()  # also removes a file placed
-        form.source_file.errors = [file_message(exc)]
+        file_refused(form.source_file, exc, current_app.config["EVIDENCE_MAX_BYTES"])
         return None
     db.session.commit()
     if message is not None:
