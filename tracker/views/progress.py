@@ -222,9 +222,20 @@ def render_detail(update: ProgressUpdate, return_form: ReturnForm | None = None,
     ), status
 
 
-def _after_review(update: ProgressUpdate):
+def after_review(update_id: int):
+    """Back to the review queue when the decision was taken there, else to the update."""
     return redirect(request.form.get("next") == "reviews" and url_for("progress.reviews")
-                    or url_for("progress.detail", update_id=update.id))
+                    or url_for("progress.detail", update_id=update_id))
+
+
+def refused(form) -> bool:
+    """Whether a decision's form was refused for what was typed (to show again, 400); a missing
+    or stale CSRF token is answered 400 at once."""
+    if form.validate_on_submit():
+        return False
+    if form.errors.get("csrf_token"):
+        abort(400)
+    return True
 
 
 @bp.post("/updates/<int:update_id>/approve")
@@ -235,23 +246,21 @@ def approve(update_id: int):
     service.approve(update, current_user)
     db.session.commit()
     flash(_("Đã duyệt báo cáo."), "success")
-    return _after_review(update)
+    return after_review(update.id)
 
 
 @bp.post("/updates/<int:update_id>/return", endpoint="return_update")
 def return_update(update_id: int):
     update = load_update(update_id, On.REVIEW)
     form = ReturnForm()
-    if not form.validate_on_submit():
-        if form.errors.get("csrf_token"):
-            abort(400)
+    if refused(form):
         if request.form.get("next") == "reviews":  # stay in the queue, the message beside that report
             return _render_reviews(refused=update.id, refused_form=form, status=400)
         return render_detail(update, form, 400)
     service.return_(update, current_user, form.reason.data)
     db.session.commit()
     flash(_("Đã trả lại báo cáo cho cơ quan chỉnh sửa."), "info")
-    return _after_review(update)
+    return after_review(update.id)
 
 
 @bp.get("/reviews")
