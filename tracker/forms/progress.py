@@ -106,16 +106,6 @@ def evidence_message(problem: EvidenceProblem, max_bytes: int) -> str:
     return messages.get(problem.code, problem.code)
 
 
-def file_refused(field, exc: Exception, max_bytes: int) -> int:
-    """Put beside the file ``field`` why its upload was refused: the file itself (an
-    ``EvidenceProblem``: 400 to answer with) or the storage that could not take it (503)."""
-    if isinstance(exc, EvidenceProblem):
-        field.errors = [evidence_message(exc, max_bytes)]
-        return 400
-    field.errors = [_("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")]
-    return 503
-
-
 class ConfirmForm(FlaskForm):
     """The partner province confirms a shared completion (or withdraws its dispute)."""
 

@@ -4,7 +4,7 @@ Admins edit everything; a coordinator edits the assignments of their province's 
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +15,6 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.plan_edit import REASONS, AgreementForm, AreaForm, AssignmentForm, CommitmentForm, EndAssignmentForm, RemoveForm
 from tracker.forms.auth import LogoutForm
-from tracker.forms.progress import file_refused
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, PlanProposal,
                             Province)
 from tracker.permissions import (
@@ -29,6 +28,7 @@ from tracker.permissions import (
 from tracker.plan_messages import EDIT_MESSAGES, edit_errors
 from tracker.queries.commitments import province_lineage
 from tracker.services import evidence, plan_edit
+from tracker.views.recording import file_refused, uploads_of
 
 bp = Blueprint("plan_edit", __name__)
 AGREEMENT_FIELDS = ("code", "kind", "title", "short_title", "document_number", "signed_date", "signed_place",
@@ -72,10 +72,6 @@ def _agreement_form(agreement: Agreement | None) -> AgreementForm:
     return form
 
 
-def _uploads(file) -> evidence.Uploads:
-    return evidence.Uploads.of([file], current_app.config["UPLOAD_DIR"], current_app.config["EVIDENCE_MAX_BYTES"])
-
-
 def _parties(form) -> list:
     out = []
     for entry in form.parties.entries:
@@ -97,7 +93,7 @@ def saved(form, act, message, target):
         return None
     except (EvidenceProblem, evidence.StorageError) as exc:
         db.session.rollback()  # also removes a file placed
-        file_refused(form.source_file, exc, current_app.config["EVIDENCE_MAX_BYTES"])
+        file_refused(form.source_file, exc)
         return None
     db.session.commit()
     if message is not None:
@@ -112,7 +108,7 @@ def agreement_form(agreement_id: int | None = None):
     form = _agreement_form(agreement)
     if form.validate_on_submit() and (done := saved(
             form, lambda: plan_edit.save_agreement(agreement, _agreement_data(form), _parties(form),
-                                                   current_user, _uploads(form.source_file.data)),
+                                                   current_user, uploads_of([form.source_file.data])),
             lambda a: _("Đã lưu văn bản %(code)s.", code=a.code),
             lambda a: url_for("agreements.detail", agreement_id=a.id))):
         return done
