@@ -101,18 +101,24 @@ def saved(form, act, message, target):
     return redirect(target(result))
 
 
+def saved_or_form(form, act, message, target, template: str, **context):
+    """A valid POST goes to ``saved`` and its redirect is the answer; otherwise (or refused) the
+    form's page, ``template`` with ``context``."""
+    if form.validate_on_submit() and (done := saved(form, act, message, target)):
+        return done
+    return render_template(template, form=form, **context)
+
+
 @bp.route("/agreements/new", methods=["GET", "POST"])
 @bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
 def agreement_form(agreement_id: int | None = None):
     agreement = db.session.get(Agreement, agreement_id) or abort(404) if agreement_id else None
     form = _agreement_form(agreement)
-    if form.validate_on_submit() and (done := saved(
-            form, lambda: plan_edit.save_agreement(agreement, _agreement_data(form), _parties(form),
-                                                   current_user, uploads_of([form.source_file.data])),
-            lambda a: _("Đã lưu văn bản %(code)s.", code=a.code),
-            lambda a: url_for("agreements.detail", agreement_id=a.id))):
-        return done
-    return render_template("plan/agreement_form.html", form=form, agreement=agreement)
+    return saved_or_form(
+        form, lambda: plan_edit.save_agreement(agreement, _agreement_data(form), _parties(form), current_user,
+                                               uploads_of([form.source_file.data])),
+        lambda a: _("Đã lưu văn bản %(code)s.", code=a.code), lambda a: url_for("agreements.detail", agreement_id=a.id),
+        "plan/agreement_form.html", agreement=agreement)
 
 
 @bp.route("/agreements/<int:agreement_id>/areas/new", methods=["GET", "POST"])
@@ -121,24 +127,22 @@ def area_form(agreement_id: int | None = None, area_id: int | None = None):
     area = db.session.get(CooperationArea, area_id) or abort(404) if area_id else None
     agreement = area.agreement if area else (db.session.get(Agreement, agreement_id) or abort(404))
     form = AreaForm(obj=area)
-    if form.validate_on_submit() and (done := saved(
-            form, lambda: plan_edit.save_area(agreement, area, _data(form, AREA_FIELDS), current_user),
-            lambda saved: _("Đã lưu lĩnh vực %(n)s.", n=saved.number),
-            lambda saved: url_for("agreements.detail", agreement_id=agreement.id))):
-        return done
-    return render_template("plan/area_form.html", form=form, agreement=agreement, area=area)
+    return saved_or_form(
+        form, lambda: plan_edit.save_area(agreement, area, _data(form, AREA_FIELDS), current_user),
+        lambda saved: _("Đã lưu lĩnh vực %(n)s.", n=saved.number),
+        lambda saved: url_for("agreements.detail", agreement_id=agreement.id),
+        "plan/area_form.html", agreement=agreement, area=area)
 
 
 @bp.route("/areas/<int:area_id>/commitments/new", methods=["GET", "POST"])
 def commitment_new(area_id: int):
     area = db.session.get(CooperationArea, area_id) or abort(404)
     form = CommitmentForm()
-    if form.validate_on_submit() and (done := saved(
-            form, lambda: plan_edit.create_commitment(area, _data(form, COMMITMENT_FIELDS), current_user),
-            lambda c: _("Đã thêm nhiệm vụ %(code)s; hãy phân công cơ quan chủ trì.", code=c.code),
-            lambda c: url_for("plan_edit.assignments", commitment_id=c.id))):
-        return done
-    return render_template("plan/commitment_form.html", form=form, area=area, commitment=None)
+    return saved_or_form(
+        form, lambda: plan_edit.create_commitment(area, _data(form, COMMITMENT_FIELDS), current_user),
+        lambda c: _("Đã thêm nhiệm vụ %(code)s; hãy phân công cơ quan chủ trì.", code=c.code),
+        lambda c: url_for("plan_edit.assignments", commitment_id=c.id),
+        "plan/commitment_form.html", area=area, commitment=None)
 
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
@@ -149,12 +153,10 @@ def commitment_edit(commitment_id: int):
     if not direct and not can_propose(current_user, commitment, clock.today()):
         abort(403)
     form = CommitmentForm(obj=commitment)
-    if form.validate_on_submit() and (done := saved(
-            form, lambda: _save_or_propose(commitment, form, direct), None,
-            lambda _result: url_for("commitments.detail", commitment_id=commitment.id))):
-        return done
-    return render_template("plan/commitment_form.html", form=form, area=commitment.area, commitment=commitment,
-                           remove_form=RemoveForm(), direct=direct)
+    return saved_or_form(
+        form, lambda: _save_or_propose(commitment, form, direct), None,
+        lambda _result: url_for("commitments.detail", commitment_id=commitment.id),
+        "plan/commitment_form.html", area=commitment.area, commitment=commitment, remove_form=RemoveForm(), direct=direct)
 
 
 def _save_or_propose(commitment: Commitment, form, direct: bool) -> None:
