@@ -85,17 +85,9 @@ def _redis_or_skip() -> None:
 
 def _database_beside(url: str, suffix: str) -> str:
     """An empty PostgreSQL database beside the suite's (the suite's own must stay the suite's)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from tracker.tools.bench import database_beside
 
-    parsed = make_url(database_url(url))
-    name = f"{parsed.database}_{suffix}"
-    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    target = parsed.set(database=name).render_as_string(hide_password=False)
+    target = database_beside(database_url(url), suffix)
     reset_postgresql(target)
     return target
 

@@ -72,10 +72,11 @@ def test_the_dashboard_stylesheet_matches_the_bundled_plotly():
     from tracker.config import ROOT
 
     plain, _, _ = assets.plotly_bundle()
-    css = (ROOT / "static" / "css" / "dashboard.css").read_text(encoding="utf-8")
+    css = (ROOT / "static" / "css" / "vendor" / "plotly.css").read_text(encoding="utf-8")
     template = (ROOT / "templates" / "main" / "dashboard.html").read_text(encoding="utf-8")
     assert f"plotly.js {assets.PLOTLY_JS_VERSION}" in css
     assert ".js-plotly-plot .plotly .main-svg .draglayer { pointer-events:all; }" in css
-    assert 'id="plotly.js-style-global" class="no-inline-styles"' in template
+    link = next(line for line in template.splitlines() if 'id="plotly.js-style-global"' in line)
+    assert 'class="no-inline-styles"' in link and "filename='css/vendor/plotly.css'" in link
     marker = template.split('<template id="', 1)[1].split('"', 1)[0]
     assert f'document.getElementById("{marker}")'.encode() in plain

@@ -144,3 +144,37 @@ def test_a_missing_table_is_a_bug_not_an_outage(app, login_as, monkeypatch):
     assert response.status_code == 500
     html = response.get_data(as_text=True)
     assert "Đã có lỗi xảy ra" in html and "Hệ thống tạm thời gián đoạn" not in html
+
+
+@pytest.mark.parametrize("what", ["document", "meeting", "memorandum"])
+def test_an_unwritable_upload_folder_keeps_a_document_a_meeting_and_a_memorandum_out(app, login_as, monkeypatch,
+                                                                                     tmp_path, what):
+    """The one file of a document, a meeting's minutes or the signed memorandum cannot be moved into
+    place: told beside the file, no row changed, no file left; 503 for a document and a meeting (the
+    plan's forms answer with their page again)."""
+    from tests.views import test_agreement_source as memorandum
+    from tests.views import test_documents as documents
+    from tests.views import test_meetings as meetings
+    from tracker.models import Agreement, ImplementingDocument, Meeting
+
+    uploads = tmp_path / "uploads"
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(uploads))
+    client = login_as("admin" if what == "memorandum" else "coordinator")
+    monkeypatch.setattr(evidence.os, "replace", enospc)
+    pdf = (io.BytesIO(PDF_BYTES), "Tệp.pdf")
+    rows = {"document": select(func.count(ImplementingDocument.id)), "meeting": select(func.count(Meeting.id)),
+            "memorandum": select(Agreement.source_stored_name).where(Agreement.id == memorandum.agreement().id)}[what]
+    before = db.session.scalar(rows)
+
+    if what == "document":
+        response = documents.post_new(client, documents.form(), pdf)
+    elif what == "meeting":
+        response = meetings.post_new(client, meetings.form(), pdf)
+    else:
+        response = memorandum.post_edit(client, memorandum.agreement_data(), pdf)
+    html = response.get_data(as_text=True)
+    assert response.status_code == (200 if what == "memorandum" else 503)
+    assert "Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được." in html
+    db.session.expire_all()
+    assert db.session.scalar(rows) == before
+    assert files_in(uploads) == []

@@ -4,7 +4,7 @@ Pure functions and names; ``services.reminders`` applies them to the database.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,32 +55,18 @@ def overdue_key(agreement_id: int, period_key: str, agency_id: int) -> str:
     return f"overdue:{agreement_id}:{period_key}:{agency_id}"
 
 
-def returned_key(update_id: int) -> str:
-    return f"returned:{update_id}"
+def _row_key(kind: str) -> Callable[[int], str]:
+    """The key of a notification about one row: ``kind:id``."""
+    return lambda row_id: f"{kind}:{row_id}"
 
 
-def review_key(update_id: int) -> str:
-    return f"review:{update_id}"
-
-
-def approved_key(update_id: int) -> str:
-    return f"approved:{update_id}"
-
-
-def confirm_key(update_id: int) -> str:
-    return f"confirm:{update_id}"
-
-
-def disputed_key(update_id: int) -> str:
-    return f"disputed:{update_id}"
-
-
-def extended_key(extension_id: int) -> str:
-    return f"extended:{extension_id}"
-
-
-def report_key(job_id: int) -> str:
-    return f"{REPORT_READY}:{job_id}"
+returned_key = _row_key(RETURNED)  # of an update's id, as the next four
+review_key = _row_key(REVIEW)
+approved_key = _row_key(APPROVED)
+confirm_key = _row_key(CONFIRM)
+disputed_key = _row_key(DISPUTED)
+extended_key = _row_key(EXTENDED)  # of a deadline extension's id
+report_key = _row_key(REPORT_READY)  # of a background report job's id
 
 
 def at_risk_key(commitment_id: int, party_id: int, today: date) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from enum import StrEnum
+from typing import ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, DateTime, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -106,3 +107,23 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
+
+
+class OneFile:
+    """Columns of a row's one file, if it has one (a document's, a meeting's minutes), stored like
+    evidence (``services.evidence``): under a generated name outside ``static/``. The file's kind
+    (pdf, docx, …) is a column of the row's own, named ``FILE_KIND``."""
+
+    FILE_KIND: ClassVar[str] = "kind"
+
+    original_name: Mapped[str | None] = mapped_column(NFCString(255))
+    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str | None] = mapped_column(String(120))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    def hold(self, staged, stored_name: str) -> None:
+        """Name on the row the file ``staged`` (``services.evidence.Staged``) placed as ``stored_name``."""
+        self.original_name, self.stored_name = staged.original_name, stored_name
+        setattr(self, self.FILE_KIND, staged.kind)
+        self.content_type, self.size, self.sha256 = staged.content_type, staged.size, staged.sha256

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, event
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.documents import DocumentType
 from tracker.domain.text import fold
 from tracker.extensions import db
 from tracker.models.agreements import Agreement, Commitment
-from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.base import NFCString, NFCText, OneFile, UTCDateTime, one_of, utcnow
 from tracker.models.organisations import Province
 from tracker.models.users import User
 
@@ -22,11 +22,10 @@ document_commitments = Table(
 )
 
 
-class ImplementingDocument(db.Model):
+class ImplementingDocument(OneFile, db.Model):
     """A plan, decision, directive or letter a party province issued, with the commitments it serves.
 
-    The file, if any, is stored like evidence (``services.evidence``): under a generated name
-    outside ``static/``, served only through ``documents.download``.
+    The file, if any (``OneFile``), is served only through ``documents.download``.
     """
 
     __tablename__ = "implementing_documents"
@@ -42,12 +41,7 @@ class ImplementingDocument(db.Model):
     # Folded number, symbol and subject for accent- and case-insensitive search (domain.text.fold).
     search_text: Mapped[str] = mapped_column(NFCText, default="")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    original_name: Mapped[str | None] = mapped_column(NFCString(255))
-    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
-    kind: Mapped[str | None] = mapped_column(String(8))
-    content_type: Mapped[str | None] = mapped_column(String(120))
-    size: Mapped[int | None] = mapped_column(BigInteger)
-    sha256: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(8))  # the file's (OneFile)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Removed (soft delete, recorded by mistake or withdrawn): gone from the register and from

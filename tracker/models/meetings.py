@@ -4,24 +4,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.meetings import MeetingKind
 from tracker.extensions import db
 from tracker.models.agreements import Agreement, Commitment
-from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.base import NFCString, NFCText, OneFile, UTCDateTime, one_of, utcnow
 from tracker.models.users import User
 
 
-class Meeting(db.Model):
-    """A meeting held under an agreement, with its minutes (biên bản) stored like evidence.
-
-    The minutes file, if any, lives under a generated name outside ``static/`` and is served
-    only through ``meetings.minutes``; ``fsck`` and ``backup`` know its column.
+class Meeting(OneFile, db.Model):
+    """A meeting held under an agreement, with its minutes (biên bản), if any, as its file
+    (``OneFile``), served only through ``meetings.minutes``; ``fsck`` and ``backup`` know its column.
     """
 
     __tablename__ = "meetings"
+    FILE_KIND = "file_kind"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
@@ -31,12 +30,7 @@ class Meeting(db.Model):
     chair: Mapped[str] = mapped_column(NFCString(200))
     participants: Mapped[str | None] = mapped_column(NFCText)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
-    original_name: Mapped[str | None] = mapped_column(NFCString(255))
-    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
-    file_kind: Mapped[str | None] = mapped_column(String(8))
-    content_type: Mapped[str | None] = mapped_column(String(120))
-    size: Mapped[int | None] = mapped_column(BigInteger)
-    sha256: Mapped[str | None] = mapped_column(String(64))
+    file_kind: Mapped[str | None] = mapped_column(String(8))  # the minutes' (OneFile); ``kind`` is the meeting's
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

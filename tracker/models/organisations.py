@@ -2,15 +2,63 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, ClassVar
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.models.base import NFCString, NFCText, ValidSpan
 
 
-class Province(ValidSpan, db.Model):
+class Succeeding:
+    """A province or an agency (``Province``, ``Agency``), with the successions of its class
+    (``ProvinceSuccession``, ``AgencySuccession``) it handed its work on in and took work over in."""
+
+    @declared_attr
+    def successions(cls) -> Mapped[list[Any]]:
+        succession = f"{cls.__name__}Succession"
+        return relationship(succession, foreign_keys=f"{succession}.predecessor_id", back_populates="predecessor")
+
+    @declared_attr
+    def precursions(cls) -> Mapped[list[Any]]:
+        succession = f"{cls.__name__}Succession"
+        return relationship(succession, foreign_keys=f"{succession}.successor_id", back_populates="successor")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.code}>"
+
+
+class Succession:
+    """A succession between two bodies of the class its name begins with (``ProvinceSuccession``:
+    provinces), kept in the table ``BODIES``: its columns, and its predecessor and successor."""
+
+    BODIES: ClassVar[str]
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_date: Mapped[date] = mapped_column(Date)
+    legal_basis: Mapped[str | None] = mapped_column(NFCString(200))
+
+    @declared_attr
+    def predecessor_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey(f"{cls.BODIES}.id"), index=True)
+
+    @declared_attr
+    def successor_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey(f"{cls.BODIES}.id"), index=True)
+
+    @declared_attr
+    def predecessor(cls) -> Mapped[Any]:
+        body = cls.__name__.removesuffix("Succession")
+        return relationship(body, foreign_keys=f"{cls.__name__}.predecessor_id", back_populates="successions")
+
+    @declared_attr
+    def successor(cls) -> Mapped[Any]:
+        body = cls.__name__.removesuffix("Succession")
+        return relationship(body, foreign_keys=f"{cls.__name__}.successor_id", back_populates="precursions")
+
+
+class Province(ValidSpan, Succeeding, db.Model):
     __tablename__ = "provinces"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,35 +68,18 @@ class Province(ValidSpan, db.Model):
     gso_code: Mapped[str | None] = mapped_column(String(3))
 
     agencies: Mapped[list[Agency]] = relationship(back_populates="province", order_by="Agency.name")
-    successions: Mapped[list[ProvinceSuccession]] = relationship(
-        foreign_keys="ProvinceSuccession.predecessor_id", back_populates="predecessor"
-    )
-    precursions: Mapped[list[ProvinceSuccession]] = relationship(
-        foreign_keys="ProvinceSuccession.successor_id", back_populates="successor"
-    )
-
-    def __repr__(self) -> str:
-        return f"<Province {self.code}>"
 
 
-class ProvinceSuccession(db.Model):
+class ProvinceSuccession(Succession, db.Model):
     """``predecessor`` became (part of) ``successor`` on ``effective_date``."""
 
     __tablename__ = "province_successions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    predecessor_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
-    successor_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
-    effective_date: Mapped[date] = mapped_column(Date)
-    legal_basis: Mapped[str | None] = mapped_column(NFCString(200))
-
-    predecessor: Mapped[Province] = relationship(foreign_keys=[predecessor_id], back_populates="successions")
-    successor: Mapped[Province] = relationship(foreign_keys=[successor_id], back_populates="precursions")
+    BODIES = "provinces"
 
     __table_args__ = (UniqueConstraint("predecessor_id", "successor_id"),)
 
 
-class Agency(ValidSpan, db.Model):
+class Agency(ValidSpan, Succeeding, db.Model):
     """A department, office or other body of a province, valid for a span of time."""
 
     __tablename__ = "agencies"
@@ -63,32 +94,16 @@ class Agency(ValidSpan, db.Model):
     is_party_body: Mapped[bool] = mapped_column(Boolean, default=False)
 
     province: Mapped[Province] = relationship(back_populates="agencies")
-    successions: Mapped[list[AgencySuccession]] = relationship(
-        foreign_keys="AgencySuccession.predecessor_id", back_populates="predecessor"
-    )
-    precursions: Mapped[list[AgencySuccession]] = relationship(
-        foreign_keys="AgencySuccession.successor_id", back_populates="successor"
-    )
-
-    def __repr__(self) -> str:
-        return f"<Agency {self.code}>"
 
 
-class AgencySuccession(db.Model):
+class AgencySuccession(Succession, db.Model):
     """``predecessor`` handed its work (or a part of it) to ``successor`` on ``effective_date``."""
 
     __tablename__ = "agency_successions"
+    BODIES = "agencies"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    predecessor_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
-    successor_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
-    effective_date: Mapped[date] = mapped_column(Date)
     # merge: the whole agency goes on inside the successor; split: a part of its work does.
     kind: Mapped[str] = mapped_column(String(10), default="merge")
-    legal_basis: Mapped[str | None] = mapped_column(NFCString(200))
-
-    predecessor: Mapped[Agency] = relationship(foreign_keys=[predecessor_id], back_populates="successions")
-    successor: Mapped[Agency] = relationship(foreign_keys=[successor_id], back_populates="precursions")
 
     __table_args__ = (
         UniqueConstraint("predecessor_id", "successor_id"),

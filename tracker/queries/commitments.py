@@ -66,19 +66,26 @@ def agency_lineage(agency_id: int) -> set[int]:
     return _lineage(AgencySuccession, agency_id)
 
 
+def in_part_of_plan(stmt: Select, agreement: int | None, area: int | None, meeting: int | None) -> Select:
+    """``stmt`` (its FROM has Commitment and CooperationArea) kept to the commitments of an
+    agreement, of one of its fields, of a meeting's conclusions: each where given."""
+    if agreement is not None:
+        stmt = stmt.where(CooperationArea.agreement_id == agreement)
+    if area is not None:
+        stmt = stmt.where(Commitment.area_id == area)
+    if meeting is not None:
+        stmt = stmt.where(Commitment.meeting_id == meeting)
+    return stmt
+
+
 def _filtered(filters: CommitmentFilters, today: date | None = None) -> Select:
     stmt = select(Commitment).join(Commitment.area)
     as_of = filters.as_of or today
     # removed from the plan by then (soft delete): gone from the list; without a date, as of now
     stmt = stmt.where(status_sql.present_on(as_of) if as_of is not None else Commitment.removed_on.is_(None))
-    if filters.agreement is not None:
-        stmt = stmt.where(CooperationArea.agreement_id == filters.agreement)
-    if filters.area is not None:
-        stmt = stmt.where(Commitment.area_id == filters.area)
+    stmt = in_part_of_plan(stmt, filters.agreement, filters.area, filters.meeting)
     if filters.field is not None:
         stmt = stmt.where(CooperationArea.number == filters.field)
-    if filters.meeting is not None:
-        stmt = stmt.where(Commitment.meeting_id == filters.meeting)
     if filters.province is not None:
         # the commitments the province leads on the date: its sides, as every figure counts them
         provinces = province_lineage(filters.province)
@@ -211,4 +218,4 @@ def for_agency(agency_id: int, see_restricted: bool) -> tuple[list[Assignment], 
 
 
 __all__ = ["CommitmentFilters", "agency_lineage", "detail", "for_agency", "heading", "hidden_restricted",
-           "last_event", "province_lineage", "search"]
+           "in_part_of_plan", "last_event", "province_lineage", "search"]

@@ -31,7 +31,7 @@ from tracker.status import sql as status_sql
 from tracker.status.cache import remember
 from tracker.queries import compliance as compliance_queries
 from tracker.queries import confirmations as confirmation_queries
-from tracker.queries.commitments import agency_lineage, hidden_restricted, province_lineage
+from tracker.queries.commitments import agency_lineage, hidden_restricted, in_part_of_plan, province_lineage
 
 DONE = ("done_on_time", "done_late")
 OVERDUE = ("in_progress_overdue", "done_late")
@@ -39,12 +39,7 @@ OVERDUE = ("in_progress_overdue", "done_late")
 
 def _scope(stmt, f: Filters, see_restricted: bool, *, province_ids=None, agency_ids=None, restricted=None):
     """Apply the filters to a statement whose FROM has Commitment and CooperationArea."""
-    if f.agreement is not None:
-        stmt = stmt.where(CooperationArea.agreement_id == f.agreement)
-    if f.area is not None:
-        stmt = stmt.where(Commitment.area_id == f.area)
-    if f.meeting is not None:
-        stmt = stmt.where(Commitment.meeting_id == f.meeting)
+    stmt = in_part_of_plan(stmt, f.agreement, f.area, f.meeting)
     if restricted is not None:
         stmt = stmt.where(CooperationArea.restricted.is_(restricted))
     elif not see_restricted:

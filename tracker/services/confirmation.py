@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tracker import clock
 from tracker.domain.codes import Role
 from tracker.domain.confirmation import Action, State, needs_reason, next_state, partners_to_ask
+from tracker.domain.problems import Problems
 from tracker.extensions import db
 from tracker.models import ProgressUpdate, UpdateConfirmation, User
 from tracker.models.base import utcnow
@@ -20,12 +21,8 @@ from tracker.status import spans as status
 from tracker.status.cache import invalidate
 
 
-class ConfirmationError(ValueError):
+class ConfirmationError(Problems):
     """A problem with what was typed, by field (``reason``: ``reason_required``)."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(problems)
-        self.problems = problems
 
 
 def _leads_today(update: ProgressUpdate) -> set[int]:

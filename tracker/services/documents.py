@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import extract, select
 
 from tracker.domain import documents as rules
+from tracker.domain.problems import Problems
 from tracker.extensions import db
 from tracker.models import Agreement, Commitment, CooperationArea, ImplementingDocument, User
 from tracker.services import audit, evidence
@@ -16,12 +17,8 @@ NOT_A_SIDE = "not_a_side"
 OTHER_AGREEMENT = "other_agreement"
 
 
-class DocumentError(ValueError):
+class DocumentError(Problems):
     """The document was refused: ``problems`` maps a form field to a problem code."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(problems)
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -92,9 +89,7 @@ def create(agreement: Agreement, data: DocumentData, author: User | None, *, sid
 
 def _attach(document: ImplementingDocument, staged: evidence.Staged, upload_dir: str) -> None:
     """Place the file and name it on the document; a file it replaces is deleted once the transaction commits."""
-    stored = evidence.place_for_row(db.session(), staged, upload_dir, replaces=document.stored_name)
-    document.original_name, document.stored_name, document.kind = staged.original_name, stored, staged.kind
-    document.content_type, document.size, document.sha256 = staged.content_type, staged.size, staged.sha256
+    document.hold(staged, evidence.place_for_row(db.session(), staged, upload_dir, replaces=document.stored_name))
 
 
 _EDITED = ("province_id", "doc_type", "number_symbol", "issued_on", "issuing_body", "subject")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tracker.domain import meetings as rules
 from tracker.domain.codes import Role
+from tracker.domain.problems import Problems
 from tracker.extensions import db
 from tracker.models import Agreement, AgreementParty, Agency, Commitment, CooperationArea, Meeting, User
 from tracker.services import audit, evidence, plan_edit
@@ -26,13 +27,9 @@ NOT_ALLOWED = "not_allowed"
 OTHER_AGREEMENT = "other_agreement"
 
 
-class MeetingError(ValueError):
+class MeetingError(Problems):
     """The meeting was refused: ``problems`` maps a form field (``conclusions-0-due_date`` for
     a conclusion's) to a problem code."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(problems)
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -153,6 +150,4 @@ def _conclude(meeting: Meeting, area: CooperationArea, code: str, c: ConclusionD
 
 
 def _attach(meeting: Meeting, staged: evidence.Staged, upload_dir: str) -> None:
-    stored = evidence.place_for_row(db.session(), staged, upload_dir)
-    meeting.original_name, meeting.stored_name, meeting.file_kind = staged.original_name, stored, staged.kind
-    meeting.content_type, meeting.size, meeting.sha256 = staged.content_type, staged.size, staged.sha256
+    meeting.hold(staged, evidence.place_for_row(db.session(), staged, upload_dir))

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from tracker.domain.deadlines import FROM_THE_START
+from tracker.domain.problems import Problems
 from tracker.extensions import db
 from tracker.models.base import utcnow
 from tracker.models import (Agency, AgencySuccession, Agreement, AgreementParty, Assignment, Commitment,
@@ -23,12 +24,8 @@ from tracker.status.cache import invalidate
 CORRECTION = "correction"
 
 
-class PlanEditError(ValueError):
+class PlanEditError(Problems):
     """``problems``: form field → message code (worded by the view)."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in problems.items()))
-        self.problems = problems
 
 
 def reason_of(code: str | None, text: str | None, label: str | None = None) -> str:

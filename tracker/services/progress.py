@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.domain.codes import Role
+from tracker.domain.problems import Problems
 from tracker.domain.updates import actual_problem, parse_actual, update_problems
 from tracker.extensions import db
 from tracker.models import Assignment, Commitment, DeadlineExtension, EvidenceFile, ProgressUpdate, UpdateStatus, User
@@ -39,12 +40,8 @@ class UpdateData:
     actual: str | float | None = None  # against the commitment's numeric target, when it has one
 
 
-class ProgressError(ValueError):
+class ProgressError(Problems):
     """The update breaks a rule: ``problems`` maps field names to problem codes."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in problems.items()))
-        self.problems = problems
 
 
 class StaleDraft(ValueError):

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from tracker.domain import renewal as rules
 from tracker.domain.codes import Role
+from tracker.domain.problems import Problems
 from tracker.domain.succession import AmbiguousSuccession, Step
 from tracker.extensions import db
 from tracker.models import (Agency, Agreement, Commitment, CommitmentTarget, CooperationArea, Province,
@@ -29,12 +30,8 @@ from tracker.status.cache import invalidate
 REASON = "Chuyển sang giai đoạn tiếp theo"  # stored words, as plan_edit.reason_of stores them
 
 
-class RenewalError(ValueError):
+class RenewalError(Problems):
     """``problems``: form field → problem code (worded by the view)."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(", ".join(f"{k}: {v}" for k, v in problems.items()))
-        self.problems = problems
 
 
 @dataclass

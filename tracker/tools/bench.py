@@ -248,7 +248,7 @@ def arguments(argv=None):
     return parser.parse_args(argv)
 
 
-def _beside(url: str, suffix: str) -> str:
+def database_beside(url: str, suffix: str) -> str:
     """A PostgreSQL database next to ``url`` named ``<name>_<suffix>``, created when missing."""
     parsed = make_url(url)
     name = f"{parsed.database}_{suffix}"
@@ -275,7 +275,8 @@ def main(argv=None) -> None:
     elif pg:
         full = database_url(pg)
         small = os.environ.get("TRACKER_BENCH_SMALL_DATABASE_URL")
-        urls = {"full": full, "p01": database_url(small) if small else _beside(full, "p01"), "p10": _beside(full, "p10")}
+        urls = {"full": full, "p01": database_url(small) if small else database_beside(full, "p01"),
+                "p10": database_beside(full, "p10")}
         run("PostgreSQL", urls, os.environ.get("TRACKER_BENCH_FRESH") == "1", options)
     else:
         log("\nPostgreSQL: skipped (set TRACKER_BENCH_DATABASE_URL to run it)")

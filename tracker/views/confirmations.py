@@ -2,7 +2,7 @@
 disputes a shared completion, and may withdraw a dispute. Load → check → act → respond."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,13 +11,9 @@ from tracker.extensions import db
 from tracker.forms.progress import ConfirmForm, DisputeForm
 from tracker.permissions import On, confirmation_for, load_update
 from tracker.services import confirmation as service
+from tracker.views.progress import after_review, refused, render_detail
 
 bp = Blueprint("confirmations", __name__)
-
-
-def _back(update_id: int):
-    return redirect(request.form.get("next") == "reviews" and url_for("progress.reviews")
-                    or url_for("progress.detail", update_id=update_id))
 
 
 def _settle(update_id: int, action: On, state: str, act, message: str):
@@ -29,7 +25,7 @@ def _settle(update_id: int, action: On, state: str, act, message: str):
     act(confirmation_for(current_user, update, clock.today(), state), current_user)
     db.session.commit()
     flash(message, "success")
-    return _back(update_id)
+    return after_review(update_id)
 
 
 @bp.post("/updates/<int:update_id>/confirm")
@@ -39,18 +35,14 @@ def confirm(update_id: int):
 
 @bp.post("/updates/<int:update_id>/dispute")
 def dispute(update_id: int):
-    from tracker.views.progress import render_detail
-
     update = load_update(update_id, On.CONFIRM)
     form = DisputeForm()
-    if not form.validate_on_submit():
-        if form.errors.get("csrf_token"):
-            abort(400)
+    if refused(form):
         return render_detail(update, dispute_form=form, status=400)
     service.dispute(confirmation_for(current_user, update, clock.today(), "awaiting"), current_user, form.reason.data)
     db.session.commit()
     flash(_("Đã gửi ý kiến không xác nhận hoàn thành; nhiệm vụ chưa được tính là hoàn thành."), "warning")
-    return _back(update_id)
+    return after_review(update_id)
 
 
 @bp.post("/updates/<int:update_id>/withdraw-dispute")

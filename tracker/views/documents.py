@@ -10,18 +10,16 @@ from flask_login import current_user
 
 from tracker.domain.codes import UserRole
 from tracker import clock, params
-from tracker.domain.evidence import EvidenceProblem
 from tracker.downloads import send_stored
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.documents import DocumentFilterForm, DocumentForm, DocumentRemoveForm
-from tracker.forms.progress import evidence_message
 from tracker.models import Agreement
 from tracker.permissions import can_view_document, issuing_provinces, sees_restricted
 from tracker.queries import agreements as agreement_queries
 from tracker.queries import documents as queries
 from tracker.services import documents as service
-from tracker.services import evidence as evidence_store
+from tracker.views.recording import recorded, uploads_of
 
 bp = Blueprint("documents", __name__)
 
@@ -57,26 +55,11 @@ def _editable_ids(documents) -> set[int]:
 def _record(form: DocumentForm, agreement: Agreement, provinces: set[int], document=None, data=None) -> int | None:
     """Ask the service (a new document, or ``document`` corrected with ``data``), commit; on a
     refusal, the message beside its field and 400 (503: storage)."""
-    uploads = evidence_store.Uploads.of([form.file.data], current_app.config["UPLOAD_DIR"],
-                                        current_app.config["EVIDENCE_MAX_BYTES"])
-    try:
-        if document is None:
-            service.create(agreement, form.document_data(), current_user, sides=provinces, today=clock.today(),
-                           uploads=uploads)
-        else:
-            service.update(document, data, current_user, sides=provinces, today=clock.today(), uploads=uploads)
-        db.session.commit()
-        return None
-    except service.DocumentError as exc:
-        form.show_problems(exc.problems)
-    except EvidenceProblem as exc:
-        form.file.errors = [evidence_message(exc, current_app.config["EVIDENCE_MAX_BYTES"])]
-    except evidence_store.StorageError:
-        db.session.rollback()
-        form.file.errors = [_("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")]
-        return 503
-    db.session.rollback()  # also removes a file placed
-    return 400
+    write, row = (service.create, agreement) if document is None else (service.update, document)
+    data = form.document_data() if document is None else data
+    uploads = uploads_of([form.file.data])
+    return recorded(form, form.file, lambda: write(row, data, current_user, sides=provinces, today=clock.today(),
+                                                   uploads=uploads), service.DocumentError)[1]
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])

@@ -8,11 +8,9 @@ from flask_login import current_user
 
 from tracker import clock, params
 from tracker.domain.codes import UserRole
-from tracker.domain.evidence import EvidenceProblem
 from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.meetings import MeetingFilterForm, MeetingForm
-from tracker.forms.progress import evidence_message
 from tracker.models import Agreement
 from tracker.permissions import can_edit_side, can_view_meeting, sees_restricted
 from tracker.queries import agreements as agreement_queries
@@ -21,6 +19,7 @@ from tracker.queries import meetings as queries
 from tracker.queries import progress as progress_queries
 from tracker.services import evidence as evidence_store
 from tracker.services import meetings as service
+from tracker.views.recording import recorded, uploads_of
 
 bp = Blueprint("meetings", __name__)
 
@@ -42,25 +41,14 @@ def _agreement() -> Agreement:
     return db.session.get(Agreement, agreement_id or 0) or abort(404)
 
 
-def _record(form: MeetingForm, agreement: Agreement, allowed: dict[int, set[int]]) -> int | None:
-    """Ask the service, commit; on a refusal, the messages beside their fields and 400 (503: storage)."""
-    uploads = evidence_store.Uploads.of([form.minutes.data], current_app.config["UPLOAD_DIR"],
-                                        current_app.config["EVIDENCE_MAX_BYTES"])
-    try:
-        meeting = service.create(agreement, form.meeting_data(), current_user, allowed=allowed,
-                                 today=clock.today(), uploads=uploads)
-        db.session.commit()
-        return meeting.id
-    except service.MeetingError as exc:
-        form.show_problems(exc.problems)
-    except EvidenceProblem as exc:
-        form.minutes.errors = [evidence_message(exc, current_app.config["EVIDENCE_MAX_BYTES"])]
-    except evidence_store.StorageError:
-        db.session.rollback()
-        form.minutes.errors = [_("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")]
-        return -503
-    db.session.rollback()  # also removes a file placed
-    return -400
+def _record(form: MeetingForm, agreement: Agreement, allowed: dict[int, set[int]]) -> int:
+    """Ask the service, commit: the meeting's id; on a refusal, the messages beside their fields
+    and minus the status, -400 (-503: storage)."""
+    uploads = uploads_of([form.minutes.data])
+    meeting, status = recorded(form, form.minutes, lambda: service.create(
+        agreement, form.meeting_data(), current_user, allowed=allowed, today=clock.today(), uploads=uploads),
+        service.MeetingError)
+    return meeting.id if meeting is not None else -status
 
 
 def _allowed(menu: list[tuple[int, int, str]]) -> dict[int, set[int]]:

@@ -4,7 +4,7 @@ Admins edit everything; a coordinator edits the assignments of their province's 
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +15,6 @@ from tracker.extensions import db
 from tracker.forms import choices
 from tracker.forms.plan_edit import REASONS, AgreementForm, AreaForm, AssignmentForm, CommitmentForm, EndAssignmentForm, RemoveForm
 from tracker.forms.auth import LogoutForm
-from tracker.forms.progress import evidence_message
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, PlanProposal,
                             Province)
 from tracker.permissions import (
@@ -29,6 +28,7 @@ from tracker.permissions import (
 from tracker.plan_messages import EDIT_MESSAGES, edit_errors
 from tracker.queries.commitments import province_lineage
 from tracker.services import evidence, plan_edit
+from tracker.views.recording import file_refused, uploads_of
 
 bp = Blueprint("plan_edit", __name__)
 AGREEMENT_FIELDS = ("code", "kind", "title", "short_title", "document_number", "signed_date", "signed_place",
@@ -72,17 +72,6 @@ def _agreement_form(agreement: Agreement | None) -> AgreementForm:
     return form
 
 
-def _uploads(file) -> evidence.Uploads:
-    return evidence.Uploads.of([file], current_app.config["UPLOAD_DIR"], current_app.config["EVIDENCE_MAX_BYTES"])
-
-
-def file_message(exc: Exception) -> str:
-    """Beside a file field: why the file was refused, or that the storage could not take it."""
-    if isinstance(exc, EvidenceProblem):
-        return evidence_message(exc, current_app.config["EVIDENCE_MAX_BYTES"])
-    return _("Không lưu được tệp: thư mục lưu trữ đầy hoặc không ghi được. Hãy thử lại sau.")
-
-
 def _parties(form) -> list:
     out = []
     for entry in form.parties.entries:
@@ -104,7 +93,7 @@ def saved(form, act, message, target):
         return None
     except (EvidenceProblem, evidence.StorageError) as exc:
         db.session.rollback()  # also removes a file placed
-        form.source_file.errors = [file_message(exc)]
+        file_refused(form.source_file, exc)
         return None
     db.session.commit()
     if message is not None:
@@ -112,18 +101,24 @@ def saved(form, act, message, target):
     return redirect(target(result))
 
 
+def saved_or_form(form, act, message, target, template: str, **context):
+    """A valid POST goes to ``saved`` and its redirect is the answer; otherwise (or refused) the
+    form's page, ``template`` with ``context``."""
+    if form.validate_on_submit() and (done := saved(form, act, message, target)):
+        return done
+    return render_template(template, form=form, **context)
+
+
 @bp.route("/agreements/new", methods=["GET", "POST"])
 @bp.route("/agreements/<int:agreement_id>/edit", methods=["GET", "POST"])
 def agreement_form(agreement_id: int | None = None):
     agreement = db.session.get(Agreement, agreement_id) or abort(404) if agreement_id else None
     form = _agreement_form(agreement)
-    if form.validate_on_submit() and (done := saved(
-            form, lambda: plan_edit.save_agreement(agreement, _agreement_data(form), _parties(form),
-                                                   current_user, _uploads(form.source_file.data)),
-            lambda a: _("Đã lưu văn bản %(code)s.", code=a.code),
-            lambda a: url_for("agreements.detail", agreement_id=a.id))):
-        return done
-    return render_template("plan/agreement_form.html", form=form, agreement=agreement)
+    return saved_or_form(
+        form, lambda: plan_edit.save_agreement(agreement, _agreement_data(form), _parties(form), current_user,
+                                               uploads_of([form.source_file.data])),
+        lambda a: _("Đã lưu văn bản %(code)s.", code=a.code), lambda a: url_for("agreements.detail", agreement_id=a.id),
+        "plan/agreement_form.html", agreement=agreement)
 
 
 @bp.route("/agreements/<int:agreement_id>/areas/new", methods=["GET", "POST"])
@@ -132,24 +127,22 @@ def area_form(agreement_id: int | None = None, area_id: int | None = None):
     area = db.session.get(CooperationArea, area_id) or abort(404) if area_id else None
     agreement = area.agreement if area else (db.session.get(Agreement, agreement_id) or abort(404))
     form = AreaForm(obj=area)
-    if form.validate_on_submit() and (done := saved(
-            form, lambda: plan_edit.save_area(agreement, area, _data(form, AREA_FIELDS), current_user),
-            lambda saved: _("Đã lưu lĩnh vực %(n)s.", n=saved.number),
-            lambda saved: url_for("agreements.detail", agreement_id=agreement.id))):
-        return done
-    return render_template("plan/area_form.html", form=form, agreement=agreement, area=area)
+    return saved_or_form(
+        form, lambda: plan_edit.save_area(agreement, area, _data(form, AREA_FIELDS), current_user),
+        lambda saved: _("Đã lưu lĩnh vực %(n)s.", n=saved.number),
+        lambda saved: url_for("agreements.detail", agreement_id=agreement.id),
+        "plan/area_form.html", agreement=agreement, area=area)
 
 
 @bp.route("/areas/<int:area_id>/commitments/new", methods=["GET", "POST"])
 def commitment_new(area_id: int):
     area = db.session.get(CooperationArea, area_id) or abort(404)
     form = CommitmentForm()
-    if form.validate_on_submit() and (done := saved(
-            form, lambda: plan_edit.create_commitment(area, _data(form, COMMITMENT_FIELDS), current_user),
-            lambda c: _("Đã thêm nhiệm vụ %(code)s; hãy phân công cơ quan chủ trì.", code=c.code),
-            lambda c: url_for("plan_edit.assignments", commitment_id=c.id))):
-        return done
-    return render_template("plan/commitment_form.html", form=form, area=area, commitment=None)
+    return saved_or_form(
+        form, lambda: plan_edit.create_commitment(area, _data(form, COMMITMENT_FIELDS), current_user),
+        lambda c: _("Đã thêm nhiệm vụ %(code)s; hãy phân công cơ quan chủ trì.", code=c.code),
+        lambda c: url_for("plan_edit.assignments", commitment_id=c.id),
+        "plan/commitment_form.html", area=area, commitment=None)
 
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
@@ -160,12 +153,10 @@ def commitment_edit(commitment_id: int):
     if not direct and not can_propose(current_user, commitment, clock.today()):
         abort(403)
     form = CommitmentForm(obj=commitment)
-    if form.validate_on_submit() and (done := saved(
-            form, lambda: _save_or_propose(commitment, form, direct), None,
-            lambda _result: url_for("commitments.detail", commitment_id=commitment.id))):
-        return done
-    return render_template("plan/commitment_form.html", form=form, area=commitment.area, commitment=commitment,
-                           remove_form=RemoveForm(), direct=direct)
+    return saved_or_form(
+        form, lambda: _save_or_propose(commitment, form, direct), None,
+        lambda _result: url_for("commitments.detail", commitment_id=commitment.id),
+        "plan/commitment_form.html", area=commitment.area, commitment=commitment, remove_form=RemoveForm(), direct=direct)
 
 
 def _save_or_propose(commitment: Commitment, form, direct: bool) -> None:

@@ -48,6 +48,7 @@ from tracker.queries import progress as queries
 from tracker.queries import targets as target_queries
 from tracker.services import evidence as evidence_store
 from tracker.services import progress as service
+from tracker.views.recording import uploads_of
 
 bp = Blueprint("progress", __name__)
 
@@ -67,11 +68,6 @@ def _data(form: ProgressUpdateForm) -> service.UpdateData:
         results=form.clean("results"), obstacles=form.clean("obstacles"), proposals=form.clean("proposals"),
         next_steps=form.clean("next_steps"), reason=form.clean("reason"), actual=form.actual.data,
     )
-
-
-def _uploads(form: ProgressUpdateForm) -> evidence_store.Uploads:
-    return evidence_store.Uploads.of(form.evidence.data, current_app.config["UPLOAD_DIR"],
-                                     current_app.config["EVIDENCE_MAX_BYTES"])
 
 
 def _add_error(field, message) -> None:
@@ -158,7 +154,7 @@ def new(commitment_id: int):
         assignment = next((a for a in options if str(a.id) == form.assignment.data), options[0])
         try:
             done, status = _save(form, lambda: service.report(
-                commitment, assignment, current_user, _data(form), _uploads(form),
+                commitment, assignment, current_user, _data(form), uploads_of(form.evidence.data),
                 submit=form.action.data == "submit", form_token=token, today=clock.today(), supersedes=supersedes))
         except IntegrityError:  # the same token saved by a parallel request a moment ago
             done = redirect(url_for("progress.detail", update_id=(queries.by_form_token(token) or abort(409)).id))
@@ -189,7 +185,7 @@ def edit(update_id: int):
     if form.validate_on_submit():
         try:
             done, status = _save(form, lambda: service.revise(
-                update, current_user, _data(form), _uploads(form), submit=form.action.data == "submit",
+                update, current_user, _data(form), uploads_of(form.evidence.data), submit=form.action.data == "submit",
                 version=parse_version(form.version.data) or 0, today=clock.today()))
         except service.NotEditable:
             flash(_("Báo cáo đã được gửi nên không sửa được nữa; hãy lập báo cáo bổ sung."), "danger")
@@ -222,9 +218,20 @@ def render_detail(update: ProgressUpdate, return_form: ReturnForm | None = None,
     ), status
 
 
-def _after_review(update: ProgressUpdate):
+def after_review(update_id: int):
+    """Back to the review queue when the decision was taken there, else to the update."""
     return redirect(request.form.get("next") == "reviews" and url_for("progress.reviews")
-                    or url_for("progress.detail", update_id=update.id))
+                    or url_for("progress.detail", update_id=update_id))
+
+
+def refused(form) -> bool:
+    """Whether a decision's form was refused for what was typed (to show again, 400); a missing
+    or stale CSRF token is answered 400 at once."""
+    if form.validate_on_submit():
+        return False
+    if form.errors.get("csrf_token"):
+        abort(400)
+    return True
 
 
 @bp.post("/updates/<int:update_id>/approve")
@@ -235,23 +242,21 @@ def approve(update_id: int):
     service.approve(update, current_user)
     db.session.commit()
     flash(_("Đã duyệt báo cáo."), "success")
-    return _after_review(update)
+    return after_review(update.id)
 
 
 @bp.post("/updates/<int:update_id>/return", endpoint="return_update")
 def return_update(update_id: int):
     update = load_update(update_id, On.REVIEW)
     form = ReturnForm()
-    if not form.validate_on_submit():
-        if form.errors.get("csrf_token"):
-            abort(400)
+    if refused(form):
         if request.form.get("next") == "reviews":  # stay in the queue, the message beside that report
             return _render_reviews(refused=update.id, refused_form=form, status=400)
         return render_detail(update, form, 400)
     service.return_(update, current_user, form.reason.data)
     db.session.commit()
     flash(_("Đã trả lại báo cáo cho cơ quan chỉnh sửa."), "info")
-    return _after_review(update)
+    return after_review(update.id)
 
 
 @bp.get("/reviews")
