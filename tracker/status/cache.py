@@ -64,6 +64,25 @@ def version() -> int:
     return value
 
 
+def counter_column():
+    """The counter as a column, for the statement every signed-in request runs anyway
+    (``auth.load_user``): ``read_with(value)`` then makes it this request's ``version``."""
+    return select(ChangeCounter.value).where(ChangeCounter.id == 1).scalar_subquery()
+
+
+def read_with(value: int | None) -> None:
+    """``version`` for the rest of the request, as read by ``counter_column`` (unless a bump
+    in this transaction has already made it stale: ``invalidate`` drops it again)."""
+    if has_request_context() and not db.session.info.get(BUMPED):
+        g.change_counter = value or 0
+
+
+def forget_read() -> None:
+    """The transaction that read the counter ended (a commit): read it afresh when next asked."""
+    if has_request_context():
+        g.pop("change_counter", None)
+
+
 def key_for(name: str, parts: tuple) -> str:
     """A stable key for ``parts`` (filters, dates, flags: anything with a faithful ``repr``)."""
     return f"{name}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:40]}"
