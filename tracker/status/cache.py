@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -114,10 +115,17 @@ class _Memory:
 memory = _Memory(MEMORY_ENTRIES)
 
 
+_scopes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _database_scope() -> str:
     """Entries of two databases never meet (tests, the bench's three databases in one Redis)."""
     bind = db.session.get_bind()
-    return hashlib.sha256(str(getattr(bind, "engine", bind).url).encode()).hexdigest()[:12]
+    engine = getattr(bind, "engine", bind)
+    scope = _scopes.get(engine)
+    if scope is None:
+        scope = _scopes[engine] = hashlib.sha256(str(engine.url).encode()).hexdigest()[:12]
+    return scope
 
 
 def remember(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
