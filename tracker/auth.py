@@ -59,13 +59,14 @@ def load_user(user_id: str) -> User | None:
         return None
     cache.read_with(found.counter)
     notification_queries.read_with_session(user.id, found.unread)
-    if sessions.touch(found.session_id, found.last_seen_at, now):
-        try:
-            db.session.commit()
-        except OperationalError:  # a page's bookkeeping: a busy database only skips it
-            db.session.rollback()
-            current_app.logger.warning("session %s: last-seen time not recorded (database busy)", found.session_id)
-        cache.forget_read()  # a new transaction: the counter is read again when asked
+    try:
+        if not sessions.touch(found.session_id, found.last_seen_at, now):
+            return user
+        db.session.commit()
+    except OperationalError:  # a page's bookkeeping: a busy database only skips it
+        db.session.rollback()
+        current_app.logger.warning("session %s: last-seen time not recorded (database busy)", found.session_id)
+    cache.forget_read()  # a new transaction: the counter is read again when asked
     return user
 
 

@@ -58,10 +58,7 @@ def begin_kind(requested: str | None) -> str:
 
 def _on_begin(conn) -> None:
     if conn.dialect.name == "sqlite":
-        # On the driver's connection: SQLAlchemy's own execution (events, result set-up) cost
-        # more than the BEGIN, which returns nothing and which every request runs.
-        kind = begin_kind(conn.get_execution_options().get("sqlite_begin"))
-        conn.connection.driver_connection.execute(f"BEGIN {kind}")
+        conn.exec_driver_sql(f"BEGIN {begin_kind(conn.get_execution_options().get('sqlite_begin'))}")
 
 
 def install() -> None:
