@@ -13,7 +13,9 @@ from tracker.extensions import db, login_manager
 from tracker.models import User
 from tracker.models.base import utcnow
 from tracker import clock
+from tracker.queries import notifications as notification_queries
 from tracker.services import sessions, tokens
+from tracker.status import cache
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
@@ -28,24 +30,43 @@ def lifetimes() -> tuple[timedelta, timedelta]:
     return timedelta(minutes=config["SESSION_IDLE_MINUTES"]), timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
 
 
+_signed_in = None
+
+
+def _signed_in_statement():
+    """The one statement of a signed-in request's own: the session and its user, the change
+    counter (the request's cache ``version``) and the bell's number (built once, run with parameters)."""
+    global _signed_in
+    if _signed_in is None:
+        _signed_in = sessions.with_user_statement(cache.counter_column().label("counter"),
+                                                  notification_queries.unread_column().label("unread"))
+    return _signed_in
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     if not user_id.isdigit() or bearer_token() is not None:  # a token, when given, decides alone
         return None
-    found = sessions.find_with_user(session.get("sid"), int(user_id))  # one statement for both
+    token = session.get("sid")
+    if not token:
+        return None
+    found = db.session.execute(_signed_in_statement(),
+                               {"token_hash": sessions.hash_token(token), "user_id": int(user_id)}).first()
     if found is None:
         return None
-    row, user = found
-    now = utcnow()
-    if not user.active or not sessions.is_live(row, now, *lifetimes()):
+    user, now = found[0], utcnow()
+    if not user.active or not sessions.is_live(found, now, *lifetimes()):
         return None
-    if sessions.touch(row, now):
-        row_id = row.id
-        try:
-            db.session.commit()
-        except OperationalError:  # a page's bookkeeping: a busy database only skips it
-            db.session.rollback()
-            current_app.logger.warning("session %s: last-seen time not recorded (database busy)", row_id)
+    cache.read_with(found.counter)
+    notification_queries.read_with_session(user.id, found.unread)
+    try:
+        if not sessions.touch(found.session_id, found.last_seen_at, now):
+            return user
+        db.session.commit()
+    except OperationalError:  # a page's bookkeeping: a busy database only skips it
+        db.session.rollback()
+        current_app.logger.warning("session %s: last-seen time not recorded (database busy)", found.session_id)
+    cache.forget_read()  # a new transaction: the counter is read again when asked
     return user
 
 

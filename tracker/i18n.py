@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
+import flask_babel
 from flask import Flask, current_app, request, session
+from flask.globals import _cv_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -29,8 +31,39 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages, default=languages[0]) or languages[0]
 
 
+# Flask-Babel looks the catalogue up afresh for every string (the request's context, the
+# domain, the locale and its name: ~100 Python calls), and a page translates dozens. The
+# catalogue and the locale's name are kept beside Flask-Babel's own locale, for as long as that
+# very locale object is the request's (``force_locale`` and ``refresh`` replace it).
+_KEPT = "tracker_kept"
+
+
+def _babel_context():
+    """Flask-Babel's per-request namespace (``g._flask_babel``), or None."""
+    app_context = _cv_app.get(None)
+    return None if app_context is None else getattr(app_context.g, "_flask_babel", None)
+
+
+def _kept():
+    ctx = _babel_context()
+    kept = getattr(ctx, _KEPT, None)
+    if kept is not None and kept[0] is getattr(ctx, "babel_locale", None):
+        return kept
+    translations, locale = flask_babel.get_translations(), get_locale()
+    kept = (locale, translations, str(locale or "vi"))
+    ctx = _babel_context()
+    if ctx is not None and locale is not None and getattr(ctx, "babel_locale", None) is locale:
+        setattr(ctx, _KEPT, kept)
+    return kept
+
+
+def translations():
+    """The request's catalogue (``flask_babel.get_translations()``), kept."""
+    return _kept()[1]
+
+
 def language() -> str:
-    return str(get_locale() or "vi")
+    return _kept()[2]
 
 
 def date_short(value: date | str | None) -> str:
@@ -74,7 +107,19 @@ def share(part: int, whole: int) -> str:
     return formatting.share(part, whole, language())
 
 
+def install_gettext(app: Flask) -> None:
+    """Flask-Babel's template callables, over the kept catalogue."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def register_filters(app: Flask) -> None:
+    install_gettext(app)
     app.add_template_filter(date_short, "date_short")
     app.add_template_filter(date_long, "date_long")
     app.add_template_filter(datetime_short, "datetime_short")

@@ -109,8 +109,11 @@ def arg_ids(name: str) -> list[int]:
     return [n for n in (parse_id(v) for v in request.args.getlist(name)) if n is not None]
 
 
-def arg_page(name: str = "page") -> int:
-    """A page number: 1 for anything missing, malformed, below 1 or beyond the id range."""
+def arg_page(name: str = "page", args=None) -> int:
+    """A page number: 1 for anything missing, malformed, below 1 or beyond the id range
+    (of ``request.args``, or of ``args`` when given)."""
+    if args is not None:
+        return parse_int(args.get(name), lo=1, hi=ID_MAX) or 1
     return arg_int(name, 1, lo=1, hi=ID_MAX) or 1
 
 
@@ -125,6 +128,17 @@ def arg_date(name: str, default: date | None = None, *, strict: bool = False) ->
             abort(400)
         return default
     return day
+
+
+def normalised(names, defaults: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    """The request's query parameters among ``names``, normalised for a kept page's key: empty
+    values and ``defaults`` (e.g. ``{"page": "1"}``) dropped, everything else left out, sorted
+    (a repeated parameter keeps each of its values). Equal filters typed in another order, with
+    empty fields or with parameters the page does not read share one entry, so the page must be
+    rendered from these (``MultiDict(normalised(…))``), not from ``request.args``."""
+    defaults = defaults or {}
+    return tuple(sorted((k, v) for k, v in request.args.items(multi=True)
+                        if k in names and v != "" and defaults.get(k) != v))
 
 
 def install(app) -> None:

@@ -119,3 +119,28 @@ def test_database_lost_while_saving_answers_503_and_nothing_is_half_written(sour
         assert update.results == text_typed
         assert db.session.scalar(select(func.count(EvidenceFile.id)).where(EvidenceFile.update_id == update.id)) == 1
         db.session.remove()
+
+
+def test_a_page_is_served_when_its_session_s_last_seen_time_cannot_be_written(source):
+    """The last-seen time is bookkeeping: a write lock held elsewhere skips it, the page is shown."""
+    import pytest
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from tracker.models import UserSession
+    from tracker.models.base import utcnow
+
+    if source.backend != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL's row lock waits instead")
+    client = source.app.test_client()
+    assert sign_in(client, OFFICER.email).status_code == 302
+    with source.app.app_context():
+        db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
+        db.session.remove()
+    with LockedPastTimeout(source) as fault:
+        fault.strike()
+        response = client.get("/profile")
+    assert response.status_code == 200
+    assert OFFICER.email in response.get_data(as_text=True)

@@ -75,3 +75,17 @@ def test_login_page_shows_field_errors_in_vietnamese(client):
     token = csrf_token(client)
     html = client.post("/login", data={"email": "", "password": "", "csrf_token": token}).get_data(as_text=True)
     assert "Nhập địa chỉ thư điện tử." in html and "Nhập mật khẩu." in html
+
+
+def test_every_rate_limited_view_is_named_for_the_limiter(app):
+    """Requests to other routes skip the limiter (``views.auth._has_no_limit``): a new limit on a
+    route not named there would never apply."""
+    from flask_limiter.util import get_qualified_name
+
+    from tracker.extensions import limiter
+    from tracker.views.auth import LIMITED_BLUEPRINTS, LIMITED_ENDPOINTS
+
+    marked = limiter._marked_for_limiting
+    limited = {endpoint for endpoint, view in app.view_functions.items() if get_qualified_name(view) in marked}
+    assert {"auth.login", "auth.login_code"} <= limited
+    assert {e for e in limited if e.split(".")[0] not in LIMITED_BLUEPRINTS} == set(LIMITED_ENDPOINTS)

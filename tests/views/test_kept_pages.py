@@ -80,3 +80,53 @@ def test_the_kept_proposal_forms_carry_this_session_s_token(login_as):
     for token in CSRF.findall(page):
         assert token == CSRF.findall(page)[0]
     assert csrf_token(client, f"/commitments/{commitment.id}")
+
+
+def test_equal_filters_share_one_kept_list_and_dashboard(login_as, monkeypatch):
+    """Kept by normalised parameters: order, empty fields and parameters the page does not read
+    make no new entry, and the kept page's links carry only what it read."""
+    from tracker.views import commitments, main as dashboard
+
+    made = {"list": 0, "dashboard": 0}
+
+    def counted(name, real):
+        def wrapper(*args, **kwargs):
+            made[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(commitments, "_list_body", counted("list", commitments._list_body))
+    monkeypatch.setattr(dashboard, "_body", counted("dashboard", dashboard._body))
+    client = login_as("viewer")
+    first = main(client, "/commitments?q=tai+chinh&agreement=&page=1")
+    assert main(client, "/commitments?utm=x&agreement=&q=tai+chinh") == first
+    assert main(client, "/commitments?q=tai+chinh") == first
+    assert made["list"] == 1 and "utm=" not in first
+    assert main(client, "/commitments?q=tai+chinh&page=2") != first
+    assert made["list"] == 2
+    page = main(client, "/?as_of=2025-06-30&agreement=&province=")
+    assert main(client, "/?province=&as_of=2025-06-30&x=1") == page
+    assert made["dashboard"] == 1 and "30/06/2025" in page
+    assert main(client, "/") != page and made["dashboard"] == 2
+
+
+def test_the_kept_profile_is_this_user_s_as_it_is_now(login_as):
+    client = login_as("viewer")
+    page = client.get("/profile").get_data(as_text=True)
+    tokens = set(CSRF.findall(page))
+    assert len(tokens) == 1
+    response = client.post("/profile", data={"csrf_token": tokens.pop(), "name": "Tên đã đổi", "language": "vi"})
+    assert response.status_code == 302
+    assert "Tên đã đổi" in main(client, "/profile")
+
+
+def test_dashboard_json_answers_a_known_etag_with_304_gzipped_or_not(login_as):
+    client = login_as("viewer")
+    plain = client.get("/dashboard.json")
+    zipped = client.get("/dashboard.json", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["ETag"] == plain.headers["ETag"][:-1] + ':gzip"'
+    for first in (plain, zipped):
+        again = client.get("/dashboard.json", headers={"If-None-Match": first.headers["ETag"],
+                                                        "Accept-Encoding": "gzip"})
+        assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
+        assert again.headers["Cache-Control"] == "private, no-cache"

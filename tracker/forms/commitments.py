@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask import request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SearchField, SelectField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Optional
 
 from tracker import i18n
@@ -82,7 +82,15 @@ class ScopeFilterForm(FlaskForm):
         return field.validate(self)
 
 
+def field_names(form_class) -> frozenset[str]:
+    """The names of a filter form's fields, read off the class (no form is built)."""
+    return frozenset(name for name in dir(form_class) if isinstance(getattr(form_class, name), UnboundField))
+
+
 class CommitmentFilterForm(ScopeFilterForm):
+    # Not a field: set by the dashboard's drill-down links ("lead agencies only").
+    EXTRA_ARGS = ("role", "page")
+
     q = SearchField(_l("Tìm kiếm"), render_kw={"placeholder": _l("Tìm theo nội dung, mã nhiệm vụ…")})
     category = SelectField(_l("Tình trạng"), validate_choice=False)
     due_within = SelectField(_l("Đến hạn trong"), coerce=coerce_id, validate_choice=False)
@@ -98,6 +106,10 @@ class CommitmentFilterForm(ScopeFilterForm):
         self.due_within.choices = choices([(None, _l("Bất kỳ"))] + [(d, _l("%(n)s ngày tới", n=d)) for d in (30, 60, 90)])
         self.field.choices = choices([(None, _l("Tất cả"))] + [(n, str(n)) for n in range(1, 10)])
 
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self._args = formdata
+
     def filters(self) -> CommitmentFilters:
         q = self.q.data if isinstance(self.q.data, str) else ""
         category = self.category.data if self.category.data in CATEGORY_LABELS else None
@@ -106,7 +118,7 @@ class CommitmentFilterForm(ScopeFilterForm):
             province=self.province.data, agency=self.agency.data, category=category,
             as_of=self.valid_as_of(), due_within=self.due_within.data if self.due_within.data in (30, 60, 90) else None,
             field=self.field.data if self.field.data in range(1, 100) else None,
-            role="lead" if request.args.get("role") == "lead" else None,
+            role="lead" if self._args.get("role") == "lead" else None,
             overdue=self.overdue.data == 1, at_risk=self.risk.data == "at_risk", meeting=self.meeting.data,
         )
 

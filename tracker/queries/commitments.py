@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from tracker.domain.codes import Role
@@ -182,19 +182,21 @@ def detail(commitment_id: int) -> Commitment | None:
     )
 
 
+_HEADING = None
+
+
 def heading(commitment_id: int):
-    """(code, title, restricted) of one commitment, one statement: what its page needs before its
-    kept body (``views.commitments.detail``)."""
-    return db.session.execute(
-        select(Commitment.code, Commitment.title, CooperationArea.restricted)
-        .join(CooperationArea, CooperationArea.id == Commitment.area_id).where(Commitment.id == commitment_id)
-    ).first()
-
-
-def last_event() -> int:
-    """The newest audit event's id: every service that changes data records one, so a page kept
-    under it (and the change counter) is never shown after a change."""
-    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
+    """(code, title, restricted, last_event) of one commitment, one statement built once: what its
+    page needs before its kept body (``views.commitments.detail``). ``last_event`` is the newest
+    audit event's id: every service that changes data records one, so a page kept under it (and
+    the change counter) is never shown after a change."""
+    global _HEADING
+    if _HEADING is None:
+        newest = select(func.coalesce(func.max(AuditEvent.id), 0)).scalar_subquery()
+        _HEADING = (select(Commitment.code, Commitment.title, CooperationArea.restricted, newest.label("last_event"))
+                    .join(CooperationArea, CooperationArea.id == Commitment.area_id)
+                    .where(Commitment.id == bindparam("commitment_id")))
+    return db.session.execute(_HEADING, {"commitment_id": commitment_id}).first()
 
 
 def for_agency(agency_id: int, see_restricted: bool) -> tuple[list[Assignment], int]:
@@ -218,4 +220,4 @@ def for_agency(agency_id: int, see_restricted: bool) -> tuple[list[Assignment], 
 
 
 __all__ = ["CommitmentFilters", "agency_lineage", "detail", "for_agency", "heading", "hidden_restricted",
-           "in_part_of_plan", "last_event", "province_lineage", "search"]
+           "in_part_of_plan", "province_lineage", "search"]

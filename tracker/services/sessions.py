@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from tracker.extensions import db
 from tracker.models import User, UserSession
@@ -40,25 +40,33 @@ def find(token: str | None, user_id: int) -> UserSession | None:
     )
 
 
-def find_with_user(token: str | None, user_id: int) -> tuple[UserSession, User] | None:
-    """``find`` and the session's user, in one statement (every signed-in request asks)."""
-    if not token:
-        return None
-    found = db.session.execute(
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _hash(token), UserSession.user_id == user_id)
-    ).first()
-    return None if found is None else (found[0], found[1])
+def hash_token(token: str) -> str:
+    return _hash(token)
+
+
+def with_user_statement(*columns):
+    """The statement every signed-in request runs: the session's user (``User``), the session's
+    id and times (``session_id``, ``created_at``, ``last_seen_at``, ``revoked_at``) and any
+    ``columns`` correlated to the user, for the bound ``token_hash`` and ``user_id``.
+
+    Build it once and run it with parameters: a statement built anew each time costs more than
+    its execution (SQLAlchemy derives its cache key from it on every build)."""
+    return (
+        select(User, UserSession.id.label("session_id"), UserSession.created_at, UserSession.last_seen_at,
+               UserSession.revoked_at, *columns)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == bindparam("token_hash"), UserSession.user_id == bindparam("user_id"))
+    )
 
 
 def is_live(row: UserSession, now: datetime, idle: timedelta, absolute: timedelta) -> bool:
     return row.revoked_at is None and now - row.last_seen_at <= idle and now - row.created_at <= absolute
 
 
-def touch(row: UserSession, now: datetime) -> bool:
-    """Record activity; True when the row changed and needs a commit."""
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at = now
+def touch(session_id: int, last_seen_at: datetime, now: datetime) -> bool:
+    """Record activity (at most every ``TOUCH_EVERY``); True when it wrote and needs a commit."""
+    if now - last_seen_at >= TOUCH_EVERY:
+        db.session.execute(update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now))
         return True
     return False
 

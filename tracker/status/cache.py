@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,9 @@ from tracker.models import ChangeCounter
 log = logging.getLogger(__name__)
 MEMORY_ENTRIES = 256
 REDIS_TTL_SECONDS = 24 * 3600  # entries of an old counter age out; a new counter never reads them
+# Marks an entry kept as the text itself (a finished page body, a JSON document), not as JSON
+# of it: decoding 50 KB of quoted HTML cost a kept page more than the rest of its cache read.
+RAW = "\ue001"
 # Set on a session whose transaction bumped the counter and has not ended: what it computes
 # counts its own uncommitted change, and a rollback would give that counter value to other data.
 BUMPED = "tracker_counter_bumped"
@@ -62,6 +66,25 @@ def version() -> int:
     if has_request_context():
         g.change_counter = value
     return value
+
+
+def counter_column():
+    """The counter as a column, for the statement every signed-in request runs anyway
+    (``auth.load_user``): ``read_with(value)`` then makes it this request's ``version``."""
+    return select(ChangeCounter.value).where(ChangeCounter.id == 1).scalar_subquery()
+
+
+def read_with(value: int | None) -> None:
+    """``version`` for the rest of the request, as read by ``counter_column`` (unless a bump
+    in this transaction has already made it stale: ``invalidate`` drops it again)."""
+    if has_request_context() and not db.session.info.get(BUMPED):
+        g.change_counter = value or 0
+
+
+def forget_read() -> None:
+    """The transaction that read the counter ended (a commit): read it afresh when next asked."""
+    if has_request_context():
+        g.pop("change_counter", None)
 
 
 def key_for(name: str, parts: tuple) -> str:
@@ -95,10 +118,17 @@ class _Memory:
 memory = _Memory(MEMORY_ENTRIES)
 
 
+_scopes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _database_scope() -> str:
     """Entries of two databases never meet (tests, the bench's three databases in one Redis)."""
     bind = db.session.get_bind()
-    return hashlib.sha256(str(getattr(bind, "engine", bind).url).encode()).hexdigest()[:12]
+    engine = getattr(bind, "engine", bind)
+    scope = _scopes.get(engine)
+    if scope is None:
+        scope = _scopes[engine] = hashlib.sha256(str(engine.url).encode()).hexdigest()[:12]
+    return scope
 
 
 def remember(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
@@ -116,9 +146,11 @@ def remember(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
         log.warning("cache unavailable: %s", exc)
         connection = None
     if text is not None:
-        return json.loads(text)
+        text = text.decode() if isinstance(text, bytes) else text
+        return text[len(RAW):] if text.startswith(RAW) else json.loads(text)
     value = compute()
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = (RAW + value if isinstance(value, str)
+            else json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
     try:
         if connection is not None:
             connection.set(key, text, ex=REDIS_TTL_SECONDS)

@@ -18,6 +18,16 @@ bp = Blueprint("auth", __name__)
 
 PENDING = "pending_sign_in"
 PENDING_SECONDS = 300
+# The routes with a rate limit, besides the API's (limited as a whole blueprint). Any other
+# request skips Flask-Limiter's per-request resolution of limits (some 300 Python calls for
+# none); tests/views/test_auth.py checks that every limited view is named here.
+LIMITED_ENDPOINTS = frozenset({"auth.login", "auth.login_code"})
+LIMITED_BLUEPRINTS = frozenset({"api"})
+
+
+@limiter.request_filter
+def _has_no_limit() -> bool:
+    return request.endpoint not in LIMITED_ENDPOINTS and request.blueprint not in LIMITED_BLUEPRINTS
 
 
 def _failed(response) -> bool:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from tracker.forms.commitments import CommitmentFilterForm
+from werkzeug.datastructures import MultiDict
+
+from tracker.forms.commitments import CommitmentFilterForm, field_names
 from tracker import clock, i18n, params
-from tracker.layout import CSRF
+from tracker.layout import kept_body
 from tracker.status import cache
 from tracker.forms.auth import LogoutForm
 from tracker.plan_messages import field_label
@@ -28,30 +29,32 @@ from tracker.queries import plan as plan_queries
 from tracker.queries import targets as target_queries
 
 bp = Blueprint("commitments", __name__)
+LIST_ARGS = field_names(CommitmentFilterForm) | set(CommitmentFilterForm.EXTRA_ARGS)
 
 
 @bp.get("/commitments")
 def index():
-    """The body is kept finished per query string, clearance, day, language and change counter:
-    every filter, the search and the page number are in the query string, and nothing else of
-    the viewer shows in the list."""
-    typed = tuple(sorted(request.args.items(multi=True)))
-    key = (typed, sees_restricted(current_user), clock.today(), i18n.language(), request.script_root)
-    body = cache.remember("commitments.html", key, _list_body)
+    """The body is kept finished per filters, clearance, day, language and change counter: every
+    filter, the search and the page number are query parameters (normalised: ``params.normalised``),
+    and nothing else of the viewer shows in the list."""
+    args = params.normalised(LIST_ARGS, {"page": "1"})
+    key = (args, sees_restricted(current_user), clock.today(), i18n.language(), request.script_root)
+    body = cache.remember("commitments.html", key, lambda: _list_body(MultiDict(args)))
     return render_template("commitments/index_page.html", body=Markup(body))  # nosec B704 # our own template
 
 
-def _list_body() -> str:
-    form = CommitmentFilterForm(request.args, meta={"csrf": False})
+def _list_body(args: MultiDict) -> str:
+    form = CommitmentFilterForm(args, meta={"csrf": False})
     form.load_choices()
     filters = form.filters()
     pagination, hidden = queries.search(
-        filters, sees_restricted(current_user), params.arg_page(), current_app.config["PAGE_SIZE"], clock.today()
+        filters, sees_restricted(current_user), params.arg_page(args=args), current_app.config["PAGE_SIZE"],
+        clock.today()
     )
     standing = progress_queries.standings(pagination.items, filters.as_of or clock.today(),
                                           current_app.config["DUE_SOON_DAYS"])
     return render_template("commitments/index.html", form=form, pagination=pagination, hidden=hidden,
-                           standing=standing,
+                           standing=standing, args=args,
                            disputed=confirmation_queries.disputed_commitments([c.id for c in pagination.items]))
 
 
@@ -68,15 +71,9 @@ def detail(commitment_id: int):
         abort(404)  # as require_view_area: a restricted field's commitment does not exist for them
     user = current_user
     viewer = (user.id, user.role, user.cleared, user.agency_id, user.province_id)
-    key = (commitment_id, viewer, clock.today(), i18n.language(), request.script_root, queries.last_event())
-    body = cache.remember("commitment.html", key, lambda: _without_csrf(_body(commitment_id)))
+    key = (commitment_id, viewer, clock.today(), i18n.language(), request.script_root, head.last_event)
     return render_template("commitments/detail_page.html", heading=f"{head.code} · {head.title}",
-                           body=Markup(body.replace(CSRF, generate_csrf())))  # nosec B704 # our own template
-
-
-def _without_csrf(html: str) -> str:
-    """The body as kept: this session's CSRF token (the proposal forms) left as a placeholder."""
-    return html.replace(generate_csrf(), CSRF)
+                           body=kept_body("commitment.html", key, lambda: _body(commitment_id)))
 
 
 def _body(commitment_id: int) -> str:

@@ -6,11 +6,14 @@ import io
 import time
 
 import segno
+from markupsafe import Markup
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from tracker import i18n
 from tracker.auth import lifetimes
+from tracker.layout import kept_body
 from tracker.extensions import db
 from tracker.forms.accounts import (
     ACCOUNT_MESSAGES,
@@ -34,6 +37,14 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 @bp.route("", methods=["GET", "POST"])
 def index():
+    """A GET's body is kept finished per what it shows of the user (their row's fields; an agency
+    or province renamed bumps the change counter) and the page's language."""
+    if request.method == "GET":
+        user = current_user
+        parts = (user.id, user.email, user.name, user.language, user.role, user.cleared, user.agency_id,
+                 user.province_id, i18n.language(), request.script_root)
+        return render_template("profile/index.html", body=kept_body(
+            "profile.html", parts, lambda: render_template("profile/_index.html", form=ProfileForm(obj=user))))
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         current_user.name = form.name.data.strip()
@@ -42,7 +53,7 @@ def index():
         db.session.commit()
         flash(_("Đã lưu thông tin cá nhân."), "success")
         return redirect(url_for("profile.index"))
-    return render_template("profile/index.html", form=form)
+    return render_template("profile/index.html", body=Markup(render_template("profile/_index.html", form=form)))  # nosec B704 # our own template
 
 
 @bp.route("/password", methods=["GET", "POST"])
