@@ -5,7 +5,7 @@ Lays out ``outline.build(report)``: A4, decree margins, Times New Roman for ever
 annex in a landscape section. No Flask, no database. python-docx lays out everything but
 the annex's rows; what its public API cannot do (fonts in every script, rules, fields, row
 flags) goes through ``docx_xml``, the one module that reaches below it. The annex's rows are
-streamed into the saved package as text by ``docx_stream``, from a template row python-docx
+streamed into the saved package as text by ``ooxml_stream``, from a template row python-docx
 wrote, so a 30,000-row annex never exists as a tree.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Cm, Mm, Pt
 
 from tracker.domain.report import StatusReport
-from tracker.exports import docx_stream, docx_xml, outline, safe
+from tracker.exports import ooxml_stream, docx_xml, outline, safe
 from tracker.exports.outline import Chart, Heading, Line, Para, Table
 
 FONT = "Times New Roman"
@@ -199,16 +199,16 @@ def _para(doc, block: Para) -> None:
 
 
 class _Bulk:
-    """What the skeleton leaves to ``docx_stream``: the runs of body headings and paragraphs
+    """What the skeleton leaves to ``ooxml_stream``: the runs of body headings and paragraphs
     (50,000 at the national scale), the annex rows, and the samples they are written from,
     each laid out here by the code that lays out any other."""
 
     LEVELS = (1, 2, 3)
 
     def __init__(self) -> None:
-        self.mark = docx_stream.Marks()
-        self.samples = docx_stream.Samples()
-        self.holes: list[docx_stream.Hole] = []
+        self.mark = ooxml_stream.Marks()
+        self.samples = ooxml_stream.Samples()
+        self.holes: list[ooxml_stream.Hole] = []
 
     def add_samples(self, doc) -> None:
         """One heading of each level, a paragraph and a paragraph with a lead, cut out of the file."""
@@ -223,13 +223,13 @@ class _Bulk:
         """A paragraph in ``doc`` that ``blocks`` replace in the file."""
         mark = self.mark(f"body-{len(self.holes)}")
         docx_xml.add_body_paragraph(doc).add_run(mark)
-        self.holes.append(docx_stream.Hole(mark, "w:p", lambda _xml: self.write_blocks(blocks)))
+        self.holes.append(ooxml_stream.Hole(mark, "w:p", lambda _xml: self.write_blocks(blocks)))
 
     def write_blocks(self, blocks: list[Heading | Para]):
         found, mark = self.samples.found, self.mark
-        heads = {n: docx_stream.Template(found[mark(f"h{n}")], [mark(f"h{n}")]) for n in self.LEVELS}
-        plain = docx_stream.Template(found[mark("para")], [mark("para")])
-        lead = docx_stream.Template(found[mark("lead")], [mark("lead"), mark("text")])
+        heads = {n: ooxml_stream.Template(found[mark(f"h{n}")], [mark(f"h{n}")]) for n in self.LEVELS}
+        plain = ooxml_stream.Template(found[mark("para")], [mark("para")])
+        lead = ooxml_stream.Template(found[mark("lead")], [mark("lead"), mark("text")])
         clean = safe.clean
         for block in blocks:
             if isinstance(block, Heading):
@@ -253,9 +253,9 @@ class _Bulk:
             _run(par, marks[c], 11)
 
         def write(xml: str):
-            row = docx_stream.RowTemplate(xml, marks)
+            row = ooxml_stream.RowTemplate(xml, marks)
             return (row.fill([safe.lines(text) for text in values]) for values in rows)
-        self.holes.append(docx_stream.Hole(marks[0], "w:tr", write))
+        self.holes.append(ooxml_stream.Hole(marks[0], "w:tr", write))
 
 
 def _body(doc, blocks, bulk: _Bulk) -> None:
@@ -338,6 +338,6 @@ def write(report: StatusReport, out: BinaryIO, progress: Progress | None = None)
     build(report, plan, bulk, progress).save(skeleton)
     if progress is not None:
         progress(0.2)
-    docx_stream.copy_package(skeleton, out, bulk.holes)
+    ooxml_stream.copy_package(skeleton, out, bulk.holes)
     if progress is not None:
         progress(1.0)

@@ -1,4 +1,4 @@
-"""A large Word document streamed as text from a small one python-docx saved.
+"""A large Office file streamed as text from a small one python-docx or openpyxl saved.
 
 At the national scale the report holds 50,000 body paragraphs and a 30,000-row annex: as
 python-docx objects that is millions of lxml elements (2.4 GB), all serialized into one
@@ -9,7 +9,9 @@ too. ``copy_package`` copies the skeleton's package into ``out`` entry by entry 
 ``word/document.xml``: the skeleton's text, each mark's element (``<w:p>`` or ``<w:tr>``)
 replaced by what its ``Hole`` writes, chunk by chunk. The samples are cut out and become
 ``Template``s, so each written paragraph and row carries exactly the properties
-python-docx wrote for them, and the file is the one python-docx would have saved.
+python-docx wrote for them, and the file is the one python-docx would have saved. The
+workbook (``xlsx``) streams its national-scale sheets' rows the same way, in place of a
+marked row in each sheet openpyxl saved.
 """
 from __future__ import annotations
 
@@ -27,13 +29,14 @@ _SPECIAL_XML = {"\t": "<w:tab/>", "\r": "<w:br/>", "\n": "<w:br/>"}
 
 
 class Marks:
-    """Text no report holds, one per name: private-use characters around a random token."""
+    """Text no report holds, one per name: a random token, in ASCII (names too) so that it reads the same
+    in any serialization (openpyxl writes other characters as references)."""
 
     def __init__(self) -> None:
         self.token = secrets.token_hex(8)
 
     def __call__(self, name: str) -> str:
-        return f"\ue000{self.token}:{name}\ue000"
+        return f"{{mark:{self.token}:{name}}}"
 
 
 def run_content(text: str) -> str:
@@ -138,29 +141,36 @@ class Samples:
         return Hole(mark, tag, keep)
 
 
-def copy_package(skeleton: BinaryIO, out: BinaryIO, holes: Sequence[Hole]) -> None:
-    """Copy the .docx ``skeleton`` to ``out``, each hole's element replaced by its writing.
+def copy_package(skeleton: BinaryIO, out: BinaryIO, holes: Sequence[Hole],
+                 streamed: Callable[[str], bool] = lambda name: name == DOCUMENT) -> None:
+    """Copy the package ``skeleton`` to ``out``; in the entries ``streamed`` names, each hole's
+    element is replaced by its writing.
 
     Each hole's ``write`` is called in the order of ``holes`` (samples first, so their markup is
-    kept before a writer reads it) and what it makes is streamed in the document's order."""
+    kept before a writer reads it) and what it makes is streamed in the entry's order."""
+    left = list(holes)
     with zipfile.ZipFile(skeleton) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, info.date_time)
             entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-            if info.filename != DOCUMENT:
+            if not streamed(info.filename):
                 target.writestr(entry, source.read(info))
                 continue
             xml = source.read(info).decode("utf-8")
+            here = [hole for hole in left if hole.mark in xml]
+            left = [hole for hole in left if hole.mark not in xml]
             with target.open(entry, "w") as stream:
-                _stream(xml, holes, stream)
+                _stream(xml, here, stream)
+    if left:
+        raise ValueError(f"the skeleton holds {left[0].mark!r} nowhere")
 
 
 def _stream(xml: str, holes: Sequence[Hole], stream) -> None:
     spans = []
     for hole in holes:
         at = xml.find(hole.mark)
-        if at < 0 or xml.find(hole.mark, at + 1) >= 0:
-            raise ValueError(f"the skeleton holds {hole.mark!r} {'twice' if at >= 0 else 'nowhere'}")
+        if xml.find(hole.mark, at + 1) >= 0:
+            raise ValueError(f"the skeleton holds {hole.mark!r} twice")
         spans.append((*enclosing(xml, at, hole.tag), hole))
     pieces: dict[int, Iterable[str]] = {start: hole.write(xml[start:end]) for start, end, hole in spans}
     buffer: list[str] = []
