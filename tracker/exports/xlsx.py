@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from copy import copy
+from functools import lru_cache
 from datetime import date, datetime
 from typing import BinaryIO
 
@@ -146,6 +147,23 @@ class _PlainRows:
             ("date", date): style(date(2000, 1, 1)), ("date", datetime): style(datetime(2000, 1, 1)),
         }
 
+        # A text's markup is made once while it keeps coming back: the updates sheet repeats its
+        # titles, agencies and texts row after row. Bounded: a national annex's texts are mostly unique.
+        self.text = lru_cache(maxsize=8192)(self._text)
+
+    def _text(self, value: str, status: bool) -> str:
+        """The markup of a text cell after its reference."""
+        text = safe.xlsx_text(value)
+        style = ""
+        if status:
+            style = self.ids[("status", id(_CATEGORY_FILLS.get(text)), safe.is_formula_like(text))]
+        elif not text:
+            return ' t="inlineStr"/>'  # an empty text cell, as openpyxl writes it
+        elif text[0] == "#" or safe.is_formula_like(text) or text in _OPENPYXL_ERRORS:
+            style = self.ids[("text", safe.is_formula_like(text))]
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
     def append_to_sheet(self, mark: str) -> ooxml_stream.Hole:
         """The marked row after the header, and the hole the rows go in."""
         cell = WriteOnlyCell(self.ws, value=mark)
@@ -168,17 +186,7 @@ class _PlainRows:
                 continue
             ref = self.letters[i] + number
             if value.__class__ is str or isinstance(value, str):
-                text = safe.xlsx_text(value)
-                style = ""
-                if i == status:
-                    style = self.ids[("status", id(_CATEGORY_FILLS.get(text)), safe.is_formula_like(text))]
-                elif not text:
-                    parts.append(f'<c r="{ref}" t="inlineStr"/>')  # an empty text cell, as openpyxl writes it
-                    continue
-                elif text[0] == "#" or safe.is_formula_like(text) or text in _OPENPYXL_ERRORS:
-                    style = self.ids[("text", safe.is_formula_like(text))]
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>')
+                parts += (f'<c r="{ref}"', self.text(value, i == status))
             elif isinstance(value, (date, datetime)):
                 if isinstance(value, datetime):
                     value = wording.local_naive(value)
