@@ -1,5 +1,7 @@
 """The Word report, read back with python-docx: page, letterhead, fonts, outline, annex, profiles."""
+import dataclasses
 import io
+import zipfile
 
 import pytest
 from docx import Document
@@ -149,3 +151,17 @@ def test_party_profile(party_report):
     assert "Số …-BC/TU" in found and "*" in found
     assert "T/M BAN THƯỜNG VỤ" in found and "PHÓ BÍ THƯ" in found
     assert "- Lưu Văn phòng Tỉnh ủy." in found
+
+
+def test_streamed_parts_leave_no_mark_and_keep_awkward_text(report):
+    rows = list(report.rows)
+    rows[0] = dataclasses.replace(rows[0], deliverable="a\tb & <c>", task="Nhiệm vụ\u00a0«một»")
+    out = io.BytesIO()
+    exports.write(dataclasses.replace(report, rows=tuple(rows)), "docx", out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        assert "{mark:" not in archive.read("word/document.xml").decode("utf-8")
+    doc = Document(io.BytesIO(out.getvalue()))
+    annex = doc.tables[-1]
+    assert annex.rows[1].cells[5].text.startswith("Sản phẩm: a b & <c>\n")
+    assert annex.rows[1].cells[1].text == "Nhiệm vụ\u00a0«một»"
+    assert any(p.text.startswith("- Nhiệm vụ «một»") for p in doc.paragraphs)

@@ -160,29 +160,6 @@ def test_row_flags_keep_the_schema_order():
     assert local_names(table.rows[1]._tr.trPr) == ["w:cantSplit"]
 
 
-def test_stamped_rows_copy_the_template_and_its_format():
-    doc = Document()
-    table = doc.add_table(rows=1, cols=2)
-    table.cell(0, 0).text = "STT"
-    template = table.add_row()
-    docx_xml.row_flags(template)
-    template.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    written = []
-
-    def write(par, line):
-        written.append(line)
-        par.add_run(line)
-
-    docx_xml.stamp_rows(table, template, [[["1"], ["Giao thông", "liên tỉnh"]], [["2"], []]], write)
-    assert written == ["1", "Giao thông", "liên tỉnh", "2"]
-    back = reopened(doc).tables[0]
-    assert len(back.rows) == 3
-    assert [c.text for c in back.rows[1].cells] == ["1", "Giao thông\nliên tỉnh"]
-    assert [c.text for c in back.rows[2].cells] == ["2", ""]
-    assert back.rows[1].cells[0].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
-    assert all(local_names(row._tr.trPr) == ["w:cantSplit"] for row in back.rows[1:])
-
-
 def test_the_report_reaches_below_python_docx_only_through_docx_xml():
     path = Path(tracker.exports.__file__).with_name("docx_report.py")
     tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -2,9 +2,11 @@
 
 Lays out ``outline.build(report)``: A4, decree margins, Times New Roman for every script
 (w:eastAsia and w:cs too, so diacritics never fall back), page numbers from page 2, the
-annex in a landscape section. python-docx only; no Flask, no database. What python-docx's
-public API cannot do (fonts in every script, rules, fields, row flags, fast rows) goes
-through ``docx_xml``, the one module that reaches below it.
+annex in a landscape section. No Flask, no database. python-docx lays out everything but
+the annex's rows; what its public API cannot do (fonts in every script, rules, fields, row
+flags) goes through ``docx_xml``, the one module that reaches below it. The annex's rows are
+streamed into the saved package as text by ``ooxml_stream``, from a template row python-docx
+wrote, so a 30,000-row annex never exists as a tree.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Cm, Mm, Pt
 
 from tracker.domain.report import StatusReport
-from tracker.exports import docx_xml, outline, safe
+from tracker.exports import ooxml_stream, docx_xml, outline, safe
 from tracker.exports.outline import Chart, Heading, Line, Para, Table
 
 FONT = "Times New Roman"
@@ -184,36 +186,88 @@ def _counted(rows: Iterable, total: int, progress: Progress | None, start: float
             progress(start + (end - start) * i / max(total, 1))
 
 
-def _annex_table(doc, out: outline.Outline, progress: Progress | None = None) -> None:
-    """The annex: left-aligned text columns, centred STT/deadline/status.
-
-    Rows are stamped from one prepared row (``docx_xml.stamp_rows``): python-docx's
-    ``add_row``/``add_paragraph`` would make a 30,000-row annex take minutes.
-    """
-    centred = {0, 4, 6}
-    _table(doc, Table(out.annex_header, (), out.annex_widths_cm), size=11)
-    table = doc.tables[-1]
-    template = table.add_row()
-    docx_xml.row_flags(template)
-    for c, cell in enumerate(template.cells):
-        _format(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.CENTER if c in centred else WD_ALIGN_PARAGRAPH.LEFT,
-                after=2)
-    rows = ([safe.lines(text) for text in values] for values in out.annex_rows)
-    rows = _counted(rows, len(out.annex_rows), progress, 0.2, 0.9)
-    docx_xml.stamp_rows(table, template, rows, lambda par, piece: _run(par, piece, 11))
+def _heading(doc, block: Heading) -> None:
+    par = docx_xml.add_body_paragraph(doc, f"Report Heading {block.level}")
+    _run(par, block.text, bold=True, italic=block.level == 3)
 
 
-def _body(doc, blocks) -> None:
+def _para(doc, block: Para) -> None:
+    par = docx_xml.add_body_paragraph(doc)
+    if block.lead:
+        _run(par, block.lead, bold=True)
+    _run(par, block.text)
+
+
+class _Bulk:
+    """What the skeleton leaves to ``ooxml_stream``: the runs of body headings and paragraphs
+    (50,000 at the national scale), the annex rows, and the samples they are written from,
+    each laid out here by the code that lays out any other."""
+
+    LEVELS = (1, 2, 3)
+
+    def __init__(self) -> None:
+        self.mark = ooxml_stream.Marks()
+        self.samples = ooxml_stream.Samples()
+        self.holes: list[ooxml_stream.Hole] = []
+
+    def add_samples(self, doc) -> None:
+        """One heading of each level, a paragraph and a paragraph with a lead, cut out of the file."""
+        for level in self.LEVELS:
+            _heading(doc, Heading(self.mark(f"h{level}"), level))
+        _para(doc, Para(self.mark("para")))
+        _para(doc, Para(self.mark("text"), lead=self.mark("lead")))
+        names = [f"h{level}" for level in self.LEVELS] + ["para", "lead"]
+        self.holes[:0] = [self.samples.hole(self.mark(name)) for name in names]
+
+    def paragraphs(self, doc, blocks: list[Heading | Para]) -> None:
+        """A paragraph in ``doc`` that ``blocks`` replace in the file."""
+        mark = self.mark(f"body-{len(self.holes)}")
+        docx_xml.add_body_paragraph(doc).add_run(mark)
+        self.holes.append(ooxml_stream.Hole(mark, "w:p", lambda _xml: self.write_blocks(blocks)))
+
+    def write_blocks(self, blocks: list[Heading | Para]):
+        found, mark = self.samples.found, self.mark
+        heads = {n: ooxml_stream.Template(found[mark(f"h{n}")], [mark(f"h{n}")]) for n in self.LEVELS}
+        plain = ooxml_stream.Template(found[mark("para")], [mark("para")])
+        lead = ooxml_stream.Template(found[mark("lead")], [mark("lead"), mark("text")])
+        clean = safe.clean
+        for block in blocks:
+            if isinstance(block, Heading):
+                yield heads[block.level].fill(clean(block.text))
+            elif block.lead:
+                yield lead.fill(clean(block.lead), clean(block.text))
+            else:
+                yield plain.fill(clean(block.text))
+
+    def annex_rows(self, doc, out: outline.Outline, rows: Iterable[tuple[str, ...]]) -> None:
+        """The annex: left-aligned text columns, centred STT/deadline/status. Its one row is a
+        sample, each cell a formatted paragraph holding a mark, that ``rows`` replace in the file."""
+        centred = {0, 4, 6}
+        _table(doc, Table(out.annex_header, (), out.annex_widths_cm), size=11)
+        sample = doc.tables[-1].add_row()
+        docx_xml.row_flags(sample)
+        marks = [self.mark(f"cell-{c}") for c in range(len(out.annex_header))]
+        for c, cell in enumerate(sample.cells):
+            par = _format(cell.paragraphs[0], align=WD_ALIGN_PARAGRAPH.CENTER if c in centred else WD_ALIGN_PARAGRAPH.LEFT,
+                          after=2)
+            _run(par, marks[c], 11)
+
+        def write(xml: str):
+            row = ooxml_stream.RowTemplate(xml, marks)
+            return (row.fill([safe.lines(text) for text in values]) for values in rows)
+        self.holes.append(ooxml_stream.Hole(marks[0], "w:tr", write))
+
+
+def _body(doc, blocks, bulk: _Bulk) -> None:
+    run: list[Heading | Para] = []
     for block in blocks:
-        if isinstance(block, Heading):
-            par = docx_xml.add_body_paragraph(doc, f"Report Heading {block.level}")
-            _run(par, block.text, bold=True, italic=block.level == 3)
-        elif isinstance(block, Para):
-            par = docx_xml.add_body_paragraph(doc)
-            if block.lead:
-                _run(par, block.lead, bold=True)
-            _run(par, block.text)
-        elif isinstance(block, Table):
+        if isinstance(block, (Heading, Para)):
+            if not run:
+                bulk.paragraphs(doc, run)
+            run.append(block)
+            continue
+        run = []
+        if isinstance(block, Table):
             _table(doc, block)
         elif isinstance(block, Chart):
             par = _format(doc.add_paragraph(), before=6, keep=True)
@@ -237,12 +291,10 @@ def _signature(doc, sig: outline.Signature) -> None:
     _run(_format(name, before=80), sig.name, BODY_PT, bold=True)
 
 
-def build(report: StatusReport, progress: Progress | None = None):
-    """The python-docx ``Document`` for ``report`` (``write`` saves it); ``progress`` hears
-    the share done, up to 0.9 (saving is the rest)."""
-    out = outline.build(report)
-    if progress is not None:
-        progress(0.1)
+def build(report: StatusReport, out: outline.Outline, bulk: _Bulk, progress: Progress | None = None):
+    """The skeleton of the report: the python-docx ``Document`` laid out as ``out``, with
+    ``bulk``'s marks where its body paragraphs and annex rows go (``write`` streams them in).
+    ``progress`` hears the annex rows as they are written, from 0.2 to 0.95."""
     doc = Document()
     _setup_styles(doc)
     props = doc.core_properties
@@ -259,7 +311,8 @@ def build(report: StatusReport, progress: Progress | None = None):
     _run(_format(doc.add_paragraph(), before=18), out.title, BODY_PT, bold=True)
     _run(_format(doc.add_paragraph()), out.subject, BODY_PT, bold=True)
     _rule(doc, 3.5, TEXT_CM, before=4, after=12)
-    _body(doc, out.body)
+    bulk.add_samples(doc)
+    _body(doc, out.body, bulk)
     closing = doc.add_paragraph()
     closing.paragraph_format.keep_with_next = True
     closing.paragraph_format.space_after = Pt(12)
@@ -272,12 +325,19 @@ def build(report: StatusReport, progress: Progress | None = None):
     for text in out.annex_title:
         _run(_format(doc.add_paragraph(), keep=True), text, BODY_PT, bold=True)
     _run(_format(doc.add_paragraph(), after=8, keep=True), out.annex_caption, BODY_PT, italic=True)
-    _annex_table(doc, out, progress)
+    bulk.annex_rows(doc, out, _counted(out.annex_rows, len(out.annex_rows), progress, 0.2, 0.95))
     return doc
 
 
 def write(report: StatusReport, out: BinaryIO, progress: Progress | None = None) -> None:
-    """Write the .docx to the binary stream ``out``."""
-    build(report, progress).save(out)
+    """Write the .docx to the binary stream ``out``; ``progress`` hears the share done (0 to 1)."""
+    plan = outline.build(report)
+    if progress is not None:
+        progress(0.1)
+    bulk, skeleton = _Bulk(), io.BytesIO()
+    build(report, plan, bulk, progress).save(skeleton)
+    if progress is not None:
+        progress(0.2)
+    ooxml_stream.copy_package(skeleton, out, bulk.holes)
     if progress is not None:
         progress(1.0)

@@ -1,11 +1,10 @@
 """Every reach below python-docx's public API, in one place, for ``docx_report``.
 
 python-docx has no accessor for some of what the decree's layout needs, and its public
-setters are too slow for a 30,000-row annex, so the report edits the WordprocessingML
-itself. Each helper here says why. They touch python-docx's private attributes
-(``Run._r``, ``Paragraph._p``, ``_Row._tr``, ``Table._tbl``, ``Document._body``), its
-``oxml`` element classes (``get_or_add_*``, ``insert_element_before``, ``p_lst``,
-``tc_lst``) and the schema's child order, written out below because ``insert_element_before``
+setters are slow, so the report edits the WordprocessingML itself. Each helper here says
+why. They touch python-docx's private attributes (``Run._r``, ``Paragraph._p``,
+``_Row._tr``, ``Document._body``), its ``oxml`` element classes (``get_or_add_*``,
+``insert_element_before``) and the schema's child order, written out below because ``insert_element_before``
 needs the names of the children that must come after. None of that is promised across
 python-docx versions: pyproject.toml pins the tested minor range, and
 tests/exports/test_docx_xml.py checks the XML each helper writes, so an upgrade that breaks
@@ -13,7 +12,7 @@ a reach fails there first.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from copy import deepcopy
 
 from docx.oxml import OxmlElement
@@ -177,25 +176,3 @@ def row_flags(row, *, header: bool = False) -> None:
     trpr.insert_element_before(element("w:cantSplit"), *_TRPR_AFTER_CANTSPLIT)
     if header:
         trpr.insert_element_before(element("w:tblHeader"), *_TRPR_AFTER_HEADER)
-
-
-def stamp_rows(table, template, rows: Iterable[Sequence[Sequence[str]]],
-               write: Callable[[Paragraph, str], object]) -> None:
-    """Fill ``table`` with deep copies of its row ``template``, which is taken out of the table.
-
-    Each of ``rows`` gives, per cell, the lines to write: ``write(paragraph, line)`` fills
-    the cell's first paragraph, then copies of it, all formatted as the template's.
-    python-docx's ``add_row``/``add_paragraph`` would make a 30,000-row annex take minutes.
-    """
-    row_xml = template._tr
-    row_xml.getparent().remove(row_xml)
-    blanks = [tc.p_lst[0] for tc in row_xml.tc_lst]
-    for cells in rows:
-        tr = deepcopy(row_xml)
-        table._tbl.append(tr)
-        for tc, blank, lines in zip(tr.tc_lst, blanks, cells):
-            for i, line in enumerate(lines):
-                p = tc.p_lst[0] if i == 0 else deepcopy(blank)
-                if i:
-                    tc.append(p)
-                write(Paragraph(p, None), line)

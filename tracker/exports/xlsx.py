@@ -1,16 +1,18 @@
 """The report as an Excel workbook: summary, annex table, approved updates, change log.
 
 Written with openpyxl in write-only (streaming) mode so a province-wide scope fits in
-memory. User text is always a string cell, never a formula (``safe.xlsx_text``).
+memory; a national-scale sheet's rows are streamed as text into the saved workbook
+(``ooxml_stream``), without a cell object or an XML element per value. User text is always a string cell, never a formula (``safe.xlsx_text``).
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from copy import copy
+from functools import lru_cache
 from datetime import date, datetime
 from typing import BinaryIO
 
-from lxml.etree import fromstring
 from openpyxl import Workbook
 from openpyxl.compat.strings import safe_string
 from openpyxl.cell import WriteOnlyCell
@@ -23,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.domain.report import CATEGORY_COLOURS, StatusReport
 from tracker.domain.status import CATEGORY_ORDER
-from tracker.exports import safe, wording
+from tracker.exports import ooxml_stream, safe, wording
 
 SHEET_SUMMARY = "Tổng hợp"
 SHEET_ANNEX = "Phụ lục"
@@ -120,44 +122,61 @@ _OPENPYXL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", 
 
 
 class _PlainRows:
-    """A national-scale sheet's body, written straight to the sheet's XML stream: what openpyxl
+    """A national-scale sheet's body, streamed as text into the saved workbook: what openpyxl
     would write for the same values (inline strings, dates as serial numbers with their format,
     formula-like text quoted), without a cell object per value.
 
-    The rows are appended to the write-only sheet as one batch (a generator, after the header row): openpyxl's hooks hand the batch to ``write``, which formats each row as text,
-    has lxml parse a few thousand rows at a time and writes the elements. Each style a value
-    needs is made once by ``_cell`` and then named by its id.
+    The sheet gets one marked row, which ``write`` replaces (``ooxml_stream``) once openpyxl
+    has saved the workbook. The styles a value may need are made beforehand by ``_cell``
+    (the stylesheet is saved with the workbook) and then named by their id.
     """
-
-    CHUNK = 500  # rows parsed at once
 
     def __init__(self, ws: WriteOnlyWorksheet, styles: _Styles, status_column: int | None, width: int,
                  rows: Iterable[Sequence[object]]) -> None:
         self.rows = rows
-        self.ws, self.styles, self.status_column = ws, styles, status_column
+        self.ws, self.status_column = ws, status_column
         self.letters = [get_column_letter(i) for i in range(1, width + 1)]
-        self.ids: dict[tuple, str] = {}
 
-    def append_to_sheet(self) -> None:
-        self.ws._values_to_row = lambda values, row_idx: values  # noqa: SLF001 - openpyxl's write-only hooks
-        self.ws._writer.write_row = self.write  # noqa: SLF001
-        self.ws.append(row for row in self.rows)
+        def style(value: object, fill: PatternFill | None = None) -> str:
+            return f' s="{_cell(ws, styles, value, fill=fill).style_id}"'
+        fills = [*_CATEGORY_FILLS.values(), None]
+        self.ids: dict[tuple, str] = {
+            **{("status", id(fill), quote): style("=" if quote else "x", fill) for fill in fills
+               for quote in (False, True)},
+            **{("text", quote): style("=" if quote else "#") for quote in (False, True)},
+            ("date", date): style(date(2000, 1, 1)), ("date", datetime): style(datetime(2000, 1, 1)),
+        }
 
-    def _style(self, key: tuple, value: object, fill: PatternFill | None = None) -> str:
-        """`` s="<id>"``: the style ``_cell`` gives ``value`` (with ``fill``), made once per ``key``."""
-        known = self.ids.get(key)
-        if known is None:
-            known = self.ids[key] = f' s="{_cell(self.ws, self.styles, value, fill=fill).style_id}"'
-        return known
+        # A text's markup is made once while it keeps coming back: the updates sheet repeats its
+        # titles, agencies and texts row after row. Bounded: a national annex's texts are mostly unique.
+        self.text = lru_cache(maxsize=8192)(self._text)
 
-    def write(self, xf, batch, first_row: int) -> None:
+    def _text(self, value: str, status: bool) -> str:
+        """The markup of a text cell after its reference."""
+        text = safe.xlsx_text(value)
+        style = ""
+        if status:
+            style = self.ids[("status", id(_CATEGORY_FILLS.get(text)), safe.is_formula_like(text))]
+        elif not text:
+            return ' t="inlineStr"/>'  # an empty text cell, as openpyxl writes it
+        elif text[0] == "#" or safe.is_formula_like(text) or text in _OPENPYXL_ERRORS:
+            style = self.ids[("text", safe.is_formula_like(text))]
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+    def append_to_sheet(self, mark: str) -> ooxml_stream.Hole:
+        """The marked row after the header, and the hole the rows go in."""
+        cell = WriteOnlyCell(self.ws, value=mark)
+        cell.data_type = "s"
+        self.ws.append([cell])
+        return ooxml_stream.Hole(mark, "row", lambda _xml: self.write())
+
+    def write(self):
         parts: list[str] = []
-        for number, values in enumerate(batch, start=first_row):
+        for number, values in enumerate(self.rows, start=2):
             self._row(parts, values, str(number))
-            if (number - first_row) % self.CHUNK == self.CHUNK - 1:
-                _write_parsed(xf, parts)
-                parts = []
-        _write_parsed(xf, parts)
+            yield "".join(parts)
+            parts.clear()
 
     def _row(self, parts: list[str], values: Sequence[object], number: str) -> None:
         parts.append(f'<row r="{number}">')
@@ -167,21 +186,11 @@ class _PlainRows:
                 continue
             ref = self.letters[i] + number
             if value.__class__ is str or isinstance(value, str):
-                text = safe.xlsx_text(value)
-                style = ""
-                if i == status:
-                    style = self._style(("status", text), text, _CATEGORY_FILLS.get(text))
-                elif not text:
-                    parts.append(f'<c r="{ref}" t="inlineStr"/>')  # an empty text cell, as openpyxl writes it
-                    continue
-                elif text[0] == "#" or safe.is_formula_like(text) or text in _OPENPYXL_ERRORS:
-                    style = self._style(("text", safe.is_formula_like(text)), text)
-                space = ' xml:space="preserve"' if text != text.strip() else ""
-                parts.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>')
+                parts += (f'<c r="{ref}"', self.text(value, i == status))
             elif isinstance(value, (date, datetime)):
                 if isinstance(value, datetime):
                     value = wording.local_naive(value)
-                style = self._style(("date", value.__class__), value)
+                style = self.ids[("date", value.__class__)]
                 parts.append(f'<c r="{ref}"{style} t="n"><v>{to_excel(value):.16g}</v></c>')
             elif isinstance(value, bool):
                 parts.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
@@ -191,14 +200,8 @@ class _PlainRows:
 
 
 def _escape(text: str) -> str:
-    """Text for an XML element; a carriage return as a reference, or parsing would make it a line feed."""
+    """Text for an XML element; a carriage return as a reference, or reading would make it a line feed."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _write_parsed(xf, parts: list[str]) -> None:
-    if parts:
-        for element in fromstring("<rows>" + "".join(parts) + "</rows>"):  # nosec B320 # our own markup, escaped
-            xf.write(element)
 
 
 def _text_width(value: object) -> int:
@@ -239,8 +242,10 @@ def _width(longest: int) -> int:
 
 
 def _table_sheet(wb: Workbook, styles: _Styles, title: str, header: Sequence[str],
-                 rows: "_Rows", *, status_column: int | None = None) -> WriteOnlyWorksheet:
-    """A sheet holding one table: header on row 1, frozen, with filters, printed landscape."""
+                 rows: "_Rows", marks: ooxml_stream.Marks, *, status_column: int | None = None
+                 ) -> ooxml_stream.Hole | None:
+    """A sheet holding one table: header on row 1, frozen, with filters, printed landscape.
+    A national-scale sheet's rows are left to the hole returned, filled after saving."""
     ws = wb.create_sheet(title)
     _set_widths(ws, header, rows)
     ws.freeze_panes = "A2"
@@ -252,12 +257,11 @@ def _table_sheet(wb: Workbook, styles: _Styles, title: str, header: Sequence[str
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.append([_cell(ws, styles, name, head=True) for name in header])
     if len(rows) > PLAIN_ABOVE:  # a national-scale sheet: bare cells, still text-safe and dated
-        _PlainRows(ws, styles, status_column, len(header), rows).append_to_sheet()
-        return ws
+        return _PlainRows(ws, styles, status_column, len(header), rows).append_to_sheet(marks(f"sheet-{len(wb.worksheets)}"))
     for row in rows:
         ws.append([_cell(ws, styles, value, fill=_CATEGORY_FILLS.get(value) if i == status_column else None)
                    for i, value in enumerate(row)])
-    return ws
+    return None
 
 
 def _summary_sheet(wb: Workbook, styles: _Styles, report: StatusReport) -> None:
@@ -341,9 +345,15 @@ def write(report: StatusReport, out: BinaryIO) -> None:
     wb.properties.creator = safe.clean(report.letterhead.issuing_agency)[:255]
     styles = _Styles()
     _summary_sheet(wb, styles, report)
-    _table_sheet(wb, styles, SHEET_ANNEX, wording.SHEET_HEADER, _Rows(wording.sheet_values, report.rows),
-                 status_column=wording.SHEET_HEADER.index("Tình trạng"))
-    _table_sheet(wb, styles, SHEET_UPDATES, UPDATE_HEADER, _Rows(_update_row, report.updates))
-    _table_sheet(wb, styles, SHEET_CHANGES, CHANGE_HEADER, _Rows(_change_row, report.changes))
-    _table_sheet(wb, styles, SHEET_DOCUMENTS, DOCUMENT_HEADER, _document_rows(report))
-    wb.save(out)
+    marks = ooxml_stream.Marks()
+    holes = [
+        _table_sheet(wb, styles, SHEET_ANNEX, wording.SHEET_HEADER, _Rows(wording.sheet_values, report.rows), marks,
+                     status_column=wording.SHEET_HEADER.index("Tình trạng")),
+        _table_sheet(wb, styles, SHEET_UPDATES, UPDATE_HEADER, _Rows(_update_row, report.updates), marks),
+        _table_sheet(wb, styles, SHEET_CHANGES, CHANGE_HEADER, _Rows(_change_row, report.changes), marks),
+        _table_sheet(wb, styles, SHEET_DOCUMENTS, DOCUMENT_HEADER, _document_rows(report), marks),
+    ]
+    skeleton = io.BytesIO()
+    wb.save(skeleton)
+    ooxml_stream.copy_package(skeleton, out, [hole for hole in holes if hole is not None],
+                              streamed=lambda name: name.startswith("xl/worksheets/"))

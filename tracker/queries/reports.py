@@ -224,13 +224,15 @@ def _build(scope: Scope, today: date, letterhead: Letterhead | None) -> StatusRe
             deliverable=c.deliverable, result="\n".join(text), category=c.category,
             percent=None if c.percent is None else float(c.percent), notes="; ".join(notes), sides=sides,
         ))
+    summary = _counts((row.category, 1) for row in items)
+    del items, side_rows, sides_of, results, assignments  # freed before the updates are read: a lower peak
     return StatusReport(
         agreement_code=agreement.code if agreement else "tat-ca",
         agreement_title=agreement.title if agreement else "Các văn bản hợp tác liên tỉnh",
         as_of=judged_on, issued_on=today,
         period_label=frame.period_label, window_start=frame.window_start, scope_label=_scope_label(agreement, scope),
         provinces=tuple(name for name, _ in by_province),
-        summary=_counts((row.category, 1) for row in items), by_province=tuple(by_province),
+        summary=summary, by_province=tuple(by_province),
         by_area=tuple((n, name, _counts((c, 1) for c in cats)) for (n, name), cats in sorted(by_area.items())),
         rows=tuple(annex), updates=tuple(_updates(scope, window, cutoff)),
         changes=tuple(_changes(scope, window, cutoff)),
@@ -306,7 +308,7 @@ def _assignments_on(scope: Scope, day):
     shared: dict[str, str] = {}  # a national report holds 120,000 assignments of 2,000 agency names
     for a in db.session.execute(base.where(Assignment.valid_from <= day,
                                            or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day))
-                                .order_by(Assignment.party_id, Assignment.id)):
+                                .order_by(Assignment.party_id, Assignment.id).execution_options(yield_per=5000)):
         found[a.commitment_id].append(_Held(a.party_id, shared.setdefault(a.role, a.role),
                                             shared.setdefault(a.agency_name, a.agency_name)))
     for a in db.session.execute(base.where(Assignment.predecessor_id.is_(None), Assignment.valid_from > day)):
