@@ -156,6 +156,25 @@ def valid_on(as_of) -> ColumnElement:
     return and_(SideStatus.effective_from <= day, or_(SideStatus.effective_to.is_(None), SideStatus.effective_to > day))
 
 
+def span_held(commitment_id, party_id, day) -> ColumnElement:
+    """The id of the side's span that holds on ``day`` (NULL if none), for a side and a day of
+    the enclosing query: ``valid_on`` found by one index probe instead of a range scan.
+
+    A side's spans (``domain.spans``) are contiguous and never overlap, each starting on a
+    later day than the one before: the one that holds on a day, if any, is the latest to
+    start by then, provided it has not ended: the caller still checks ``valid_on``.
+    """
+    span = aliased(SideStatus)
+    return (
+        select(span.id)
+        .where(span.commitment_id == commitment_id, span.party_id == party_id, span.effective_from <= _day(day))
+        .order_by(span.effective_from.desc())
+        .limit(1)
+        .correlate_except(span)
+        .scalar_subquery()
+    )
+
+
 def spans_on(as_of, within=None):
     """The side source of a date: spans valid then (of the commitments ``within`` selects, if given)."""
     stmt = (
@@ -316,8 +335,8 @@ def commitments_by_day(days, within=None, province_ids=None):
         select(held.c.day, held.c.commitment_id, held.c.party_id, SideStatus.state, SideStatus.percent,
                SideStatus.done_on)
         .select_from(held)
-        .outerjoin(SideStatus, and_(SideStatus.commitment_id == held.c.commitment_id,
-                                    SideStatus.party_id == held.c.party_id, valid_on(held.c.day)))
+        .outerjoin(SideStatus, and_(SideStatus.id == span_held(held.c.commitment_id, held.c.party_id, held.c.day),
+                                    valid_on(held.c.day)))
         .subquery("sides_by_day")
     )
     if province_ids is not None:
