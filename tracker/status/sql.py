@@ -21,6 +21,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from tracker.domain.codes import Role
 from tracker import clock
 from tracker.domain.status import OPEN_PAST_DUE, RULES, Conditions, Fact
+from tracker.extensions import db
 from tracker.models import (Agreement, AgreementParty, Assignment, Commitment, CooperationArea, DeadlineExtension,
                             PeriodSnapshot, SideStatus)
 
@@ -156,6 +157,13 @@ def valid_on(as_of) -> ColumnElement:
     return and_(SideStatus.effective_from <= day, or_(SideStatus.effective_to.is_(None), SideStatus.effective_to > day))
 
 
+def _probes_are_cheap() -> bool:
+    """SQLite runs a correlated probe in microseconds, while reading a range of spans costs it
+    a table row each; PostgreSQL is the other way round (a subplan per row costs it several
+    times a bitmap scan of the range). The probe (``span_held``) is used where it is cheap."""
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
 def span_held(commitment_id, party_id, day) -> ColumnElement:
     """The id of the side's span that holds on ``day`` (NULL if none), for a side and a day of
     the enclosing query: ``valid_on`` found by one index probe instead of a range scan.
@@ -189,8 +197,10 @@ def spans_on(as_of, within=None):
 
 def spans_held_on(day, within=None):
     """``spans_on`` found side by side: every side with spans has one open span, and from it
-    one probe (``span_held``) finds the span held on ``day``. The same rows; much faster when
-    ``within`` picks commitments, whose every span ``valid_on`` would otherwise read."""
+    one probe (``span_held``) finds the span held on ``day``. The same rows; on SQLite much
+    faster when ``within`` picks commitments, whose every span ``valid_on`` would otherwise read."""
+    if not _probes_are_cheap():
+        return spans_on(day, within)
     current, held = aliased(SideStatus), aliased(SideStatus)
     stmt = (
         select(held.commitment_id, held.party_id, held.state, held.percent, held.done_on, held.update_id)
@@ -352,8 +362,10 @@ def commitments_by_day(days, within=None, province_ids=None):
         select(held.c.day, held.c.commitment_id, held.c.party_id, SideStatus.state, SideStatus.percent,
                SideStatus.done_on)
         .select_from(held)
-        .outerjoin(SideStatus, and_(SideStatus.id == span_held(held.c.commitment_id, held.c.party_id, held.c.day),
-                                    valid_on(held.c.day)))
+        .outerjoin(SideStatus, and_(
+            SideStatus.id == span_held(held.c.commitment_id, held.c.party_id, held.c.day) if _probes_are_cheap()
+            else and_(SideStatus.commitment_id == held.c.commitment_id, SideStatus.party_id == held.c.party_id),
+            valid_on(held.c.day)))
         .subquery("sides_by_day")
     )
     if province_ids is not None:
