@@ -34,10 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import i18n, postgresql, sqlite
+    from tracker import i18n, sqlite
 
     sqlite.install()
-    postgresql.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"))
     csrf.init_app(app)
