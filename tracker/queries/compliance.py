@@ -17,10 +17,10 @@ from tracker.domain.codes import Role
 from tracker.clock import end_of_day_utc
 from tracker.domain.periods import Period
 from tracker.extensions import db
-from tracker.models import Agency, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate, SideStatus
+from tracker.models import Agency, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate
 from tracker.status.calendar import calendar
 from tracker.status.periods import last_due_period, periods_of
-from tracker.status.sql import valid_on
+from tracker.status.sql import spans_held_on
 
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 
@@ -62,11 +62,9 @@ def obligations(agreement_id: int | set[int], period: Period, *, see_restricted:
                     else CooperationArea.agreement_id == agreement_id)
     # The agreement's commitments only: the two reads below would otherwise scan every agreement's rows.
     in_scope = select(Commitment.id).join(CooperationArea, CooperationArea.id == Commitment.area_id).where(of_agreement)
-    finished_before = (
-        select(SideStatus.commitment_id)
-        .where(valid_on(period.start), SideStatus.state.in_(("done", "dropped")), SideStatus.commitment_id.in_(in_scope))
-        .group_by(SideStatus.commitment_id)
-    )
+    held = spans_held_on(period.start, in_scope)
+    finished_before = select(held.c.commitment_id).where(held.c.state.in_(("done", "dropped"))).group_by(
+        held.c.commitment_id)
     first_submission = (
         select(ProgressUpdate.commitment_id, ProgressUpdate.agency_id,
                func.min(ProgressUpdate.submitted_at).label("submitted_at"))
