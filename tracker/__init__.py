@@ -34,10 +34,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import i18n, sqlite
+    from tracker import i18n, postgresql, sqlite
     from tracker.models import search_index
 
     sqlite.install()
+    postgresql.install()
     db.init_app(app)
     # autogenerate leaves SQLite's search index alone: no model describes it (models.search_index)
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"), include_name=search_index.include_name)

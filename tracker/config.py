@@ -51,7 +51,9 @@ def from_environment() -> dict:
         "TRACKER_ENV": env,
         "SECRET_KEY": _secret_key(env),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("TRACKER_DATABASE_URL")),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping: a pooled connection the server has closed is found without a round trip
+        # (tracker.postgresql, on checkout); one that breaks during a request invalidates the pool.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "UPLOAD_DIR": os.environ.get("TRACKER_UPLOAD_DIR", str(INSTANCE / "uploads")),
         # Where `backup` and `restore` look for pg_dump/pg_restore first (else PATH, then Debian's).
         "PG_BIN": os.environ.get("TRACKER_PG_BIN") or None,
