@@ -10,8 +10,8 @@ takes the server ~0.4 ms, running it ~0.05 ms.
 in autocommit: statements that only read (``SELECT`` without a row lock) run on their own,
 which under PostgreSQL's READ COMMITTED sees what a transaction would (each statement takes
 its own snapshot either way). The first statement that may write (anything else: ``INSERT``,
-``UPDATE``, ``DELETE``, ``WITH``…, ``SELECT … FOR UPDATE``) turns autocommit off before it
-runs, so it and everything after it are one transaction that commits or rolls back as the
+``UPDATE``, ``DELETE``, ``WITH``…, ``SELECT … FOR UPDATE``), or a read through a server-side
+cursor (``yield_per``: ``DECLARE`` needs a transaction), turns autocommit off before it runs, so it and everything after it are one transaction that commits or rolls back as the
 code says: the session's last-seen time, for one. Nothing to end means no ``ROLLBACK``, and
 psycopg keeps the statements it has prepared (after five runs on a connection). Writes
 (``POST``…), commands, jobs and tests keep an ordinary transaction from their first
@@ -30,7 +30,7 @@ import re
 import select
 
 from flask import has_request_context, request
-from sqlalchemy import event, exc
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
@@ -43,6 +43,13 @@ _installed = False
 
 def _is_psycopg(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("psycopg")
+
+
+def _server_side(cursor) -> bool:
+    """A named cursor (``yield_per``, ``stream_results``): ``DECLARE`` needs a transaction."""
+    from psycopg import ServerCursor
+
+    return isinstance(cursor, ServerCursor)
 
 
 def only_reads(statement: str) -> bool:
@@ -77,7 +84,7 @@ def _on_begin(conn) -> None:
 
 def _before_execute(conn, cursor, statement, parameters, context, executemany) -> None:
     fairy = conn.connection
-    if fairy.info.get(FLAG) and not only_reads(statement):
+    if fairy.info.get(FLAG) and (not only_reads(statement) or _server_side(cursor)):
         del fairy.info[FLAG]
         fairy.dbapi_connection.autocommit = False  # psycopg begins the transaction with this statement
 
@@ -96,6 +103,18 @@ def _on_checkout(dbapi_connection, connection_record, connection_proxy) -> None:
         raise exc.DisconnectionError("the server closed the connection")
     if connection_record.info.pop(FLAG, False):  # as it was: commands and writes expect a transaction
         dbapi_connection.autocommit = False
+
+
+def without_jit(session) -> None:
+    """No JIT compilation for the rest of ``session``'s transaction (``SET LOCAL``; a no-op on SQLite).
+
+    A report of every commitment reads two statements of ~10 KB whose CASE expressions cross
+    ``jit_above_cost`` over 30,000 rows: PostgreSQL then compiles them with LLVM on each run,
+    3.0 s of each one's 4.0 s (EXPLAIN ANALYZE on the national-scale data, "JIT: … Total"),
+    for plans that run in 0.8 s without it. Scoped to the report's own transaction, as JIT off
+    for every statement is a separate question (the dashboard's trend statement)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def install() -> None:

@@ -57,6 +57,10 @@ def test_a_page_reads_outside_a_transaction_and_its_writes_are_one(pg):
         db.session.execute(select(User.id).where(User.email == OFFICER.email).with_for_update())
         assert _status() == IN_TRANSACTION  # a row lock is held until the transaction ends
         db.session.rollback()
+        assert _officer_name() == name and _status() == IDLE
+        assert db.session.execute(select(User.id).execution_options(yield_per=2)).all()  # a server-side cursor
+        assert _status() == IN_TRANSACTION
+        db.session.rollback()
         db.session.remove()
     with pg.app.test_request_context("/profile", method="POST"):
         _officer_name()
@@ -121,3 +125,17 @@ def test_pages_are_served_after_the_server_ends_the_pooled_connections(pg):
         response = client.get(path)
         assert response.status_code == 200, path
     assert OFFICER.email in client.get("/profile").get_data(as_text=True)
+
+
+def test_a_report_is_read_without_jit_compilation_in_its_own_transaction(pg):
+    from datetime import date
+
+    from tracker.queries import reports
+
+    with pg.app.test_request_context("/reports", method="GET"):
+        assert db.session.scalar(text("SHOW jit")) == "on"
+        reports.build(reports.Scope(agreement=None, see_restricted=True), date.today())
+        assert db.session.scalar(text("SHOW jit")) == "off"  # for the report's statements
+        db.session.rollback()
+        assert db.session.scalar(text("SHOW jit")) == "on"  # and nothing after them
+        db.session.remove()
