@@ -127,7 +127,7 @@ def test_pages_are_served_after_the_server_ends_the_pooled_connections(pg):
     assert OFFICER.email in client.get("/profile").get_data(as_text=True)
 
 
-def test_a_report_is_read_without_jit_compilation_in_its_own_transaction(pg):
+def test_a_report_is_read_without_jit_and_planned_for_every_row_in_its_own_transaction(pg):
     from datetime import date
 
     from tracker.queries import reports
@@ -136,6 +136,8 @@ def test_a_report_is_read_without_jit_compilation_in_its_own_transaction(pg):
         assert db.session.scalar(text("SHOW jit")) == "on"
         reports.build(reports.Scope(agreement=None, see_restricted=True), date.today())
         assert db.session.scalar(text("SHOW jit")) == "off"  # for the report's statements
+        assert float(db.session.scalar(text("SHOW cursor_tuple_fraction"))) == 1  # all their rows are read
         db.session.rollback()
         assert db.session.scalar(text("SHOW jit")) == "on"  # and nothing after them
+        assert float(db.session.scalar(text("SHOW cursor_tuple_fraction"))) == 0.1
         db.session.remove()

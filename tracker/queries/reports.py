@@ -33,7 +33,7 @@ from tracker.domain.report import (
 )
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
-from tracker.postgresql import without_jit
+from tracker.postgresql import large_read
 from tracker.queries.report_sections import documents_of, meetings_of, origins_of
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea,
                             DeadlineExtension, Meeting, ProgressUpdate, User)
@@ -167,7 +167,7 @@ def build(scope: Scope, today: date, letterhead: Letterhead | None = None) -> St
     paused = gc.isenabled()
     gc.disable()
     try:
-        without_jit(db.session)  # its two large statements: tracker.postgresql says why
+        large_read(db.session)  # PostgreSQL: no JIT, plans for every row (tracker.postgresql says why)
         return _build(scope, today, letterhead)
     finally:
         if paused:
