@@ -10,12 +10,15 @@ takes the server ~0.4 ms, running it ~0.05 ms.
 in autocommit: statements that only read (``SELECT`` without a row lock) run on their own,
 which under PostgreSQL's READ COMMITTED sees what a transaction would (each statement takes
 its own snapshot either way). The first statement that may write (anything else: ``INSERT``,
-``UPDATE``, ``DELETE``, ``WITH``…, ``SELECT … FOR UPDATE``), or a read through a server-side
-cursor (``yield_per``: ``DECLARE`` needs a transaction), turns autocommit off before it runs, so it and everything after it are one transaction that commits or rolls back as the
-code says: the session's last-seen time, for one. Nothing to end means no ``ROLLBACK``, and
-psycopg keeps the statements it has prepared (after five runs on a connection). Writes
-(``POST``…), commands, jobs and tests keep an ordinary transaction from their first
-statement, as does a connection given an ``isolation_level`` or ``pg_transaction=True``.
+``UPDATE``, ``DELETE``, ``SET``, ``WITH``…, ``SELECT … FOR UPDATE``), or a read through a
+server-side cursor (``yield_per``: ``DECLARE`` needs a transaction), turns autocommit off
+before it runs, so it and everything after it are one transaction that commits or rolls back
+as the code says: the session's last-seen time, for one. Nothing to end means no
+``ROLLBACK``, and psycopg keeps the statements it has prepared (after five runs on a
+connection). Writes (``POST``…), commands, jobs and tests keep an ordinary transaction from
+their first statement, as does a connection given an ``isolation_level`` or the execution
+option ``pg_transaction=True`` (wanted by a page whose ``SELECT`` has an effect that lasts
+until the transaction ends: ``set_config(…, true)``, ``pg_advisory_xact_lock``; none does).
 
 **No pre-ping.** A connection taken from the pool is checked without a round trip: an idle
 connection has nothing to read, so a socket that is readable (the server's "terminating
@@ -96,10 +99,12 @@ def _on_checkout(dbapi_connection, connection_record, connection_proxy) -> None:
     if dbapi_connection.closed or dbapi_connection.broken:
         raise exc.DisconnectionError("connection closed")
     try:
-        readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+        poller = select.poll()  # (not select.select: a worker's descriptors may pass 1024)
+        poller.register(dbapi_connection.pgconn.socket, select.POLLIN)
+        events = poller.poll(0)
     except Exception as error:  # no socket, or a bad descriptor: the connection is gone
         raise exc.DisconnectionError(str(error)) from error
-    if readable:  # an idle connection has nothing to read unless the server has ended it
+    if events:  # an idle connection has nothing to read (nor a hang-up) unless the server has ended it
         raise exc.DisconnectionError("the server closed the connection")
     if connection_record.info.pop(FLAG, False):  # as it was: commands and writes expect a transaction
         dbapi_connection.autocommit = False

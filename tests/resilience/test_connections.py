@@ -62,6 +62,11 @@ def test_a_page_reads_outside_a_transaction_and_its_writes_are_one(pg):
         assert _status() == IN_TRANSACTION
         db.session.rollback()
         db.session.remove()
+    with pg.app.test_request_context("/profile", method="GET"):
+        db.session.connection(execution_options={"pg_transaction": True})
+        _officer_name()
+        assert _status() == IN_TRANSACTION  # a page that asks for one
+        db.session.remove()
     with pg.app.test_request_context("/profile", method="POST"):
         _officer_name()
         assert _status() == IN_TRANSACTION  # a write request's reads and writes are one transaction
