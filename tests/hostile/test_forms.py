@@ -248,7 +248,7 @@ class Walk:
             shape = tuple(form.names())
             if self.saved and shape not in self.dead_ends:
                 found = self._fetch()
-                keep = found is not None and tuple(found[0].names()) != shape
+                keep = isinstance(found, tuple) and tuple(found[0].names()) != shape  # not gone, not signed out
                 if keep:
                     self.cached = found
                 else:
