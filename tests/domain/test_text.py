@@ -80,3 +80,17 @@ def test_clean_text(typed, stored):
 
 def test_clean_line_also_drops_bidi_controls():
     assert clean_line(" Sở \u202eTài chính\u2069 ") == "Sở Tài chính"
+
+
+def test_clean_text_removes_exactly_the_controls_bidi_controls_and_surrogates():
+    """Every character of the Basic Multilingual Plane (where all of Unicode's "Cc" and "Cs"
+    are), in one text: what is removed is the categories' and ``BIDI_CONTROLS``' characters,
+    tab and newline kept (carriage returns become newlines first)."""
+    from tracker.domain.text import BIDI_CONTROLS
+
+    every = "".join(chr(c) for c in range(0x10000) if c != 0x0D)
+    removed = {ch for ch in every if ch not in "\t\n" and (
+        ch in BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Cs"))}
+    assert len(removed) == 2048 + 62 + 9
+    kept = "".join(ch for ch in every if ch not in removed)
+    assert clean_text(every) == unicodedata.normalize("NFC", kept)

@@ -82,12 +82,14 @@ def token_of(value: str | bytes) -> str | None:
     return text[at:at + 4] if at >= 0 and text[at + 2:at + 4].isdigit() else None
 
 
-def stored_forms(value: str | bytes) -> set[str]:
+@lru_cache(maxsize=64)
+def stored_forms(value: str | bytes) -> frozenset[str]:
     """What a field's text may become in the database: ``clean_text`` of what was received,
-    stripped by a form, or on one line (``clean_line``)."""
+    stripped by a form, or on one line (``clean_line``). Remembered: the same values come
+    back on every route."""
     received = as_received(value)
     cleaned = clean_text(received)
-    return {cleaned, cleaned.strip(), clean_line(received)}
+    return frozenset({cleaned, cleaned.strip(), clean_line(received)})
 
 
 # --- Fields that need a valid value for the form to be accepted ----------------------------

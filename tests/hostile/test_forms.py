@@ -10,19 +10,22 @@ hostile value and form keep the cross product small:
 """
 from __future__ import annotations
 
+import json
 import secrets
 import time
+from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 
 import pyotp
 import pytest
-from sqlalchemy import JSON, String, Text, cast, delete, select
+from sqlalchemy import JSON, String, Text, bindparam, cast, delete, literal_column, select, union_all
 from sqlalchemy.types import TypeDecorator
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from tests.client import sign_in
-from tests.conftest import rolled_back, shared_transaction
+from tests.conftest import _TestSession, rolled_back, shared_transaction
 from tests.factories import ACCOUNTS, PASSWORD, PDF_BYTES, TODAY
 from tests.hostile.conftest import (
     FILLERS,
@@ -43,7 +46,11 @@ from tests.hostile.conftest import (
 from tests.test_permissions import url_ids
 from tests.views.test_edge import _path
 from tracker import create_app
+from sqlalchemy.orm import sessionmaker
+
+from tracker import layout
 from tracker.extensions import db, limiter
+from tracker.status import cache as figure_cache
 from tracker.models import CalendarDay, Notification, User
 from tracker import crypto
 from tracker.permissions import ENDPOINT_ACCESS, Access
@@ -108,15 +115,30 @@ def page_path(app, rule, ids) -> str:
     return _path(app, rule, chosen)
 
 
-def _signed_in_client(app, role):
+def _signed_in_client(app, role, signed_in=None):
+    """A client of ``role``; with ``signed_in`` (role -> cookies of a sign-in made for the
+    module, see ``module_objects``), that sign-in's cookies instead of signing in again."""
     client = app.test_client()
     if role is None:
         for prepare in PREPARE_SIGNED_OUT:
             prepare(client)
+    elif signed_in is not None and role in signed_in:
+        client._cookies.update(signed_in[role])
     else:
         response = sign_in(client, ACCOUNTS[role].email)
         assert response.status_code == 302, f"{role} cannot sign in"
     return client
+
+
+def _module_set_up(app) -> tuple[dict, dict]:
+    """``fresh_objects`` and a sign-in of every role (its cookies), made once for the module."""
+    ids = fresh_objects(app)
+    signed_in = {}
+    for role in ROLE_ORDER[1:]:
+        signed_in[role] = dict(_signed_in_client(app, role)._cookies)
+        limiter.reset()
+    db.session.commit()
+    return ids, signed_in
 
 
 def _html_pages(app, ids):
@@ -140,16 +162,27 @@ def large_reports(app):
 
 
 @pytest.fixture(scope="module")
-def module_objects(app):
-    """``fresh_objects``, made once for the module: each test runs in a savepoint of the
-    module's transaction (tests.conftest.shared_transaction) and so finds them as made;
-    a walk that uses one up makes them again (``Walk.form``)."""
-    with shared_transaction(app, lambda: fresh_objects(app)) as ids:
-        yield ids
+def module_set_up(app):
+    """``_module_set_up``, made once for the module: each test runs in a savepoint of the
+    module's transaction (tests.conftest.shared_transaction) and so finds the objects made
+    and every role signed in; each hostile request runs in a savepoint of the test's, rolled
+    back after its checks (``Walk.attempt``), so none uses an object up for the next."""
+    with shared_transaction(app, lambda: _module_set_up(app)) as made:
+        yield made
 
 
 @pytest.fixture(scope="module")
-def discovered(app, module_objects):
+def module_objects(module_set_up):
+    return module_set_up[0]
+
+
+@pytest.fixture(scope="module")
+def signed_in(module_set_up):
+    return module_set_up[1]
+
+
+@pytest.fixture(scope="module")
+def discovered(app, module_objects, signed_in):
     """post endpoint -> (role, GET endpoint of the page that shows its form), from crawling."""
     found: dict[str, tuple[str | None, str]] = {}
     with rolled_back(app):
@@ -157,7 +190,7 @@ def discovered(app, module_objects):
         for role in ROLE_ORDER:
             if set(POST_ENDPOINTS) <= set(found):
                 break
-            client = _signed_in_client(app, role)
+            client = _signed_in_client(app, role, signed_in)
             for rule, path in _html_pages(app, ids):
                 allowed = ENDPOINT_ACCESS.get(rule.endpoint)
                 if allowed is not Access.PUBLIC and (role is None or allowed is None or role not in allowed.roles):
@@ -181,42 +214,87 @@ def discovered(app, module_objects):
 # --- One request ------------------------------------------------------------------------------
 
 class Walk:
-    """Fetches the form's page (signing in again or making fresh objects when needed) and posts."""
+    """Fetches the form's page once (signing in again or making fresh objects when needed) and
+    posts each hostile value to it, every post in its own savepoint (``attempt``)."""
 
-    def __init__(self, app, endpoint, role, page_endpoint, ids):
+    def __init__(self, app, endpoint, role, page_endpoint, ids, signed_in=None):
         self.app, self.endpoint, self.role, self.page_endpoint = app, endpoint, role, page_endpoint
-        self.client = _signed_in_client(app, role)
+        self.client = _signed_in_client(app, role, signed_in)
         self.ids = dict(ids)  # fresh: made for the module, rolled back after every test
         self.n = 0
         self.cached = None
+        self.saved = False  # the last post was accepted (302)
+        self.dead_ends: set[tuple] = set()  # forms whose accepted post leads to no other form here
+
+    @contextmanager
+    def attempt(self):
+        """One hostile request and its checks in a savepoint of the test's transaction.
+
+        As in a browser, an accepted post can lead to another form posting here (removing a
+        commitment shows the form that restores it): the page is fetched again and, if so,
+        what the post did is kept (savepoint released, cookies as they are) and the walk
+        goes on with that form. Otherwise everything is as before it: the savepoint rolled
+        back (as ``rolled_back`` does for a test) and the client's cookies put back, so the
+        next value is posted with the same form, CSRF token and objects: a post that used
+        its object up (approved, closed, removed…) or signed out costs no new objects, no
+        new sign-in and no new page. The page is fetched again only until a form's
+        accepted post has once led nowhere new."""
+        self.form()  # outside: the page's first rendering puts the CSRF token in the session
+        cookies = dict(self.client._cookies)
+        self.saved = keep = False
+        with _savepoint(self.app) as savepoint:
+            yield
+            form, _path = self.cached
+            shape = tuple(form.names())
+            if self.saved and shape not in self.dead_ends:
+                found = self._fetch()
+                keep = isinstance(found, tuple) and tuple(found[0].names()) != shape  # not gone, not signed out
+                if keep:
+                    self.cached = found
+                else:
+                    self.dead_ends.add(shape)
+            savepoint.keep = keep
+        if not keep:
+            self.client._cookies.clear()
+            self.client._cookies.update(cookies)
 
     def _page_path(self):
         rule = next(r for r in self.app.url_map.iter_rules() if r.endpoint == self.page_endpoint and "GET" in r.methods)
         return page_path(self.app, rule, self.ids)
 
     def form(self):
-        """(form, page path): the first form on the page that posts to the endpoint. A request
-        that changed nothing (refused) leaves the page as it was: it is not fetched again."""
+        """(form, page path): the first form on the page that posts to the endpoint, fetched
+        once: every post is undone after its checks (``attempt``)."""
         if self.cached is not None:
             return self.cached
         for _attempt in range(3):
-            path = self._page_path()
-            if self.role is None:
-                for prepare in PREPARE_SIGNED_OUT:
-                    prepare(self.client)
-            with self.client.get(path) as response:
-                page = response.get_data(as_text=True)
-                location = response.headers.get("Location", "")
-            if response.status_code == 302 and "/login" in location:
-                self.client = _signed_in_client(self.app, self.role)  # the last request ended the session
+            found = self._fetch()
+            if found == "signed out":
+                self.client = _signed_in_client(self.app, self.role)  # the session ended meanwhile
                 continue
-            for form in parse_forms(page) if response.status_code == 200 else []:
-                if form.is_post and endpoint_of(self.app, form_path(form, path)) == self.endpoint:
-                    self.cached = form, path
-                    return self.cached
-            self.ids = fresh_objects(self.app)  # the last request used the object up (approved, closed…)
+            if found is not None:
+                self.cached = found
+                return self.cached
+            self.ids = fresh_objects(self.app)  # the objects are not as the page needs them
             limiter.reset()
-        raise AssertionError(f"{self.endpoint}: no form on {self.page_endpoint} after 3 attempts ({response.status_code})")
+        raise AssertionError(f"{self.endpoint}: no form on {self.page_endpoint} after 3 attempts")
+
+    def _fetch(self):
+        """(form, page path) of the page's first form posting to the endpoint; None when it
+        shows none; "signed out" when the page sends to the sign-in."""
+        path = self._page_path()
+        if self.role is None:
+            for prepare in PREPARE_SIGNED_OUT:
+                prepare(self.client)
+        with self.client.get(path) as response:
+            page = response.get_data(as_text=True)
+            location = response.headers.get("Location", "")
+        if response.status_code == 302 and "/login" in location:
+            return "signed out"
+        for form in parse_forms(page) if response.status_code == 200 else []:
+            if form.is_post and endpoint_of(self.app, form_path(form, path)) == self.endpoint:
+                return form, path
+        return None
 
     def post(self, name, value, batch):
         """Post the form with ``value`` in the batch's fields; None when the batch has no field here."""
@@ -258,12 +336,40 @@ class Walk:
         SEEN["routes"].add(self.endpoint)
         SEEN["forms"].add((self.endpoint, self.page_endpoint))
         SEEN["fields"].update((self.endpoint, name) for name in form.names() if name != "csrf_token")
-        if response.status_code == 302 or response.status_code >= 400 and b"invalid-feedback" not in response.data:
-            self.cached = None  # something changed (saved, signed out, used up), or a refusal of the whole request
+        self.saved = response.status_code == 302
         parsed = Unlimited(EnvironBuilder(method="POST", data=body, content_type=content_type).get_environ())
         received = parsed.form
         parsed.close()
         return response, targets, received
+
+
+class _Savepoint:
+    keep = False  # released (what the request did stays for the rest of the test) or rolled back
+
+
+@contextmanager
+def _savepoint(app):
+    """A savepoint of the test's transaction that ``db.session`` works inside, as
+    ``tests.conftest.rolled_back`` makes one for a test, rolled back at the end unless
+    ``keep`` is set; the in-memory caches and the throttle start afresh, as for a test."""
+    with app.app_context():
+        limiter.reset()
+        figure_cache.memory.clear()
+        layout.forget()
+    connection = db.session.get_bind()
+    nested = connection.begin_nested()
+    original = db.session
+    db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    made = _Savepoint()
+    try:
+        yield made
+    finally:
+        db.session.close_for_good()
+        db.session = original
+        if made.keep:
+            nested.commit()
+        else:
+            nested.rollback()
 
 
 class Unlimited(Request):
@@ -295,15 +401,27 @@ def _strings(value):
             yield from _strings(v)
 
 
+@lru_cache(maxsize=None)
+def _json_columns() -> frozenset[str]:
+    return frozenset(f"{c.table.name}.{c.name}" for c in _text_columns()
+                     if isinstance(c.type.impl if isinstance(c.type, TypeDecorator) else c.type, JSON))
+
+
+@lru_cache(maxsize=None)
+def _stored_like():
+    return union_all(*(
+        select(literal_column(f"'{c.table.name}.{c.name}'", Text).label("at"), cast(c, Text).label("text"))
+        .where(cast(c, Text).like(bindparam("pattern"))) for c in _text_columns()))
+
+
 def stored_with(token: str) -> list[tuple[str, str]]:
-    """(table.column, text) for every stored string that contains ``token``."""
+    """(table.column, text) for every stored string that contains ``token``: every text column
+    of every table searched in one statement (a JSON column as its JSON text, read back)."""
     found = []
-    for column in _text_columns():
-        rows = db.session.execute(select(column).where(cast(column, Text).like(f"%{token}%"))).scalars()
-        for value in rows:
-            for text in _strings(value):
-                if token in text:
-                    found.append((f"{column.table.name}.{column.name}", text))
+    for at, stored in db.session.execute(_stored_like(), {"pattern": f"%{token}%"}):
+        for text in _strings(json.loads(stored) if at in _json_columns() else stored):
+            if token in text:
+                found.append((at, text))
     return found
 
 
@@ -362,23 +480,23 @@ def _check_stored(walk, where, value, status, targets, received, problems):
 
 
 @pytest.mark.parametrize("endpoint", POST_ENDPOINTS)
-def test_every_field_survives_hostile_input(app, endpoint, module_objects, discovered, no_propagation):
+def test_every_field_survives_hostile_input(app, endpoint, module_objects, signed_in, discovered, no_propagation):
     assert endpoint in discovered, (
         f"{endpoint}: no page shows a form posting here to any role; add what the page needs to "
         "PREPARE_SIGNED_OUT or the crawl in this file")
     role, page_endpoint = discovered[endpoint]
-    walk = Walk(app, endpoint, role, page_endpoint, module_objects)
+    walk = Walk(app, endpoint, role, page_endpoint, module_objects, signed_in)
     problems: list[str] = []
     offset = POST_ENDPOINTS.index(endpoint)
     for i, (value_name, value) in enumerate(HOSTILE_VALUES):
         # Every value in every free-text field; in every field, a third of the values (a
         # different third for each route, so each value reaches a third of the routes).
         for batch in ("text", "all") if (i + offset) % ALL_FIELDS_EVERY == 0 else ("text",):
-            sent = walk.post(value_name, value, batch)
-            if sent is None:
-                continue
-            response, targets, received = sent
-            with response:
-                _check(walk, value_name, value, batch, response, targets, received, problems)
-            limiter.reset()
+            with walk.attempt():
+                sent = walk.post(value_name, value, batch)
+                if sent is None:
+                    continue
+                response, targets, received = sent
+                with response:
+                    _check(walk, value_name, value, batch, response, targets, received, problems)
     assert problems == []

@@ -8,9 +8,12 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from tests.client import sign_in
 from tests.conftest import shared_transaction
+from tests.factories import ACCOUNTS
 from tests.test_permissions import url_ids
 from tracker import exports
+from tracker.extensions import db, limiter
 
 HUGE = 2**63
 INT4_OVERFLOW = 2**31
@@ -80,12 +83,58 @@ def _path(app, rule, ids, **override) -> str:
         return app.url_map.bind("localhost").build(rule.endpoint, values)
 
 
+SIGNED_IN_ROLES = ("admin", "viewer")
+
+
+def _set_up(app) -> tuple[dict, dict]:
+    """``url_ids``' objects, and the cookies of a sign-in of each of ``SIGNED_IN_ROLES``."""
+    ids = url_ids(app)
+    cookies = {}
+    for role in SIGNED_IN_ROLES:
+        client = app.test_client()
+        response = sign_in(client, ACCOUNTS[role].email)
+        assert response.status_code == 302, f"{role} cannot sign in"
+        cookies[role] = dict(client._cookies)
+        limiter.reset()
+    db.session.commit()
+    return ids, cookies
+
+
 @pytest.fixture(scope="module")
-def edge_ids(app):
-    """``url_ids``' objects, made once for the module; each test runs in a savepoint of the
-    module's transaction (tests.conftest.shared_transaction), rolled back after it."""
-    with shared_transaction(app, lambda: url_ids(app)) as ids:
-        yield ids
+def edge_set_up(app):
+    """``_set_up``, made once for the module; each test runs in a savepoint of the module's
+    transaction (tests.conftest.shared_transaction), rolled back after it, and so finds the
+    objects made and the roles signed in (once for the module, not once a test)."""
+    with shared_transaction(app, lambda: _set_up(app)) as made:
+        yield made
+
+
+@pytest.fixture(scope="module")
+def edge_ids(edge_set_up):
+    return edge_set_up[0]
+
+
+@pytest.fixture
+def signed_in(app, edge_set_up):
+    """``signed_in("admin")``: a client with the module's sign-in of that role."""
+    def _client(role: str):
+        client = app.test_client()
+        client._cookies.update(edge_set_up[1][role])
+        return client
+
+    return _client
+
+
+def _to_sign_in(response) -> bool:
+    return response.status_code == 302 and "/login" in response.headers.get("Location", "")
+
+
+def _still_signed_in(client) -> bool:
+    """A walk that only asserts "no 500" must not pass by being sent to the sign-in: after an
+    answer that sends there (the code step does, to anyone without a sign-in waiting), the
+    module's sign-in is checked to be still good."""
+    with client.get("/profile") as response:
+        return response.status_code == 200
 
 
 @pytest.fixture
@@ -94,8 +143,8 @@ def no_propagation(app, monkeypatch):
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
 
-def test_every_int_path_argument_beyond_the_database_range_answers_404(app, edge_ids, login_as, no_propagation):
-    client = login_as("admin")
+def test_every_int_path_argument_beyond_the_database_range_answers_404(app, edge_ids, signed_in, no_propagation):
+    client = signed_in("admin")
     ids = edge_ids
     tried, wrong = 0, []
     for rule in _get_rules(app):
@@ -112,21 +161,23 @@ def test_every_int_path_argument_beyond_the_database_range_answers_404(app, edge
 
 
 @pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
-def test_every_get_route_survives_hostile_query_parameters(app, edge_ids, login_as, no_propagation, endpoint):
-    client = login_as("admin")
+def test_every_get_route_survives_hostile_query_parameters(app, edge_ids, signed_in, no_propagation, endpoint):
+    client = signed_in("admin")
     base = _path(app, _rule(app, endpoint), edge_ids)
-    crashed = []
+    crashed, sent_to_sign_in = [], False
     for query in HOSTILE_QUERIES:
         with client.get(base, query_string=query) as response:
             if response.status_code >= 500:
                 crashed.append((base, query, response.status_code))
+            sent_to_sign_in |= _to_sign_in(response)
     assert crashed == []
+    assert not sent_to_sign_in or _still_signed_in(client)
 
 
 @pytest.mark.parametrize("path", ["/", "/dashboard.json", "/commitments"])
 @pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01", "abc"])
-def test_a_date_out_of_range_falls_back_to_today(login_as, path, as_of):
-    client = login_as("viewer")
+def test_a_date_out_of_range_falls_back_to_today(signed_in, path, as_of):
+    client = signed_in("viewer")
     today_answer = client.get(path)
     response = client.get(path, query_string={"as_of": as_of})
     assert response.status_code == 200
@@ -136,15 +187,15 @@ def test_a_date_out_of_range_falls_back_to_today(login_as, path, as_of):
 
 @pytest.mark.parametrize("fmt", sorted(exports.FORMATS))
 @pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "abc"])
-def test_report_file_refuses_a_date_out_of_range_with_400(login_as, fmt, as_of, no_propagation):
-    response = login_as("viewer").get(f"/reports/status.{fmt}", query_string={"as_of": as_of})
+def test_report_file_refuses_a_date_out_of_range_with_400(signed_in, fmt, as_of, no_propagation):
+    response = signed_in("viewer").get(f"/reports/status.{fmt}", query_string={"as_of": as_of})
     assert response.status_code == 400
     assert "Yêu cầu không hợp lệ" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("value", ["-3", "0", "abc", str(HUGE)])
-def test_a_bad_page_number_shows_the_first_page(login_as, value):
-    client = login_as("admin")
+def test_a_bad_page_number_shows_the_first_page(signed_in, value):
+    client = signed_in("admin")
     first = client.get("/commitments").get_data(as_text=True)
     response = client.get("/commitments", query_string={"page": value})
     assert response.status_code == 200
@@ -152,8 +203,8 @@ def test_a_bad_page_number_shows_the_first_page(login_as, value):
 
 
 @pytest.mark.parametrize("value", [str(HUGE), str(INT4_OVERFLOW), "99999999999999999999", "-1", "1e3", "abc"])
-def test_an_id_filter_out_of_range_means_no_filter(login_as, value):
-    client = login_as("viewer")
+def test_an_id_filter_out_of_range_means_no_filter(signed_in, value):
+    client = signed_in("viewer")
     unfiltered = client.get("/dashboard.json").get_json()
     for name in ("agreement", "area", "province", "agency"):
         response = client.get("/dashboard.json", query_string={name: value})
@@ -162,17 +213,17 @@ def test_an_id_filter_out_of_range_means_no_filter(login_as, value):
         assert (body["total"], body["categories"]) == (unfiltered["total"], unfiltered["categories"]), name
 
 
-def test_periods_for_an_agreement_id_out_of_range_is_404(login_as):
-    client = login_as("viewer")
+def test_periods_for_an_agreement_id_out_of_range_is_404(signed_in):
+    client = signed_in("viewer")
     assert client.get("/periods", query_string={"agreement": str(HUGE)}).status_code == 404
     assert client.get("/periods", query_string={"agreement": str(INT4_OVERFLOW)}).status_code == 404
 
 
 @pytest.mark.parametrize("agreement", ["abc", str(HUGE), str(INT4_OVERFLOW), "-1"])
-def test_report_builder_with_a_bad_agreement_shows_the_first_one(login_as, agreement, no_propagation):
+def test_report_builder_with_a_bad_agreement_shows_the_first_one(signed_in, agreement, no_propagation):
     from tests.client import csrf_token
 
-    client = login_as("viewer")
+    client = signed_in("viewer")
     response = client.post("/reports", data={"csrf_token": csrf_token(client, "/reports"), "agreement": agreement,
                                              "fmt": "csv", "profile": "state"})
     assert response.status_code in (200, 302)
@@ -198,15 +249,14 @@ def _get_form_parameters(app, client, ids) -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def form_parameters(app, edge_ids):
+def form_parameters(app, edge_set_up):
     """(every parameter name the app reads, each page's GET form fields by endpoint): crawled once."""
-    from tests.client import sign_in
     from tests.conftest import rolled_back
-    from tests.factories import ACCOUNTS
 
+    edge_ids, cookies = edge_set_up
     with rolled_back(app):
         client = app.test_client()
-        sign_in(client, ACCOUNTS["admin"].email)
+        client._cookies.update(cookies["admin"])
         by_page = _get_form_parameters(app, client, edge_ids)
     names = sorted({name for query in HOSTILE_QUERIES for name in query}.union(*by_page.values()) | {"next", "year"})
     return names, by_page
@@ -221,13 +271,14 @@ class _Sender:
     """Sends hostile query strings; lists what crashed and what echoed markup raw."""
 
     def __init__(self, client):
-        self.client, self.crashed, self.raw = client, [], []
+        self.client, self.crashed, self.raw, self.sent_to_sign_in = client, [], [], False
 
     def __call__(self, path, pairs, label):
         from tests.hostile.conftest import RAW_MARKUP, TALLY, urlencoded
 
         with self.client.get(path, query_string=urlencoded(pairs).decode("ascii")) as response:
             TALLY["query_requests"] += 1
+            self.sent_to_sign_in |= _to_sign_in(response)
             if response.status_code >= 500:
                 self.crashed.append((path, label, response.status_code))
             elif response.mimetype == "text/html" and any(m in response.get_data(as_text=True) for m in RAW_MARKUP):
@@ -246,7 +297,7 @@ def _window(start: int, size: int):
 
 
 @pytest.mark.parametrize("endpoint", GET_ENDPOINTS)
-def test_every_get_route_survives_hostile_text_in_every_parameter(app, edge_ids, login_as, no_propagation,
+def test_every_get_route_survives_hostile_text_in_every_parameter(app, edge_ids, signed_in, no_propagation,
                                                                    form_parameters, endpoint):
     """Script, SQL, format strings, NUL, bidi, invalid UTF-8 (``%C3%28``, a lone surrogate
     ``%ED%A0%80``), decomposed Vietnamese and 1 MB in every parameter the app reads: all
@@ -259,7 +310,7 @@ def test_every_get_route_survives_hostile_text_in_every_parameter(app, edge_ids,
 
     names, by_page = form_parameters
     megabyte = dict(HOSTILE_VALUES)["one_megabyte"]
-    send = _Sender(login_as("admin"))
+    send = _Sender(signed_in("admin"))
     base = _path(app, _rule(app, endpoint), edge_ids)
     SEEN["query_routes"].add(endpoint)
     for label, value in _window(GET_ENDPOINTS.index(endpoint), 5):
@@ -275,3 +326,4 @@ def test_every_get_route_survives_hostile_text_in_every_parameter(app, edge_ids,
     SEEN["query_params"].update(("*", name) for name in names)
     assert send.crashed == []
     assert send.raw == []
+    assert not send.sent_to_sign_in or _still_signed_in(send.client)

@@ -266,14 +266,21 @@ def end_assignment(assignment: Assignment, reason: str, actor: User, today: date
 
 def remove_commitment(commitment: Commitment, actor: User | None, today: date, *, reason: str) -> None:
     """Soft delete: the commitment leaves figures, lists and inboxes from ``today``; earlier days keep it."""
-    commitment.removed_on = today
-    for assignment in list(commitment.assignments):
-        if assignment.valid_to is None:
-            close_assignment(assignment, today)
-    db.session.flush()
-    audit.record("plan_commitment_removed", actor=actor, category=audit.DATA, obj=commitment,
-                 commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
-    invalidate()
+    remove_commitments([commitment], actor, today, reason=reason)
+
+
+def remove_commitments(commitments: list[Commitment], actor: User | None, today: date, *, reason: str) -> None:
+    """``remove_commitment`` of each, the figures marked stale once (not once a commitment)."""
+    for commitment in commitments:
+        commitment.removed_on = today
+        for assignment in list(commitment.assignments):
+            if assignment.valid_to is None:
+                close_assignment(assignment, today)
+        db.session.flush()
+        audit.record("plan_commitment_removed", actor=actor, category=audit.DATA, obj=commitment,
+                     commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
+    if commitments:
+        invalidate()
 
 
 def restore_commitment(commitment: Commitment, actor: User, today: date, *, reason: str) -> None:
@@ -303,8 +310,7 @@ def demo_commitments(agreement: Agreement) -> list[Commitment]:
 def retire_demo(agreement: Agreement, actor: User | None, today: date, reason: str) -> int:
     """Remove (soft) every demonstration commitment of the agreement in one step, from today."""
     retired = demo_commitments(agreement)
-    for commitment in retired:
-        remove_commitment(commitment, actor, today, reason=reason)
+    remove_commitments(retired, actor, today, reason=reason)
     return len(retired)
 
 

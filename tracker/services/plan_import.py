@@ -30,7 +30,7 @@ from tracker.models import (
     User,
 )
 from tracker.services import audit
-from tracker.services.plan_edit import close_assignment, remove_commitment
+from tracker.services.plan_edit import close_assignment, remove_commitments
 from tracker.status import spans as status_spans
 from tracker.status.cache import invalidate
 
@@ -191,9 +191,8 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
                      commitment_id=commitment.id, code=commitment.code, file=filename)
     summary.created = len(created)
     if remove_missing:
-        for code in result.missing:
-            remove_commitment(by_code[code], actor, today, reason=IMPORT_REASON)
-            summary.removed += 1
+        remove_commitments([by_code[code] for code in result.missing], actor, today, reason=IMPORT_REASON)
+        summary.removed += len(result.missing)
     db.session.flush()
     invalidate()
     return summary
