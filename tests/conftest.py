@@ -7,9 +7,12 @@ tests see the seeded memorandum and never each other's writes.
 from __future__ import annotations
 
 import gc
+import itertools
+import re
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import pytest
 from flask_migrate import upgrade
@@ -32,6 +35,40 @@ def pytest_report_header(config):
     if PG_URL:
         return "database backends: sqlite, postgresql (TRACKER_TEST_DATABASE_URL)"
     return "database backends: sqlite only (set TRACKER_TEST_DATABASE_URL to run the PostgreSQL half)"
+
+
+# A module marked as a whole, as tests/browser/* and tests/exports/test_pdf.py are.
+_MODULE_MARK = re.compile(r"^pytestmark = pytest\.mark\.(\w+)$", re.MULTILINE)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """A module marked as a whole that ``-m`` deselects, whatever else its tests are marked
+    with, is not imported: ``make quick`` no longer imports Playwright and WeasyPrint (and
+    what they import) in each process only to deselect every test of those modules."""
+    expression = config.option.markexpr
+    if not expression or collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    match = _MODULE_MARK.search(collection_path.read_text(encoding="utf-8"))
+    return True if match and _never_selected(expression, match.group(1)) else None
+
+
+@lru_cache
+def _never_selected(expression: str, mark: str) -> bool:
+    """Whether ``-m expression`` is false for every test marked ``mark``: false for each
+    combination of the other marks the expression names (a test may carry any of them)."""
+    from _pytest.mark.expression import Expression
+
+    if "(" in expression:  # marks with arguments: not worth reasoning about
+        return False
+    others = sorted(set(re.findall(r"[A-Za-z_]\w*", expression)) - {"and", "or", "not", "True", "False", mark})
+    if len(others) > 8:
+        return False
+    compiled = Expression.compile(expression)
+    for present in itertools.product((False, True), repeat=len(others)):
+        marks = {mark} | {name for name, on in zip(others, present) if on}
+        if compiled.evaluate(lambda name, /, **kwargs: name in marks):
+            return False
+    return True
 
 
 _STARTED = time.monotonic()
