@@ -66,7 +66,7 @@ def _never_selected(expression: str, mark: str) -> bool:
     compiled = Expression.compile(expression)
     for present in itertools.product((False, True), repeat=len(others)):
         marks = {mark} | {name for name, on in zip(others, present) if on}
-        if compiled.evaluate(lambda name, /, **kwargs: name in marks):
+        if compiled.evaluate(lambda name, /, marks=marks, **kwargs: name in marks):
             return False
     return True
 
