@@ -7,16 +7,19 @@ tests see the seeded memorandum and never each other's writes.
 from __future__ import annotations
 
 import gc
+import itertools
+import re
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests.apps import BACKENDS, PG_URL, make_app, reset_postgresql
-from tests.client import sign_in
+from tests.client import signed_in_as
 from tests.factories import ACCOUNTS, PASSWORD, TODAY
 from tracker import clock, layout
 from tracker.extensions import db, limiter
@@ -32,6 +35,40 @@ def pytest_report_header(config):
     if PG_URL:
         return "database backends: sqlite, postgresql (TRACKER_TEST_DATABASE_URL)"
     return "database backends: sqlite only (set TRACKER_TEST_DATABASE_URL to run the PostgreSQL half)"
+
+
+# A module marked as a whole, as tests/browser/* and tests/exports/test_pdf.py are.
+_MODULE_MARK = re.compile(r"^pytestmark = pytest\.mark\.(\w+)$", re.MULTILINE)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """A module marked as a whole that ``-m`` deselects, whatever else its tests are marked
+    with, is not imported: ``make quick`` no longer imports Playwright and WeasyPrint (and
+    what they import) in each process only to deselect every test of those modules."""
+    expression = config.option.markexpr
+    if not expression or collection_path.suffix != ".py" or not collection_path.name.startswith("test_"):
+        return None
+    match = _MODULE_MARK.search(collection_path.read_text(encoding="utf-8"))
+    return True if match and _never_selected(expression, match.group(1)) else None
+
+
+@lru_cache
+def _never_selected(expression: str, mark: str) -> bool:
+    """Whether ``-m expression`` is false for every test marked ``mark``: false for each
+    combination of the other marks the expression names (a test may carry any of them)."""
+    from _pytest.mark.expression import Expression
+
+    if "(" in expression:  # marks with arguments: not worth reasoning about
+        return False
+    others = sorted(set(re.findall(r"[A-Za-z_]\w*", expression)) - {"and", "or", "not", "True", "False", mark})
+    if len(others) > 8:
+        return False
+    compiled = Expression.compile(expression)
+    for present in itertools.product((False, True), repeat=len(others)):
+        marks = {mark} | {name for name, on in zip(others, present) if on}
+        if compiled.evaluate(lambda name, /, marks=marks, **kwargs: name in marks):
+            return False
+    return True
 
 
 _STARTED = time.monotonic()
@@ -193,12 +230,13 @@ def runner(app):
 
 
 @pytest.fixture
-def login_as(client):
-    """``login_as("officer")`` signs the test client in with that role's account."""
+def login_as(app, client):
+    """``login_as("officer")`` signs the test client in with that role's account (after the
+    first time in a process, without the form's requests: ``tests.client.signed_in_as``)."""
 
     def _login(role: str):
-        response = sign_in(client, ACCOUNTS[role].email)
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        response = signed_in_as(app, client, ACCOUNTS[role].email)
+        assert response is None or response.status_code == 302, response.get_data(as_text=True)[:500]
         return client
 
     return _login

@@ -41,7 +41,17 @@ class SeedReport:
         return sum(self.created.values())
 
 
+# libyaml's parser, when PyYAML was built with it: ten times faster on the packaged files
+# (~0.2 s -> 0.02 s a seed); the same constructors, so the same data.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
 def read_yaml(name: str, text: str):
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass  # told by the pure-Python parser below, in its words, as before
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
