@@ -49,7 +49,7 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 def read_yaml(name: str, text: str):
     if _FAST_LOADER is not None:
         try:
-            return yaml.load(text, Loader=_FAST_LOADER)
+            return yaml.load(text, Loader=_FAST_LOADER)  # nosec B506 # CSafeLoader: safe_load's rules in C
         except yaml.YAMLError:
             pass  # told by the pure-Python parser below, in its words, as before
     try:
