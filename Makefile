@@ -50,9 +50,11 @@ test quick: export PYTHONDONTWRITEBYTECODE :=
 
 # Both cores: N pytest-xdist workers (`make test N=0` runs one process, no xdist). Each worker
 # has its own PostgreSQL database (<TRACKER_TEST_DATABASE_URL's>_gw0, ...), Redis database
-# (TRACKER_TEST_REDIS_URL's number + the worker's), ports and temporary files (tests/apps.py);
-# --dist loadgroup hands out tests one by one, the biggest group first: the browser tests,
-# which share one live server and one Chromium on one worker (tests/conftest.py).
+# (TRACKER_TEST_REDIS_URL's number + the worker's), ports and temporary files (tests/apps.py),
+# and the browser tests a live server and a Chromium per worker. No test needs to share a
+# worker with another: --dist loadgroup hands them out one at a time. (An `xdist_group` mark
+# would keep some together, but pytest-xdist 3.8 does not apply it under pytest 9.2: it sets
+# item._nodeid, which pytest 9.2 no longer reads. Check that before relying on one.)
 N ?= 2
 
 test: install lint

@@ -38,15 +38,6 @@ def pytest_report_header(config):
 _STARTED = time.monotonic()
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (``--dist loadgroup``)
-def pytest_collection_modifyitems(items):
-    """Under ``make test`` (two xdist workers) the browser tests run on one worker, in order:
-    one live server and one Chromium instead of one per worker."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 def pytest_collection_finish(session):
     """Collected: what is alive now (modules, apps' classes, the test items) lives to the end,
     so the cyclic garbage collector need not walk it again (``gc.freeze``), and it runs less
