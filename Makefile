@@ -48,15 +48,24 @@ run: install
 # (__pycache__, git-ignored).
 test quick: export PYTHONDONTWRITEBYTECODE :=
 
+# Both cores: N pytest-xdist workers (`make test N=0` runs one process, no xdist). Each worker
+# has its own PostgreSQL database (<TRACKER_TEST_DATABASE_URL's>_gw0, ...), Redis database
+# (TRACKER_TEST_REDIS_URL's number + the worker's), ports and temporary files (tests/apps.py),
+# and the browser tests a live server and a Chromium per worker. No test needs to share a
+# worker with another: --dist loadgroup hands them out one at a time. (An `xdist_group` mark
+# would keep some together, but pytest-xdist 3.8 does not apply it under pytest 9.2: it sets
+# item._nodeid, which pytest 9.2 no longer reads. Check that before relying on one.)
+N ?= 2
+
 test: install lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(N) --dist loadgroup $(PYTEST_ARGS)
 
 # A quick local run while working: SQLite only, no browser, LibreOffice or WeasyPrint tests,
-# two processes. TRACKER_TEST_QUICK=1 makes the one-truth property tests (tests/test_one_truth.py)
+# N (two) processes. TRACKER_TEST_QUICK=1 makes the one-truth property tests (tests/test_one_truth.py)
 # draw fewer Hypothesis examples (3 and 1 instead of 8 and 3); `make test` (and CI) does not
 # set it, so it runs the full count, and everything, on both databases.
 quick: install
-	TRACKER_TEST_DATABASE_URL= TRACKER_TEST_QUICK=1 $(BIN)/python -m pytest -q -n 2 --dist worksteal -m "not browser and not libreoffice and not weasyprint" $(PYTEST_ARGS)
+	TRACKER_TEST_DATABASE_URL= TRACKER_TEST_QUICK=1 $(BIN)/python -m pytest -q -n $(N) --dist worksteal -m "not browser and not libreoffice and not weasyprint" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check tracker tests scripts

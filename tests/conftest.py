@@ -18,7 +18,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
-from tests.apps import BACKENDS, PG_URL, make_app, reset_postgresql
+from tests.apps import BACKENDS, PG_URL, ensure_database, make_app, reset_postgresql
 from tests.client import signed_in_as
 from tests.factories import ACCOUNTS, PASSWORD, TODAY
 from tracker import clock, layout
@@ -33,7 +33,8 @@ from tracker.status import cache as figure_cache
 
 def pytest_report_header(config):
     if PG_URL:
-        return "database backends: sqlite, postgresql (TRACKER_TEST_DATABASE_URL)"
+        each = ", one database per xdist worker (<its name>_gw0, ...)" if config.getoption("numprocesses", None) else ""
+        return f"database backends: sqlite, postgresql (TRACKER_TEST_DATABASE_URL{each})"
     return "database backends: sqlite only (set TRACKER_TEST_DATABASE_URL to run the PostgreSQL half)"
 
 
@@ -120,7 +121,7 @@ def app(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp / 'tracker.sqlite3'}"
     else:
-        url = PG_URL
+        url = ensure_database(PG_URL)  # a worker's own (tests/apps.py) is made on its first run
         reset_postgresql(url)
     app = make_app(url, tmp)
     with app.app_context():

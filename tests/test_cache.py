@@ -3,10 +3,9 @@ import uuid
 
 import pytest
 
+from tests.apps import REDIS_TEST_URL as REDIS_URL
 from tracker.extensions import db
 from tracker.status import cache
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def _redis_or_skip():
@@ -16,7 +15,7 @@ def _redis_or_skip():
     try:
         Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except RedisError:
-        pytest.skip("Redis is not running at 127.0.0.1:6379")
+        pytest.skip(f"Redis is not running at {REDIS_URL}")
 
 
 def test_an_entry_is_computed_once_per_counter(app):

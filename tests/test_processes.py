@@ -16,7 +16,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from tests.apps import PG_URL, make_app, reset_postgresql
+from tests.apps import PG_URL, REDIS_TEST_URL, make_app, reset_postgresql
 from tests.factories import PASSWORD
 from tracker.config import database_url
 from tracker.extensions import db
@@ -68,8 +68,6 @@ def test_simultaneous_sign_ins_on_sqlite_under_two_gunicorn_workers(tmp_path):
 
 # --- Two app processes on one PostgreSQL database with Redis --------------------------------
 
-REDIS_TEST_URL = os.environ.get("TRACKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
 
 def _redis_or_skip() -> None:
     from redis import Redis
@@ -110,7 +108,8 @@ def two_processes(tmp_path):
         db.session.commit()
         db.session.remove()
     env = {**os.environ, **SECRET, "TRACKER_DATABASE_URL": url, "TRACKER_REDIS_URL": REDIS_TEST_URL,
-           "TRACKER_UPLOAD_DIR": str(tmp_path / "uploads"), "TRACKER_LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes"}
+           "TRACKER_UPLOAD_DIR": str(tmp_path / "uploads"), "TRACKER_REPORT_JOB_DIR": str(tmp_path / "report-files"),
+           "TRACKER_LOGIN_LIMIT_PER_ACCOUNT": "3 per 15 minutes"}
     with serve(url, workers=1, app="tests.process_app:create()", extra_env=env) as a, \
             serve(url, workers=1, app="tests.process_app:create()", extra_env=env) as b:
         yield app, a, b, env

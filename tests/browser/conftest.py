@@ -65,6 +65,7 @@ def live_server(tmp_path_factory):
         **os.environ,
         "TRACKER_DATABASE_URL": f"sqlite:///{tmp / 'live.sqlite3'}",
         "TRACKER_UPLOAD_DIR": str(tmp / "uploads"),
+        "TRACKER_REPORT_JOB_DIR": str(tmp / "report-files"),  # not instance/'s: each xdist worker has its server
         "TRACKER_SECRET_KEY": "browser-test",
         "TRACKER_SCHEDULE": "off",  # no hourly reminders run (closures, notifications) in the middle of a journey
         "FLASK_APP": "tracker",

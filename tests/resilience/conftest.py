@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.apps import BACKENDS, PG_URL, make_app, reset_postgresql
+from tests.apps import BACKENDS, PG_URL, ensure_database, make_app, reset_postgresql
 from tests.factories import ACCOUNTS, PASSWORD
 from tracker.config import database_url
 from tracker.extensions import db
@@ -42,13 +41,7 @@ def pg_database(suffix: str) -> str:
     Made once, then emptied by replacing its schema: much quicker than CREATE DATABASE.
     """
     url = make_url(database_url(PG_URL))
-    name = f"{url.database}_{suffix}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar():
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    target = url.set(database=name).render_as_string(hide_password=False)
+    target = ensure_database(url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False))
     reset_postgresql(target)
     return target
 

@@ -225,7 +225,8 @@ def test_with_redis_the_worker_builds_it(app, login_as, small_limit, monkeypatch
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    from tests.test_processes import REDIS_TEST_URL, _redis_or_skip
+    from tests.apps import REDIS_TEST_URL
+    from tests.test_processes import _redis_or_skip
 
     _redis_or_skip()
     connection = Redis.from_url(REDIS_TEST_URL)
