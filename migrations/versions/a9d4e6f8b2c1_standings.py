@@ -56,6 +56,37 @@ def upgrade():
     )
     op.create_index("ix_standing_cutoffs_commitment", "standing_cutoffs", ["commitment_id"])
     op.create_table(
+        "standing_counts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(1), nullable=False),
+        sa.Column("agreement_id", sa.Integer(), nullable=False),
+        sa.Column("restricted", sa.Boolean(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=True),
+        sa.Column("number", sa.Integer(), nullable=True),
+        sa.Column("name", sa.Text(), nullable=True),
+        sa.Column("name_en", sa.Text(), nullable=True),
+        sa.Column("province_id", sa.Integer(), nullable=True),
+        sa.Column("agency_id", sa.Integer(), nullable=True),
+        sa.Column("category", sa.String(32), nullable=True),
+        sa.Column("open_past_due", sa.Integer(), nullable=True),
+        sa.Column("disputed", sa.Integer(), nullable=True),
+        sa.Column("at_risk", sa.Integer(), nullable=True),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.Column("pct_sum", sa.Float(), nullable=True),
+        sa.Column("pct_n", sa.Integer(), nullable=True),
+        sa.Column("submitted", sa.Integer(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_standing_counts_agreement_id", "standing_counts", ["agreement_id"])
+    op.create_table(
+        "standing_periods",
+        sa.Column("agreement_id", sa.Integer(), nullable=False, autoincrement=False),
+        sa.Column("period_key", sa.String(32), nullable=True),
+        sa.Column("label", sa.Text(), nullable=True),
+        sa.Column("deadline", sa.Date(), nullable=True),
+        sa.PrimaryKeyConstraint("agreement_id"),
+    )
+    op.create_table(
         "standing_state",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=True),
@@ -66,6 +97,9 @@ def upgrade():
 
 def downgrade():
     op.drop_table("standing_state")
+    op.drop_table("standing_periods")
+    op.drop_index("ix_standing_counts_agreement_id", table_name="standing_counts")
+    op.drop_table("standing_counts")
     op.drop_index("ix_standing_cutoffs_commitment", table_name="standing_cutoffs")
     op.drop_table("standing_cutoffs")
     op.drop_index("ix_standings_valid_to", table_name="standings")

@@ -21,7 +21,7 @@ from tracker.models.targets import CommitmentTarget
 from tracker.models.proposals import PlanProposal
 from tracker.models.audit import AuditEvent
 from tracker.models.cache import ChangeCounter
-from tracker.models.standings import Standing, StandingCutoff, StandingState
+from tracker.models.standings import Standing, StandingCount, StandingCutoff, StandingPeriod, StandingState
 from tracker.models.users import User, UserRole, UserSession
 from tracker.models.tokens import ApiToken
 from tracker.models.documents import ImplementingDocument, document_commitments
@@ -59,7 +59,9 @@ __all__ = [
     "Role",
     "SideStatus",
     "Standing",
+    "StandingCount",
     "StandingCutoff",
+    "StandingPeriod",
     "StandingState",
     "UpdateConfirmation",
     "UpdateStatus",

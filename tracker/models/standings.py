@@ -3,7 +3,8 @@
 ``standings``: for "today" (``standing_state.day``), one row per counted unit of a commitment
 present in the plan: kind ``c`` the commitment (key 0), kind ``s`` one side (key: the party),
 kind ``l`` one lead assignment held (key: the assignment) with whether its agency reported this
-half-year. A commitment row carries ``valid_to``: the first day on which any of its day-dependent
+half-year, kind ``o`` one report owed for the agreement's last due period (key: the assignment;
+``category`` on_time, late or missing; the period in ``standing_periods``). A commitment row carries ``valid_to``: the first day on which any of its day-dependent
 facts can change (due date passed, risk threshold crossed, an extension or assignment taking
 effect, removal); rows are refreshed then, or when a write touches the commitment.
 
@@ -69,3 +70,42 @@ class StandingState(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date | None] = mapped_column(Date)
     cutoffs: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class StandingPeriod(db.Model):
+    """Each agreement's period the compliance card reports today (its last whose deadline passed),
+    which the kept obligations (``standings`` kind ``o``) were computed for; key NULL: none yet."""
+    __tablename__ = "standing_periods"
+
+    agreement_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    period_key: Mapped[str | None] = mapped_column(String(32))
+    label: Mapped[str | None] = mapped_column(Text)
+    deadline: Mapped[date | None] = mapped_column(Date)
+
+
+class StandingCount(db.Model):
+    """The kept rows counted per agreement (no field): what the dashboard across all agreements
+    adds up. ``kind``: ``c`` headline (category, open past due, disputed, at risk), ``s`` sides
+    per field number and province (count, percent sum and count, at risk), ``k`` a cut-off
+    (``day``, category, open past due), ``a`` an agency's led commitments (open: ``n``, of them
+    reported: ``submitted``, open past due), ``o`` reports owed (category: on time, late, missing)."""
+    __tablename__ = "standing_counts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1))
+    agreement_id: Mapped[int] = mapped_column(Integer, index=True)
+    restricted: Mapped[bool] = mapped_column(Boolean)
+    day: Mapped[date | None] = mapped_column(Date)
+    number: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
+    province_id: Mapped[int | None] = mapped_column(Integer)
+    agency_id: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(32))
+    open_past_due: Mapped[int | None] = mapped_column(Integer)
+    disputed: Mapped[int | None] = mapped_column(Integer)
+    at_risk: Mapped[int | None] = mapped_column(Integer)
+    n: Mapped[int] = mapped_column(Integer)
+    pct_sum: Mapped[float | None] = mapped_column(Float)
+    pct_n: Mapped[int | None] = mapped_column(Integer)
+    submitted: Mapped[int | None] = mapped_column(Integer)

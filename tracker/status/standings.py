@@ -31,8 +31,12 @@ from tracker import clock
 from tracker.domain.periods import Frequency, periods_between
 from tracker.extensions import db
 from tracker.models import (Agreement, Assignment, Commitment, CooperationArea, DeadlineExtension, ProgressUpdate,
-                            Standing, StandingCutoff, StandingState)
+                            ReportingSchedule, Standing, StandingCutoff, StandingPeriod, StandingState)
 from tracker.status import sql as status_sql
+from tracker.status.calendar import calendar
+from tracker.status.obligations import judged, owed
+from tracker.status.periods import last_due_period
+from tracker.status.standing_counts import recount
 from tracker.status.cache import BUMPED, EVERYTHING, TOUCHED
 from tracker.status.disputes import disputed_on
 
@@ -168,20 +172,76 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
     with ``history`` their rows at the ``cutoffs`` days too."""
     if ids is not None and not ids:
         return
+    agreements = None if ids is None else list(session.scalars(_agreements_of(ids)))
     session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
     session.execute(insert(Standing).from_select(list(COLUMNS), _unit_rows(today, ids)))
+    _owed(session, _due_periods(session, today, agreements), ids)
     if history:
         session.execute(delete(StandingCutoff).where(
             _in(StandingCutoff.commitment_id, list(ids) if ids is not None else None)))
         if cutoffs:
             session.execute(insert(StandingCutoff).from_select(list(CUTOFF_COLUMNS), _cutoff_rows(cutoffs, ids)))
+    recount(session, agreements)
 
 
 def rebuild(session, today: date) -> list[date]:
     """Every row afresh (no standings yet, a change that named no commitment, a new half-year)."""
     days = cutoff_days(today)
+    session.execute(delete(StandingPeriod))
     refresh(session, today, None, days)
+    session.execute(insert(StandingPeriod), [
+        {"agreement_id": a, "period_key": p.key if p else None, "label": p.label_vi if p else None,
+         "deadline": p.deadline if p else None} for a, p in _due_periods(session, today, None).items()])
     return days
+
+
+def _agreements_of(ids):
+    return select(CooperationArea.agreement_id).join(Commitment, Commitment.area_id == CooperationArea.id).where(
+        Commitment.id.in_(list(ids))).distinct()
+
+
+def _due_periods(session, today: date, agreements) -> dict:
+    """Each agreement's (of ``agreements``, a statement of ids; all for None) last due period today."""
+    stmt = select(Agreement, ReportingSchedule).outerjoin(ReportingSchedule, ReportingSchedule.agreement_id == Agreement.id)
+    if agreements is not None:
+        stmt = stmt.where(Agreement.id.in_(agreements))
+    days = calendar()
+    return {agreement.id: last_due_period(agreement, schedule, today, days)
+            for agreement, schedule in session.execute(stmt)}
+
+
+def _owed(session, periods: dict, ids) -> None:
+    """The reports owed for each agreement's period (``compliance.obligations``' rows), of ``ids``."""
+    groups: dict = {}
+    for agreement_id, period in periods.items():
+        if period is not None:
+            groups.setdefault(period, set()).add(agreement_id)
+    rows = []
+    for period, agreements in groups.items():
+        for (agency_id, _name, _province, cid, _code, _title, area_id, assignment_id, submitted, agreement_id,
+             restricted) in session.execute(owed(agreements, period, within=None if ids is None else list(ids))):
+            rows.append({"commitment_id": cid, "kind": "o", "key_id": assignment_id, "agreement_id": agreement_id,
+                         "area_id": area_id, "restricted": restricted, "agency_id": agency_id,
+                         "category": judged(submitted, period), "open_past_due": 0, "at_risk": 0, "disputed": 0,
+                         "reported": 0})
+    if rows:
+        session.execute(insert(Standing), rows)
+
+
+def _new_periods(session, today: date) -> None:
+    """A new day: the agreements whose last due period changed get their owed reports afresh."""
+    held = {a: k for a, k in session.execute(select(StandingPeriod.agreement_id, StandingPeriod.period_key))}
+    now = _due_periods(session, today, None)
+    moved = {a: p for a, p in now.items() if a not in held or held[a] != (p.key if p else None)}
+    if not moved:
+        return
+    session.execute(delete(Standing).where(Standing.kind == "o", Standing.agreement_id.in_(list(moved))))
+    session.execute(delete(StandingPeriod).where(StandingPeriod.agreement_id.in_(list(moved))))
+    _owed(session, moved, None)
+    recount(session, list(moved))
+    session.execute(insert(StandingPeriod), [
+        {"agreement_id": a, "period_key": p.key if p else None, "label": p.label_vi if p else None,
+         "deadline": p.deadline if p else None} for a, p in moved.items()])
 
 
 def _set_state(session, day: date | None, cutoffs: list[date] | None = None) -> None:
@@ -217,6 +277,7 @@ def bring_up_to_date(today: date) -> list[date] | None:
                 stale = session.scalars(select(Standing.commitment_id).where(
                     Standing.kind == "c", Standing.valid_to <= today)).all()
                 refresh(session, today, stale, cutoffs, history=False)
+                _new_periods(session, today)
             _set_state(session, today, cutoffs)
         session.commit()
     except OperationalError:  # busy: this view computes live, a later one refreshes
