@@ -77,7 +77,8 @@ def upgrade():
         sa.Column("submitted", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_standing_counts_agreement_id", "standing_counts", ["agreement_id"])
+    op.create_index("ix_standing_counts_kind_agreement", "standing_counts", ["kind", "agreement_id"])
+    op.create_index("ix_standing_counts_kind_agency", "standing_counts", ["kind", "agency_id"])
     op.create_table(
         "standing_periods",
         sa.Column("agreement_id", sa.Integer(), nullable=False, autoincrement=False),
@@ -98,7 +99,8 @@ def upgrade():
 def downgrade():
     op.drop_table("standing_state")
     op.drop_table("standing_periods")
-    op.drop_index("ix_standing_counts_agreement_id", table_name="standing_counts")
+    op.drop_index("ix_standing_counts_kind_agency", table_name="standing_counts")
+    op.drop_index("ix_standing_counts_kind_agreement", table_name="standing_counts")
     op.drop_table("standing_counts")
     op.drop_index("ix_standing_cutoffs_commitment", table_name="standing_cutoffs")
     op.drop_table("standing_cutoffs")

@@ -88,12 +88,12 @@ class StandingCount(db.Model):
     adds up. ``kind``: ``c`` headline (category, open past due, disputed, at risk), ``s`` sides
     per field number and province (count, percent sum and count, at risk), ``k`` a cut-off
     (``day``, category, open past due), ``a`` an agency's led commitments (open: ``n``, of them
-    reported: ``submitted``, open past due), ``o`` reports owed (category: on time, late, missing)."""
+    reported: ``submitted``, open past due; per agency across agreements: agreement 0), ``o`` reports owed (category: on time, late, missing)."""
     __tablename__ = "standing_counts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(1))
-    agreement_id: Mapped[int] = mapped_column(Integer, index=True)
+    agreement_id: Mapped[int] = mapped_column(Integer)
     restricted: Mapped[bool] = mapped_column(Boolean)
     day: Mapped[date | None] = mapped_column(Date)
     number: Mapped[int | None] = mapped_column(Integer)
@@ -109,3 +109,6 @@ class StandingCount(db.Model):
     pct_sum: Mapped[float | None] = mapped_column(Float)
     pct_n: Mapped[int | None] = mapped_column(Integer)
     submitted: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_standing_counts_kind_agreement", "kind", "agreement_id"),
+                      Index("ix_standing_counts_kind_agency", "kind", "agency_id"))

@@ -3,7 +3,7 @@ a refresh touched: the dashboard across all agreements then adds up a few thousa
 instead of grouping every commitment, side, lead and cut-off row."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Date, Float, Integer, String, Text, and_, case, delete, func, insert, literal, select, union_all
+from sqlalchemy import Date, Float, Integer, String, Text, and_, case, delete, func, insert, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from tracker.models import CooperationArea, Standing, StandingCount, StandingCutoff
@@ -17,8 +17,10 @@ def _none(type_):
     return literal(None, type_)
 
 
-def _rows(agreements):
-    """One SELECT (a UNION ALL) of every count of the agreements ``agreements`` selects (all for None)."""
+def _rows(agreements, agencies):
+    """One SELECT (a UNION ALL) of every count of the agreements ``agreements`` selects (all for
+    None), and of the agencies ``agencies`` lists: an agency's are kept across agreements
+    (agreement 0), there being nearly as many (agreement, agency) pairs as lead assignments."""
     S, C = Standing, StandingCutoff
 
     def of(table, stmt):
@@ -44,27 +46,41 @@ def _rows(agreements):
         .group_by(C.agreement_id, C.restricted, C.day, C.category, C.open_past_due))
     unit = aliased(Standing)
     open_ = unit.category.not_in(DONE)
-    agencies = of(S, select(
-        literal("a", String), S.agreement_id, S.restricted, _none(Date), _none(Integer), _none(Text), _none(Text),
+    per_agency = (select(
+        literal("a", String), literal(0, Integer), S.restricted, _none(Date), _none(Integer), _none(Text), _none(Text),
         _none(Integer), S.agency_id, _none(String), func.sum(unit.open_past_due), _none(Integer), _none(Integer),
         func.sum(case((open_, 1), else_=0)), _none(Float), _none(Integer),
         func.sum(case((and_(open_, S.reported == 1), 1), else_=0)))
         .join(unit, and_(unit.commitment_id == S.commitment_id, unit.kind == "c", unit.key_id == 0))
-        .where(S.kind == "l").group_by(S.agreement_id, S.restricted, S.agency_id))
+        .where(S.kind == "l").group_by(S.restricted, S.agency_id))
+    if agencies is not None:
+        per_agency = per_agency.where(S.agency_id.in_(agencies))
     owed = of(S, select(
         literal("o", String), S.agreement_id, S.restricted, _none(Date), _none(Integer), _none(Text), _none(Text),
         _none(Integer), _none(Integer), S.category, _none(Integer), _none(Integer), _none(Integer), func.count(),
         _none(Float), _none(Integer), _none(Integer))
         .where(S.kind == "o").group_by(S.agreement_id, S.restricted, S.category))
-    return union_all(headline, sides, cutoffs, agencies, owed)
+    parts = [headline, sides, cutoffs, owed] if agreements is None or agreements else []
+    if agencies is None or agencies:
+        parts.append(per_agency)
+    return union_all(*parts) if parts else None
 
 
-def recount(session, agreements) -> None:
-    """Count afresh the agreements ``agreements`` selects (a statement of ids, a list; None: all)."""
-    if agreements is not None and not isinstance(agreements, list):
-        agreements = list(session.scalars(agreements))
-    if agreements is not None and not agreements:
+def agencies_leading(session, ids) -> set[int]:
+    """The agencies with a kept lead row on the commitments ``ids``."""
+    return set(session.scalars(select(Standing.agency_id).where(
+        Standing.kind == "l", Standing.commitment_id.in_(list(ids))).distinct()))
+
+
+def recount(session, agreements, agencies) -> None:
+    """Count afresh the agreements ``agreements`` and the agencies ``agencies`` (lists; None: all)."""
+    rows = _rows(agreements, agencies)
+    if rows is None:
         return
-    session.execute(delete(StandingCount).where(
-        StandingCount.agreement_id.in_(agreements) if agreements is not None else literal(True, Boolean)))
-    session.execute(insert(StandingCount).from_select(list(COLUMNS), _rows(agreements)))
+    if agreements is None and agencies is None:
+        session.execute(delete(StandingCount))
+    else:
+        session.execute(delete(StandingCount).where(or_(
+            and_(StandingCount.kind != "a", StandingCount.agreement_id.in_(agreements or [])),
+            and_(StandingCount.kind == "a", StandingCount.agency_id.in_(agencies or [])))))
+    session.execute(insert(StandingCount).from_select(list(COLUMNS), rows))

@@ -36,7 +36,7 @@ from tracker.status import sql as status_sql
 from tracker.status.calendar import calendar
 from tracker.status.obligations import judged, owed
 from tracker.status.periods import last_due_period
-from tracker.status.standing_counts import recount
+from tracker.status.standing_counts import agencies_leading, recount
 from tracker.status.cache import BUMPED, EVERYTHING, TOUCHED
 from tracker.status.disputes import disputed_on
 
@@ -173,15 +173,18 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
     if ids is not None and not ids:
         return
     agreements = None if ids is None else list(session.scalars(_agreements_of(ids)))
+    agencies = None if ids is None else agencies_leading(session, ids)
     session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
     session.execute(insert(Standing).from_select(list(COLUMNS), _unit_rows(today, ids)))
+    if agencies is not None:
+        agencies = sorted(agencies | agencies_leading(session, ids))
     _owed(session, _due_periods(session, today, agreements), ids)
     if history:
         session.execute(delete(StandingCutoff).where(
             _in(StandingCutoff.commitment_id, list(ids) if ids is not None else None)))
         if cutoffs:
             session.execute(insert(StandingCutoff).from_select(list(CUTOFF_COLUMNS), _cutoff_rows(cutoffs, ids)))
-    recount(session, agreements)
+    recount(session, agreements, agencies)
 
 
 def rebuild(session, today: date) -> list[date]:
@@ -238,7 +241,7 @@ def _new_periods(session, today: date) -> None:
     session.execute(delete(Standing).where(Standing.kind == "o", Standing.agreement_id.in_(list(moved))))
     session.execute(delete(StandingPeriod).where(StandingPeriod.agreement_id.in_(list(moved))))
     _owed(session, moved, None)
-    recount(session, list(moved))
+    recount(session, list(moved), [])
     session.execute(insert(StandingPeriod), [
         {"agreement_id": a, "period_key": p.key if p else None, "label": p.label_vi if p else None,
          "deadline": p.deadline if p else None} for a, p in moved.items()])
