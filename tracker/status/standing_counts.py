@@ -17,7 +17,7 @@ def _none(type_):
     return literal(None, type_)
 
 
-def _rows(agreements, agencies):
+def _rows(agreements, agencies, history: bool = True):
     """One SELECT (a UNION ALL) of every count of the agreements ``agreements`` selects (all for
     None), and of the agencies ``agencies`` lists: an agency's are kept across agreements
     (agreement 0), there being nearly as many (agreement, agency) pairs as lead assignments."""
@@ -60,7 +60,7 @@ def _rows(agreements, agencies):
         _none(Integer), _none(Integer), S.category, _none(Integer), _none(Integer), _none(Integer), func.count(),
         _none(Float), _none(Integer), _none(Integer))
         .where(S.kind == "o").group_by(S.agreement_id, S.restricted, S.category))
-    parts = [headline, sides, cutoffs, owed] if agreements is None or agreements else []
+    parts = ([headline, sides, *([cutoffs] if history else []), owed] if agreements is None or agreements else [])
     if agencies is None or agencies:
         parts.append(per_agency)
     return union_all(*parts) if parts else None
@@ -72,15 +72,17 @@ def agencies_leading(session, ids) -> set[int]:
         Standing.kind == "l", Standing.commitment_id.in_(list(ids))).distinct()))
 
 
-def recount(session, agreements, agencies) -> None:
-    """Count afresh the agreements ``agreements`` and the agencies ``agencies`` (lists; None: all)."""
-    rows = _rows(agreements, agencies)
+def recount(session, agreements, agencies, history: bool = True) -> None:
+    """Count afresh the agreements ``agreements`` and the agencies ``agencies`` (lists; None: all);
+    without ``history``, the cut-offs' counts stay (their rows did not change)."""
+    rows = _rows(agreements, agencies, history)
     if rows is None:
         return
-    if agreements is None and agencies is None:
+    if agreements is None and agencies is None and history:
         session.execute(delete(StandingCount))
     else:
         session.execute(delete(StandingCount).where(or_(
-            and_(StandingCount.kind != "a", StandingCount.agreement_id.in_(agreements or [])),
+            and_(StandingCount.kind.not_in(("a",) if history else ("a", "k")),
+                 StandingCount.agreement_id.in_(agreements or [])),
             and_(StandingCount.kind == "a", StandingCount.agency_id.in_(agencies or [])))))
     session.execute(insert(StandingCount).from_select(list(COLUMNS), rows))

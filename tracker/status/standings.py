@@ -184,7 +184,7 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
             _in(StandingCutoff.commitment_id, list(ids) if ids is not None else None)))
         if cutoffs:
             session.execute(insert(StandingCutoff).from_select(list(CUTOFF_COLUMNS), _cutoff_rows(cutoffs, ids)))
-    recount(session, agreements, agencies)
+    recount(session, agreements, agencies, history)
 
 
 def rebuild(session, today: date) -> list[date]:
@@ -274,11 +274,11 @@ def bring_up_to_date(today: date) -> list[date] | None:
         cutoffs = _parse(held)
         if day != today:
             wanted = cutoff_days(today)
-            if day is None or day > today or wanted != cutoffs or _stale_count(session, today) > MAX_IDS:
+            stale = [] if day is None or day > today or wanted != cutoffs else session.scalars(
+                select(Standing.commitment_id).where(Standing.kind == "c", Standing.valid_to <= today)).all()
+            if day is None or day > today or wanted != cutoffs or len(stale) > MAX_IDS:
                 cutoffs = rebuild(session, today)
             else:
-                stale = session.scalars(select(Standing.commitment_id).where(
-                    Standing.kind == "c", Standing.valid_to <= today)).all()
                 refresh(session, today, stale, cutoffs, history=False)
                 _new_periods(session, today)
             _set_state(session, today, cutoffs)
@@ -287,11 +287,6 @@ def bring_up_to_date(today: date) -> list[date] | None:
         session.rollback()
         return None
     return cutoffs
-
-
-def _stale_count(session, today: date) -> int:
-    return session.scalar(select(func.count()).select_from(Standing).where(
-        Standing.kind == "c", Standing.valid_to <= today)) or 0
 
 
 @event.listens_for(Session, "before_commit")
