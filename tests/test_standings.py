@@ -17,12 +17,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.test_one_truth import COMMON, LAST, STATES, build, examples, histories
-from tracker import clock
+from tracker import clock, jobs
 from tracker.domain.dashboard import Filters, to_plain
 from tracker.extensions import db
-from tracker.models import Assignment, ProgressUpdate, StandingState, User
+from tracker.models import Assignment, Commitment, CooperationArea, ProgressUpdate, Standing, StandingState, User
 from tracker.queries import dashboard, dashboard_kept
 from tracker.status import spans as status_spans
+from tracker.status import standings, standings_build
 
 
 def same(f: Filters, today, cleared: bool) -> None:
@@ -82,3 +83,64 @@ def test_kept_standings_equal_the_live_figures_day_after_day(app, data):
                     data.draw(st.integers(0, 100), label="percent"), today)
             check_all(world, today)  # a change that named its commitment: only its rows
             assert db.session.scalar(select(StandingState.day)) == today
+
+
+def _plan_edit(commitment_id: int, day) -> None:
+    """A change that names no commitment (as the plan's edits, the calendar, imports do)."""
+    from tracker.status.cache import invalidate
+
+    commitment = db.session.get(Commitment, commitment_id)
+    commitment.due_date = day
+    invalidate()
+    db.session.commit()
+
+
+def test_a_change_naming_no_commitment_is_shown_live_and_rebuilt_in_the_background(app, monkeypatch):
+    today = clock.today()
+    assert dashboard_kept.build(Filters(), today, True) is not None  # outside a request the rebuild runs at once
+    before = to_plain(dashboard.build(Filters(), today, True))
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue_long", lambda target, *args: queued.append(target))
+    open_one, late = db.session.execute(select(Commitment.id, Standing.open_past_due).join(
+        Standing, Standing.commitment_id == Commitment.id).where(
+        Standing.kind == "c", Standing.category.not_in(("done_on_time", "done_late")),
+        Commitment.due_date.is_not(None)).order_by(Commitment.id)).first()
+    _plan_edit(open_one, today + timedelta(days=200) if late else today - timedelta(days=3))  # late or not any more
+    live = to_plain(dashboard.build(Filters(), today, True))
+    assert live != before
+    assert dashboard_kept.build(Filters(), today, True) is None  # no rebuild on the request
+    assert to_plain(dashboard._kept_or_live(Filters(), today, True)) == live  # the edit shows at once
+    assert queued and set(queued) == {"tracker.status.standings_build:run"}  # each live view until it is claimed
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) is None
+    standings_build.run()
+    kept = dashboard_kept.build(Filters(), today, True)
+    assert kept is not None and to_plain(kept) == live
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_a_write_during_the_rebuild_leaves_the_figures_right(app, monkeypatch, named):
+    today = clock.today()
+    monkeypatch.setattr(jobs, "enqueue_long", lambda target, *args: None)
+    monkeypatch.setattr(standings_build, "CHUNK", 2)
+    first = db.session.scalar(select(Commitment.id).join(CooperationArea).where(Commitment.due_date.is_not(None)).order_by(
+        CooperationArea.agreement_id, Commitment.id))
+    _plan_edit(first, today + timedelta(days=30))
+    real_refresh, calls = standings.refresh, []
+
+    def refresh_then_write(session, *args, **kwargs):
+        real_refresh(session, *args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:  # the first chunk is in: change one of its commitments in another transaction
+            session.commit()
+            if named:
+                approve(first, "done", 100, today)
+            else:
+                _plan_edit(first, today - timedelta(days=2))
+
+    monkeypatch.setattr(standings, "refresh", refresh_then_write)
+    standings_build.run()
+    monkeypatch.setattr(standings, "refresh", real_refresh)
+    kept = dashboard_kept.build(Filters(), today, True)
+    assert kept is not None
+    assert to_plain(kept) == to_plain(dashboard.build(Filters(), today, True))
+    assert db.session.scalar(select(StandingState.id).where(StandingState.id == standings.BUILD)) is None

@@ -5,16 +5,17 @@ The rows are the live rules' own results (``status.sql.sides``, ``commitments``,
 
 - a write names the commitments it touched (``cache.invalidate(commitments=…)``); just before
   its transaction commits, their rows for today and at past cut-offs are recomputed in it, so
-  every process sees them with the change. A write that names none (plan edits, imports, the
-  calendar) marks everything stale: the next view rebuilds all (correct, slower).
+  every process sees them with the change. A write that names none (imports, the calendar,
+  schedules) marks everything stale: views compute live while a background job rebuilds all
+  in bounded transactions (``standings_build``), never a request.
 - a new day refreshes only the commitments whose ``valid_to`` has come: the first day any
   day-dependent fact of theirs can change (their due date in force passed, a side's risk
   threshold crossed, its start, an extension or a lead assignment taking effect or ending,
   removal, the half-year whose reports the agencies figure counts ending).
 
-``bring_up_to_date`` is the one helper a read (GET) uses to write here, in a transaction of
-its own that takes the write lock first (several processes: one refreshes, the others wait
-and find it done).
+``bring_up_to_date`` is the one helper a read (GET) uses to write here (a new day's refresh of
+the rows whose day came), in a transaction of its own that takes the write lock first
+(several processes: one refreshes, the others wait and find it done).
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from tracker.status.standing_counts import agencies_leading, recount
 from tracker.status.cache import BUMPED, EVERYTHING, TOUCHED
 from tracker.status.disputes import disputed_on
 
+BUILD = 2  # standing_state's row of a rebuild running in the background (standings_build)
 MAX_IDS = 5000  # more commitments than this at once: rebuild everything (one statement per table)
 COLUMNS = ("commitment_id", "kind", "key_id", "agreement_id", "area_id", "restricted", "province_id", "agency_id",
            "category", "percent", "open_past_due", "at_risk", "disputed", "reported", "due_date", "valid_to")
@@ -167,13 +169,14 @@ def _parse(cutoffs: str) -> list[date]:
     return [date.fromisoformat(d) for d in cutoffs.split(",") if d]
 
 
-def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True) -> None:
+def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True, count: bool = True) -> None:
     """Recompute the rows of the commitments ``ids`` (every commitment for None): today's, and
-    with ``history`` their rows at the ``cutoffs`` days too."""
+    with ``history`` their rows at the ``cutoffs`` days too; without ``count`` their agreements'
+    counts are left for the caller (a rebuild in parts counts everything once, at its end)."""
     if ids is not None and not ids:
         return
     agreements = None if ids is None else list(session.scalars(_agreements_of(ids)))
-    agencies = None if ids is None else agencies_leading(session, ids)
+    agencies = None if ids is None or not count else agencies_leading(session, ids)
     session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
     session.execute(insert(Standing).from_select(list(COLUMNS), _unit_rows(today, ids)))
     if agencies is not None:
@@ -184,18 +187,8 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
             _in(StandingCutoff.commitment_id, list(ids) if ids is not None else None)))
         if cutoffs:
             session.execute(insert(StandingCutoff).from_select(list(CUTOFF_COLUMNS), _cutoff_rows(cutoffs, ids)))
-    recount(session, agreements, agencies, history)
-
-
-def rebuild(session, today: date) -> list[date]:
-    """Every row afresh (no standings yet, a change that named no commitment, a new half-year)."""
-    days = cutoff_days(today)
-    session.execute(delete(StandingPeriod))
-    refresh(session, today, None, days)
-    session.execute(insert(StandingPeriod), [
-        {"agreement_id": a, "period_key": p.key if p else None, "label": p.label_vi if p else None,
-         "deadline": p.deadline if p else None} for a, p in _due_periods(session, today, None).items()])
-    return days
+    if count:
+        recount(session, agreements, agencies, history)
 
 
 def _agreements_of(ids):
@@ -252,35 +245,46 @@ def _set_state(session, day: date | None, cutoffs: list[date] | None = None) -> 
     session.execute(update(StandingState).where(StandingState.id == 1).values(**values))
 
 
+def _states(session) -> dict:
+    """The state rows: 1 (the day the tables hold, NULL while a rebuild is due) and, while a
+    rebuild runs in the background, ``BUILD`` (the day it builds, NULL once a change voided it;
+    its claim)."""
+    return {row.id: row for row in session.execute(
+        select(StandingState.id, StandingState.day, StandingState.cutoffs).where(StandingState.id.in_((1, BUILD))))}
+
+
 def bring_up_to_date(today: date) -> list[date] | None:
     """The cut-off days ``standing_cutoffs`` holds once ``standings`` hold for ``today``
-    (refreshing them first if a new day came, or a change named no commitment); None when
-    they cannot serve now (a transaction with changes of its own, another day than today, a
-    busy database): the caller computes live. The one writer of these tables on a read."""
+    (refreshing the rows a new day changed first); None when they cannot serve now (a
+    transaction with changes of its own, another day than today, a busy database, a full
+    rebuild due): the caller computes live. A full rebuild never runs here: it is queued
+    (``standings_build.run``, in bounded transactions, in the background). The one writer of
+    these tables on a read."""
     session = db.session
     if today != clock.today() or session.info.get(BUMPED) or session.info.get(TOUCHED) or session.info.get(EVERYTHING):
         return None
-    found = session.execute(select(StandingState.day, StandingState.cutoffs).where(StandingState.id == 1)).first()
+    found = _states(session).get(1)
     if found is not None and found.day == today:
         return _parse(found.cutoffs)
+    if found is None or found.day is None or found.day > today:
+        return _rebuild_later(session, today)
     try:
         session.commit()  # a fresh transaction whose first statement takes the write lock
         locked = session.execute(update(StandingState).where(StandingState.id == 1).values(id=StandingState.id)
                                  .returning(StandingState.day, StandingState.cutoffs)).first()
-        if locked is None:
-            session.execute(insert(StandingState).values(id=1, day=None, cutoffs=""))
-            locked = (None, "")
-        day, held = locked
+        day, held = locked if locked is not None else (None, "")
         cutoffs = _parse(held)
         if day != today:
             wanted = cutoff_days(today)
             stale = [] if day is None or day > today or wanted != cutoffs else session.scalars(
                 select(Standing.commitment_id).where(Standing.kind == "c", Standing.valid_to <= today)).all()
             if day is None or day > today or wanted != cutoffs or len(stale) > MAX_IDS:
-                cutoffs = rebuild(session, today)
-            else:
-                refresh(session, today, stale, cutoffs, history=False)
-                _new_periods(session, today)
+                if locked is not None:
+                    _set_state(session, None)
+                session.commit()
+                return _rebuild_later(session, today)
+            refresh(session, today, stale, cutoffs, history=False)
+            _new_periods(session, today)
             _set_state(session, today, cutoffs)
         session.commit()
     except OperationalError:  # busy: this view computes live, a later one refreshes
@@ -289,12 +293,32 @@ def bring_up_to_date(today: date) -> list[date] | None:
     return cutoffs
 
 
+def _rebuild_later(session, today: date) -> list[date] | None:
+    """Queue the full rebuild (unless one runs); the cut-offs if it ran at once (no request)."""
+    from tracker import jobs
+    from tracker.status.standings_build import running
+
+    if running(_states(session).get(BUILD)):
+        return None
+    jobs.enqueue_long("tracker.status.standings_build:run")
+    found = _states(session).get(1)
+    return _parse(found.cutoffs) if found is not None and found.day == today else None
+
+
 @event.listens_for(Session, "before_commit")
 def _refresh_touched(session) -> None:
     everything, touched = session.info.pop(EVERYTHING, False), session.info.pop(TOUCHED, None)
     if not everything and not touched:
         return
-    state = session.execute(select(StandingState.day, StandingState.cutoffs).where(StandingState.id == 1)).first()
+    states = {row.id: row for row in session.execute(
+        select(StandingState.id, StandingState.day, StandingState.cutoffs)
+        .where(StandingState.id.in_((1, BUILD))).with_for_update())}  # PostgreSQL: one refresher at a time
+    state, build = states.get(1), states.get(BUILD)
+    if build is not None and build.day is not None:  # a rebuild runs: keep its rows current, or void it
+        if everything or build.day != clock.today() or len(touched) > MAX_IDS:
+            session.execute(update(StandingState).where(StandingState.id == BUILD).values(day=None))
+        else:
+            refresh(session, build.day, sorted(touched), _parse(state.cutoffs) if state else [], count=False)
     if state is None or state.day is None:
         return
     if everything or state.day != clock.today() or len(touched) > MAX_IDS:
