@@ -16,6 +16,7 @@ part-built table.
 """
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
@@ -28,6 +29,7 @@ from tracker.models import (Commitment, CooperationArea, Standing, StandingCount
 from tracker.status import standings
 from tracker.status.standing_counts import recount
 
+log = logging.getLogger(__name__)
 BUILD = standings.BUILD
 CHUNK = 2000
 STALE_SECONDS = 300
@@ -133,10 +135,15 @@ def run() -> None:
                 if not _ours(build, token) or build.day != today:  # taken over, or voided: publish says which
                     session.commit()
                     break
+                began = time.perf_counter()
                 standings.refresh(session, today, ids[i:i + CHUNK], cutoffs, count=False)
                 _beat(session, token)
                 session.commit()
+                log.info("standings rebuilt for %d commitments in %.2f s (write lock held)", len(ids[i:i + CHUNK]),
+                         time.perf_counter() - began)
+            began = time.perf_counter()
             done = _publish(session, today, token, cutoffs)
+            log.info("standings published in %.2f s (write lock held): %s", time.perf_counter() - began, done)
             if done is not False:
                 return
     finally:
