@@ -101,6 +101,7 @@ def test_a_change_naming_no_commitment_is_shown_live_and_rebuilt_in_the_backgrou
     before = to_plain(dashboard.build(Filters(), today, True))
     queued = []
     monkeypatch.setattr(jobs, "enqueue_long", lambda target, *args: queued.append(target))
+    monkeypatch.setattr(standings_build, "INLINE", 0)  # as at national scale: a rebuild is the queue's
     open_one, late = db.session.execute(select(Commitment.id, Standing.open_past_due).join(
         Standing, Standing.commitment_id == Commitment.id).where(
         Standing.kind == "c", Standing.category.not_in(("done_on_time", "done_late")),
@@ -122,6 +123,7 @@ def test_a_write_during_the_rebuild_leaves_the_figures_right(app, monkeypatch, n
     today = clock.today()
     monkeypatch.setattr(jobs, "enqueue_long", lambda target, *args: None)
     monkeypatch.setattr(standings_build, "CHUNK", 2)
+    monkeypatch.setattr(standings_build, "INLINE", 0)
     first = db.session.scalar(select(Commitment.id).join(CooperationArea).where(Commitment.due_date.is_not(None)).order_by(
         CooperationArea.agreement_id, Commitment.id))
     _plan_edit(first, today + timedelta(days=30))
@@ -144,3 +146,17 @@ def test_a_write_during_the_rebuild_leaves_the_figures_right(app, monkeypatch, n
     assert kept is not None
     assert to_plain(kept) == to_plain(dashboard.build(Filters(), today, True))
     assert db.session.scalar(select(StandingState.id).where(StandingState.id == standings.BUILD)) is None
+
+
+def test_one_rebuild_at_a_time(app, monkeypatch):
+    today = clock.today()
+    monkeypatch.setattr(standings_build, "INLINE", 0)
+    _plan_edit(db.session.scalar(select(Commitment.id).where(Commitment.due_date.is_not(None))), today)
+    assert standings_build._claim(db.session, today) is not None  # another process is at it
+    standings_build.run()  # finds the claim alive: does nothing
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) is None
+    assert dashboard_kept.build(Filters(), today, True) is None  # nor is a view served from a part-built table
+    monkeypatch.setattr(standings_build, "STALE_SECONDS", -1)  # its heartbeat stopped: taken over
+    standings_build.run()
+    kept = dashboard_kept.build(Filters(), today, True)
+    assert kept is not None and to_plain(kept) == to_plain(dashboard.build(Filters(), today, True))

@@ -296,11 +296,18 @@ def bring_up_to_date(today: date) -> list[date] | None:
 def _rebuild_later(session, today: date) -> list[date] | None:
     """Queue the full rebuild (unless one runs); the cut-offs if it ran at once (no request)."""
     from tracker import jobs
-    from tracker.status.standings_build import running
+    from tracker.status import standings_build
 
-    if running(_states(session).get(BUILD)):
+    if standings_build.running(_states(session).get(BUILD)):
         return None
-    jobs.enqueue_long("tracker.status.standings_build:run")
+    if session.scalar(select(func.count(Commitment.id))) <= standings_build.INLINE:
+        try:  # a small plan: the whole rebuild is one part's work (well under a second), done here
+            standings_build.run()
+        except OperationalError:  # busy: this view computes live, a later one rebuilds
+            session.rollback()
+            return None
+    else:
+        jobs.enqueue_long("tracker.status.standings_build:run")
     found = _states(session).get(1)
     return _parse(found.cutoffs) if found is not None and found.day == today else None
 
