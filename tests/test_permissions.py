@@ -142,8 +142,10 @@ def _plotly_src(app):
 
 
 # What a GET may write: the bookkeeping the house allows, each through one named helper
-# (the session's last-seen touch, the audit of a refused request, cache entries).
-BOOKKEEPING = {"user_sessions", "audit_events", "change_counter"}
+# (the session's last-seen touch, the audit of a refused request, cache entries, and the kept
+# standings a new day refreshes: ``status.standings.bring_up_to_date``, their one writer on a read).
+BOOKKEEPING = {"user_sessions", "audit_events", "change_counter", "standings", "standing_cutoffs", "standing_state",
+               "standing_periods", "standing_counts"}
 _WRITE = re.compile(r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
 
 

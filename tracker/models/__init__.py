@@ -21,6 +21,7 @@ from tracker.models.targets import CommitmentTarget
 from tracker.models.proposals import PlanProposal
 from tracker.models.audit import AuditEvent
 from tracker.models.cache import ChangeCounter
+from tracker.models.standings import Standing, StandingCount, StandingCutoff, StandingPeriod, StandingState
 from tracker.models.users import User, UserRole, UserSession
 from tracker.models.tokens import ApiToken
 from tracker.models.documents import ImplementingDocument, document_commitments
@@ -57,6 +58,11 @@ __all__ = [
     "ReportingSchedule",
     "Role",
     "SideStatus",
+    "Standing",
+    "StandingCount",
+    "StandingCutoff",
+    "StandingPeriod",
+    "StandingState",
     "UpdateConfirmation",
     "UpdateStatus",
     "User",

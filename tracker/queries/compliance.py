@@ -11,18 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 
 from tracker.domain.codes import Role
 from tracker.clock import end_of_day_utc
 from tracker.domain.periods import Period
 from tracker.extensions import db
-from tracker.models import Agency, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate
+from tracker.models import Assignment, Commitment, CooperationArea
 from tracker.status.calendar import calendar
 from tracker.status.periods import last_due_period, periods_of
-from tracker.status.sql import spans_held_on
+from tracker.status.obligations import LATE, MISSING, ON_TIME, judged, owed
 
-ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 
 
 @dataclass(frozen=True)
@@ -58,61 +57,17 @@ def obligations(agreement_id: int | set[int], period: Period, *, see_restricted:
                 area_id: int | None = None, agency_ids: set[int] | None = None,
                 meeting_id: int | None = None) -> list[Obligation]:
     """Every (lead agency, commitment) owing a report for ``period``, with how it was met."""
-    of_agreement = (CooperationArea.agreement_id.in_(agreement_id) if isinstance(agreement_id, set)
-                    else CooperationArea.agreement_id == agreement_id)
-    # The agreement's commitments only: the two reads below would otherwise scan every agreement's rows.
-    in_scope = select(Commitment.id).join(CooperationArea, CooperationArea.id == Commitment.area_id).where(of_agreement)
-    held = spans_held_on(period.start, in_scope)
-    finished_before = select(held.c.commitment_id).where(held.c.state.in_(("done", "dropped"))).group_by(
-        held.c.commitment_id)
-    first_submission = (
-        select(ProgressUpdate.commitment_id, ProgressUpdate.agency_id,
-               func.min(ProgressUpdate.submitted_at).label("submitted_at"))
-        .where(ProgressUpdate.submitted_at.is_not(None), ProgressUpdate.as_of.between(period.start, period.end),
-               ProgressUpdate.commitment_id.in_(in_scope))
-        .group_by(ProgressUpdate.commitment_id, ProgressUpdate.agency_id)
-        .subquery()
-    )
-    stmt = (
-        select(Assignment.agency_id, Agency.name, Agency.province_id, Commitment.id, Commitment.code, Commitment.title,
-               Commitment.area_id, first_submission.c.submitted_at)
-        .select_from(Assignment)
-        .join(Commitment, Commitment.id == Assignment.commitment_id)
-        .join(CooperationArea, CooperationArea.id == Commitment.area_id)
-        .join(Agency, Agency.id == Assignment.agency_id)
-        .join(AgreementParty, AgreementParty.id == Assignment.party_id)
-        .outerjoin(first_submission, and_(first_submission.c.commitment_id == Commitment.id,
-                                          first_submission.c.agency_id == Assignment.agency_id))
-        .where(
-            of_agreement,
-            Assignment.role == Role.LEAD,
-            Assignment.valid_from <= period.end,
-            or_(Assignment.valid_to.is_(None), Assignment.valid_to >= period.end),
-            or_(Commitment.start_date.is_(None), Commitment.start_date <= period.end),
-            Commitment.id.not_in(finished_before),
-        )
-        .order_by(Agency.name, Commitment.sort_key)
-    )
-    if not see_restricted:
-        stmt = stmt.where(CooperationArea.restricted.is_(False))
-    if area_id is not None:
-        stmt = stmt.where(Commitment.area_id == area_id)
-    if meeting_id is not None:
-        stmt = stmt.where(Commitment.meeting_id == meeting_id)
-    if province_ids is not None:
-        stmt = stmt.where(AgreementParty.province_id.in_(province_ids) | Agency.province_id.in_(province_ids))
-    if agency_ids is not None:
-        stmt = stmt.where(Assignment.agency_id.in_(agency_ids))
-    deadline = end_of_day_utc(period.deadline)
-    result = []
-    for agency_id, name, province_id, cid, code, title, area, submitted in db.session.execute(stmt):
-        if submitted is None:
-            status = MISSING
-        else:
-            submitted = submitted if submitted.tzinfo else submitted.replace(tzinfo=deadline.tzinfo)
-            status = ON_TIME if submitted < deadline else LATE
-        result.append(Obligation(agency_id, name, province_id, cid, code, title, area, status, submitted))
-    return result
+    stmt = owed(agreement_id, period, see_restricted=see_restricted, province_ids=province_ids, area_id=area_id,
+                agency_ids=agency_ids, meeting_id=meeting_id)
+    return [Obligation(agency_id, name, province_id, cid, code, title, area, judged(submitted, period),
+                       _aware(submitted, period))
+            for agency_id, name, province_id, cid, code, title, area, _assignment, submitted, *_ in db.session.execute(stmt)]
+
+
+def _aware(submitted, period: Period):
+    if submitted is None:
+        return None
+    return submitted if submitted.tzinfo else submitted.replace(tzinfo=end_of_day_utc(period.deadline).tzinfo)
 
 
 def by_agency(rows: list[Obligation]) -> list[AgencyCompliance]:

@@ -1,13 +1,13 @@
 """Reads for partner confirmation: an update's requests, a coordinator's queue, open disputes."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker.clock import end_of_day_utc
 from tracker.domain.confirmation import State
 from tracker.extensions import db
 from tracker.models import AgreementParty, CooperationArea, Commitment, ProgressUpdate, UpdateConfirmation
+from tracker.status.disputes import disputed_on  # noqa: F401 (read here by the dashboard and reports)
 
 
 def of_update(update_id: int) -> list[UpdateConfirmation]:
@@ -61,19 +61,6 @@ def disputed_count(within) -> int:
         .join(UpdateConfirmation, UpdateConfirmation.update_id == ProgressUpdate.id)
         .where(UpdateConfirmation.state == State.DISPUTED.value, ProgressUpdate.commitment_id.in_(within))
     ) or 0
-
-
-def disputed_on(as_of):
-    """(commitment_id, party_id) of the sides whose completion is under a partner's dispute on
-    ``as_of``: raised by the end of that day and not settled (withdrawn or replaced) by then."""
-    end = end_of_day_utc(as_of)
-    return (
-        select(ProgressUpdate.commitment_id, ProgressUpdate.party_id)
-        .join(UpdateConfirmation, UpdateConfirmation.update_id == ProgressUpdate.id)
-        .where(UpdateConfirmation.disputed_at < end,
-               or_(UpdateConfirmation.state == State.DISPUTED.value, UpdateConfirmation.at >= end))
-        .distinct()
-    )
 
 
 def side_states(commitment_id: int) -> dict[int, str]:

@@ -302,4 +302,12 @@ def cached_build(f: Filters, today: date, see_restricted: bool) -> Dashboard:
     any process is seen by every process on its next request. Nothing is written to the database.
     """
     return from_plain(remember("dashboard", (f, today, see_restricted),
-                               lambda: to_plain(build(f, today, see_restricted))))
+                               lambda: to_plain(_kept_or_live(f, today, see_restricted))))
+
+
+def _kept_or_live(f: Filters, today: date, see_restricted: bool) -> Dashboard:
+    """From the kept standings where they serve the filters (``dashboard_kept``), else live."""
+    from tracker.queries import dashboard_kept  # it reads this module's helpers
+
+    kept = dashboard_kept.build(f, today, see_restricted)
+    return kept if kept is not None else build(f, today, see_restricted)

@@ -63,14 +63,14 @@ def ask(update: ProgressUpdate, reviewer: User) -> list[UpdateConfirmation]:
     audit.record("confirmation_requested", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, after={"party_ids": partners})
     notify.confirm_asked(update, {r.party.province_id for r in rows})
-    invalidate()
+    invalidate(commitments=[update.commitment_id])
     return rows
 
 
 def confirm(row: UpdateConfirmation, actor: User) -> None:
     _step(row, Action.CONFIRM, actor)
     db.session.flush()
-    invalidate()
+    invalidate(commitments=[row.update.commitment_id])
 
 
 def dispute(row: UpdateConfirmation, actor: User, reason: str | None) -> None:

@@ -158,7 +158,7 @@ def save_area(agreement: Agreement, area: CooperationArea | None, data: dict, ac
     db.session.flush()
     audit.record("area_created" if created else "area_updated", actor=actor, category=audit.DATA, obj=area,
                  number=area.number)
-    invalidate()
+    invalidate(commitments=[c.id for c in area.commitments])  # the restricted flag, the names counted
     return area
 
 
@@ -186,7 +186,7 @@ def create_commitment(area: CooperationArea, data: dict, actor: User) -> Commitm
     db.session.flush()
     audit.record("plan_commitment_created", actor=actor, category=audit.DATA, obj=commitment,
                  commitment_id=commitment.id, code=commitment.code)
-    invalidate()
+    invalidate(commitments=[commitment.id])
     return commitment
 
 
@@ -222,7 +222,7 @@ def edit_commitment(commitment: Commitment, data: dict, reason_code: str | None,
                      commitment_id=commitment.id, reason=reason, effective_on=today.isoformat(),
                      before={k: _plain(v[0]) for k, v in changes.items()},
                      after={k: _plain(v[1]) for k, v in changes.items()})
-        invalidate()
+        invalidate(commitments=[commitment.id])
     return changes
 
 
@@ -251,7 +251,7 @@ def assign(commitment: Commitment, party: AgreementParty, role: str, agency: Age
     audit.record("assignment_changed", actor=actor, category=audit.DATA, obj=assignment, commitment_id=commitment.id,
                  reason=reason, effective_on=today.isoformat(), role=role, agency=agency.code,
                  before=previous.agency.code if previous else None)
-    invalidate()
+    invalidate(commitments=[commitment.id])
     return assignment
 
 
@@ -261,7 +261,7 @@ def end_assignment(assignment: Assignment, reason: str, actor: User, today: date
     db.session.flush()
     audit.record("assignment_ended", actor=actor, category=audit.DATA, obj=assignment, commitment_id=commitment_id,
                  reason=reason, effective_on=today.isoformat(), agency=code)
-    invalidate()
+    invalidate(commitments=[commitment_id])
 
 
 def remove_commitment(commitment: Commitment, actor: User | None, today: date, *, reason: str) -> None:
@@ -280,7 +280,7 @@ def remove_commitments(commitments: list[Commitment], actor: User | None, today:
         audit.record("plan_commitment_removed", actor=actor, category=audit.DATA, obj=commitment,
                      commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
     if commitments:
-        invalidate()
+        invalidate(commitments=[c.id for c in commitments])
 
 
 def restore_commitment(commitment: Commitment, actor: User, today: date, *, reason: str) -> None:
@@ -300,7 +300,7 @@ def restore_commitment(commitment: Commitment, actor: User, today: date, *, reas
     db.session.flush()
     audit.record("plan_commitment_restored", actor=actor, category=audit.DATA, obj=commitment,
                  commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
-    invalidate()
+    invalidate(commitments=[commitment.id])
 
 
 def demo_commitments(agreement: Agreement) -> list[Commitment]:

@@ -86,7 +86,8 @@ def _submit(update: ProgressUpdate, author: User) -> None:
     update.submitted_at = utcnow()
     # Accepted after the period's deadline (or its closing), but marked late.
     update.late = periods.is_late(update.commitment.area.agreement, update.as_of, update.submitted_at)
-    invalidate()  # the agencies' "reported this period" and compliance count submissions
+    # the agencies' "reported this period" and compliance count submissions
+    invalidate(commitments=[update.commitment.id])
     audit.record("update_submitted", actor=author, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, after=snapshot(update))
     notify.submitted(update)
@@ -201,7 +202,7 @@ def return_(update: ProgressUpdate, reviewer: User, reason: str) -> None:
     update.reviewed_at = utcnow()
     update.reviewer = reviewer
     update.review_reason = reason.strip()
-    invalidate()
+    invalidate(commitments=[update.commitment.id])
     audit.record("update_returned", actor=reviewer, category=audit.DATA, obj=update,
                  commitment_id=update.commitment_id, before={"status": "submitted"},
                  after={"status": "returned"}, reason=update.review_reason)
@@ -242,7 +243,7 @@ def extend_deadline(commitment: Commitment, actor: User, new_due: date | None, r
     audit.record("deadline_extended", actor=actor, category=audit.DATA, obj=commitment, commitment_id=commitment.id,
                  before={"due_date": before}, after={"due_date": new_due.isoformat()}, reason=extension.reason,
                  effective_on=effective_on.isoformat())
-    invalidate()
+    invalidate(commitments=[commitment.id])
     notify.extended(extension)
     return extension
 

@@ -24,5 +24,5 @@ def set_target(commitment: Commitment, party: AgreementParty | None, *, year: in
     audit.record("target_set", actor=actor, category=audit.DATA, obj=target, commitment_id=commitment.id,
                  reason=reason, year=year, unit=target.unit, value=value, baseline=baseline,
                  side=party.province.code if party else None, effective_on=target.effective_on.isoformat())
-    invalidate()
+    invalidate(commitments=[commitment.id])
     return target

@@ -39,11 +39,23 @@ RAW = "\ue001"
 # Set on a session whose transaction bumped the counter and has not ended: what it computes
 # counts its own uncommitted change, and a rollback would give that counter value to other data.
 BUMPED = "tracker_counter_bumped"
+# Set with what a transaction changed, for the kept standings (``tracker.status.standings``):
+# the commitments it named, or that it named none (everything is stale).
+TOUCHED = "tracker_standings_touched"
+EVERYTHING = "tracker_standings_everything"
 
 
-def invalidate() -> None:
-    """Mark every cached figure stale, in the caller's transaction (it commits with the change)."""
+def invalidate(commitments=None) -> None:
+    """Mark every cached figure stale, in the caller's transaction (it commits with the change).
+
+    ``commitments``: the ids of the commitments the change touched, whose kept standings are
+    then recomputed as the transaction commits; without them every standing is recomputed on
+    the next view (correct, slower: name them on frequent writes)."""
     session = db.session
+    if commitments is None:
+        session.info[EVERYTHING] = True
+    else:
+        session.info.setdefault(TOUCHED, set()).update(int(c) for c in commitments)
     if not session.execute(update(ChangeCounter).where(ChangeCounter.id == 1)
                            .values(value=ChangeCounter.value + 1)).rowcount:
         session.execute(insert(ChangeCounter).values(id=1, value=1))
@@ -164,3 +176,4 @@ def remember(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
 def etag(name: str, parts: tuple) -> str:
     """An ETag for what ``remember(name, parts, …)`` holds now: it changes with the counter."""
     return hashlib.sha256(f"{_database_scope()}:{version()}:{key_for(name, parts)}".encode()).hexdigest()[:32]
+from tracker.status import standings as _standings  # noqa: E402,F401 (registers the commit hook that refreshes them)

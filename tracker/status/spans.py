@@ -65,7 +65,7 @@ def refresh_side(commitment_id: int, party_id: int) -> None:
     rows = rows_for(commitment_id, party_id, approvals_of(commitment_id, party_id), disputes)
     if rows:
         db.session.execute(SideStatus.__table__.insert(), rows)
-    invalidate()
+    invalidate(commitments=[commitment_id])
 
 
 def rebuild_all() -> int:

@@ -25,7 +25,7 @@ from tracker import create_app
 from tracker.config import INSTANCE, database_url
 from tracker.extensions import db
 from tracker.tools import bench_http
-from tracker.tools.bench_inprocess import in_process_figures
+from tracker.tools.bench_inprocess import in_process_figures, recompute_figures
 from tracker.tools.bench_app import BARE_PATH
 
 PASSWORD = "Bench-mark-Sông-Hồng-2026"  # nosec B105 # the bench database's own throwaway account
@@ -225,6 +225,9 @@ def writes(port: int, app, f: dict) -> None:
 def run(label: str, urls: dict[str, str], fresh: bool, options=None) -> None:
     log(f"\n== {label} ==")
     only = options.only if options else None
+    if options and options.recompute_only:
+        recompute_figures(prepare(urls["full"], 1.0, fresh), ADMIN, PASSWORD, log)
+        return
     keys = ("full",) if only or (options and options.http_only) else [k for _l, _s, k in SCALES]
     apps = {key: prepare(urls[key], scale, fresh) for _label, scale, key in SCALES if key in keys}
     if not (options and options.in_process_only):
@@ -236,7 +239,8 @@ def run(label: str, urls: dict[str, str], fresh: bool, options=None) -> None:
 def arguments(argv=None):
     """``--only NAME`` (repeatable: a path's name as printed, e.g. ``--only profile``) measures those
     paths alone at 100 % over HTTP; ``--sqlite-only`` / ``--postgresql-only`` pick the database;
-    ``--in-process-only`` skips the HTTP figures; ``--http-only`` the in-process ones and the growth."""
+    ``--in-process-only`` skips the HTTP figures; ``--http-only`` the in-process ones and the growth;
+    ``--recompute-only`` measures only the figures' recomputation (after a change, on a new day)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m tracker.tools.bench")
@@ -245,6 +249,8 @@ def arguments(argv=None):
     parser.add_argument("--postgresql-only", action="store_true")
     parser.add_argument("--in-process-only", action="store_true")
     parser.add_argument("--http-only", action="store_true")
+    parser.add_argument("--recompute-only", action="store_true",
+                        help="only the dashboard's first views after a change and of a new day, at 100 %%")
     return parser.parse_args(argv)
 
 

@@ -1,0 +1,162 @@
+"""The kept standings give exactly the live dashboard's figures, on random histories.
+
+``queries.dashboard_kept`` reads tables that writes and new days keep up to date
+(``status.standings``); ``queries.dashboard.build`` recomputes from the spans. Hypothesis
+builds random histories (``test_one_truth.histories``), then moves the clock on over days
+where facts change (due dates, risk thresholds, extensions, assignments) and makes changes
+that name their commitment (an approval), comparing both paths after each step.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from tests.test_one_truth import COMMON, LAST, STATES, build, examples, histories
+from tracker import clock, jobs
+from tracker.domain.dashboard import Filters, to_plain
+from tracker.extensions import db
+from tracker.models import Assignment, Commitment, CooperationArea, ProgressUpdate, Standing, StandingState, User
+from tracker.queries import dashboard, dashboard_kept
+from tracker.status import spans as status_spans
+from tracker.status import standings, standings_build
+
+
+def same(f: Filters, today, cleared: bool) -> None:
+    kept = dashboard_kept.build(f, today, cleared)
+    assert kept is not None, "the standings should serve these filters"
+    assert to_plain(kept) == to_plain(dashboard.build(f, today, cleared))
+
+
+def check_all(world, today) -> None:
+    for cleared in (True, False):
+        same(Filters(), today, cleared)
+        same(Filters(agreement=world.agreement), today, cleared)
+        for area in world.areas:
+            same(Filters(agreement=world.agreement, area=area), today, cleared)
+
+
+def approve(commitment_id: int, state: str, percent: int, day) -> None:
+    """A new lead update approved today, through the spans' refresh (which names the commitment)."""
+    lead = db.session.scalar(select(Assignment).where(Assignment.commitment_id == commitment_id,
+                                                      Assignment.role == "lead").order_by(Assignment.id.desc()))
+    if lead is None:
+        return
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    moment = datetime.combine(day, time(3), tzinfo=timezone.utc)
+    db.session.add(ProgressUpdate(commitment_id=commitment_id, party_id=lead.party_id, agency_id=lead.agency_id,
+                                  role="lead", author_id=admin.id, status="approved", state=state,
+                                  percent=100 if state == "done" else percent, as_of=day, form_token=uuid.uuid4().hex,
+                                  submitted_at=moment, reviewed_at=moment, reviewer_id=admin.id,
+                                  reason="Lý do" if state in ("paused", "dropped") else None))
+    status_spans.refresh_side(commitment_id, lead.party_id)
+    db.session.commit()
+
+
+@settings(max_examples=examples(6, quick=2), **COMMON)
+@given(data=st.data())
+def test_kept_standings_equal_the_live_figures_day_after_day(app, data):
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    world = build(data.draw(histories(), label="history"), admin)
+    first = data.draw(st.dates(LAST - timedelta(days=400), LAST), label="first day")
+    facts = sorted({d + timedelta(days=k) for c in world.commitments
+                    for d in [c.due_date, c.original_due_date, *(e.effective_on for e in c.exts),
+                              *(a.valid_from for a in c.assignments), *(a.valid_to for a in c.assignments)]
+                    if d is not None and d >= first for k in (0, 1)})
+    steps = data.draw(st.lists(st.one_of(st.integers(1, 60), st.sampled_from(facts or [first])), min_size=1,
+                               max_size=4), label="steps")
+    with pytest.MonkeyPatch.context() as mp:
+        today = first
+        mp.setattr(clock, "today", lambda: today)
+        check_all(world, today)
+        for step in steps:
+            later = today + timedelta(days=step) if isinstance(step, int) else max(step, today + timedelta(days=1))
+            today = later
+            check_all(world, today)  # a new day: only the rows whose facts changed are refreshed
+            assert db.session.scalar(select(StandingState.day)) == today
+            touched = data.draw(st.sampled_from(world.commitments), label="approved")
+            approve(touched.id, data.draw(st.sampled_from(STATES), label="state"),
+                    data.draw(st.integers(0, 100), label="percent"), today)
+            check_all(world, today)  # a change that named its commitment: only its rows
+            assert db.session.scalar(select(StandingState.day)) == today
+
+
+def _plan_edit(commitment_id: int, day) -> None:
+    """A change that names no commitment (as the plan's edits, the calendar, imports do)."""
+    from tracker.status.cache import invalidate
+
+    commitment = db.session.get(Commitment, commitment_id)
+    commitment.due_date = day
+    invalidate()
+    db.session.commit()
+
+
+def test_a_change_naming_no_commitment_is_shown_live_and_rebuilt_in_the_background(app, monkeypatch):
+    today = clock.today()
+    assert dashboard_kept.build(Filters(), today, True) is not None  # outside a request the rebuild runs at once
+    before = to_plain(dashboard.build(Filters(), today, True))
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue_long", lambda target, *args: queued.append(target))
+    monkeypatch.setattr(standings_build, "INLINE", 0)  # as at national scale: a rebuild is the queue's
+    open_one, late = db.session.execute(select(Commitment.id, Standing.open_past_due).join(
+        Standing, Standing.commitment_id == Commitment.id).where(
+        Standing.kind == "c", Standing.category.not_in(("done_on_time", "done_late")),
+        Commitment.due_date.is_not(None)).order_by(Commitment.id)).first()
+    _plan_edit(open_one, today + timedelta(days=200) if late else today - timedelta(days=3))  # late or not any more
+    live = to_plain(dashboard.build(Filters(), today, True))
+    assert live != before
+    assert dashboard_kept.build(Filters(), today, True) is None  # no rebuild on the request
+    assert to_plain(dashboard._kept_or_live(Filters(), today, True)) == live  # the edit shows at once
+    assert queued and set(queued) == {"tracker.status.standings_build:run"}  # each live view until it is claimed
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) is None
+    standings_build.run()
+    kept = dashboard_kept.build(Filters(), today, True)
+    assert kept is not None and to_plain(kept) == live
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_a_write_during_the_rebuild_leaves_the_figures_right(app, monkeypatch, named):
+    today = clock.today()
+    monkeypatch.setattr(jobs, "enqueue_long", lambda target, *args: None)
+    monkeypatch.setattr(standings_build, "CHUNK", 2)
+    monkeypatch.setattr(standings_build, "INLINE", 0)
+    first = db.session.scalar(select(Commitment.id).join(CooperationArea).where(Commitment.due_date.is_not(None)).order_by(
+        CooperationArea.agreement_id, Commitment.id))
+    _plan_edit(first, today + timedelta(days=30))
+    real_refresh, calls = standings.refresh, []
+
+    def refresh_then_write(session, *args, **kwargs):
+        real_refresh(session, *args, **kwargs)
+        calls.append(1)
+        if len(calls) == 2:  # the first chunk is in: change one of its commitments in another transaction
+            session.commit()
+            if named:
+                approve(first, "done", 100, today)
+            else:
+                _plan_edit(first, today - timedelta(days=2))
+
+    monkeypatch.setattr(standings, "refresh", refresh_then_write)
+    standings_build.run()
+    monkeypatch.setattr(standings, "refresh", real_refresh)
+    kept = dashboard_kept.build(Filters(), today, True)
+    assert kept is not None
+    assert to_plain(kept) == to_plain(dashboard.build(Filters(), today, True))
+    assert db.session.scalar(select(StandingState.id).where(StandingState.id == standings.BUILD)) is None
+
+
+def test_one_rebuild_at_a_time(app, monkeypatch):
+    today = clock.today()
+    monkeypatch.setattr(standings_build, "INLINE", 0)
+    _plan_edit(db.session.scalar(select(Commitment.id).where(Commitment.due_date.is_not(None))), today)
+    assert standings_build._claim(db.session, today) is not None  # another process is at it
+    standings_build.run()  # finds the claim alive: does nothing
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) is None
+    assert dashboard_kept.build(Filters(), today, True) is None  # nor is a view served from a part-built table
+    monkeypatch.setattr(standings_build, "STALE_SECONDS", -1)  # its heartbeat stopped: taken over
+    standings_build.run()
+    kept = dashboard_kept.build(Filters(), today, True)
+    assert kept is not None and to_plain(kept) == to_plain(dashboard.build(Filters(), today, True))

@@ -1,0 +1,340 @@
+"""Standings kept up to date (tracker/models/standings.py) instead of recomputed on every view.
+
+The rows are the live rules' own results (``status.sql.sides``, ``commitments``,
+``commitments_by_day``) stored for the commitments that changed:
+
+- a write names the commitments it touched (``cache.invalidate(commitments=…)``); just before
+  its transaction commits, their rows for today and at past cut-offs are recomputed in it, so
+  every process sees them with the change. A write that names none (imports, the calendar,
+  schedules) marks everything stale: views compute live while a background job rebuilds all
+  in bounded transactions (``standings_build``), never a request.
+- a new day refreshes only the commitments whose ``valid_to`` has come: the first day any
+  day-dependent fact of theirs can change (their due date in force passed, a side's risk
+  threshold crossed, its start, an extension or a lead assignment taking effect or ending,
+  removal, the half-year whose reports the agencies figure counts ending).
+
+``bring_up_to_date`` is the one helper a read (GET) uses to write here (a new day's refresh of
+the rows whose day came), in a transaction of its own that takes the write lock first
+(several processes: one refreshes, the others wait and find it done).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import (Boolean, Date, Float, Integer, String, and_, case, delete, event, exists, func, insert, literal,
+                        or_, select, union_all, update)
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import FunctionElement
+
+from tracker import clock
+from tracker.domain.periods import Frequency, periods_between
+from tracker.extensions import db
+from tracker.models import (Agreement, Assignment, Commitment, CooperationArea, DeadlineExtension, ProgressUpdate,
+                            ReportingSchedule, Standing, StandingCutoff, StandingPeriod, StandingState)
+from tracker.status import sql as status_sql
+from tracker.status.calendar import calendar
+from tracker.status.obligations import judged, owed
+from tracker.status.periods import last_due_period
+from tracker.status.standing_counts import agencies_leading, recount
+from tracker.status.cache import BUMPED, EVERYTHING, TOUCHED
+from tracker.status.disputes import disputed_on
+
+BUILD = 2  # standing_state's row of a rebuild running in the background (standings_build)
+MAX_IDS = 5000  # more commitments than this at once: rebuild everything (one statement per table)
+COLUMNS = ("commitment_id", "kind", "key_id", "agreement_id", "area_id", "restricted", "province_id", "agency_id",
+           "category", "percent", "open_past_due", "at_risk", "disputed", "reported", "due_date", "valid_to")
+CUTOFF_COLUMNS = ("day", "commitment_id", "agreement_id", "area_id", "restricted", "category", "open_past_due")
+
+
+class add_days(FunctionElement):  # noqa: N801 (reads as a SQL function)
+    """A date ``n`` days after a date (``n`` an integer expression), on either database."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element, compiler, **kw):
+    day, n = list(element.clauses)
+    return f"date({compiler.process(day, **kw)}, ({compiler.process(n, **kw)}) || ' days')"
+
+
+@compiles(add_days)
+def _add_days_default(element, compiler, **kw):
+    day, n = list(element.clauses)
+    return f"(({compiler.process(day, **kw)}) + ({compiler.process(n, **kw)}))"
+
+
+def _none(type_):
+    return literal(None, type_)
+
+
+def half_year(today: date):
+    """The half-year containing ``today`` (the agencies' "reported this period")."""
+    return next(iter(periods_between([Frequency.HALF_YEAR], today, today)), None)
+
+
+def cutoff_days(today: date) -> list[date]:
+    """The half-year ends before ``today`` since the earliest agreement's start (the dashboard's
+    over-time points across agreements; one agreement's are a tail of these)."""
+    start = db.session.scalar(select(func.min(Agreement.period_start))) or date(2023, 1, 1)
+    return [p.end for p in periods_between([Frequency.HALF_YEAR], start, today) if p.end < today]
+
+
+def _in(column, ids):
+    return column.in_(ids) if ids is not None else literal(True)
+
+
+def _unit_rows(today: date, ids):
+    """The rows of ``standings`` for today, of the commitments ``ids`` (all for None)."""
+    within = list(ids) if ids is not None else None
+    period = half_year(today)
+    side = status_sql.materialized(status_sql.sides(today, within=within, extra_columns=(
+        CooperationArea.restricted.label("restricted"), Commitment.start_date.label("start_date"),
+        Agreement.risk_margin.label("margin"))), "side_rows")
+    unit = status_sql.materialized(status_sql.commitments(today, within=within, extra_columns=(
+        CooperationArea.restricted.label("restricted"),)), "unit_rows")
+    open_disputes = disputed_on(today).subquery("open_disputes")
+    span = status_sql.days_between(side.c.due_date, side.c.start_date)
+    risk_day = case(
+        (side.c.state.is_(None), add_days(side.c.start_date, (span + 2) // 3)),
+        else_=add_days(side.c.start_date, (side.c.percent + side.c.margin) * span // 100 + 1))
+    candidates = union_all(
+        select(Commitment.id.label("cid"), add_days(status_sql.due_on(today), 1).label("day"))
+        .where(_in(Commitment.id, within)),
+        select(Commitment.id, Commitment.start_date).where(_in(Commitment.id, within)),
+        select(Commitment.id, Commitment.removed_on).where(_in(Commitment.id, within)),
+        select(DeadlineExtension.commitment_id, DeadlineExtension.effective_on)
+        .where(_in(DeadlineExtension.commitment_id, within)),
+        select(Assignment.commitment_id, Assignment.valid_from).where(_in(Assignment.commitment_id, within)),
+        select(Assignment.commitment_id, add_days(Assignment.valid_to, 1)).where(_in(Assignment.commitment_id, within)),
+        select(side.c.commitment_id, risk_day).where(
+            side.c.start_date.is_not(None), side.c.due_date.is_not(None), side.c.at_risk == 0,
+            or_(side.c.state.is_(None), side.c.state != "done")),
+    ).subquery("candidates")
+    valid_to = (select(candidates.c.cid, func.min(candidates.c.day).label("valid_to"))
+                .where(candidates.c.day > literal(today, Date)).group_by(candidates.c.cid).subquery("valid_to"))
+    zero = literal(0, Integer)
+    commitment_rows = (
+        select(unit.c.commitment_id, literal("c", String), zero, unit.c.agreement_id, unit.c.area_id,
+               unit.c.restricted, _none(Integer), _none(Integer), unit.c.category, unit.c.percent,
+               unit.c.open_past_due,
+               case((unit.c.commitment_id.in_(select(side.c.commitment_id).where(side.c.at_risk == 1)), 1), else_=0),
+               case((unit.c.commitment_id.in_(select(open_disputes.c.commitment_id)), 1), else_=0),
+               zero, unit.c.due_date,
+               _until(valid_to.c.valid_to, period))
+        .select_from(unit).outerjoin(valid_to, valid_to.c.cid == unit.c.commitment_id)
+    )
+    side_rows = select(
+        side.c.commitment_id, literal("s", String), side.c.party_id, side.c.agreement_id, side.c.area_id,
+        side.c.restricted, side.c.province_id, _none(Integer), side.c.category, side.c.percent, side.c.open_past_due,
+        side.c.at_risk,
+        case((exists().where(open_disputes.c.commitment_id == side.c.commitment_id,
+                             open_disputes.c.party_id == side.c.party_id), 1), else_=0),
+        zero, side.c.due_date, _none(Date))
+    reported = exists().where(
+        ProgressUpdate.commitment_id == Assignment.commitment_id, ProgressUpdate.agency_id == Assignment.agency_id,
+        ProgressUpdate.submitted_at.is_not(None),
+        ProgressUpdate.as_of.between(period.start, period.end) if period else literal(False, Boolean))
+    lead_rows = (
+        select(unit.c.commitment_id, literal("l", String), Assignment.id, unit.c.agreement_id, unit.c.area_id,
+               unit.c.restricted, _none(Integer), Assignment.agency_id, _none(String), _none(Float),
+               zero, zero, zero, case((reported, 1), else_=0), _none(Date), _none(Date))
+        .select_from(unit).join(Assignment, Assignment.commitment_id == unit.c.commitment_id)
+        .where(status_sql.lead_held_on(today))
+    )
+    return union_all(commitment_rows, side_rows, lead_rows)
+
+
+def _until(first_change, period):
+    """The earlier of a commitment's first change and the day after the half-year ends."""
+    if period is None:
+        return first_change
+    after = literal(period.end + timedelta(days=1), Date)
+    return case((and_(first_change.is_not(None), first_change < after), first_change), else_=after)
+
+
+def _cutoff_rows(days: list[date], ids):
+    within = list(ids) if ids is not None else None
+    day_table = union_all(*[select(literal(d, Date).label("day")) for d in days]).subquery("cutoffs")
+    per_day = status_sql.commitments_by_day(day_table, within).subquery("per_day")
+    return (select(per_day.c.day, per_day.c.commitment_id, per_day.c.agreement_id, per_day.c.area_id,
+                   CooperationArea.restricted, per_day.c.category, per_day.c.open_past_due)
+            .join(CooperationArea, CooperationArea.id == per_day.c.area_id))
+
+
+def _parse(cutoffs: str) -> list[date]:
+    return [date.fromisoformat(d) for d in cutoffs.split(",") if d]
+
+
+def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True, count: bool = True) -> None:
+    """Recompute the rows of the commitments ``ids`` (every commitment for None): today's, and
+    with ``history`` their rows at the ``cutoffs`` days too; without ``count`` their agreements'
+    counts are left for the caller (a rebuild in parts counts everything once, at its end)."""
+    if ids is not None and not ids:
+        return
+    agreements = None if ids is None else list(session.scalars(_agreements_of(ids)))
+    agencies = None if ids is None or not count else agencies_leading(session, ids)
+    session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
+    session.execute(insert(Standing).from_select(list(COLUMNS), _unit_rows(today, ids)))
+    if agencies is not None:
+        agencies = sorted(agencies | agencies_leading(session, ids))
+    _owed(session, _due_periods(session, today, agreements), ids)
+    if history:
+        session.execute(delete(StandingCutoff).where(
+            _in(StandingCutoff.commitment_id, list(ids) if ids is not None else None)))
+        if cutoffs:
+            session.execute(insert(StandingCutoff).from_select(list(CUTOFF_COLUMNS), _cutoff_rows(cutoffs, ids)))
+    if count:
+        recount(session, agreements, agencies, history)
+
+
+def _agreements_of(ids):
+    return select(CooperationArea.agreement_id).join(Commitment, Commitment.area_id == CooperationArea.id).where(
+        Commitment.id.in_(list(ids))).distinct()
+
+
+def _due_periods(session, today: date, agreements) -> dict:
+    """Each agreement's (of ``agreements``, a statement of ids; all for None) last due period today."""
+    stmt = select(Agreement, ReportingSchedule).outerjoin(ReportingSchedule, ReportingSchedule.agreement_id == Agreement.id)
+    if agreements is not None:
+        stmt = stmt.where(Agreement.id.in_(agreements))
+    days = calendar()
+    return {agreement.id: last_due_period(agreement, schedule, today, days)
+            for agreement, schedule in session.execute(stmt)}
+
+
+def _owed(session, periods: dict, ids) -> None:
+    """The reports owed for each agreement's period (``compliance.obligations``' rows), of ``ids``."""
+    groups: dict = {}
+    for agreement_id, period in periods.items():
+        if period is not None:
+            groups.setdefault(period, set()).add(agreement_id)
+    rows = []
+    for period, agreements in groups.items():
+        for (agency_id, _name, _province, cid, _code, _title, area_id, assignment_id, submitted, agreement_id,
+             restricted) in session.execute(owed(agreements, period, within=None if ids is None else list(ids))):
+            rows.append({"commitment_id": cid, "kind": "o", "key_id": assignment_id, "agreement_id": agreement_id,
+                         "area_id": area_id, "restricted": restricted, "agency_id": agency_id,
+                         "category": judged(submitted, period), "open_past_due": 0, "at_risk": 0, "disputed": 0,
+                         "reported": 0})
+    if rows:
+        session.execute(insert(Standing), rows)
+
+
+def _new_periods(session, today: date) -> None:
+    """A new day: the agreements whose last due period changed get their owed reports afresh."""
+    held = {a: k for a, k in session.execute(select(StandingPeriod.agreement_id, StandingPeriod.period_key))}
+    now = _due_periods(session, today, None)
+    moved = {a: p for a, p in now.items() if a not in held or held[a] != (p.key if p else None)}
+    if not moved:
+        return
+    session.execute(delete(Standing).where(Standing.kind == "o", Standing.agreement_id.in_(list(moved))))
+    session.execute(delete(StandingPeriod).where(StandingPeriod.agreement_id.in_(list(moved))))
+    _owed(session, moved, None)
+    recount(session, list(moved), [])
+    session.execute(insert(StandingPeriod), [
+        {"agreement_id": a, "period_key": p.key if p else None, "label": p.label_vi if p else None,
+         "deadline": p.deadline if p else None} for a, p in moved.items()])
+
+
+def _set_state(session, day: date | None, cutoffs: list[date] | None = None) -> None:
+    values = {"day": day} if cutoffs is None else {"day": day, "cutoffs": ",".join(d.isoformat() for d in cutoffs)}
+    session.execute(update(StandingState).where(StandingState.id == 1).values(**values))
+
+
+def _states(session) -> dict:
+    """The state rows: 1 (the day the tables hold, NULL while a rebuild is due) and, while a
+    rebuild runs in the background, ``BUILD`` (the day it builds, NULL once a change voided it;
+    its claim)."""
+    return {row.id: row for row in session.execute(
+        select(StandingState.id, StandingState.day, StandingState.cutoffs).where(StandingState.id.in_((1, BUILD))))}
+
+
+def bring_up_to_date(today: date) -> list[date] | None:
+    """The cut-off days ``standing_cutoffs`` holds once ``standings`` hold for ``today``
+    (refreshing the rows a new day changed first); None when they cannot serve now (a
+    transaction with changes of its own, another day than today, a busy database, a full
+    rebuild due): the caller computes live. A full rebuild never runs here: it is queued
+    (``standings_build.run``, in bounded transactions, in the background). The one writer of
+    these tables on a read."""
+    session = db.session
+    if today != clock.today() or session.info.get(BUMPED) or session.info.get(TOUCHED) or session.info.get(EVERYTHING):
+        return None
+    found = _states(session).get(1)
+    if found is not None and found.day == today:
+        return _parse(found.cutoffs)
+    if found is None or found.day is None or found.day > today:
+        return _rebuild_later(session, today)
+    try:
+        session.commit()  # a fresh transaction whose first statement takes the write lock
+        locked = session.execute(update(StandingState).where(StandingState.id == 1).values(id=StandingState.id)
+                                 .returning(StandingState.day, StandingState.cutoffs)).first()
+        day, held = locked if locked is not None else (None, "")
+        cutoffs = _parse(held)
+        if day != today:
+            wanted = cutoff_days(today)
+            stale = [] if day is None or day > today or wanted != cutoffs else session.scalars(
+                select(Standing.commitment_id).where(Standing.kind == "c", Standing.valid_to <= today)).all()
+            if day is None or day > today or wanted != cutoffs or len(stale) > MAX_IDS:
+                if locked is not None:
+                    _set_state(session, None)
+                session.commit()
+                return _rebuild_later(session, today)
+            refresh(session, today, stale, cutoffs, history=False)
+            _new_periods(session, today)
+            _set_state(session, today, cutoffs)
+        session.commit()
+    except OperationalError:  # busy: this view computes live, a later one refreshes
+        session.rollback()
+        return None
+    return cutoffs
+
+
+def _rebuild_later(session, today: date) -> list[date] | None:
+    """Queue the full rebuild (unless one runs); the cut-offs if it ran at once (no request)."""
+    from tracker import jobs
+    from tracker.status import standings_build
+
+    if standings_build.running(_states(session).get(BUILD)):
+        return None
+    if session.scalar(select(func.count(Commitment.id))) <= standings_build.INLINE:
+        try:  # a small plan: the whole rebuild is one part's work (well under a second), done here
+            standings_build.run()
+        except OperationalError:  # busy: this view computes live, a later one rebuilds
+            session.rollback()
+            return None
+    else:
+        jobs.enqueue_long("tracker.status.standings_build:run")
+    found = _states(session).get(1)
+    return _parse(found.cutoffs) if found is not None and found.day == today else None
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_touched(session) -> None:
+    everything, touched = session.info.pop(EVERYTHING, False), session.info.pop(TOUCHED, None)
+    if not everything and not touched:
+        return
+    states = {row.id: row for row in session.execute(
+        select(StandingState.id, StandingState.day, StandingState.cutoffs)
+        .where(StandingState.id.in_((1, BUILD))).with_for_update())}  # PostgreSQL: one refresher at a time
+    state, build = states.get(1), states.get(BUILD)
+    if build is not None and build.day is not None:  # a rebuild runs: keep its rows current, or void it
+        if everything or build.day != clock.today() or len(touched) > MAX_IDS:
+            session.execute(update(StandingState).where(StandingState.id == BUILD).values(day=None))
+        else:
+            refresh(session, build.day, sorted(touched), _parse(state.cutoffs) if state else [], count=False)
+    if state is None or state.day is None:
+        return
+    if everything or state.day != clock.today() or len(touched) > MAX_IDS:
+        _set_state(session, None)
+    else:
+        refresh(session, state.day, sorted(touched), _parse(state.cutoffs))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_touched(session) -> None:
+    session.info.pop(EVERYTHING, None)
+    session.info.pop(TOUCHED, None)
