@@ -135,21 +135,8 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         f, see_restricted, **scope)
     if province_ids is not None:
         stmt = stmt.where(side_rows.c.province_id.in_(province_ids))
-    cells: dict[tuple, dict] = {}
-    for area_id, number, name, name_en, province_id, category, n, pct_sum, pct_n, risky in db.session.execute(stmt):
-        cell = cells.setdefault((area_id, number, province_id), {
-            "name": name, "name_en": name_en, "counts": {c.value: 0 for c in CATEGORY_ORDER}, "pct_sum": 0.0, "pct_n": 0,
-            "at_risk": 0})
-        cell["counts"][category] += n
-        cell["at_risk"] += int(risky or 0)
-        cell["pct_sum"] += float(pct_sum or 0)
-        cell["pct_n"] += pct_n
     provinces = _provinces()
-    by_field = [
-        FieldProvinceCounts(area_id, number, c["name"], pid, provinces[pid]["label"], c["counts"],
-                            c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"], c["name_en"], c["at_risk"])
-        for (area_id, number, pid), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2]))
-    ]
+    by_field = field_cells(db.session.execute(stmt), provinces)
     sides = _sides_by_province(by_field, provinces)
 
     # 4. Over time: shares at each half-year cut-off up to the date, from spans valid then.
@@ -243,6 +230,25 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
                     "late": compliance.late},
     )
 
+
+
+def field_cells(rows, provinces: dict[int, dict]) -> list[FieldProvinceCounts]:
+    """Field × province cells, ordered by field number and province, from grouped rows of
+    (area_id, number, name, name_en, province_id, category, n, percent sum, percents, at risk)."""
+    cells: dict[tuple, dict] = {}
+    for area_id, number, name, name_en, province_id, category, n, pct_sum, pct_n, risky in rows:
+        cell = cells.setdefault((area_id, number, province_id), {
+            "name": name, "name_en": name_en, "counts": {c.value: 0 for c in CATEGORY_ORDER}, "pct_sum": 0.0, "pct_n": 0,
+            "at_risk": 0})
+        cell["counts"][category] += n
+        cell["at_risk"] += int(risky or 0)
+        cell["pct_sum"] += float(pct_sum or 0)
+        cell["pct_n"] += pct_n
+    return [
+        FieldProvinceCounts(area_id, number, c["name"], pid, provinces[pid]["label"], c["counts"],
+                            c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"], c["name_en"], c["at_risk"])
+        for (area_id, number, pid), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2]))
+    ]
 
 def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))

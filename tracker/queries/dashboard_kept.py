@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import aliased
 
-from tracker.domain.dashboard import AgencyLine, Dashboard, FieldProvinceCounts, Filters, PeriodPoint, Upcoming
+from tracker.domain.dashboard import AgencyLine, Dashboard, Filters, PeriodPoint, Upcoming
 from tracker.domain.periods import Frequency, periods_between
 from tracker.domain.status import CATEGORY_ORDER
 from tracker.extensions import db
@@ -96,21 +96,8 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
                    func.sum(S.at_risk))
             .join(CooperationArea, CooperationArea.id == S.area_id).where(S.kind == "s")
             .group_by(*group, CooperationArea.number, S.province_id, S.category), S, f, see_restricted)
-    cells: dict[tuple, dict] = {}
-    for area_id, number, name, name_en, province_id, category, n, pct_sum, pct_n, risky in db.session.execute(stmt):
-        cell = cells.setdefault((area_id, number, province_id), {
-            "name": name, "name_en": name_en, "counts": {c.value: 0 for c in CATEGORY_ORDER}, "pct_sum": 0.0, "pct_n": 0,
-            "at_risk": 0})
-        cell["counts"][category] += n
-        cell["at_risk"] += int(risky or 0)
-        cell["pct_sum"] += float(pct_sum or 0)
-        cell["pct_n"] += pct_n
     provinces = live._provinces()
-    by_field = [
-        FieldProvinceCounts(area_id, number, c["name"], pid, provinces[pid]["label"], c["counts"],
-                            c["pct_sum"] / c["pct_n"] if c["pct_n"] else None, c["pct_n"], c["name_en"], c["at_risk"])
-        for (area_id, number, pid), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2]))
-    ]
+    by_field = live.field_cells(db.session.execute(stmt), provinces)
 
     # 3. Over time: past cut-offs from their kept rows, a cut-off today from today's.
     over_time = _over_time(f, see_restricted, today, cutoffs, categories, deadlines["open_past_due"], K)
