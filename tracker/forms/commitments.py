@@ -21,6 +21,11 @@ from tracker.permissions import sees_restricted
 from tracker.queries.commitments import CommitmentFilters
 
 
+def _rows(stmt) -> list:
+    """The statement's rows; none for None (nothing chosen among thousands: no statement)."""
+    return [] if stmt is None else db.session.execute(stmt).all()
+
+
 class ScopeFilterForm(FlaskForm):
     """Agreement, field, province and agency: the scope every list and figure obeys."""
 
@@ -43,11 +48,11 @@ class ScopeFilterForm(FlaskForm):
         if self.agreement.data:
             areas = areas.where(CooperationArea.agreement_id == self.agreement.data)
         elif len(self.agreement.choices) > 6:
-            areas = areas.where(CooperationArea.id == (self.area.data or 0))
+            areas = areas.where(CooperationArea.id == self.area.data) if self.area.data else None
         # Columns only: at national scale these are thousands of rows on every list and dashboard.
         english = i18n.language() == "en"
         self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name_en if english and a.name_en else a.name}")
-                                                  for a in db.session.execute(areas)])
+                                                  for a in _rows(areas)])
         self.province.choices = choices(everything + [
             (p.id, p.name + ("" if p.valid_to is None else f" ({p.code})"))
             for p in db.session.execute(select(Province.id, Province.name, Province.code, Province.valid_to)
@@ -61,17 +66,17 @@ class ScopeFilterForm(FlaskForm):
                 .join(CooperationArea, CooperationArea.id == Commitment.area_id)
                 .where(CooperationArea.agreement_id == self.agreement.data)))
         elif len(self.agreement.choices) > 6:
-            agencies = agencies.where(Agency.id == (self.agency.data or 0))
+            agencies = agencies.where(Agency.id == self.agency.data) if self.agency.data else None
         self.agency.choices = choices(everything + [
-            (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})") for a in db.session.execute(agencies)
+            (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})") for a in _rows(agencies)
         ])
         meetings = select(Meeting.id, Meeting.kind, Meeting.held_on).order_by(Meeting.held_on.desc(), Meeting.id.desc())
         if self.agreement.data:
             meetings = meetings.where(Meeting.agreement_id == self.agreement.data)
         else:
-            meetings = meetings.where(Meeting.id == (self.meeting.data or 0))
+            meetings = meetings.where(Meeting.id == self.meeting.data) if self.meeting.data else None
         self.meeting.choices = choices(everything + [(m.id, f"{label('meeting_kind', m.kind)} {m.held_on:%d/%m/%Y}")
-                                                     for m in db.session.execute(meetings)])
+                                                     for m in _rows(meetings)])
 
     def valid_as_of(self):
         """The date, or None when it was missing or not a date (the page then uses today)."""

@@ -102,17 +102,7 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         .join(Commitment, Commitment.id == rows.c.commitment_id)
         .join(CooperationArea, CooperationArea.id == Commitment.area_id)
         .group_by(rows.c.category, rows.c.open_past_due, disputed_flag, risk_flag), f, see_restricted, **scope)
-    categories = {c.value: 0 for c in CATEGORY_ORDER}
-    deadlines = {"open_past_due": 0, "without_report": 0, "done_late": 0}
-    disputed = at_risk = 0
-    for category, open_past_due, is_disputed, is_at_risk, n in db.session.execute(counted):
-        categories[category] += n
-        disputed += n if is_disputed else 0
-        at_risk += n if is_at_risk else 0
-        if open_past_due:
-            deadlines["open_past_due"] += n
-            deadlines["without_report"] += n if category == "no_report" else 0
-    deadlines["done_late"] = categories["done_late"]
+    categories, deadlines, disputed, at_risk, _restricted = headline(db.session.execute(counted))
 
     # 2. What the user may not see: one number per agreement scope, whatever the other filters
     #    (a count that moved with a search or a filter would tell what restricted fields hold).
@@ -230,6 +220,28 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
                     "late": compliance.late},
     )
 
+
+
+def headline(rows, see_restricted: bool = True) -> tuple[dict, dict, int, int, int]:
+    """Categories, deadline facts, disputed, at risk, and the restricted units among the rows, from
+    grouped rows of (category, open past due, disputed, at risk, n[, restricted]); without
+    ``see_restricted`` the restricted rows are counted only in the last figure."""
+    categories = {c.value: 0 for c in CATEGORY_ORDER}
+    deadlines = {"open_past_due": 0, "without_report": 0, "done_late": 0}
+    disputed = at_risk = restricted_n = 0
+    for category, open_past_due, is_disputed, is_at_risk, n, *restricted in rows:
+        if restricted and restricted[0]:
+            restricted_n += n
+            if not see_restricted:
+                continue
+        categories[category] += n
+        disputed += n if is_disputed else 0
+        at_risk += n if is_at_risk else 0
+        if open_past_due:
+            deadlines["open_past_due"] += n
+            deadlines["without_report"] += n if category == "no_report" else 0
+    deadlines["done_late"] = categories["done_late"]
+    return categories, deadlines, disputed, at_risk, restricted_n
 
 
 def field_cells(rows, provinces: dict[int, dict]) -> list[FieldProvinceCounts]:

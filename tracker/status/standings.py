@@ -245,12 +245,14 @@ def _set_state(session, day: date | None, cutoffs: list[date] | None = None) -> 
     session.execute(update(StandingState).where(StandingState.id == 1).values(**values))
 
 
-def _states(session) -> dict:
+def _states(session, also=None) -> dict:
     """The state rows: 1 (the day the tables hold, NULL while a rebuild is due) and, while a
     rebuild runs in the background, ``BUILD`` (the day it builds, NULL once a change voided it;
-    its claim)."""
-    return {row.id: row for row in session.execute(
-        select(StandingState.id, StandingState.day, StandingState.cutoffs).where(StandingState.id.in_((1, BUILD))))}
+    its claim); with ``also`` (a scalar subquery), its value on each, as ``also``."""
+    columns = (StandingState.id, StandingState.day, StandingState.cutoffs)
+    if also is not None:
+        columns += (also.label("also"),)
+    return {row.id: row for row in session.execute(select(*columns).where(StandingState.id.in_((1, BUILD))))}
 
 
 def bring_up_to_date(today: date) -> list[date] | None:
@@ -260,14 +262,22 @@ def bring_up_to_date(today: date) -> list[date] | None:
     rebuild due): the caller computes live. A full rebuild never runs here: it is queued
     (``standings_build.run``, in bounded transactions, in the background). The one writer of
     these tables on a read."""
+    held = serve(today)
+    return None if held is None else held[0]
+
+
+def serve(today: date, also=None) -> tuple[list[date], object] | None:
+    """``bring_up_to_date``'s cut-off days, and the value of ``also`` (a scalar subquery the
+    reader wants, read in the same statement as the state), or None."""
     session = db.session
     if today != clock.today() or session.info.get(BUMPED) or session.info.get(TOUCHED) or session.info.get(EVERYTHING):
         return None
-    found = _states(session).get(1)
+    found = _states(session, also).get(1)
+    value = found.also if found is not None and also is not None else None
     if found is not None and found.day == today:
-        return _parse(found.cutoffs)
+        return _parse(found.cutoffs), value
     if found is None or found.day is None or found.day > today:
-        return _rebuild_later(session, today)
+        return _rebuilt(session, today, value if found is not None or also is None else select(also))
     try:
         session.commit()  # a fresh transaction whose first statement takes the write lock
         locked = session.execute(update(StandingState).where(StandingState.id == 1).values(id=StandingState.id)
@@ -282,7 +292,7 @@ def bring_up_to_date(today: date) -> list[date] | None:
                 if locked is not None:
                     _set_state(session, None)
                 session.commit()
-                return _rebuild_later(session, today)
+                return _rebuilt(session, today, value)
             refresh(session, today, stale, cutoffs, history=False)
             _new_periods(session, today)
             _set_state(session, today, cutoffs)
@@ -290,7 +300,15 @@ def bring_up_to_date(today: date) -> list[date] | None:
     except OperationalError:  # busy: this view computes live, a later one refreshes
         session.rollback()
         return None
-    return cutoffs
+    return cutoffs, value
+
+
+def _rebuilt(session, today: date, value):
+    """``_rebuild_later``'s cut-offs with ``value`` (a statement: its value read then), or None."""
+    cutoffs = _rebuild_later(session, today)
+    if cutoffs is None:
+        return None
+    return cutoffs, session.scalar(value) if hasattr(value, "subquery") else value
 
 
 def _rebuild_later(session, today: date) -> list[date] | None:
