@@ -74,7 +74,9 @@ class StandingState(db.Model):
 
 class StandingPeriod(db.Model):
     """Each agreement's period the compliance card reports today (its last whose deadline passed),
-    which the kept obligations (``standings`` kind ``o``) were computed for; key NULL: none yet."""
+    which the kept obligations (``standings`` kind ``o``) were computed for; key NULL: none yet.
+    Agreement 0 (``status.standings.NEXT``): ``deadline`` is the first day on which any
+    agreement's period can move (a new day before it looks at no schedule)."""
     __tablename__ = "standing_periods"
 
     agreement_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

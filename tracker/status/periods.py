@@ -122,8 +122,22 @@ def last_due_period(agreement: Agreement, schedule: ReportingSchedule | None, da
     Of two periods with the same deadline (the second half-year and the year), the more
     frequent one, as the compliance page lists it last.
     """
+    return last_due_and_next(agreement, schedule, day, days)[0]
+
+
+def last_due_and_next(agreement: Agreement, schedule: ReportingSchedule | None, day: date,
+                      days=None) -> tuple[Period | None, date]:
+    """``last_due_period`` and the first day after ``day`` on which it can be another (the day
+    after the earliest deadline not yet passed; the agreement's start if it starts later; the
+    next day when neither is known), as long as the agreement, schedule and calendar stay."""
     schedule = schedule if schedule is not None else default_schedule(agreement.id)
     order = {f: i for i, f in enumerate(FREQUENCY_ORDER)}
-    found = [p for p in periods_between(frequencies_of(schedule), agreement.period_start, day, rule_of(schedule),
-                                        days if days is not None else calendar()) if p.deadline < day]
-    return max(found, key=lambda p: (p.deadline, -order[p.frequency]), default=None)
+    periods = periods_between(frequencies_of(schedule), agreement.period_start, day, rule_of(schedule),
+                              days if days is not None else calendar())
+    found = [p for p in periods if p.deadline < day]
+    ahead = [p.deadline for p in periods if p.deadline >= day]
+    if agreement.period_start > day:
+        following = agreement.period_start
+    else:
+        following = min(ahead) + timedelta(days=1) if ahead else day + timedelta(days=1)
+    return max(found, key=lambda p: (p.deadline, -order[p.frequency]), default=None), following

@@ -17,10 +17,21 @@ def _none(type_):
     return literal(None, type_)
 
 
-def _rows(agreements, agencies, history: bool = True):
+def _leading(agencies, leading):
+    """The agencies ``agencies`` lists, and those with a kept lead row on the commitments ``leading``."""
+    listed = StandingCount.agency_id.in_(agencies or [])
+    if leading is None:
+        return listed
+    lead = aliased(Standing)
+    return or_(listed, StandingCount.agency_id.in_(
+        select(lead.agency_id).where(lead.kind == "l", lead.commitment_id.in_(leading))))
+
+
+def _rows(agreements, agencies, history: bool = True, leading=None):
     """One SELECT (a UNION ALL) of every count of the agreements ``agreements`` selects (all for
-    None), and of the agencies ``agencies`` lists: an agency's are kept across agreements
-    (agreement 0), there being nearly as many (agreement, agency) pairs as lead assignments."""
+    None), and of the agencies ``agencies`` lists (with those leading the commitments ``leading``):
+    an agency's are kept across agreements (agreement 0), there being nearly as many
+    (agreement, agency) pairs as lead assignments."""
     S, C = Standing, StandingCutoff
 
     def of(table, stmt):
@@ -54,14 +65,17 @@ def _rows(agreements, agencies, history: bool = True):
         .join(unit, and_(unit.commitment_id == S.commitment_id, unit.kind == "c", unit.key_id == 0))
         .where(S.kind == "l").group_by(S.restricted, S.agency_id))
     if agencies is not None:
-        per_agency = per_agency.where(S.agency_id.in_(agencies))
+        lead = aliased(Standing)
+        per_agency = per_agency.where(S.agency_id.in_(agencies) if leading is None else or_(
+            S.agency_id.in_(agencies),
+            S.agency_id.in_(select(lead.agency_id).where(lead.kind == "l", lead.commitment_id.in_(leading)))))
     owed = of(S, select(
         literal("o", String), S.agreement_id, S.restricted, _none(Date), _none(Integer), _none(Text), _none(Text),
         _none(Integer), _none(Integer), S.category, _none(Integer), _none(Integer), _none(Integer), func.count(),
         _none(Float), _none(Integer), _none(Integer))
         .where(S.kind == "o").group_by(S.agreement_id, S.restricted, S.category))
     parts = ([headline, sides, *([cutoffs] if history else []), owed] if agreements is None or agreements else [])
-    if agencies is None or agencies:
+    if agencies is None or agencies or leading:
         parts.append(per_agency)
     return union_all(*parts) if parts else None
 
@@ -72,10 +86,11 @@ def agencies_leading(session, ids) -> set[int]:
         Standing.kind == "l", Standing.commitment_id.in_(list(ids))).distinct()))
 
 
-def recount(session, agreements, agencies, history: bool = True) -> None:
-    """Count afresh the agreements ``agreements`` and the agencies ``agencies`` (lists; None: all);
+def recount(session, agreements, agencies, history: bool = True, leading=None) -> None:
+    """Count afresh the agreements ``agreements`` and the agencies ``agencies`` (lists; None: all;
+    with the agencies leading the commitments ``leading`` now, read in the same statements);
     without ``history``, the cut-offs' counts stay (their rows did not change)."""
-    rows = _rows(agreements, agencies, history)
+    rows = _rows(agreements, agencies, history, leading)
     if rows is None:
         return
     if agreements is None and agencies is None and history:
@@ -84,5 +99,5 @@ def recount(session, agreements, agencies, history: bool = True) -> None:
         session.execute(delete(StandingCount).where(or_(
             and_(StandingCount.kind.not_in(("a",) if history else ("a", "k")),
                  StandingCount.agreement_id.in_(agreements or [])),
-            and_(StandingCount.kind == "a", StandingCount.agency_id.in_(agencies or [])))))
+            and_(StandingCount.kind == "a", _leading(agencies, leading)))))
     session.execute(insert(StandingCount).from_select(list(COLUMNS), rows))

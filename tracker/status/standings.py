@@ -32,11 +32,9 @@ from tracker import clock
 from tracker.domain.periods import Frequency, periods_between
 from tracker.extensions import db
 from tracker.models import (Agreement, Assignment, Commitment, CooperationArea, DeadlineExtension, ProgressUpdate,
-                            ReportingSchedule, Standing, StandingCutoff, StandingPeriod, StandingState)
+                            Standing, StandingCutoff, StandingState)
 from tracker.status import sql as status_sql
-from tracker.status.calendar import calendar
-from tracker.status.obligations import judged, owed
-from tracker.status.periods import last_due_period
+from tracker.status import standing_periods
 from tracker.status.standing_counts import agencies_leading, recount
 from tracker.status.cache import BUMPED, EVERYTHING, TOUCHED
 from tracker.status.disputes import disputed_on
@@ -76,10 +74,13 @@ def half_year(today: date):
     return next(iter(periods_between([Frequency.HALF_YEAR], today, today)), None)
 
 
-def cutoff_days(today: date) -> list[date]:
+def cutoff_days(today: date, start: date | None = False) -> list[date]:
     """The half-year ends before ``today`` since the earliest agreement's start (the dashboard's
-    over-time points across agreements; one agreement's are a tail of these)."""
-    start = db.session.scalar(select(func.min(Agreement.period_start))) or date(2023, 1, 1)
+    over-time points across agreements; one agreement's are a tail of these); ``start``: that
+    start, when read already."""
+    if start is False:
+        start = db.session.scalar(select(func.min(Agreement.period_start)))
+    start = _day(start) or date(2023, 1, 1)
     return [p.end for p in periods_between([Frequency.HALF_YEAR], start, today) if p.end < today]
 
 
@@ -169,75 +170,44 @@ def _parse(cutoffs: str) -> list[date]:
     return [date.fromisoformat(d) for d in cutoffs.split(",") if d]
 
 
-def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True, count: bool = True) -> None:
+def _day(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True, count: bool = True,
+            known=None) -> None:
     """Recompute the rows of the commitments ``ids`` (every commitment for None): today's, and
     with ``history`` their rows at the ``cutoffs`` days too; without ``count`` their agreements'
-    counts are left for the caller (a rebuild in parts counts everything once, at its end)."""
+    counts are left for the caller (a rebuild in parts counts everything once, at its end).
+    ``known``: their agreements, the agencies leading them and the agreements' periods, when
+    read already (the periods None: computed here)."""
     if ids is not None and not ids:
         return
-    agreements = None if ids is None else list(session.scalars(_agreements_of(ids)))
-    agencies = None if ids is None or not count else agencies_leading(session, ids)
+    if known is not None:
+        agreements, agencies, periods = known
+    else:
+        agreements = None if ids is None else list(session.scalars(_agreements_of(ids)))
+        agencies = None if ids is None or not count else agencies_leading(session, ids)
+        periods = None
     session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
     session.execute(insert(Standing).from_select(list(COLUMNS), _unit_rows(today, ids)))
-    if agencies is not None:
-        agencies = sorted(agencies | agencies_leading(session, ids))
-    _owed(session, _due_periods(session, today, agreements), ids)
+    # The agencies leading them before and, counted in the same statements, after (``leading``).
+    agencies = None if agencies is None else sorted(agencies)
+    if periods is None:
+        periods = standing_periods.due_periods(session, today, agreements)
+    standing_periods.owe(session, periods, ids)
     if history:
         session.execute(delete(StandingCutoff).where(
             _in(StandingCutoff.commitment_id, list(ids) if ids is not None else None)))
         if cutoffs:
             session.execute(insert(StandingCutoff).from_select(list(CUTOFF_COLUMNS), _cutoff_rows(cutoffs, ids)))
     if count:
-        recount(session, agreements, agencies, history)
+        recount(session, agreements, agencies, history, leading=None if agencies is None else list(ids))
 
 
 def _agreements_of(ids):
     return select(CooperationArea.agreement_id).join(Commitment, Commitment.area_id == CooperationArea.id).where(
         Commitment.id.in_(list(ids))).distinct()
-
-
-def _due_periods(session, today: date, agreements) -> dict:
-    """Each agreement's (of ``agreements``, a statement of ids; all for None) last due period today."""
-    stmt = select(Agreement, ReportingSchedule).outerjoin(ReportingSchedule, ReportingSchedule.agreement_id == Agreement.id)
-    if agreements is not None:
-        stmt = stmt.where(Agreement.id.in_(agreements))
-    days = calendar()
-    return {agreement.id: last_due_period(agreement, schedule, today, days)
-            for agreement, schedule in session.execute(stmt)}
-
-
-def _owed(session, periods: dict, ids) -> None:
-    """The reports owed for each agreement's period (``compliance.obligations``' rows), of ``ids``."""
-    groups: dict = {}
-    for agreement_id, period in periods.items():
-        if period is not None:
-            groups.setdefault(period, set()).add(agreement_id)
-    rows = []
-    for period, agreements in groups.items():
-        for (agency_id, _name, _province, cid, _code, _title, area_id, assignment_id, submitted, agreement_id,
-             restricted) in session.execute(owed(agreements, period, within=None if ids is None else list(ids))):
-            rows.append({"commitment_id": cid, "kind": "o", "key_id": assignment_id, "agreement_id": agreement_id,
-                         "area_id": area_id, "restricted": restricted, "agency_id": agency_id,
-                         "category": judged(submitted, period), "open_past_due": 0, "at_risk": 0, "disputed": 0,
-                         "reported": 0})
-    if rows:
-        session.execute(insert(Standing), rows)
-
-
-def _new_periods(session, today: date) -> None:
-    """A new day: the agreements whose last due period changed get their owed reports afresh."""
-    held = {a: k for a, k in session.execute(select(StandingPeriod.agreement_id, StandingPeriod.period_key))}
-    now = _due_periods(session, today, None)
-    moved = {a: p for a, p in now.items() if a not in held or held[a] != (p.key if p else None)}
-    if not moved:
-        return
-    session.execute(delete(Standing).where(Standing.kind == "o", Standing.agreement_id.in_(list(moved))))
-    session.execute(delete(StandingPeriod).where(StandingPeriod.agreement_id.in_(list(moved))))
-    _owed(session, moved, None)
-    recount(session, list(moved), [])
-    session.execute(insert(StandingPeriod), [
-        {"agreement_id": a, "period_key": p.key if p else None, "label": p.label_vi if p else None,
-         "deadline": p.deadline if p else None} for a, p in moved.items()])
 
 
 def _set_state(session, day: date | None, cutoffs: list[date] | None = None) -> None:
@@ -278,6 +248,17 @@ def serve(today: date, also=None) -> tuple[list[date], object] | None:
         return _parse(found.cutoffs), value
     if found is None or found.day is None or found.day > today:
         return _rebuilt(session, today, value if found is not None or also is None else select(also))
+    own = session()
+    expire, own.expire_on_commit = own.expire_on_commit, False  # the request's user is not read again
+    try:
+        return _new_day(session, today, value)
+    finally:
+        own.expire_on_commit = expire
+
+
+def _new_day(session, today: date, value) -> tuple[list[date], object] | None:
+    """``serve`` on the first view of a day: the rows whose day came refreshed, in a transaction
+    of their own that takes the write lock first."""
     try:
         session.commit()  # a fresh transaction whose first statement takes the write lock
         locked = session.execute(update(StandingState).where(StandingState.id == 1).values(id=StandingState.id)
@@ -285,16 +266,16 @@ def serve(today: date, also=None) -> tuple[list[date], object] | None:
         day, held = locked if locked is not None else (None, "")
         cutoffs = _parse(held)
         if day != today:
-            wanted = cutoff_days(today)
-            stale = [] if day is None or day > today or wanted != cutoffs else session.scalars(
-                select(Standing.commitment_id).where(Standing.kind == "c", Standing.valid_to <= today)).all()
-            if day is None or day > today or wanted != cutoffs or len(stale) > MAX_IDS:
+            stale, known, moving, start = ([], None, True, None) if day is None or day > today else (
+                standing_periods.held(standing_periods.stale(session, today), today))
+            if day is None or day > today or cutoff_days(today, start) != cutoffs or len(stale) > MAX_IDS:
                 if locked is not None:
                     _set_state(session, None)
                 session.commit()
                 return _rebuilt(session, today, value)
-            refresh(session, today, stale, cutoffs, history=False)
-            _new_periods(session, today)
+            refresh(session, today, stale, cutoffs, history=False, known=known)
+            if moving:
+                standing_periods.new_periods(session, today)
             _set_state(session, today, cutoffs)
         session.commit()
     except OperationalError:  # busy: this view computes live, a later one refreshes

@@ -26,7 +26,7 @@ from tracker import clock
 from tracker.extensions import db
 from tracker.models import (Commitment, CooperationArea, Standing, StandingCount, StandingCutoff, StandingPeriod,
                             StandingState)
-from tracker.status import standings
+from tracker.status import standing_periods, standings
 from tracker.status.standing_counts import recount
 
 log = logging.getLogger(__name__)
@@ -108,9 +108,8 @@ def _publish(session, today, token: str, cutoffs) -> bool | None:
         session.commit()
         return False
     recount(session, None, None)
-    session.execute(insert(StandingPeriod), [
-        {"agreement_id": a, "period_key": p.key if p else None, "label": p.label_vi if p else None,
-         "deadline": p.deadline if p else None} for a, p in standings._due_periods(session, today, None).items()])
+    session.execute(insert(StandingPeriod), standing_periods.period_rows(
+        *standing_periods.due_periods(session, today, None, following=True)))
     session.execute(update(StandingState).where(StandingState.id == 1).values(day=today))
     session.execute(delete(StandingState).where(StandingState.id == BUILD))
     session.commit()
