@@ -83,16 +83,15 @@ def new_periods(session, today: date) -> None:
 
 
 def stale(session, today: date):
-    """One statement: the commitments whose day came (``c``: with their agreement), the agencies
-    leading them (``l``), their agreements' periods and the day the first can move (``p``:
-    agreement ``NEXT``), the earliest agreement's start (``s``)."""
+    """One statement: the commitments whose day came (``c``: with their agreement), their
+    agreements' periods and the day the first can move (``p``: agreement ``NEXT``), the earliest
+    agreement's start (``s``). (The agencies leading them are read by their ids: a subquery
+    here is planned as a scan of every lead row when the statistics are stale.)"""
     S, P = Standing, StandingPeriod
     due = (S.kind == "c", S.valid_to <= today)
     none_i, none_s, none_d = _none(Integer), _none(String), _none(Date)
     return session.execute(union_all(
         select(literal("c", String), S.commitment_id, S.agreement_id, none_s, none_d).where(*due),
-        select(literal("l", String), S.commitment_id, S.agency_id, none_s, none_d).where(
-            S.kind == "l", S.commitment_id.in_(select(S.commitment_id).where(*due))),
         select(literal("p", String), none_i, P.agreement_id, P.period_key, P.deadline).where(or_(
             P.agreement_id == NEXT, P.agreement_id.in_(select(S.agreement_id).where(*due)))),
         select(literal("s", String), none_i, none_i, none_s, func.min(Agreement.period_start)),
@@ -102,13 +101,11 @@ def stale(session, today: date):
 def held(rows, today: date):
     """From ``stale``'s rows: the stale commitments, ``refresh``'s ``known`` (periods None when a
     period can have moved today), whether one can, and the earliest start."""
-    ids, agreements, agencies, periods, following, start = [], set(), set(), {}, None, None
+    ids, agreements, periods, following, start = [], set(), {}, None, None
     for part, cid, key, period_key, day in rows:
         if part == "c":
             ids.append(cid)
             agreements.add(key)
-        elif part == "l":
-            agencies.add(key)
         elif part == "s":
             start = day
         elif key == NEXT:
@@ -116,5 +113,5 @@ def held(rows, today: date):
         else:
             periods[key] = replace(parse_key(period_key), deadline=day_of(day)) if period_key else None
     moving = following is None or today >= following
-    known = (sorted(agreements), agencies, None if moving or not agreements <= set(periods) else periods)
+    known = (sorted(agreements), None if moving or not agreements <= set(periods) else periods)
     return ids, known, moving, start

@@ -179,16 +179,13 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
     """Recompute the rows of the commitments ``ids`` (every commitment for None): today's, and
     with ``history`` their rows at the ``cutoffs`` days too; without ``count`` their agreements'
     counts are left for the caller (a rebuild in parts counts everything once, at its end).
-    ``known``: their agreements, the agencies leading them and the agreements' periods, when
-    read already (the periods None: computed here)."""
+    ``known``: their agreements and the agreements' periods, when read already (the periods
+    None: computed here)."""
     if ids is not None and not ids:
         return
-    if known is not None:
-        agreements, agencies, periods = known
-    else:
-        agreements = None if ids is None else list(session.scalars(_agreements_of(ids)))
-        agencies = None if ids is None or not count else agencies_leading(session, ids)
-        periods = None
+    agreements, periods = known if known is not None else (
+        None if ids is None else list(session.scalars(_agreements_of(ids))), None)
+    agencies = None if ids is None or not count else agencies_leading(session, ids)
     session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
     session.execute(insert(Standing).from_select(list(COLUMNS), _unit_rows(today, ids)))
     # The agencies leading them before and, counted in the same statements, after (``leading``).
