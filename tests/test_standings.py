@@ -160,3 +160,32 @@ def test_one_rebuild_at_a_time(app, monkeypatch):
     standings_build.run()
     kept = dashboard_kept.build(Filters(), today, True)
     assert kept is not None and to_plain(kept) == to_plain(dashboard.build(Filters(), today, True))
+
+
+def test_an_agreements_period_moves_only_on_the_day_told(app):
+    """``periods.last_due_and_next``: the last due period stays the same every day before the day
+    it names (a new day before it reads no schedule), a day that is mostly not simply the next."""
+    from datetime import date
+
+    from tracker.models import Agreement, ReportingSchedule
+    from tracker.status.calendar import calendar
+    from tracker.status.periods import last_due_and_next, last_due_period
+
+    days = calendar()
+    start = date(2024, 3, 10)
+    agreement = Agreement(id=1, period_start=start)
+    span = [start - timedelta(days=40) + timedelta(days=k) for k in range(700)]
+    for schedule in (None,
+                     ReportingSchedule(agreement_id=1, frequencies=["monthly", "nine_months"],
+                                       deadline_kind="day_of_month", deadline_value=20),
+                     ReportingSchedule(agreement_id=1, frequencies=["quarterly", "annual"],
+                                       deadline_kind="working_days_after", deadline_value=10)):
+        last = {d: last_due_period(agreement, schedule, d, days) for d in span}
+        later = 0
+        for d in span:
+            period, following = last_due_and_next(agreement, schedule, d, days)
+            assert period == last[d] and following > d
+            assert all(last[d + timedelta(days=k)] == period for k in range(1, (following - d).days)
+                       if d + timedelta(days=k) in last), (schedule, d, following)
+            later += following > d + timedelta(days=1)
+        assert later > len(span) * 0.8

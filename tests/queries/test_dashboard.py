@@ -175,3 +175,60 @@ def test_plain_round_trip(fixture_data):
     agreement, *_ = fixture_data
     d = dashboard.build(Filters(agreement=agreement.id, as_of=date(2025, 6, 30)), TODAY, see_restricted=True)
     assert from_plain(to_plain(d)) == d
+
+
+def _statements(app, run) -> list[str]:
+    """The statements ``run()`` sends (a transaction's BEGIN aside)."""
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return seen
+
+
+@pytest.mark.parametrize("one", [False, True])
+def test_the_kept_dashboard_is_four_statements(app, fixture_data, one):
+    """The state (with the over-time figures' first day), every figure's GROUP BY in one UNION
+    ALL, the upcoming deadlines and the provinces' names: the same figures as the live path."""
+    from tracker.queries import dashboard_kept
+
+    agreement, *_ = fixture_data
+    db.session.commit()
+    f = Filters(agreement=agreement.id) if one else Filters()
+    assert dashboard_kept.build(f, TODAY, False) is not None  # the standings made for today first
+    found = []
+    seen = _statements(app, lambda: found.append(dashboard_kept.build(f, TODAY, False)))
+    assert len(seen) == 4, seen
+    assert to_plain(found[0]) == to_plain(dashboard.build(f, TODAY, False))
+
+
+def test_a_new_day_before_any_period_moves_reads_no_schedule(app, fixture_data, monkeypatch):
+    """A new day refreshes the commitments whose day came; the agreements' periods are looked at
+    again only from the day the first of them can move (``standing_periods``' row ``NEXT``)."""
+    from datetime import timedelta
+
+    from tracker import clock
+    from tracker.models import StandingPeriod
+    from tracker.queries import dashboard_kept
+    from tracker.status import standing_periods
+
+    db.session.commit()
+    assert dashboard_kept.build(Filters(), TODAY, True) is not None
+    following = db.session.scalar(select(StandingPeriod.deadline).where(
+        StandingPeriod.agreement_id == standing_periods.NEXT))
+    assert following is not None and following > TODAY + timedelta(days=1)
+    for day, reads in ((TODAY + timedelta(days=1), False), (following, True)):
+        monkeypatch.setattr(clock, "today", lambda day=day: day)
+        found = []
+        seen = _statements(app, lambda day=day, found=found: found.append(dashboard_kept.build(Filters(), day, True)))
+        assert any("reporting_schedules" in s for s in seen) is reads
+        assert to_plain(found[0]) == to_plain(dashboard.build(Filters(), day, True))
