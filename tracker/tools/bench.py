@@ -32,7 +32,7 @@ PASSWORD = "Bench-mark-Sông-Hồng-2026"  # nosec B105 # the bench database's o
 ADMIN = "bench.admin@example.com"
 SECONDS = float(os.environ.get("TRACKER_BENCH_SECONDS", "3"))
 CLIENTS = 16
-WRITES_EACH = int(os.environ.get("TRACKER_BENCH_WRITES", "25"))
+WRITES_EACH = int(os.environ.get("TRACKER_BENCH_WRITES", "100"))  # the issue: 16 clients × 100 updates
 SCALES = (("1 %", 0.01, "p01"), ("10 %", 0.1, "p10"), ("100 %", 1.0, "full"))
 
 
