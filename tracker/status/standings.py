@@ -24,9 +24,7 @@ from datetime import date, timedelta
 from sqlalchemy import (Boolean, Date, Float, Integer, String, and_, case, delete, event, exists, func, insert, literal,
                         or_, select, union_all, update)
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import FunctionElement
 
 from tracker import clock
 from tracker.domain.periods import Frequency, periods_between
@@ -38,6 +36,7 @@ from tracker.status.calendar import calendar
 from tracker.status.obligations import judged, owed
 from tracker.status.periods import last_due_period
 from tracker.status.standing_counts import agencies_leading, recount
+from tracker.status.sql_functions import add_days
 from tracker.status.cache import BUMPED, EVERYTHING, TOUCHED
 from tracker.status.disputes import disputed_on
 
@@ -46,25 +45,6 @@ MAX_IDS = 5000  # more commitments than this at once: rebuild everything (one st
 COLUMNS = ("commitment_id", "kind", "key_id", "agreement_id", "area_id", "restricted", "province_id", "agency_id",
            "category", "percent", "open_past_due", "at_risk", "disputed", "reported", "due_date", "valid_to")
 CUTOFF_COLUMNS = ("day", "commitment_id", "agreement_id", "area_id", "restricted", "category", "open_past_due")
-
-
-class add_days(FunctionElement):  # noqa: N801 (reads as a SQL function)
-    """A date ``n`` days after a date (``n`` an integer expression), on either database."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(add_days, "sqlite")
-def _add_days_sqlite(element, compiler, **kw):
-    day, n = list(element.clauses)
-    return f"date({compiler.process(day, **kw)}, ({compiler.process(n, **kw)}) || ' days')"
-
-
-@compiles(add_days)
-def _add_days_default(element, compiler, **kw):
-    day, n = list(element.clauses)
-    return f"(({compiler.process(day, **kw)}) + ({compiler.process(n, **kw)}))"
 
 
 def _none(type_):
