@@ -8,9 +8,11 @@ from flask_babel import lazy_gettext as _l
 
 from tracker import clock, i18n
 from tracker.domain.codes import Role, UpdateStatus, UserRole
+from tracker.domain.confirmation import State as Confirmation
 from tracker.domain.documents import TYPE_LABELS_VI
 from tracker.domain.meetings import KIND_LABELS_VI
 from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI
+from tracker.domain.status import DeadlineState
 from tracker.queries import agreements as agreement_queries
 from tracker.status.cache import remember
 
@@ -46,23 +48,17 @@ CATEGORY_LABELS = {code: _l(words) for code, words in CATEGORY_LABELS_VI.items()
 STATE_LABELS = {code: _l(words) for code, words in STATE_LABELS_VI.items()}
 DOCUMENT_TYPE_LABELS = {code: _l(words) for code, words in TYPE_LABELS_VI.items()}
 MEETING_KIND_LABELS = {code: _l(words) for code, words in KIND_LABELS_VI.items()}
-DEADLINE_LABELS = {
-    "on_time": _l("Trong hạn"),
-    "due_soon": _l("Sắp đến hạn"),
-    "overdue": _l("Quá hạn"),
-    "recurring": _l("Thường xuyên"),
-}
-UPDATE_STATUS_LABELS = {
-    UpdateStatus.DRAFT: _l("Bản nháp"),
-    UpdateStatus.SUBMITTED: _l("Chờ duyệt"),
-    UpdateStatus.RETURNED: _l("Bị trả lại"),
-    UpdateStatus.APPROVED: _l("Đã duyệt"),
-}
-CONFIRMATION_LABELS = {
-    "awaiting": _l("Chờ tỉnh bạn xác nhận"),
-    "confirmed": _l("Tỉnh bạn đã xác nhận"),
-    "disputed": _l("Tỉnh bạn không xác nhận"),
-    "settled": _l("Đã thống nhất"),
+# The word for each code of a kind that ``label`` shows; enum members, equal to their codes, as keys.
+LABELS: dict[str, dict] = {
+    "category": CATEGORY_LABELS, "state": STATE_LABELS, "doc_type": DOCUMENT_TYPE_LABELS,
+    "meeting_kind": MEETING_KIND_LABELS,
+    "deadline": {DeadlineState.ON_TIME: _l("Trong hạn"), DeadlineState.DUE_SOON: _l("Sắp đến hạn"),
+                 DeadlineState.OVERDUE: _l("Quá hạn"), DeadlineState.RECURRING: _l("Thường xuyên")},
+    "status": {UpdateStatus.DRAFT: _l("Bản nháp"), UpdateStatus.SUBMITTED: _l("Chờ duyệt"),
+               UpdateStatus.RETURNED: _l("Bị trả lại"), UpdateStatus.APPROVED: _l("Đã duyệt")},
+    "confirmation": {Confirmation.AWAITING: _l("Chờ tỉnh bạn xác nhận"),
+                     Confirmation.CONFIRMED: _l("Tỉnh bạn đã xác nhận"),
+                     Confirmation.DISPUTED: _l("Tỉnh bạn không xác nhận"), Confirmation.SETTLED: _l("Đã thống nhất")},
 }
 AUDIT_LABELS_DATA = {
     "update_created": _l("Lập báo cáo tiến độ"),
@@ -109,10 +105,7 @@ AUDIT_LABELS_DATA = {
 
 def label(kind: str, code: str | None) -> str:
     """The word for a code, the same on every page: kind is category, state, deadline or status."""
-    table = {"category": CATEGORY_LABELS, "state": STATE_LABELS, "deadline": DEADLINE_LABELS,
-             "status": UPDATE_STATUS_LABELS, "doc_type": DOCUMENT_TYPE_LABELS, "meeting_kind": MEETING_KIND_LABELS,
-             "confirmation": CONFIRMATION_LABELS}[kind]
-    return str(table.get(code, code or ""))
+    return str(LABELS[kind].get(code, code or ""))
 
 
 def audit_label(code: str) -> str:

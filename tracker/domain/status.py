@@ -324,16 +324,20 @@ class Rollup:
         return self.counts[Category.IN_PROGRESS_OVERDUE] + self.counts[Category.DONE_LATE]
 
     @property
-    def overdue_rate(self) -> float | None:
-        return self.overdue / self.total if self.total else None
-
-    @property
     def done(self) -> int:
         return self.counts[Category.DONE_ON_TIME] + self.counts[Category.DONE_LATE]
 
+    def share(self, count: int) -> float | None:
+        """``count`` over ``total``, None when there is nothing to count."""
+        return count / self.total if self.total else None
+
+    @property
+    def overdue_rate(self) -> float | None:
+        return self.share(self.overdue)
+
     @property
     def done_rate(self) -> float | None:
-        return self.done / self.total if self.total else None
+        return self.share(self.done)
 
 
 def rollup(categories: Iterable[Category | str], percents: Iterable[float | None] = ()) -> Rollup:

@@ -101,3 +101,9 @@ def N_(text: str) -> str:  # noqa: N802 (the gettext convention for a marker)
     the words (signed reports print them), ``labels`` translates them for the pages, and
     ``pybabel extract -k N_`` finds them."""
     return text
+
+
+def commitment_search_key(code: str | None, title: str | None, description: str | None = None,
+                          deliverable: str | None = None, source_text: str | None = None) -> str:
+    """A commitment's search key: its code, title, description, deliverable and source text, folded."""
+    return fold(" ".join(p for p in (code, title, description, deliverable, source_text) if p))

@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, I
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import Role
-from tracker.domain.text import code_sort_key, fold
+from tracker.domain.text import code_sort_key, commitment_search_key
 from tracker.extensions import db
 from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
 from tracker.models.organisations import Agency, Province
@@ -234,5 +234,5 @@ class Assignment(db.Model):
 @event.listens_for(Commitment, "before_update")
 def _refresh_derived(mapper, connection, target: Commitment) -> None:
     target.sort_key = code_sort_key(target.code)
-    parts = (target.code, target.title, target.description, target.deliverable, target.source_text)
-    target.search_text = fold(" ".join(p for p in parts if p))
+    target.search_text = commitment_search_key(target.code, target.title, target.description, target.deliverable,
+                                               target.source_text)

@@ -44,6 +44,7 @@ class Standing(db.Model):
 
     __table_args__ = (
         Index("ix_standings_kind_agreement", "kind", "agreement_id"),
+        Index("ix_standings_agency_kind", "agency_id", "kind"),  # an agency's counts, recounted on its writes
         Index("ix_standings_valid_to", "valid_to"),
     )
 
@@ -59,7 +60,8 @@ class StandingCutoff(db.Model):
     category: Mapped[str] = mapped_column(String(32))
     open_past_due: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (Index("ix_standing_cutoffs_commitment", "commitment_id"),)
+    __table_args__ = (Index("ix_standing_cutoffs_commitment", "commitment_id"),
+                      Index("ix_standing_cutoffs_agreement", "agreement_id"))  # its agreement's recount
 
 
 class StandingState(db.Model):

@@ -24,11 +24,17 @@ from tracker.models import (
 
 
 @dataclass(frozen=True)
-class CommitmentFilters:
+class ListFilters:
+    """What a searchable list filters on: words, an agreement, a province; each list adds its own."""
+
     q: str = ""
     agreement: int | None = None
-    area: int | None = None
     province: int | None = None
+
+
+@dataclass(frozen=True)
+class CommitmentFilters(ListFilters):
+    area: int | None = None
     agency: int | None = None
     category: str | None = None  # a reporting category code, judged on ``as_of``
     as_of: date | None = None  # None: today

@@ -18,14 +18,11 @@ from tracker.models import (
     ProvinceSuccession,
     document_commitments,
 )
-from tracker.queries.commitments import _like_escape
+from tracker.queries.commitments import ListFilters, _like_escape
 
 
 @dataclass(frozen=True)
-class DocumentFilters:
-    q: str = ""
-    agreement: int | None = None
-    province: int | None = None
+class DocumentFilters(ListFilters):
     commitment: int | None = None
 
 

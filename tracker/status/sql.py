@@ -13,11 +13,9 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, and_, case, false, func, literal, not_, or_, select, true
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Date, and_, case, false, func, literal, not_, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
-from sqlalchemy.sql.expression import FunctionElement
 
 from tracker.domain.codes import Role
 from tracker import clock
@@ -25,6 +23,7 @@ from tracker.domain.status import OPEN_PAST_DUE, RULES, Conditions, Fact
 from tracker.extensions import db
 from tracker.models import (Agreement, AgreementParty, Assignment, Commitment, CooperationArea, DeadlineExtension,
                             PeriodSnapshot, SideStatus)
+from tracker.status.sql_functions import days_between
 
 
 def _day(as_of) -> ColumnElement:
@@ -83,26 +82,6 @@ def present_on(day) -> ColumnElement:
     """The commitment of the enclosing query is part of the plan on ``day``: not removed
     (soft delete), or removed only later; reports for earlier days still count it."""
     return or_(Commitment.removed_on.is_(None), Commitment.removed_on > _day(day))
-
-
-class days_between(FunctionElement):  # noqa: N801 (reads as a SQL function)
-    """Whole days from the second date to the first (``later - earlier``), on either database."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(days_between, "sqlite")
-def _days_between_sqlite(element, compiler, **kw):
-    later, earlier = list(element.clauses)
-    return (f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)})"
-            " AS INTEGER)")
-
-
-@compiles(days_between)
-def _days_between_default(element, compiler, **kw):
-    later, earlier = list(element.clauses)
-    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
 
 
 def side_at_risk(state, percent, day) -> ColumnElement:

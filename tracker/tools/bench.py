@@ -32,7 +32,7 @@ PASSWORD = "Bench-mark-Sông-Hồng-2026"  # nosec B105 # the bench database's o
 ADMIN = "bench.admin@example.com"
 SECONDS = float(os.environ.get("TRACKER_BENCH_SECONDS", "3"))
 CLIENTS = 16
-WRITES_EACH = int(os.environ.get("TRACKER_BENCH_WRITES", "25"))
+WRITES_EACH = int(os.environ.get("TRACKER_BENCH_WRITES", "100"))  # the issue: 16 clients × 100 updates
 SCALES = (("1 %", 0.01, "p01"), ("10 %", 0.1, "p10"), ("100 %", 1.0, "full"))
 
 
@@ -73,14 +73,17 @@ def prepare(url: str, scale: float, fresh: bool) -> object:
 
 
 def _fold_search_text() -> None:
-    """Databases generated before demo_data folded its search keys (it wrote ``title.lower()``,
-    so a search found nothing and the bench measured an empty list): fold them once."""
-    from tracker.domain.text import fold
+    """Databases generated before demo_data folded its search keys as the model does (it wrote
+    ``title.lower()``, then the title alone without the code): fold them once, by the model's rule."""
+    from tracker.domain.text import commitment_search_key
     from tracker.models import Commitment
 
-    rows = db.session.execute(select(Commitment.id, Commitment.title, Commitment.search_text)
+    rows = db.session.execute(select(Commitment.id, Commitment.code, Commitment.title, Commitment.description,
+                                     Commitment.deliverable, Commitment.source_text, Commitment.search_text)
                               .where(Commitment.is_demo.is_(True))).all()
-    stale = [{"id": cid, "search_text": fold(title)} for cid, title, key in rows if key != fold(title)]
+    stale = [{"id": row.id, "search_text": key} for row in rows
+             if (key := commitment_search_key(row.code, row.title, row.description, row.deliverable,
+                                              row.source_text)) != row.search_text]
     if stale:
         from sqlalchemy import update
 

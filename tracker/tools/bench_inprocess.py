@@ -32,6 +32,20 @@ def signed_in(app, email: str, password: str):
     return client
 
 
+def timed_view(client, counter: StatementCounter, path: str):
+    """One view of ``path``: its response, wall ms, CPU ms in this process and SQL statements."""
+    counter.count = 0
+    started, cpu = time.perf_counter(), time.process_time()
+    response = client.get(path)
+    return response, (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000, counter.count
+
+
+def _medians(views: list) -> tuple[float, int, float]:
+    """Median wall ms, most statements and median CPU ms of ``timed_view`` results."""
+    return (statistics.median(v[1] for v in views), max(v[3] for v in views),
+            statistics.median(v[2] for v in views))
+
+
 def _approve_one(agreement_id: int) -> None:
     """A real change: one lead update of the agreement approved through the service (a submitted
     one, or a copy of its latest approved one submitted again when the bench has used them up)."""
@@ -59,20 +73,15 @@ def _approve_one(agreement_id: int) -> None:
 def uncached(app, client, path: str, n: int = 3, agreement_id: int | None = None) -> tuple[float, int]:
     """Median ms and statements of the first view after a change: one update approved in one
     agreement through the service (the figures recomputed)."""
-    samples, counts, cpus = [], [], []
+    views = []
     with app.app_context():
         counter = StatementCounter(db.engine)
     for _ in range(n):
         with app.app_context():
             _approve_one(agreement_id)
             db.session.commit()
-        counter.count = 0
-        started, cpu = time.perf_counter(), time.process_time()
-        client.get(path)
-        samples.append((time.perf_counter() - started) * 1000)
-        cpus.append((time.process_time() - cpu) * 1000)
-        counts.append(counter.count)
-    return statistics.median(samples), max(counts), statistics.median(cpus)
+        views.append(timed_view(client, counter, path))
+    return _medians(views)
 
 
 def new_day(app, client, path: str, n: int = 3) -> tuple[float, int]:
@@ -80,26 +89,21 @@ def new_day(app, client, path: str, n: int = 3) -> tuple[float, int]:
     from tracker import clock
 
     real = clock.today
-    samples, counts, cpus = [], [], []
+    views = []
     with app.app_context():
         counter = StatementCounter(db.engine)
     client.get(path)  # today's figures in place first
     try:
         for k in range(1, n + 1):
             clock.today = lambda k=k: real() + timedelta(days=k)
-            counter.count = 0
-            started, cpu = time.perf_counter(), time.process_time()
-            client.get(path)
-            samples.append((time.perf_counter() - started) * 1000)
-            cpus.append((time.process_time() - cpu) * 1000)
-            counts.append(counter.count)
+            views.append(timed_view(client, counter, path))
     finally:
         clock.today = real
         with app.app_context():  # back to today (untimed): the standings kept for a later day are rebuilt
             from tracker.status import standings
 
             standings.bring_up_to_date(real())
-    return statistics.median(samples), max(counts), statistics.median(cpus)
+    return _medians(views)
 
 
 def after_plan_edit(app, client, path: str, agreement_id: int, named: bool) -> tuple[float, float, int, float]:
@@ -127,10 +131,7 @@ def after_plan_edit(app, client, path: str, agreement_id: int, named: bool) -> t
             invalidate()
         db.session.commit()
         edit_ms = (time.perf_counter() - started) * 1000
-    counter.count = 0
-    started, cpu = time.perf_counter(), time.process_time()
-    response = client.get(path)
-    view_ms, view_cpu, count = (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000, counter.count
+    response, view_ms, view_cpu, count = timed_view(client, counter, path)
     started = time.perf_counter()
     response.close()  # the queued rebuild (no Redis: after the response) runs now, untimed above
     with app.app_context():

@@ -15,7 +15,7 @@ import click
 from sqlalchemy import func, insert, select
 
 from tracker.domain.spans import Approval, spans
-from tracker.domain.text import fold
+from tracker.domain.text import commitment_search_key
 from tracker.extensions import db
 from tracker.models import (Agency, Agreement, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate,
                             Province, SideStatus, User)
@@ -111,7 +111,7 @@ def generate(scale: float = 1.0, seed: int = 2023, echo=lambda message: None) ->
             commitments.append({"id": cid, "area_id": area_id, "code": code,
                                 "sort_key": ".".join(p.zfill(4) for p in code.split(".")), "title": title,
                                 "start_date": start, "due_date": due, "recurring": recurring, "is_demo": True,
-                                "search_text": fold(title), "created_at": datetime.now(timezone.utc)})
+                                "search_text": commitment_search_key(code, title), "created_at": datetime.now(timezone.utc)})
             for pid, province_id in party_ids:
                 pool = by_province[province_id]
                 lead = rng.choice(pool)
