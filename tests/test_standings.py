@@ -189,3 +189,28 @@ def test_an_agreements_period_moves_only_on_the_day_told(app):
                        if d + timedelta(days=k) in last), (schedule, d, following)
             later += following > d + timedelta(days=1)
         assert later > len(span) * 0.8
+
+
+def test_the_hourly_job_brings_the_standings_to_a_new_day(app, monkeypatch):
+    """The schedule's run after Vietnam's midnight refreshes the new day's rows, so the first
+    dashboard of the day finds them ready: it reads them, and writes nothing."""
+    from sqlalchemy import event
+
+    from tracker import schedule
+
+    today = clock.today()
+    assert dashboard_kept.build(Filters(), today, True) is not None
+    tomorrow = today + timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: tomorrow)
+    with app.app_context():  # as the worker runs its jobs
+        schedule.run_reminders(tomorrow.isoformat())
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) == tomorrow
+    writes = []
+    listener = lambda *a: writes.append(a[2]) if a[2].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) else None  # noqa: E731
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        same(Filters(), tomorrow, True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert writes == []

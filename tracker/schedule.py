@@ -28,10 +28,14 @@ _next_check = 0.0
 
 
 def run_reminders(day: str | None = None) -> None:
-    """The job: what ``flask reminders send`` does for ``day`` (default: today in Vietnam)."""
+    """The job: what ``flask reminders send`` does for ``day`` (default: today in Vietnam), then
+    the kept standings brought to today, so that the first dashboard of a new day (the run of
+    the hour after Vietnam's midnight) finds them ready instead of refreshing them itself."""
     from tracker import tasks
 
-    tasks.send_reminders(date.fromisoformat(day) if day else clock.today())
+    today = date.fromisoformat(day) if day else clock.today()
+    tasks.send_reminders(today)
+    tasks.keep_standings(today)
 
 
 def slot(now: datetime | None = None) -> str:

@@ -48,6 +48,14 @@ def send_reminders(today: date, *, mailer: mail.Mailer | None = None) -> SendRes
     return result
 
 
+def keep_standings(today: date) -> None:
+    """The kept standings brought to ``today`` outside any request (a new day's rows refreshed,
+    or the full rebuild queued when one is due); nothing for another day than today."""
+    from tracker.status import standings
+
+    standings.bring_up_to_date(today)
+
+
 # --- Report documents built in the background (``reports.status`` above its in-request limit) ---
 
 REPORT_JOB = "tracker.tasks:build_report"
