@@ -23,6 +23,7 @@ from tracker.domain.codes import Role
 from tracker import clock
 from tracker.domain.status import OPEN_PAST_DUE, RULES, Conditions, Fact
 from tracker.extensions import db
+from tracker.status.built import built_once
 from tracker.models import (Agreement, AgreementParty, Assignment, Commitment, CooperationArea, DeadlineExtension,
                             PeriodSnapshot, SideStatus)
 
@@ -253,6 +254,7 @@ def _flag(condition) -> ColumnElement:
     return case((condition, 1), else_=0)
 
 
+@built_once
 def sides(as_of, source=None, *, extra_columns=(), within=None):
     """One row per side on ``as_of`` with its category (the rules applied to that side alone).
 
@@ -313,6 +315,7 @@ def _commitment_facts(t, day) -> dict[Fact, ColumnElement]:
                  t.c.last_done, day)
 
 
+@built_once
 def commitments(as_of, source=None, *, extra_columns=(), within=None):
     """Each commitment's category and mean percent on ``as_of``: complete only when every
     side's lead reported it complete; a commitment without sides is "no report".
