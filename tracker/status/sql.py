@@ -34,7 +34,6 @@ def _day(as_of) -> ColumnElement:
 
 # -- the rules, generated from domain.status -------------------------------------------------
 
-
 def holds(conditions: Conditions, facts: dict[Fact, ColumnElement]) -> ColumnElement:
     """SQL for ``domain.status.holds``: every condition of a rule is met."""
     if not conditions:
@@ -150,7 +149,6 @@ def materialized(stmt, name: str):
 
 
 # -- side sources ----------------------------------------------------------------------------
-
 
 def valid_on(as_of) -> ColumnElement:
     """The span holds on ``as_of``: started by then, not yet ended.
