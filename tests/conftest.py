@@ -146,7 +146,7 @@ def _keep_standings():
 
     with pytest.MonkeyPatch.context() as monkeypatch:
         _fix_today(monkeypatch)
-        standings_build.run()
+        standings_build.run()  # does nothing when they are current
     db.session.commit()
 
 
@@ -215,6 +215,7 @@ def shared_transaction(app, set_up):
         with pytest.MonkeyPatch.context() as monkeypatch:  # module set-up runs before ``fixed_today``
             _fix_today(monkeypatch)
             made = set_up()
+            _keep_standings()  # a set-up that changed everything: rebuilt once here, not in every test
         db.session.close_for_good()
         db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
         _SHARED[app] = connection
