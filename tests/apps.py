@@ -74,7 +74,9 @@ def reset_postgresql(url: str) -> None:
 
 
 def make_app(url: str, tmp_path):
-    return create_app({
+    from tests.client import Client
+
+    app = create_app({
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
@@ -82,3 +84,5 @@ def make_app(url: str, tmp_path):
         "SECRET_KEY": "test-secret",
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     })
+    app.test_client_class = Client
+    return app

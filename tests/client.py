@@ -5,7 +5,38 @@ import html
 import re
 from dataclasses import dataclass
 
+from urllib.parse import urlsplit
+
+from flask.testing import FlaskClient
+from werkzeug.test import run_wsgi_app
+from werkzeug.wsgi import get_current_url
+
 from tests.factories import PASSWORD
+
+class Client(FlaskClient):
+    """Flask's test client, but the cookies a request sends and a response sets are matched by
+    host and path without IRI-decoding the query string (werkzeug decodes the whole URL: ~5 ms
+    for each request of the hostile walks that sends a megabyte; a cookie never looks at it)."""
+
+    def _add_cookies_to_wsgi(self, environ) -> None:
+        without = _without_query(environ)
+        super()._add_cookies_to_wsgi(without)
+        if "HTTP_COOKIE" in without:
+            environ["HTTP_COOKIE"] = without["HTTP_COOKIE"]
+        else:
+            environ.pop("HTTP_COOKIE", None)
+
+    def run_wsgi_app(self, environ, buffered: bool = False):
+        self._add_cookies_to_wsgi(environ)
+        rv = run_wsgi_app(self.application, environ, buffered=buffered)
+        url = urlsplit(get_current_url(_without_query(environ)))
+        self._update_cookies_from_response(url.hostname or "localhost", url.path, rv[2].getlist("Set-Cookie"))
+        return rv
+
+
+def _without_query(environ) -> dict:
+    return {**environ, "QUERY_STRING": ""}
+
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

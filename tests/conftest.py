@@ -136,6 +136,19 @@ def app(request, tmp_path_factory):
         db.engine.dispose()
 
 
+def _keep_standings():
+    """The kept standings (``status.standings``) brought to the fixed today, committed: the
+    first figures read then find them current instead of rebuilding them all. Only worth it
+    where tests read figures and write little: with current standings, each commit that
+    touches commitments refreshes their rows (a net loss over the suite's write tests)."""
+    from tracker.status import standings_build
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _fix_today(monkeypatch)
+        standings_build.run()  # does nothing when they are current
+    db.session.commit()
+
+
 class _TestSession(scoped_session):
     """One session for the whole test, shared with its requests.
 
@@ -191,16 +204,23 @@ def rolled_back(app):
 
 
 @contextmanager
-def shared_transaction(app, set_up):
+def shared_transaction(app, set_up, keep_standings: bool = False):
     """A module-wide transaction: ``set_up()`` runs (and commits) once inside it, its result
     is yielded, and every test that runs meanwhile works in a savepoint of it, rolled back
     after the test; the whole is rolled back at the end. For matrix-style modules whose every
-    test needs the same costly objects (made once instead of once a test)."""
+    test needs the same costly objects (made once instead of once a test).
+
+    ``keep_standings``: a set-up that changed everything leaves the kept standings to be
+    rebuilt by the first figures read; for a module of reads (a GET walk) they are rebuilt
+    once here instead of in each test. Not for a module of writes: with current standings
+    each commit refreshes the rows of the commitments it touched (as in production)."""
     assert app not in _SHARED, "shared transactions do not nest"
     with rolled_back(app) as connection:
         with pytest.MonkeyPatch.context() as monkeypatch:  # module set-up runs before ``fixed_today``
             _fix_today(monkeypatch)
             made = set_up()
+            if keep_standings:
+                _keep_standings()
         db.session.close_for_good()
         db.session = _TestSession(sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
         _SHARED[app] = connection

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import secrets
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from unittest import mock
 
 from sqlalchemy import select
 
@@ -45,13 +47,25 @@ def agreement(code: str = "TN-BG-2023"):
     return db.session.scalar(select(Agreement).where(Agreement.code == code))
 
 
+@contextmanager
+def cheap_hashes():
+    """New passwords hashed with the test apps' cheap method (``tests.apps.TEST_HASH_METHOD``)
+    where no app context says so: tests make users outside one, where the service falls back to
+    scrypt (~0.25 s CPU for the hash, and as much again for each sign-in of that user)."""
+    from tests.apps import TEST_HASH_METHOD
+
+    with mock.patch.object(accounts, "hash_method", lambda: TEST_HASH_METHOD):
+        yield
+
+
 def make_user(email: str, role: str = "viewer", *, name: str | None = None, agency: str | None = None,
               province: str | None = None, language: str = "vi", cleared: bool = False, password: str = PASSWORD,
               **changes):
     """A user made through the accounts service (committed); ``changes`` set columns afterwards."""
-    made = accounts.create_user(accounts.NewUser(email=email, role=role, name=name or email.split("@")[0],
-                                                 agency=agency, province=province, language=language,
-                                                 cleared=cleared), password)
+    with cheap_hashes():
+        made = accounts.create_user(accounts.NewUser(email=email, role=role, name=name or email.split("@")[0],
+                                                     agency=agency, province=province, language=language,
+                                                     cleared=cleared), password)
     for column, value in changes.items():
         setattr(made, column, value)
     db.session.commit()

@@ -306,7 +306,7 @@ def matrix_ids(app):
     """``url_ids``' objects, made once for the module: each test of the matrix runs in a
     savepoint of the module's transaction, so it sees them as made, whatever the tests
     before it posted (rolled back after each)."""
-    with shared_transaction(app, lambda: url_ids(app)) as ids:
+    with shared_transaction(app, lambda: url_ids(app), keep_standings=True) as ids:
         yield ids
 
 

@@ -20,6 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
+from tests.apps import TEST_HASH_METHOD
 from tests.factories import PASSWORD
 from tracker import create_app
 from tracker.extensions import db
@@ -43,6 +44,7 @@ def server(tmp_path):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'tracker.sqlite3'}",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SECRET_KEY": "test-secret",
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,  # the writes contend, not the hashing (scrypt: ~2 s CPU here)
     })
     with app.app_context():
         upgrade()

@@ -7,11 +7,13 @@ from datetime import timedelta
 from tests.factories import TODAY, approve, officer_commitment, partner_done, shared_commitments, user
 from tracker.extensions import db
 from tracker.services import confirmation
+from tracker.status.cache import invalidate
 
 
 def test_a_side_at_risk_is_told_on_the_commitment_and_counted_on_the_dashboard(app, client, auth):
     commitment = officer_commitment()
     commitment.start_date, commitment.due_date = TODAY - timedelta(days=60), TODAY + timedelta(days=30)
+    invalidate(commitments=[commitment.id])  # as the plan editor does when it moves the dates
     db.session.commit()
     body = client.get(f"/api/v1/commitments/{commitment.id}", headers=auth("viewer")).get_json()
     assert body["at_risk"] is True and all(s["at_risk"] for s in body["sides"])  # two thirds gone, nothing reported

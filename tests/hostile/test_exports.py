@@ -25,6 +25,7 @@ from tracker import clock, exports
 from tracker.domain.text import BIDI_CONTROLS
 from tracker.extensions import db
 from tracker.models import Agreement, CooperationArea, ProgressUpdate
+from tracker.status.cache import invalidate
 
 NFD_RESULT = unicodedata.normalize("NFD", "Đã hoàn thành giải phóng mặt bằng")
 # One hostile text per field; each starts with a character a spreadsheet reads as a formula.
@@ -164,6 +165,7 @@ def test_dashboard_figures_are_inert_json(app, client, hostile_update):
     """A field named with markup (as an import could name it) reaches the Plotly figures as data."""
     area = db.session.get(CooperationArea, officer_commitment().area_id)
     area.name = '</script><script>alert("hx26")</script>\u202e' + TEXTS["next_steps"]
+    invalidate(commitments=[c.id for c in area.commitments])  # as the services that name a field do (plan_edit)
     db.session.commit()
     page = client.get("/").get_data(as_text=True)
     match = re.search(r'id="dashboard-figures" data-src="([^"]+)"', page)

@@ -55,11 +55,12 @@ def test_users_demo_demonstrates_confirmation_and_the_early_warning(app, runner)
 
 
 def test_not_beside_real_progress(app):
-    from tests.factories import agreement, user
+    from tests.factories import agreement, cheap_hashes, user
     from tracker.services import accounts
 
-    accounts.create_user(accounts.NewUser(email="daumoi.bn@example.com", role="coordinator", name="Đầu mối BN",
-                                          province="BN"), "Sông-Cầu-mùa-xuân-2026")
+    with cheap_hashes():
+        accounts.create_user(accounts.NewUser(email="daumoi.bn@example.com", role="coordinator", name="Đầu mối BN",
+                                              province="BN"), "Sông-Cầu-mùa-xuân-2026")
     db.session.commit()  # a coordinator on each side: the demonstration can be added
     assert demo_progress.demonstrate(agreement(), user(), clock.today()) is not None
     db.session.rollback()

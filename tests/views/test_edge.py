@@ -105,7 +105,7 @@ def edge_set_up(app):
     """``_set_up``, made once for the module; each test runs in a savepoint of the module's
     transaction (tests.conftest.shared_transaction), rolled back after it, and so finds the
     objects made and the roles signed in (once for the module, not once a test)."""
-    with shared_transaction(app, lambda: _set_up(app)) as made:
+    with shared_transaction(app, lambda: _set_up(app), keep_standings=True) as made:
         yield made
 
 

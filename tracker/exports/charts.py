@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.layout_engine import TightLayoutEngine  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from tracker.domain.report import CATEGORY_COLOURS, Counts  # noqa: E402
@@ -87,7 +88,9 @@ def _drawn(groups: tuple[tuple[str, tuple[tuple[str, int], ...]], ...], title: s
         handles = [Patch(facecolor=CATEGORY_COLOURS[c], hatch=_HATCH.get(c), edgecolor="white",
                          label=wording.category_label(c)) for c in CATEGORY_ORDER]
         fig.legend(handles=handles, loc="lower center", ncols=3, frameon=False, fontsize=8)
-        fig.tight_layout(rect=(0, 0.45 / height_in, 1, 1))
+        # ``fig.tight_layout``'s adjustment, without leaving the figure a layout engine: with one,
+        # ``savefig`` lays the whole figure out again before drawing it (~40 % of a chart's cost).
+        TightLayoutEngine(rect=(0, 0.45 / height_in, 1, 1)).execute(fig)
 
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI, facecolor="white")

@@ -15,11 +15,13 @@ from tracker.clock import end_of_day_utc
 from tracker.domain.codes import Role
 from tracker.domain.periods import Period
 from tracker.models import Agency, AgreementParty, Assignment, Commitment, CooperationArea, ProgressUpdate
+from tracker.status.built import built_once
 from tracker.status.sql import spans_held_on
 
 ON_TIME, LATE, MISSING = "on_time", "late", "missing"
 
 
+@built_once
 def owed(agreement_id: int | set[int], period: Period, *, see_restricted: bool = True,
          province_ids: set[int] | None = None, area_id: int | None = None, agency_ids: set[int] | None = None,
          meeting_id: int | None = None, within=None):

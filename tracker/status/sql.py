@@ -21,6 +21,7 @@ from tracker.domain.codes import Role
 from tracker import clock
 from tracker.domain.status import OPEN_PAST_DUE, RULES, Conditions, Fact
 from tracker.extensions import db
+from tracker.status.built import built_once
 from tracker.models import (Agreement, AgreementParty, Assignment, Commitment, CooperationArea, DeadlineExtension,
                             PeriodSnapshot, SideStatus)
 from tracker.status.sql_functions import days_between
@@ -31,7 +32,6 @@ def _day(as_of) -> ColumnElement:
 
 
 # -- the rules, generated from domain.status -------------------------------------------------
-
 
 def holds(conditions: Conditions, facts: dict[Fact, ColumnElement]) -> ColumnElement:
     """SQL for ``domain.status.holds``: every condition of a rule is met."""
@@ -128,7 +128,6 @@ def materialized(stmt, name: str):
 
 
 # -- side sources ----------------------------------------------------------------------------
-
 
 def valid_on(as_of) -> ColumnElement:
     """The span holds on ``as_of``: started by then, not yet ended.
@@ -232,6 +231,7 @@ def _flag(condition) -> ColumnElement:
     return case((condition, 1), else_=0)
 
 
+@built_once
 def sides(as_of, source=None, *, extra_columns=(), within=None):
     """One row per side on ``as_of`` with its category (the rules applied to that side alone).
 
@@ -292,6 +292,7 @@ def _commitment_facts(t, day) -> dict[Fact, ColumnElement]:
                  t.c.last_done, day)
 
 
+@built_once
 def commitments(as_of, source=None, *, extra_columns=(), within=None):
     """Each commitment's category and mean percent on ``as_of``: complete only when every
     side's lead reported it complete; a commitment without sides is "no report".
