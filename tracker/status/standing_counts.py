@@ -17,21 +17,10 @@ def _none(type_):
     return literal(None, type_)
 
 
-def _leading(agencies, leading):
-    """The agencies ``agencies`` lists, and those with a kept lead row on the commitments ``leading``."""
-    listed = StandingCount.agency_id.in_(agencies or [])
-    if leading is None:
-        return listed
-    lead = aliased(Standing)
-    return or_(listed, StandingCount.agency_id.in_(
-        select(lead.agency_id).where(lead.kind == "l", lead.commitment_id.in_(leading))))
-
-
-def _rows(agreements, agencies, history: bool = True, leading=None):
+def _rows(agreements, agencies, history: bool = True):
     """One SELECT (a UNION ALL) of every count of the agreements ``agreements`` selects (all for
-    None), and of the agencies ``agencies`` lists (with those leading the commitments ``leading``):
-    an agency's are kept across agreements (agreement 0), there being nearly as many
-    (agreement, agency) pairs as lead assignments."""
+    None), and of the agencies ``agencies`` lists: an agency's are kept across agreements
+    (agreement 0), there being nearly as many (agreement, agency) pairs as lead assignments."""
     S, C = Standing, StandingCutoff
 
     def of(table, stmt):
@@ -65,17 +54,14 @@ def _rows(agreements, agencies, history: bool = True, leading=None):
         .join(unit, and_(unit.commitment_id == S.commitment_id, unit.kind == "c", unit.key_id == 0))
         .where(S.kind == "l").group_by(S.restricted, S.agency_id))
     if agencies is not None:
-        lead = aliased(Standing)
-        per_agency = per_agency.where(S.agency_id.in_(agencies) if leading is None else or_(
-            S.agency_id.in_(agencies),
-            S.agency_id.in_(select(lead.agency_id).where(lead.kind == "l", lead.commitment_id.in_(leading)))))
+        per_agency = per_agency.where(S.agency_id.in_(agencies))
     owed = of(S, select(
         literal("o", String), S.agreement_id, S.restricted, _none(Date), _none(Integer), _none(Text), _none(Text),
         _none(Integer), _none(Integer), S.category, _none(Integer), _none(Integer), _none(Integer), func.count(),
         _none(Float), _none(Integer), _none(Integer))
         .where(S.kind == "o").group_by(S.agreement_id, S.restricted, S.category))
     parts = ([headline, sides, *([cutoffs] if history else []), owed] if agreements is None or agreements else [])
-    if agencies is None or agencies or leading:
+    if agencies is None or agencies:
         parts.append(per_agency)
     return union_all(*parts) if parts else None
 
@@ -88,9 +74,13 @@ def agencies_leading(session, ids) -> set[int]:
 
 def recount(session, agreements, agencies, history: bool = True, leading=None) -> None:
     """Count afresh the agreements ``agreements`` and the agencies ``agencies`` (lists; None: all;
-    with the agencies leading the commitments ``leading`` now, read in the same statements);
-    without ``history``, the cut-offs' counts stay (their rows did not change)."""
-    rows = _rows(agreements, agencies, history, leading)
+    with the agencies leading the commitments ``leading`` now);
+    without ``history``, the cut-offs' counts stay (their rows did not change). The agencies
+    are read as a list first: SQLite, given an IN over a subquery or an OR of two, read every
+    lead row (10-20 ms on each write at national scale) where a list takes the agency index."""
+    if leading is not None and agencies is not None:
+        agencies = sorted(set(agencies) | agencies_leading(session, leading))
+    rows = _rows(agreements, agencies, history)
     if rows is None:
         return
     if agreements is None and agencies is None and history:
@@ -99,5 +89,5 @@ def recount(session, agreements, agencies, history: bool = True, leading=None) -
         session.execute(delete(StandingCount).where(or_(
             and_(StandingCount.kind.not_in(("a",) if history else ("a", "k")),
                  StandingCount.agreement_id.in_(agreements or [])),
-            and_(StandingCount.kind == "a", _leading(agencies, leading)))))
+            and_(StandingCount.kind == "a", StandingCount.agency_id.in_(agencies or [])))))
     session.execute(insert(StandingCount).from_select(list(COLUMNS), rows))

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import (Boolean, Date, Float, Integer, String, and_, case, delete, event, exists, func, insert, literal,
-                        or_, select, union_all, update)
+from sqlalchemy import (Boolean, Date, Float, Integer, String, and_, bindparam, case, delete, event, exists, func, insert,
+                        literal, or_, select, union_all, update)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from tracker import clock
 from tracker.domain.periods import Frequency, periods_between
@@ -33,12 +34,14 @@ from tracker.models import (Agreement, Assignment, Commitment, CooperationArea, 
                             Standing, StandingCutoff, StandingState)
 from tracker.status import sql as status_sql
 from tracker.status import standing_periods
+from tracker.status.built import built_once
 from tracker.status.standing_counts import agencies_leading, recount
 from tracker.status.sql_functions import add_days
 from tracker.status.cache import BUMPED, EVERYTHING, TOUCHED
 from tracker.status.disputes import disputed_on
 
 BUILD = 2  # standing_state's row of a rebuild running in the background (standings_build)
+IDS = bindparam("standing_ids", expanding=True)  # the commitments a refresh recomputes
 MAX_IDS = 5000  # more commitments than this at once: rebuild everything (one statement per table)
 COLUMNS = ("commitment_id", "kind", "key_id", "agreement_id", "area_id", "restricted", "province_id", "agency_id",
            "category", "percent", "open_past_due", "at_risk", "disputed", "reported", "due_date", "valid_to")
@@ -68,9 +71,32 @@ def _in(column, ids):
     return column.in_(ids) if ids is not None else literal(True)
 
 
+def _within(ids):
+    return ids if ids is None or isinstance(ids, BindParameter) else list(ids)
+
+
+@built_once
+def _unit_insert(today: date, scoped: bool):
+    """``standings``' rows for today INSERTed, of the commitments the ``IDS`` parameter lists
+    (``scoped``) or of all: built once a day, not on each write (building and keying this
+    statement cost more than running it for a few commitments)."""
+    return insert(Standing.__table__).from_select(list(COLUMNS), _unit_rows(today, IDS if scoped else None))
+
+
+@built_once
+def _cutoff_insert(days: tuple, scoped: bool):
+    return insert(StandingCutoff.__table__).from_select(list(CUTOFF_COLUMNS),
+                                                        _cutoff_rows(list(days), IDS if scoped else None))
+
+
+def _ids(ids) -> dict:
+    return {} if ids is None else {IDS.key: list(ids)}
+
+
 def _unit_rows(today: date, ids):
-    """The rows of ``standings`` for today, of the commitments ``ids`` (all for None)."""
-    within = list(ids) if ids is not None else None
+    """The rows of ``standings`` for today, of the commitments ``ids`` (all for None; a list,
+    or the expanding parameter ``IDS``)."""
+    within = _within(ids)
     period = half_year(today)
     side = status_sql.materialized(status_sql.sides(today, within=within, extra_columns=(
         CooperationArea.restricted.label("restricted"), Commitment.start_date.label("start_date"),
@@ -141,7 +167,7 @@ def _until(first_change, period):
 
 
 def _cutoff_rows(days: list[date], ids):
-    within = list(ids) if ids is not None else None
+    within = _within(ids)
     day_table = union_all(*[select(literal(d, Date).label("day")) for d in days]).subquery("cutoffs")
     per_day = status_sql.commitments_by_day(day_table, within).subquery("per_day")
     return (select(per_day.c.day, per_day.c.commitment_id, per_day.c.agreement_id, per_day.c.area_id,
@@ -170,7 +196,7 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
         None if ids is None else list(session.scalars(_agreements_of(ids))), None)
     agencies = None if ids is None or not count else agencies_leading(session, ids)
     session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
-    session.execute(insert(Standing).from_select(list(COLUMNS), _unit_rows(today, ids)))
+    session.execute(_unit_insert(today, ids is not None), _ids(ids))
     # The agencies leading them before and, counted in the same statements, after (``leading``).
     agencies = None if agencies is None else sorted(agencies)
     if periods is None:
@@ -180,7 +206,7 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
         session.execute(delete(StandingCutoff).where(
             _in(StandingCutoff.commitment_id, list(ids) if ids is not None else None)))
         if cutoffs:
-            session.execute(insert(StandingCutoff).from_select(list(CUTOFF_COLUMNS), _cutoff_rows(cutoffs, ids)))
+            session.execute(_cutoff_insert(tuple(cutoffs), ids is not None), _ids(ids))
     if count:
         recount(session, agreements, agencies, history, leading=None if agencies is None else list(ids))
 
