@@ -69,6 +69,11 @@ def prepare(url: str, scale: float, fresh: bool) -> object:
         if db.session.scalar(select(func.count(User.id)).where(User.email == ADMIN)) == 0:
             accounts.create_user(accounts.NewUser(email=ADMIN, role="admin", name="Bench"), PASSWORD)
             db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            # As autovacuum would have (it is off on some development servers): each run's writes
+            # and rebuilds leave dead rows and stale statistics behind, and plans drift with them.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM (ANALYZE)"))
     return app
 
 
