@@ -146,3 +146,17 @@ def test_a_report_is_read_without_jit_and_planned_for_every_row_in_its_own_trans
         assert db.session.scalar(text("SHOW jit")) == "on"  # and nothing after them
         assert float(db.session.scalar(text("SHOW cursor_tuple_fraction"))) == 0.1
         db.session.remove()
+
+
+def test_the_apps_connections_plan_without_parallel_workers(pg):
+    """The dashboard's live over-time statement at national scale ran 5 s serially and over a
+    minute with parallel workers (tracker.postgresql._on_connect): every connection of the app's
+    pool has them off, in a page's reads and in a write's transaction alike."""
+    with pg.app.test_request_context("/", method="GET"):
+        assert db.session.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"
+        db.session.remove()
+    with pg.app.app_context():
+        with db.engine.connect() as conn:  # a fresh connection of the pool's
+            conn.invalidate()
+        with db.engine.begin() as conn:
+            assert conn.scalar(text("SHOW max_parallel_workers_per_gather")) == "0"
