@@ -42,11 +42,17 @@ def docx_to_pdf(report, tmp_path: Path) -> Path:
     home = tmp_path / "home"  # a fresh LibreOffice profile, never the user's
     home.mkdir()
     env = {**os.environ, "HOME": str(home)}
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{home}/lo", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(source)],
-                   check=True, env=env, timeout=TIMEOUT, capture_output=True)
+    command = [soffice, "--headless", f"-env:UserInstallation=file://{home}/lo", "--convert-to", "pdf",
+               "--outdir", str(tmp_path), str(source)]
+    # Once more when LibreOffice itself fails (it exited 1 once in a CI run on a loaded machine,
+    # having made its profile and written nothing); a second failure is the test's, with its output.
+    for attempt in (1, 2):
+        done = subprocess.run(command, env=env, timeout=TIMEOUT, capture_output=True, text=True)
+        if done.returncode == 0 or attempt == 2:
+            break
+    assert done.returncode == 0, f"soffice exited {done.returncode}: {done.stdout}\n{done.stderr}"
     pdf = tmp_path / "report.pdf"
-    assert pdf.exists(), "LibreOffice wrote no PDF"
+    assert pdf.exists(), f"LibreOffice wrote no PDF: {done.stdout}\n{done.stderr}"
     return pdf
 
 
