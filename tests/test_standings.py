@@ -214,3 +214,35 @@ def test_the_hourly_job_brings_the_standings_to_a_new_day(app, monkeypatch):
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert writes == []
+
+
+def test_a_view_that_waited_for_another_processes_new_day_finds_it_done(app, monkeypatch):
+    """Two processes see a new day at once: one refreshes, the other waits for its write lock
+    and then finds the day held (its guarded UPDATE matches no row): it serves the kept rows
+    and refreshes, rebuilds or queues nothing."""
+    from sqlalchemy import event
+
+    from tracker import tasks
+
+    today = clock.today()
+    assert dashboard_kept.build(Filters(), today, True) is not None
+    tomorrow = today + timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: tomorrow)
+    with app.app_context():  # the other process's refresh, committed while this one waited
+        tasks.keep_standings(tomorrow)
+    held = db.session.scalar(select(StandingState.cutoffs).where(StandingState.id == 1))
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue_long", lambda *a, **k: queued.append(a))
+    writes = []
+    listener = lambda *a: writes.append(a[2]) if a[2].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) else None  # noqa: E731
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        cutoffs, _value = standings._new_day(db.session, tomorrow, None)  # as after the wait
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert cutoffs == standings._parse(held)
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("UPDATE")  # the lock, matching nothing
+    assert queued == []
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) == tomorrow
+    same(Filters(), tomorrow, True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import Date, Float, Integer, String, Text, and_, case, delete, func, insert, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from tracker.models import CooperationArea, Standing, StandingCount, StandingCutoff
+from tracker.models import Assignment, CooperationArea, Standing, StandingCount, StandingCutoff
+from tracker.status import sql as status_sql
 
 DONE = ("done_on_time", "done_late")
 COLUMNS = ("kind", "agreement_id", "restricted", "day", "number", "name", "name_en", "province_id", "agency_id",
@@ -66,20 +67,22 @@ def _rows(agreements, agencies, history: bool = True):
     return union_all(*parts) if parts else None
 
 
-def agencies_leading(session, ids) -> set[int]:
-    """The agencies with a kept lead row on the commitments ``ids``."""
-    return set(session.scalars(select(Standing.agency_id).where(
-        Standing.kind == "l", Standing.commitment_id.in_(list(ids))).distinct()))
+def agencies_leading(session, ids, today=None) -> set[int]:
+    """The agencies with a kept lead row on the commitments ``ids`` and, with ``today``, those
+    leading them on that day by the assignments (the agencies a refresh of ``ids`` recounts:
+    before and after it, read in one statement before it)."""
+    kept = select(Standing.agency_id).where(Standing.kind == "l", Standing.commitment_id.in_(list(ids)))
+    if today is not None:
+        kept = kept.union(select(Assignment.agency_id).where(
+            Assignment.commitment_id.in_(list(ids)), status_sql.lead_held_on(today)))
+    return set(session.scalars(kept if today is not None else kept.distinct()))
 
 
-def recount(session, agreements, agencies, history: bool = True, leading=None) -> None:
-    """Count afresh the agreements ``agreements`` and the agencies ``agencies`` (lists; None: all;
-    with the agencies leading the commitments ``leading`` now);
+def recount(session, agreements, agencies, history: bool = True) -> None:
+    """Count afresh the agreements ``agreements`` and the agencies ``agencies`` (lists; None: all);
     without ``history``, the cut-offs' counts stay (their rows did not change). The agencies
     are read as a list first: SQLite, given an IN over a subquery or an OR of two, read every
     lead row (10-20 ms on each write at national scale) where a list takes the agency index."""
-    if leading is not None and agencies is not None:
-        agencies = sorted(set(agencies) | agencies_leading(session, leading))
     rows = _rows(agreements, agencies, history)
     if rows is None:
         return

@@ -194,11 +194,10 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
         return
     agreements, periods = known if known is not None else (
         None if ids is None else list(session.scalars(_agreements_of(ids))), None)
-    agencies = None if ids is None or not count else agencies_leading(session, ids)
+    # The agencies leading them before the refresh and after it (by the assignments on ``today``).
+    agencies = None if ids is None or not count else sorted(agencies_leading(session, ids, today))
     session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
     session.execute(_unit_insert(today, ids is not None), _ids(ids))
-    # The agencies leading them before and, counted in the same statements, after (``leading``).
-    agencies = None if agencies is None else sorted(agencies)
     if periods is None:
         periods = standing_periods.due_periods(session, today, agreements)
     standing_periods.owe(session, periods, ids)
@@ -208,7 +207,7 @@ def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True
         if cutoffs:
             session.execute(_cutoff_insert(tuple(cutoffs), ids is not None), _ids(ids))
     if count:
-        recount(session, agreements, agencies, history, leading=None if agencies is None else list(ids))
+        recount(session, agreements, agencies, history)
 
 
 def _agreements_of(ids):
@@ -264,25 +263,30 @@ def serve(today: date, also=None) -> tuple[list[date], object] | None:
 
 def _new_day(session, today: date, value) -> tuple[list[date], object] | None:
     """``serve`` on the first view of a day: the rows whose day came refreshed, in a transaction
-    of their own that takes the write lock first."""
+    of their own whose first statement takes the write lock and moves the state to ``today``
+    (undone with the rest if the refresh fails; a process that waited for it finds it done)."""
     try:
         session.commit()  # a fresh transaction whose first statement takes the write lock
-        locked = session.execute(update(StandingState).where(StandingState.id == 1).values(id=StandingState.id)
-                                 .returning(StandingState.day, StandingState.cutoffs)).first()
-        day, held = locked if locked is not None else (None, "")
-        cutoffs = _parse(held)
-        if day != today:
-            stale, known, moving, start = ([], None, True, None) if day is None or day > today else (
-                standing_periods.held(standing_periods.stale(session, today), today))
-            if day is None or day > today or cutoff_days(today, start) != cutoffs or len(stale) > MAX_IDS:
-                if locked is not None:
-                    _set_state(session, None)
+        moved = session.execute(update(StandingState).where(StandingState.id == 1, StandingState.day < today)
+                                .values(day=today).returning(StandingState.cutoffs)).first()
+        if moved is None:  # done by another process meanwhile, or no day held: a rebuild is due
+            found = _states(session).get(1)
+            if found is not None and found.day == today:
                 session.commit()
-                return _rebuilt(session, today, value)
-            refresh(session, today, stale, cutoffs, history=False, known=known)
-            if moving:
-                standing_periods.new_periods(session, today)
-            _set_state(session, today, cutoffs)
+                return _parse(found.cutoffs), value
+            if found is not None and found.day is not None:
+                _set_state(session, None)
+            session.commit()
+            return _rebuilt(session, today, value)
+        cutoffs = _parse(moved.cutoffs)
+        stale, known, moving, start = standing_periods.held(standing_periods.stale(session, today), today)
+        if cutoff_days(today, start) != cutoffs or len(stale) > MAX_IDS:
+            _set_state(session, None)
+            session.commit()
+            return _rebuilt(session, today, value)
+        refresh(session, today, stale, cutoffs, history=False, known=known)
+        if moving:
+            standing_periods.new_periods(session, today)
         session.commit()
     except OperationalError:  # busy: this view computes live, a later one refreshes
         session.rollback()
