@@ -199,27 +199,34 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         .order_by(due, Commitment.sort_key), f, see_restricted, **scope)
     upcoming = [Upcoming(cid, code, title, _as_date(day), (_as_date(day) - as_of).days)
                 for cid, code, title, day in db.session.execute(up_stmt)]
-    upcoming_counts = {d: sum(1 for u in upcoming if u.days_left <= d) for d in (30, 60, 90)}
 
     # 7. Compliance: the compliance page's figure for the last period whose deadline has passed.
     compliance = compliance_queries.figure(
         None if f.agreement is None else [f.agreement], as_of, see_restricted=see_restricted,
         province_ids=province_ids, area_id=f.area, agency_ids=agency_ids, meeting_id=f.meeting)
 
+    return assemble(
+        f, as_of, categories, compliance, period, period_label, agencies, upcoming, hidden_restricted=hidden,
+        by_field=by_field, over_time=over_time, unit="commitments" if province_ids is None else "sides",
+        deadlines=deadlines, sides=sides, at_risk=at_risk, disputed=disputed)
+
+
+def assemble(f: Filters, as_of: date, categories: dict, compliance, period, period_label: str | None, agencies: list,
+             upcoming: list, **parts) -> Dashboard:
+    """The dashboard from what both paths (live here, kept in ``dashboard_kept``) compute: the
+    totals, the first 25 agencies and 50 deadlines (with the counts of all of them within 30, 60
+    and 90 days) and the compliance figure as the page reads it; ``parts``: the other fields."""
     return Dashboard(
-        filters=f, as_of=as_of, total=sum(categories.values()), categories=categories, hidden_restricted=hidden,
+        filters=f, as_of=as_of, total=sum(categories.values()), categories=categories,
         compliance_due=compliance.due, compliance_submitted=compliance.on_time + compliance.late,
         period_label=period.label_vi if period else period_label, period_key=period.key if period else None,
-        by_field=by_field, over_time=over_time,
-        agencies=agencies[:25], upcoming=upcoming[:50], upcoming_counts=upcoming_counts,
-        unit="commitments" if province_ids is None else "sides", deadlines=deadlines, sides=sides, at_risk=at_risk,
-        disputed=disputed,
+        agencies=agencies[:25], upcoming=upcoming[:50],
+        upcoming_counts={d: sum(1 for u in upcoming if u.days_left <= d) for d in (30, 60, 90)},
         compliance={"period": compliance.period, "label": compliance.label,
                     "deadline": compliance.deadline.isoformat() if compliance.deadline else None,
                     "agreement": compliance.agreement, "due": compliance.due, "on_time": compliance.on_time,
                     "late": compliance.late},
-    )
-
+        **parts)
 
 
 def headline(rows, see_restricted: bool = True) -> tuple[dict, dict, int, int, int]:

@@ -93,23 +93,13 @@ def build(f: Filters, today: date, see_restricted: bool, period_label: str | Non
         .order_by(S.due_date, Commitment.sort_key), S, f, see_restricted)
     upcoming = [Upcoming(cid, code, title, live._as_date(day), (live._as_date(day) - today).days)
                 for cid, code, title, day in db.session.execute(up_stmt)]
-    upcoming_counts = {d: sum(1 for u in upcoming if u.days_left <= d) for d in (30, 60, 90)}
 
     # 6. Compliance: the reports owed for each agreement's last due period, kept with their status.
     compliance = _compliance(f, parts["p"], parts["o"])
-    return Dashboard(
-        filters=f, as_of=today, total=sum(categories.values()), categories=categories, hidden_restricted=hidden,
-        compliance_due=compliance.due, compliance_submitted=compliance.on_time + compliance.late,
-        period_label=period.label_vi if period else period_label, period_key=period.key if period else None,
-        by_field=by_field, over_time=over_time,
-        agencies=agencies[:25], upcoming=upcoming[:50], upcoming_counts=upcoming_counts,
-        unit="commitments", deadlines=deadlines, sides=live._sides_by_province(by_field, provinces),
-        at_risk=at_risk, disputed=disputed,
-        compliance={"period": compliance.period, "label": compliance.label,
-                    "deadline": compliance.deadline.isoformat() if compliance.deadline else None,
-                    "agreement": compliance.agreement, "due": compliance.due, "on_time": compliance.on_time,
-                    "late": compliance.late},
-    )
+    return live.assemble(
+        f, today, categories, compliance, period, period_label, agencies, upcoming, hidden_restricted=hidden,
+        by_field=by_field, over_time=over_time, unit="commitments", deadlines=deadlines,
+        sides=live._sides_by_province(by_field, provinces), at_risk=at_risk, disputed=disputed)
 
 
 def _row(part: str, a=None, b=None, c=None, e=None, t1=None, t2=None, t3=None, d=None, n=None, x=None, m=None):
