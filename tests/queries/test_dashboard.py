@@ -232,3 +232,42 @@ def test_a_new_day_before_any_period_moves_reads_no_schedule(app, fixture_data, 
         seen = _statements(app, lambda day=day, found=found: found.append(dashboard_kept.build(Filters(), day, True)))
         assert any("reporting_schedules" in s for s in seen) is reads
         assert to_plain(found[0]) == to_plain(dashboard.build(Filters(), day, True))
+
+
+def test_a_new_day_on_which_a_period_moves_renews_the_reports_owed(app, fixture_data, monkeypatch):
+    """Monthly reports: on the day after the next deadline (no half-year cut-off crossed on the
+    way, so no rebuild) the last due period moves on; the new day's refresh renews the
+    agreement's reports owed (``standing_periods.new_periods``), and the kept figures equal the
+    live ones, the compliance card included."""
+    from tracker import clock
+    from tracker.models import ReportingSchedule, StandingPeriod, StandingState
+    from tracker.queries import dashboard_kept
+    from tracker.status import standing_periods
+    from tracker.status.cache import invalidate
+    from tracker.status.standings import cutoff_days
+
+    agreement = fixture_data[0]
+    schedule = db.session.scalar(select(ReportingSchedule).where(ReportingSchedule.agreement_id == agreement.id))
+    if schedule is None:
+        schedule = ReportingSchedule(agreement_id=agreement.id)
+        db.session.add(schedule)
+    schedule.frequencies, schedule.deadline_kind, schedule.deadline_value = ["monthly"], "working_days_after", 2
+    invalidate()
+    db.session.commit()
+    first = date(2026, 8, 1)
+    monkeypatch.setattr(clock, "today", lambda: first)
+    before = dashboard_kept.build(Filters(), first, True)  # outside a request: rebuilt at once
+    assert before is not None and before.compliance["due"] > 0
+    key = select(StandingPeriod.period_key).where(StandingPeriod.agreement_id == agreement.id)
+    held = db.session.scalar(key)
+    day = db.session.scalar(select(StandingPeriod.deadline).where(StandingPeriod.agreement_id == standing_periods.NEXT))
+    assert cutoff_days(day) == cutoff_days(first), "no half-year cut-off between the two days"
+    monkeypatch.setattr(clock, "today", lambda: day)
+    seen = _statements(app, lambda: dashboard_kept.build(Filters(), day, True))
+    assert not any(s.lstrip().upper().startswith("DELETE FROM STANDING_CUTOFFS") for s in seen), \
+        "a new day's refresh, not a rebuild"
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) == day
+    assert db.session.scalar(key) not in (None, held)  # the period moved
+    kept = dashboard_kept.build(Filters(), day, True)
+    assert kept.compliance["period"] != before.compliance["period"] and kept.compliance["due"] > 0
+    assert to_plain(kept) == to_plain(dashboard.build(Filters(), day, True))

@@ -7,12 +7,10 @@ before it reads no schedule and no calendar.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, delete, func, insert, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, String, delete, func, insert, literal, select, union_all
 
-from tracker.domain.periods import parse_key
 from tracker.models import Agreement, ReportingSchedule, Standing, StandingPeriod
 from tracker.status.calendar import calendar
 from tracker.status.obligations import judged, owed
@@ -83,35 +81,31 @@ def new_periods(session, today: date) -> None:
 
 
 def stale(session, today: date):
-    """One statement: the commitments whose day came (``c``: with their agreement), their
-    agreements' periods and the day the first can move (``p``: agreement ``NEXT``), the earliest
-    agreement's start (``s``). (The agencies leading them are read by their ids: a subquery
+    """One statement: the commitments whose day came (``c``: with their agreement), the day the
+    first agreement's period can move (``p``: agreement ``NEXT``), the earliest agreement's
+    start (``s``). (The agencies leading them are read by their ids: a subquery
     here is planned as a scan of every lead row when the statistics are stale.)"""
     S, P = Standing, StandingPeriod
     due = (S.kind == "c", S.valid_to <= today)
     none_i, none_s, none_d = _none(Integer), _none(String), _none(Date)
     return session.execute(union_all(
         select(literal("c", String), S.commitment_id, S.agreement_id, none_s, none_d).where(*due),
-        select(literal("p", String), none_i, P.agreement_id, P.period_key, P.deadline).where(or_(
-            P.agreement_id == NEXT, P.agreement_id.in_(select(S.agreement_id).where(*due)))),
+        select(literal("p", String), none_i, P.agreement_id, P.period_key, P.deadline).where(P.agreement_id == NEXT),
         select(literal("s", String), none_i, none_i, none_s, func.min(Agreement.period_start)),
     )).all()
 
 
 def held(rows, today: date):
-    """From ``stale``'s rows: the stale commitments, ``refresh``'s ``known`` (periods None when a
-    period can have moved today), whether one can, and the earliest start."""
-    ids, agreements, periods, following, start = [], set(), {}, None, None
-    for part, cid, key, period_key, day in rows:
+    """From ``stale``'s rows: the stale commitments, their agreements (``refresh``'s ``known``; a
+    new day leaves the reports owed to ``new_periods``), whether a period can move today, and
+    the earliest agreement's start."""
+    ids, agreements, following, start = [], set(), None, None
+    for part, cid, key, _period_key, day in rows:
         if part == "c":
             ids.append(cid)
             agreements.add(key)
         elif part == "s":
             start = day
-        elif key == NEXT:
-            following = day_of(day)
         else:
-            periods[key] = replace(parse_key(period_key), deadline=day_of(day)) if period_key else None
-    moving = following is None or today >= following
-    known = (sorted(agreements), None if moving or not agreements <= set(periods) else periods)
-    return ids, known, moving, start
+            following = day_of(day)
+    return ids, sorted(agreements), following is None or today >= following, start

@@ -184,23 +184,24 @@ def _day(value):
 
 
 def refresh(session, today: date, ids, cutoffs: list[date], history: bool = True, count: bool = True,
-            known=None) -> None:
+            known=None, owed: bool = True) -> None:
     """Recompute the rows of the commitments ``ids`` (every commitment for None): today's, and
     with ``history`` their rows at the ``cutoffs`` days too; without ``count`` their agreements'
-    counts are left for the caller (a rebuild in parts counts everything once, at its end).
-    ``known``: their agreements and the agreements' periods, when read already (the periods
-    None: computed here)."""
+    counts are left for the caller (a rebuild in parts counts everything once, at its end);
+    without ``owed`` their reports owed stay (a new day's: they depend on the agreement's period
+    and the data, not on the day; ``standing_periods.new_periods`` renews them when a period
+    moves). ``known``: their agreements, when read already."""
     if ids is not None and not ids:
         return
-    agreements, periods = known if known is not None else (
-        None if ids is None else list(session.scalars(_agreements_of(ids))), None)
+    agreements = known if known is not None else (
+        None if ids is None else list(session.scalars(_agreements_of(ids))))
     # The agencies leading them before the refresh and after it (by the assignments on ``today``).
     agencies = None if ids is None or not count else sorted(agencies_leading(session, ids, today))
-    session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None)))
+    session.execute(delete(Standing).where(_in(Standing.commitment_id, list(ids) if ids is not None else None),
+                                           literal(True) if owed else Standing.kind != "o"))
     session.execute(_unit_insert(today, ids is not None), _ids(ids))
-    if periods is None:
-        periods = standing_periods.due_periods(session, today, agreements)
-    standing_periods.owe(session, periods, ids)
+    if owed:
+        standing_periods.owe(session, standing_periods.due_periods(session, today, agreements), ids)
     if history:
         session.execute(delete(StandingCutoff).where(
             _in(StandingCutoff.commitment_id, list(ids) if ids is not None else None)))
@@ -284,7 +285,7 @@ def _new_day(session, today: date, value) -> tuple[list[date], object] | None:
             _set_state(session, None)
             session.commit()
             return _rebuilt(session, today, value)
-        refresh(session, today, stale, cutoffs, history=False, known=known)
+        refresh(session, today, stale, cutoffs, history=False, known=known, owed=False)
         if moving:
             standing_periods.new_periods(session, today)
         session.commit()
