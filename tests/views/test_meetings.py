@@ -185,3 +185,26 @@ def test_every_conclusion_is_a_commitment_with_its_meeting(app):
     meeting = _meeting()
     assert db.session.scalars(select(Commitment.id).where(Commitment.meeting_id == meeting.id)).all() == [
         c.id for c in meeting.conclusions]
+
+
+def test_the_filters_list_a_new_meeting_at_once_though_their_choices_are_kept(app, client):
+    """The filter forms' choices are kept per change counter (``ScopeFilterForm.load_choices``):
+    a second page reads none of them again, and a meeting recorded meanwhile is listed at once."""
+    from sqlalchemy import event
+
+    assert sign_in(client, "admin@example.com").status_code == 302
+    path = f"/commitments?agreement={agreement().id}"
+    client.get(path)
+    seen = []
+    listener = lambda *a: seen.append(a[2])  # noqa: E731
+    engine = db.session.get_bind()
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        page = client.get(path).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert not any("FROM meetings" in s or "FROM provinces ORDER BY" in s for s in seen)
+    assert "15/06/2026" not in page
+    meeting = _meeting()
+    page = client.get(path).get_data(as_text=True)
+    assert f'<option value="{meeting.id}">' in page and "15/06/2026" in page

@@ -19,6 +19,7 @@ from tracker.models import Agency, Assignment, Commitment, CooperationArea, Meet
 from tracker.queries import agreements as agreement_queries
 from tracker.permissions import sees_restricted
 from tracker.queries.commitments import CommitmentFilters
+from tracker.status import cache
 
 
 def _rows(stmt) -> list:
@@ -38,8 +39,17 @@ class ScopeFilterForm(FlaskForm):
                      description=_l("ngày/tháng/năm"))
 
     def load_choices(self) -> None:
-        everything = [(None, _l("Tất cả"))]
-        self.agreement.choices = choices(everything + sorted(agreement_queries.menu()))
+        """The choices, kept (``status.cache``) per selection, clearance and language until the
+        next change: the first page of a new day renders its form without reading them again."""
+        key = (self.agreement.data, self.area.data, self.agency.data, self.meeting.data, sees_restricted(current_user),
+               i18n.language())
+        for name, pairs in cache.remember("filter choices", key, self._choice_lists).items():
+            getattr(self, name).choices = choices(pairs)
+
+    def _choice_lists(self) -> dict[str, list]:
+        everything = [(None, str(_l("Tất cả")))]
+        agreements = sorted(agreement_queries.menu())
+        many = len(agreements) > 5
         # Fields and agencies of the chosen agreement (hundreds of agreements would list thousands).
         areas = (select(CooperationArea.id, CooperationArea.number, CooperationArea.name, CooperationArea.name_en)
                  .order_by(CooperationArea.agreement_id, CooperationArea.number))
@@ -47,17 +57,12 @@ class ScopeFilterForm(FlaskForm):
             areas = areas.where(CooperationArea.restricted.is_(False))
         if self.agreement.data:
             areas = areas.where(CooperationArea.agreement_id == self.agreement.data)
-        elif len(self.agreement.choices) > 6:
+        elif many:
             areas = areas.where(CooperationArea.id == self.area.data) if self.area.data else None
         # Columns only: at national scale these are thousands of rows on every list and dashboard.
         english = i18n.language() == "en"
-        self.area.choices = choices(everything + [(a.id, f"{a.number}. {a.name_en if english and a.name_en else a.name}")
-                                                  for a in _rows(areas)])
-        self.province.choices = choices(everything + [
-            (p.id, p.name + ("" if p.valid_to is None else f" ({p.code})"))
-            for p in db.session.execute(select(Province.id, Province.name, Province.code, Province.valid_to)
-                                        .order_by(Province.valid_to.is_(None).desc(), Province.name))
-        ])
+        provinces = db.session.execute(select(Province.id, Province.name, Province.code, Province.valid_to)
+                                       .order_by(Province.valid_to.is_(None).desc(), Province.name))
         agencies = (select(Agency.id, Agency.name, Agency.code, Agency.valid_to)
                     .order_by(Agency.valid_to.is_(None).desc(), Agency.name))
         if self.agreement.data:
@@ -65,18 +70,23 @@ class ScopeFilterForm(FlaskForm):
                 select(Assignment.agency_id).join(Commitment, Commitment.id == Assignment.commitment_id)
                 .join(CooperationArea, CooperationArea.id == Commitment.area_id)
                 .where(CooperationArea.agreement_id == self.agreement.data)))
-        elif len(self.agreement.choices) > 6:
+        elif many:
             agencies = agencies.where(Agency.id == self.agency.data) if self.agency.data else None
-        self.agency.choices = choices(everything + [
-            (a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})") for a in _rows(agencies)
-        ])
         meetings = select(Meeting.id, Meeting.kind, Meeting.held_on).order_by(Meeting.held_on.desc(), Meeting.id.desc())
         if self.agreement.data:
             meetings = meetings.where(Meeting.agreement_id == self.agreement.data)
         else:
             meetings = meetings.where(Meeting.id == self.meeting.data) if self.meeting.data else None
-        self.meeting.choices = choices(everything + [(m.id, f"{label('meeting_kind', m.kind)} {m.held_on:%d/%m/%Y}")
-                                                     for m in _rows(meetings)])
+        return {
+            "agreement": everything + agreements,
+            "area": everything + [(a.id, f"{a.number}. {a.name_en if english and a.name_en else a.name}")
+                                  for a in _rows(areas)],
+            "province": everything + [(p.id, p.name + ("" if p.valid_to is None else f" ({p.code})")) for p in provinces],
+            "agency": everything + [(a.id, a.name if a.valid_to is None else f"{a.name} ({a.code})")
+                                    for a in _rows(agencies)],
+            "meeting": everything + [(m.id, f"{label('meeting_kind', m.kind)} {m.held_on:%d/%m/%Y}")
+                                     for m in _rows(meetings)],
+        }
 
     def valid_as_of(self):
         """The date, or None when it was missing or not a date (the page then uses today)."""

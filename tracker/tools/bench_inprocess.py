@@ -20,8 +20,11 @@ class StatementCounter:
         self.count = 0
         event.listen(engine, "before_cursor_execute", self._hit)
 
-    def _hit(self, *args, **kwargs):
-        self.count += 1
+    def _hit(self, conn, cursor, statement, *args):
+        # A transaction's BEGIN aside (as the tests count): SQLite's is a statement of ours
+        # (tracker/sqlite.py), PostgreSQL's is sent by the driver unseen.
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            self.count += 1
 
 
 def signed_in(app, email: str, password: str):
