@@ -246,3 +246,51 @@ def test_a_view_that_waited_for_another_processes_new_day_finds_it_done(app, mon
     assert queued == []
     assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) == tomorrow
     same(Filters(), tomorrow, True)
+
+
+def test_register_and_agreement_edits_refresh_only_what_they_change(app, monkeypatch):
+    """A new province, a new agency replacing one, an agreement's new title: no standing changes,
+    so nothing is rebuilt (the day held stays, no job is queued); a new risk margin refreshes the
+    agreement's own commitments in the write. The kept figures equal the live ones after each."""
+    from tests.factories import agreement as seeded, approve as approve_all, officer_commitment
+    from tracker.models import Agency, Province
+    from tracker.services import plan_edit
+    from tracker.status.cache import invalidate
+
+    today = clock.today()
+    commitment = officer_commitment()  # a side lagging its time by 12 points: at risk below a 12-point margin
+    commitment.start_date, commitment.due_date = today - timedelta(days=200), today + timedelta(days=100)
+    commitment.recurring, commitment.original_due_date = False, None
+    invalidate(commitments=[commitment.id])
+    db.session.commit()
+    approve_all(commitment, percent=55)
+    assert dashboard_kept.build(Filters(), today, True) is not None
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue_long", lambda *a, **k: queued.append(a))
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.com"))
+    agreement = seeded()
+    parties = [(p.province, p.signatory_name, p.signatory_title) for p in agreement.parties]
+    tn = db.session.scalar(select(Province).where(Province.code == "TN"))
+    old = db.session.scalar(select(Agency).where(Agency.code == "TN-SNV"))
+
+    def held_and_same():
+        assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) == today
+        for f in (Filters(), Filters(agreement=agreement.id)):
+            same(f, today, True)
+
+    for edit in (
+        lambda: plan_edit.create_province({"code": "XT", "name": "Tỉnh thử", "valid_from": today}, None, admin),
+        lambda: plan_edit.create_agency({"code": "TN-SNV2", "name": "Sở Nội vụ (mới)", "kind": "department",
+                                         "valid_from": today + timedelta(days=30)}, tn, old, "rename", admin),
+        lambda: plan_edit.save_agreement(agreement, {"code": agreement.code, "title": agreement.title + " (sửa)"},
+                                         parties, admin),
+    ):
+        edit()
+        db.session.commit()
+        held_and_same()
+    before = dashboard.build(Filters(), today, True).at_risk
+    plan_edit.save_agreement(agreement, {"code": agreement.code, "risk_margin": 5}, parties, admin)
+    db.session.commit()
+    held_and_same()
+    assert dashboard_kept.build(Filters(), today, True).at_risk > before
+    assert queued == []

@@ -64,7 +64,7 @@ def create_province(data: dict, predecessor: Province | None, actor: User) -> Pr
             predecessor.valid_to = data["valid_from"] - timedelta(days=1)
     audit.record("province_created", actor=actor, category=audit.DATA, obj=province, code=province.code,
                  predecessor=predecessor.code if predecessor else None)
-    invalidate()
+    invalidate(commitments=[])  # no standing changes (sides keep their party's province); the lists do
     return province
 
 
@@ -84,7 +84,7 @@ def create_agency(data: dict, province: Province, predecessor: Agency | None, ki
             predecessor.valid_to = data["valid_from"] - timedelta(days=1)
     audit.record("agency_created", actor=actor, category=audit.DATA, obj=agency, code=agency.code,
                  predecessor=predecessor.code if predecessor else None)
-    invalidate()
+    invalidate(commitments=[])  # no standing changes (leads are assignments, not agencies); the lists do
     return agency
 
 
@@ -139,8 +139,21 @@ def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[
     audit.record("agreement_created" if created else "agreement_updated", actor=actor, category=audit.DATA,
                  obj=agreement, code=agreement.code, file=agreement.source_file_name if uploads and uploads.files else None,
                  before=changed or None, after={k: _plain(getattr(agreement, k)) for k in changed} or None)
-    invalidate()
+    _invalidate_agreement(agreement, created, changed)
     return agreement
+
+
+def _invalidate_agreement(agreement: Agreement, created: bool, changed: dict) -> None:
+    """What an agreement's save makes stale: its dates move the cut-offs and reporting periods
+    (every standing: rebuilt), its risk margin its own commitments' early warning; its names,
+    numbers and parties' signatories no standing (the lists and pages only)."""
+    if created or changed.keys() & {"period_start", "period_end", "open_ended"}:
+        invalidate()
+    elif "risk_margin" in changed:
+        invalidate(commitments=db.session.scalars(select(Commitment.id).join(CooperationArea).where(
+            CooperationArea.agreement_id == agreement.id)).all())
+    else:
+        invalidate(commitments=[])
 
 
 def _attach_source(agreement: Agreement, staged: evidence.Staged, upload_dir: str) -> None:
