@@ -294,3 +294,37 @@ def test_register_and_agreement_edits_refresh_only_what_they_change(app, monkeyp
     held_and_same()
     assert dashboard_kept.build(Filters(), today, True).at_risk > before
     assert queued == []
+
+
+@pytest.mark.parametrize("how", ["merge", "split", "close a period"])
+def test_reorganisations_and_closings_refresh_only_what_they_change(app, monkeypatch, how):
+    """An agency merged into another (its open leads, and a report in review, move) or split
+    (some leads move) names the commitments it touched: their rows are refreshed in the write,
+    nothing is rebuilt. Closing a period changes no standing of today (its reports print the
+    snapshot). The kept figures equal the live ones after each."""
+    from tests.factories import agreement as seeded, make_update, officer_commitment
+    from tracker.models import Agency
+    from tracker.services import periods, reorganise
+    from tracker.status import periods as status_periods
+
+    today = clock.today()
+    make_update(app, officer_commitment())  # submitted, in review: moves with its agency
+    assert dashboard_kept.build(Filters(), today, True) is not None
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue_long", lambda *a, **k: queued.append(a))
+    stc, sxd = (db.session.scalar(select(Agency).where(Agency.code == code)) for code in ("TN-STC", "TN-SXD"))
+    before = to_plain(dashboard.build(Filters(), today, True))
+    if how == "merge":
+        reorganise.apply(reorganise.plan(["TN-STC"], "TN-SXD", today, today), None)
+    elif how == "split":
+        moving = reorganise.open_assignments(stc)[::2]
+        assert reorganise.split(stc, {a.id: sxd for a in moving}, today, today, None) == len(moving) > 0
+    else:
+        view = next(v for v in status_periods.periods_of(seeded(), today) if v.closure is None)
+        periods.close(seeded(), view, None, today)
+    db.session.commit()
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) == today  # nothing voided
+    for f in (Filters(), Filters(agreement=seeded().id)):
+        same(f, today, True)
+    assert (to_plain(dashboard.build(Filters(), today, True)) != before) is (how != "close a period")
+    assert queued == []

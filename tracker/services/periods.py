@@ -59,7 +59,7 @@ def close(agreement: Agreement, view: PeriodView, actor: User | None, today: dat
     db.session.add(closure)
     db.session.flush()
     _snapshot(closure, agreement.id, day)
-    invalidate()
+    invalidate(commitments=[])  # its reports print the snapshot; no standing of today changes
     audit.record("period_closed", actor=actor, category=audit.DATA, obj=closure, period=view.period.key,
                  automatic=automatic)
     return closure

@@ -135,7 +135,7 @@ def split(source: Agency, chosen: dict[int, Agency], on: date, today: date, acto
     it (``chosen``: assignment id → agency) from ``on``; the others stay. Returns how many moved."""
     if on > today:
         raise ReorganisationError(f"--on {on.isoformat()} is after today")
-    moved = 0
+    moved, touched = 0, set()
     for assignment in open_assignments(source):
         target = chosen.get(assignment.id)
         if target is None or target.id == source.id:
@@ -145,6 +145,7 @@ def split(source: Agency, chosen: dict[int, Agency], on: date, today: date, acto
         _hand_over(assignment, move_for(assignment.role, "lead" if "lead" in held else next(iter(held), None)),
                    target, on)
         moved += 1
+        touched.add(assignment.commitment_id)
     for target in {t.id: t for t in chosen.values() if t.id != source.id}.values():
         if db.session.scalar(select(AgencySuccession.id).where(AgencySuccession.predecessor_id == source.id,
                                                                AgencySuccession.successor_id == target.id)) is None:
@@ -152,7 +153,7 @@ def split(source: Agency, chosen: dict[int, Agency], on: date, today: date, acto
     db.session.flush()
     audit.record("agency_split", actor=actor, category=audit.DATA, obj=source, effective_on=on.isoformat(),
                  moved=moved, successors=sorted({t.code for t in chosen.values()}))
-    invalidate()
+    invalidate(commitments=touched)  # the commitments whose leads moved; an agency's own dates count nowhere
     return moved
 
 
@@ -181,7 +182,10 @@ def apply(result: Reorganisation, actor: User | None) -> None:
     audit.record("reorganisation_recorded", actor=actor, category=audit.DATA, obj=target,
                  sources=[s.code for s in result.sources], target=target.code, effective_on=on.isoformat(),
                  assignments=len(result.assignments), users=len(result.users), updates=len(result.updates))
-    invalidate()
+    # The commitments whose assignments or reports in review moved; users and the units' own
+    # dates count in no standing.
+    invalidate(commitments={a.commitment_id for a, _move in result.assignments}
+               | {u.commitment_id for u in result.updates})
 
 
 __all__ = ["Reorganisation", "ReorganisationError", "apply", "open_assignments", "plan", "split"]
