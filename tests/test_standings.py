@@ -328,3 +328,39 @@ def test_reorganisations_and_closings_refresh_only_what_they_change(app, monkeyp
         same(f, today, True)
     assert (to_plain(dashboard.build(Filters(), today, True)) != before) is (how != "close a period")
     assert queued == []
+
+
+def test_a_plan_import_refreshes_its_agreements_commitments_in_the_write(app, monkeypatch, tmp_path):
+    """A plan file (a title, a lead and a deadline changed, a commitment added) refreshes the
+    agreement's commitments as it is applied: nothing is rebuilt, and the kept figures equal the
+    live ones at once."""
+    from tests.factories import agreement as seeded
+    from tracker.exports import plan_sheet
+    from tracker.queries import plan as plan_queries
+    from tracker.services import plan_import
+
+    today = clock.today()
+    assert dashboard_kept.build(Filters(), today, True) is not None
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue_long", lambda *a, **k: queued.append(a))
+    agreement = seeded()
+    columns, rows = plan_queries.export_rows(agreement, today)
+    rows[0]["title"] = rows[0]["title"] + " (sửa)"
+    rows[1]["lead TN"] = "TN-SXD"
+    rows[2]["due"] = (today - timedelta(days=3)).strftime("%d/%m/%Y")
+    rows.append({**rows[3], "code": "9.99", "title": "Nhiệm vụ mới từ tệp"})
+    path = tmp_path / "plan.xlsx"
+    with open(path, "wb") as out:
+        plan_sheet.write_xlsx(columns, rows, out)
+    keys, read = plan_sheet.read("plan.xlsx", path.read_bytes())
+    ctx, result = plan_queries.check_file(agreement, keys, read, today, None)
+    assert result.ok, [(r.row, [p.code for p in r.problems]) for r in result.rows if r.problems]
+    before = to_plain(dashboard.build(Filters(), today, True))
+    summary = plan_import.apply(agreement, result, ctx, None)
+    db.session.commit()
+    assert summary.created == 1 and summary.updated == 3
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) == today
+    for f in (Filters(), Filters(agreement=agreement.id)):
+        same(f, today, True)
+    assert to_plain(dashboard.build(Filters(), today, True)) != before
+    assert queued == []

@@ -143,6 +143,12 @@ def save_agreement(agreement: Agreement | None, data: dict, parties: list[tuple[
     return agreement
 
 
+def commitment_ids(agreement: Agreement) -> list[int]:
+    """Every commitment of the agreement (removed ones too): what a change to it as a whole names."""
+    return list(db.session.scalars(select(Commitment.id).join(CooperationArea).where(
+        CooperationArea.agreement_id == agreement.id)))
+
+
 def _invalidate_agreement(agreement: Agreement, created: bool, changed: dict) -> None:
     """What an agreement's save makes stale: its dates move the cut-offs and reporting periods
     (every standing: rebuilt), its risk margin its own commitments' early warning; its names,
@@ -150,8 +156,7 @@ def _invalidate_agreement(agreement: Agreement, created: bool, changed: dict) ->
     if created or changed.keys() & {"period_start", "period_end", "open_ended"}:
         invalidate()
     elif "risk_margin" in changed:
-        invalidate(commitments=db.session.scalars(select(Commitment.id).join(CooperationArea).where(
-            CooperationArea.agreement_id == agreement.id)).all())
+        invalidate(commitments=commitment_ids(agreement))
     else:
         invalidate(commitments=[])
 

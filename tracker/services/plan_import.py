@@ -30,7 +30,7 @@ from tracker.models import (
     User,
 )
 from tracker.services import audit
-from tracker.services.plan_edit import close_assignment, remove_commitments
+from tracker.services.plan_edit import close_assignment, commitment_ids, remove_commitments
 from tracker.status import spans as status_spans
 from tracker.status.cache import invalidate
 
@@ -194,7 +194,8 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
         remove_commitments([by_code[code] for code in result.missing], actor, today, reason=IMPORT_REASON)
         summary.removed += len(result.missing)
     db.session.flush()
-    invalidate()
+    # The agreement's commitments (its areas' names are counted with them): refreshed in the write.
+    invalidate(commitments=commitment_ids(agreement))
     return summary
 
 
