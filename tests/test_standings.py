@@ -364,3 +364,35 @@ def test_a_plan_import_refreshes_its_agreements_commitments_in_the_write(app, mo
         same(f, today, True)
     assert to_plain(dashboard.build(Filters(), today, True)) != before
     assert queued == []
+
+
+@pytest.mark.parametrize("undo", [False, True])
+def test_a_declared_day_off_renews_the_periods_and_reports_owed_in_the_write(app, monkeypatch, undo):
+    """The calendar moves reporting deadlines only: declaring the last due period's deadline a
+    day off (and withdrawing it again) renews every agreement's period and reports owed as it
+    commits; the commitments' rows are kept, nothing is rebuilt, and the kept figures equal the
+    live ones, the compliance card's deadline moved."""
+    from tests.factories import agreement as seeded
+    from tracker.domain.workdays import DAY_OFF
+    from tracker.models import StandingPeriod
+    from tracker.services import workdays
+
+    today = clock.today()
+    agreement = seeded()
+    assert dashboard_kept.build(Filters(), today, True) is not None
+    queued = []
+    monkeypatch.setattr(jobs, "enqueue_long", lambda *a, **k: queued.append(a))
+    deadline = db.session.scalar(select(StandingPeriod.deadline).where(StandingPeriod.agreement_id == agreement.id))
+    before = dashboard_kept.build(Filters(agreement=agreement.id), today, True).compliance["deadline"]
+    assert before == deadline.isoformat()
+    row = workdays.declare(deadline, DAY_OFF, "Nghỉ bù (thử)", None)
+    db.session.commit()
+    if undo:
+        workdays.remove(row, None)
+        db.session.commit()
+    assert db.session.scalar(select(StandingState.day).where(StandingState.id == 1)) == today  # nothing voided
+    kept = dashboard_kept.build(Filters(agreement=agreement.id), today, True)
+    assert (kept.compliance["deadline"] == before) is undo
+    for f in (Filters(), Filters(agreement=agreement.id)):
+        same(f, today, True)
+    assert queued == []

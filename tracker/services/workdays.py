@@ -59,7 +59,7 @@ def declare(day: date, kind: str, reason: str, actor: User | None) -> CalendarDa
         raise CalendarError("duplicate") from None
     audit.record("calendar_day_declared", actor=actor, category=audit.DATA, obj=row, day=day.isoformat(),
                  kind=kind, reason=reason)
-    invalidate()  # deadlines moved: the compliance card and every cached figure must be recomputed
+    invalidate(periods=True)  # deadlines moved: the compliance card, the reports owed and every cached page
     return row
 
 
@@ -69,4 +69,4 @@ def remove(row: CalendarDay, actor: User | None) -> None:
                  kind=row.kind, reason=row.reason)
     db.session.delete(row)
     db.session.flush()
-    invalidate()
+    invalidate(periods=True)

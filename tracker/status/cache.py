@@ -43,16 +43,21 @@ BUMPED = "tracker_counter_bumped"
 # the commitments it named, or that it named none (everything is stale).
 TOUCHED = "tracker_standings_touched"
 EVERYTHING = "tracker_standings_everything"
+PERIODS = "tracker_standings_periods"  # the reporting deadlines moved (the calendar)
 
 
-def invalidate(commitments=None) -> None:
+def invalidate(commitments=None, *, periods: bool = False) -> None:
     """Mark every cached figure stale, in the caller's transaction (it commits with the change).
 
     ``commitments``: the ids of the commitments the change touched, whose kept standings are
     then recomputed as the transaction commits; without them every standing is recomputed on
-    the next view (correct, slower: name them on frequent writes)."""
+    the next view (correct, slower: name them on frequent writes). ``periods``: the change
+    moved the reporting deadlines alone (the working-day calendar): every agreement's period
+    and reports owed are renewed as it commits, the commitments' standings kept."""
     session = db.session
-    if commitments is None:
+    if periods:
+        session.info[PERIODS] = True
+    elif commitments is None:
         session.info[EVERYTHING] = True
     else:
         session.info.setdefault(TOUCHED, set()).update(int(c) for c in commitments)

@@ -66,17 +66,19 @@ def owe(session, periods: dict, ids) -> None:
         session.execute(insert(Standing), rows)
 
 
-def new_periods(session, today: date) -> None:
+def new_periods(session, today: date, every: bool = False) -> None:
     """A new day on which a period can have moved (``NEXT``): the agreements whose last due
-    period changed get their owed reports afresh."""
-    held = {a: k for a, k in session.execute(select(StandingPeriod.agreement_id, StandingPeriod.period_key))}
+    period changed get their owed reports afresh; with ``every``, all agreements (the calendar
+    moved the deadlines, and with them whether each report was on time)."""
+    held = {} if every else {
+        a: k for a, k in session.execute(select(StandingPeriod.agreement_id, StandingPeriod.period_key))}
     now, following = due_periods(session, today, None, following=True)
     moved = {a: p for a, p in now.items() if a not in held or held[a] != (p.key if p else None)}
     session.execute(delete(StandingPeriod).where(StandingPeriod.agreement_id.in_([*moved, NEXT])))
     if moved:
         session.execute(delete(Standing).where(Standing.kind == "o", Standing.agreement_id.in_(list(moved))))
         owe(session, moved, None)
-        recount(session, list(moved), [])
+        recount(session, list(moved), [], history=False)  # the cut-offs' counts do not move with periods
     session.execute(insert(StandingPeriod), period_rows(moved, following))
 
 

@@ -37,7 +37,7 @@ from tracker.status import standing_periods
 from tracker.status.built import built_once
 from tracker.status.standing_counts import agencies_leading, recount
 from tracker.status.sql_functions import add_days
-from tracker.status.cache import BUMPED, EVERYTHING, TOUCHED
+from tracker.status.cache import BUMPED, EVERYTHING, PERIODS, TOUCHED
 from tracker.status.disputes import disputed_on
 
 BUILD = 2  # standing_state's row of a rebuild running in the background (standings_build)
@@ -246,7 +246,7 @@ def serve(today: date, also=None) -> tuple[list[date], object] | None:
     """``bring_up_to_date``'s cut-off days, and the value of ``also`` (a scalar subquery the
     reader wants, read in the same statement as the state), or None."""
     session = db.session
-    if today != clock.today() or session.info.get(BUMPED) or session.info.get(TOUCHED) or session.info.get(EVERYTHING):
+    if today != clock.today() or any(session.info.get(flag) for flag in (BUMPED, TOUCHED, EVERYTHING, PERIODS)):
         return None
     found = _states(session, also).get(1)
     value = found.also if found is not None and also is not None else None
@@ -324,27 +324,31 @@ def _rebuild_later(session, today: date) -> list[date] | None:
 
 @event.listens_for(Session, "before_commit")
 def _refresh_touched(session) -> None:
-    everything, touched = session.info.pop(EVERYTHING, False), session.info.pop(TOUCHED, None)
-    if not everything and not touched:
+    everything, touched = session.info.pop(EVERYTHING, False), session.info.pop(TOUCHED, None) or set()
+    periods = session.info.pop(PERIODS, False)
+    if not everything and not touched and not periods:
         return
     states = {row.id: row for row in session.execute(
         select(StandingState.id, StandingState.day, StandingState.cutoffs)
         .where(StandingState.id.in_((1, BUILD))).with_for_update())}  # PostgreSQL: one refresher at a time
     state, build = states.get(1), states.get(BUILD)
     if build is not None and build.day is not None:  # a rebuild runs: keep its rows current, or void it
-        if everything or build.day != clock.today() or len(touched) > MAX_IDS:
+        if everything or periods or build.day != clock.today() or len(touched) > MAX_IDS:
             session.execute(update(StandingState).where(StandingState.id == BUILD).values(day=None))
-        else:
+        elif touched:
             refresh(session, build.day, sorted(touched), _parse(state.cutoffs) if state else [], count=False)
     if state is None or state.day is None:
         return
     if everything or state.day != clock.today() or len(touched) > MAX_IDS:
         _set_state(session, None)
-    else:
+        return
+    if touched:
         refresh(session, state.day, sorted(touched), _parse(state.cutoffs))
+    if periods:
+        standing_periods.new_periods(session, state.day, every=True)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_touched(session) -> None:
-    session.info.pop(EVERYTHING, None)
-    session.info.pop(TOUCHED, None)
+    for flag in (EVERYTHING, TOUCHED, PERIODS):
+        session.info.pop(flag, None)
