@@ -150,14 +150,15 @@ def commitment_ids(agreement: Agreement) -> list[int]:
 
 
 def _invalidate_agreement(agreement: Agreement, created: bool, changed: dict) -> None:
-    """What an agreement's save makes stale: its dates move the cut-offs and reporting periods
-    (every standing: rebuilt), its risk margin its own commitments' early warning; its names,
-    numbers and parties' signatories no standing (the lists and pages only)."""
-    if created or changed.keys() & {"period_start", "period_end", "open_ended"}:
-        invalidate()
-    elif "risk_margin" in changed:
+    """What an agreement's save makes stale: its dates (or its creation) its reporting periods
+    and reports owed, and the half-year cut-offs when the earliest start moves (then every
+    standing is rebuilt: ``standings``), its risk margin its own commitments' early warning;
+    its names, numbers and parties' signatories no standing (the lists and pages only)."""
+    if "risk_margin" in changed:
         invalidate(commitments=commitment_ids(agreement))
-    else:
+    if created or changed.keys() & {"period_start", "period_end", "open_ended"}:
+        invalidate(periods=True)
+    elif "risk_margin" not in changed:
         invalidate(commitments=[])
 
 

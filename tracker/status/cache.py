@@ -52,8 +52,9 @@ def invalidate(commitments=None, *, periods: bool = False) -> None:
     ``commitments``: the ids of the commitments the change touched, whose kept standings are
     then recomputed as the transaction commits; without them every standing is recomputed on
     the next view (correct, slower: name them on frequent writes). ``periods``: the change
-    moved the reporting deadlines alone (the working-day calendar): every agreement's period
-    and reports owed are renewed as it commits, the commitments' standings kept."""
+    moved the reporting deadlines alone (the working-day calendar, an agreement's dates):
+    every agreement's period and reports owed are renewed as it commits, the commitments'
+    standings kept (unless the half-year cut-offs moved with the earliest start)."""
     session = db.session
     if periods:
         session.info[PERIODS] = True

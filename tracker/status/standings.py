@@ -342,6 +342,9 @@ def _refresh_touched(session) -> None:
     if everything or state.day != clock.today() or len(touched) > MAX_IDS:
         _set_state(session, None)
         return
+    if periods and cutoff_days(state.day) != _parse(state.cutoffs):  # the earliest start moved
+        _set_state(session, None)
+        return
     if touched:
         refresh(session, state.day, sorted(touched), _parse(state.cutoffs))
     if periods:
