@@ -43,7 +43,7 @@ BUMPED = "tracker_counter_bumped"
 # the commitments it named, or that it named none (everything is stale).
 TOUCHED = "tracker_standings_touched"
 EVERYTHING = "tracker_standings_everything"
-PERIODS = "tracker_standings_periods"  # the reporting deadlines moved (the calendar)
+PERIODS = "tracker_standings_periods"  # the reporting deadlines moved (the calendar, an agreement's dates)
 
 
 def invalidate(commitments=None, *, periods: bool = False) -> None:
