@@ -204,9 +204,9 @@ def _demo_progress() -> None:
         done = demo_progress.demonstrate(agreement, admin, clock.today())
         if done is not None:
             db.session.commit()
-            click.echo(f"Demonstration progress on {agreement.code}: {done.reports} approved reports, "
-                       f"{done.confirmed} confirmed and {done.disputed} disputed completion, "
-                       f"{done.extended} deadlines extended for the early warning")
+            click.echo(f"Demonstration progress on {agreement.code}: {done['reports']} approved reports, "
+                       f"{done['confirmed']} confirmed and {done['disputed']} disputed completion, "
+                       f"{done['extended']} deadlines extended for the early warning")
     new = seed_service.demo_renewal(admin, clock.today())  # the next phase (tracker/data/renewal_demo.yaml)
     if new is not None:
         db.session.commit()

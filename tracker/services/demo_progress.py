@@ -10,7 +10,7 @@ every text written is marked "[Minh họa]". Flush, never commit.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from collections import Counter
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -28,12 +28,8 @@ WARNING_REPORTS = ((35, None), (70, 50), (90, 85))
 DISPUTE_REASON = f"{MARK} Chưa có biên bản nghiệm thu chung của hai tỉnh; đề nghị bổ sung trước khi xác nhận."
 
 
-@dataclass
-class DemoProgress:
-    confirmed: int = 0
-    disputed: int = 0
-    extended: int = 0
-    reports: int = 0
+# What the demonstration added: "reports", "confirmed", "disputed", "extended" -> how many.
+DemoProgress = Counter[str]
 
 
 def _end_of_month(day: date) -> date:
@@ -79,7 +75,7 @@ def demonstrate(agreement: Agreement, admin: User, today: date) -> DemoProgress 
     dated = [c for c in shared if c.due_date is not None and not c.recurring]
     if len(shared) < 2 or len(dated) < 2 + len(WARNING_REPORTS):
         return None
-    done = DemoProgress()
+    done: DemoProgress = Counter()
     _partner_confirmation(dated[0], dated[1], coordinators, admin, today, done)
     _early_warning(dated[2:2 + len(WARNING_REPORTS)], coordinators, admin, today, done)
     return done
@@ -104,7 +100,7 @@ def _partner_confirmation(confirmed: Commitment, disputed: Commitment, coordinat
         author = _successor_coordinator(reporting, coordinators)
         update = _report(commitment, reporting, author, admin, "done", 100, today - timedelta(days=20),
                          "Đã hoàn thành phần việc của tỉnh, gửi tỉnh bạn xác nhận.")
-        done.reports += 1
+        done["reports"] += 1
         row = db.session.scalar(select(UpdateConfirmation).where(UpdateConfirmation.update_id == update.id,
                                                                  UpdateConfirmation.party_id == partner.party_id))
         if row is None:
@@ -112,10 +108,10 @@ def _partner_confirmation(confirmed: Commitment, disputed: Commitment, coordinat
         other = _successor_coordinator(partner, coordinators)
         if commitment is confirmed:
             confirmation.confirm(row, other)
-            done.confirmed += 1
+            done["confirmed"] += 1
         else:
             confirmation.dispute(row, other, DISPUTE_REASON)
-            done.disputed += 1
+            done["disputed"] += 1
 
 
 def _early_warning(commitments: list[Commitment], coordinators, admin: User, today: date, done: DemoProgress) -> None:
@@ -127,12 +123,12 @@ def _early_warning(commitments: list[Commitment], coordinators, admin: User, tod
             commitment.start_date = commitment.area.agreement.period_start
         progress.extend_deadline(commitment, admin, new_due, f"{MARK} Gia hạn để minh họa cảnh báo sớm "
                                  "(nguy cơ chậm tiến độ).", today=today)
-        done.extended += 1
+        done["extended"] += 1
         for lead, share in zip(_leads(commitment), shares):
             if share is None:
                 continue
             author = _successor_coordinator(lead, coordinators)
             _report(commitment, lead, author, admin, "in_progress", share, today - timedelta(days=7),
                     f"Đã thực hiện khoảng {share} % khối lượng công việc.")
-            done.reports += 1
+            done["reports"] += 1
     invalidate()
