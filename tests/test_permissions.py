@@ -315,8 +315,10 @@ def matrix_ids(app):
 def test_matrix(app, matrix_ids, client, login_as, endpoint, role):
     method, template, allowed = EXPECTED[endpoint]
     ids = dict(matrix_ids)
-    ids["token_id"] = _own_token(role or "admin")
-    ids["report_job_id"] = _own_report_job(app, role or "admin")
+    if "{token_id}" in template:  # the role's own: made for the routes that name one
+        ids["token_id"] = _own_token(role or "admin")
+    if "{report_job_id}" in template:
+        ids["report_job_id"] = _own_report_job(app, role or "admin")
     if role:
         login_as(role)
         if endpoint in PREPARE:
