@@ -133,13 +133,12 @@ def test_pages_are_served_after_the_server_ends_the_pooled_connections(pg):
 
 
 def test_a_report_is_read_without_jit_and_planned_for_every_row_in_its_own_transaction(pg):
-    from datetime import date
-
+    from tests.factories import TODAY
     from tracker.queries import reports
 
     with pg.app.test_request_context("/reports", method="GET"):
         assert db.session.scalar(text("SHOW jit")) == "on"
-        reports.build(reports.Scope(agreement=None, see_restricted=True), date.today())
+        reports.build(reports.Scope(agreement=None, see_restricted=True), TODAY)
         assert db.session.scalar(text("SHOW jit")) == "off"  # for the report's statements
         assert float(db.session.scalar(text("SHOW cursor_tuple_fraction"))) == 1  # all their rows are read
         db.session.rollback()
