@@ -5,6 +5,7 @@ read can never write by calling a service. What both need sits below them (``sta
 ``models``, ``domain``). Entry points (``views``, ``cli``, ``tasks``) compose the two.
 """
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,29 @@ def test_the_view_count_starts_after_the_docstring(tmp_path):
     module = tmp_path / "v.py"
     module.write_text('@bp.get("/")\ndef index():\n    """Doc."""\n    a = 1\n    return a\n')
     assert list(_routes(module)) == [("index", 2)]
+
+
+TEMPLATES = PACKAGE.parent / "templates"
+# A role compared with a raw string ("role == 'admin'", "role in ('lead', …)"), or clearance
+# read off the user: a page must ask the codes (UserRole, Role) and permissions' own functions.
+RAW_ACCESS = re.compile(r"""\brole\s*(?:==|!=|in)\s*\(?\s*['"]|current_user\.cleared""")
+
+
+def raw_access(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if RAW_ACCESS.search(line)]
+
+
+def test_templates_ask_the_codes_and_permissions_not_raw_strings():
+    found = {str(path.relative_to(TEMPLATES)): raw_access(path.read_text(encoding="utf-8"))
+             for path in sorted(TEMPLATES.rglob("*.html"))}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("line", ["{% if current_user.role == 'admin' %}", '{% if role in ("lead", "support") %}',
+                                  "{{ x if current_user.cleared }}", "{% if a.role != 'lead' %}"])
+def test_the_template_check_sees_raw_access(line):
+    assert raw_access(line) == [line]
+
+
+def test_the_template_check_lets_the_codes_pass():
+    assert raw_access("{% if current_user.role == UserRole.ADMIN or sees_restricted(current_user) %}") == []

@@ -114,7 +114,8 @@ def register_schedule(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker import labels, layout
+    from tracker import labels, layout, permissions
 
     labels.register(app)
     layout.register(app)
+    permissions.register(app)

@@ -179,4 +179,7 @@ def register(app: Flask) -> None:
         area_name=area_name,
         period_label=period_label,
         nav_agreements=nav_agreements,
+        # The codes, so templates compare members as the code does, never raw strings.
+        UserRole=UserRole,
+        Role=Role,
     )

@@ -114,6 +114,11 @@ def can_view_area(user: User, area: CooperationArea) -> bool:
     return user.is_authenticated and (not area.restricted or sees_restricted(user))
 
 
+def register(app) -> None:
+    """Pages ask the server's own access functions: no template decides access a second time."""
+    app.jinja_env.globals.update(sees_restricted=sees_restricted, can_view_area=can_view_area)
+
+
 def can_view_commitment(user: User, commitment: Commitment) -> bool:
     return can_view_area(user, commitment.area)
 

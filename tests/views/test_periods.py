@@ -3,6 +3,7 @@ import io
 import re
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -141,6 +142,19 @@ def test_compliance_board_matches_a_hand_count(app, login_as):
     sheet_rows = list(book["Theo cơ quan"].iter_rows(values_only=True))
     assert any(r[0] == line.agency_name and r[3] == 1 for r in sheet_rows)
     book.close()
+
+
+AREA_SELECT = re.compile(r'<select[^>]*name="area"[^>]*>(.*?)</select>', re.S)
+
+
+@pytest.mark.parametrize("role, sees", [("viewer", False), ("cleared_viewer", True), ("admin", True)])
+def test_the_compliance_field_filter_lists_restricted_fields_only_to_who_may_see_them(login_as, role, sees):
+    a = agreement()
+    page = login_as(role).get(f"/compliance?agreement={a.id}").get_data(as_text=True)
+    listed = {int(v) for v in re.findall(r'<option value="(\d+)"', AREA_SELECT.search(page).group(1))}
+    open_areas = {area.id for area in a.areas if not area.restricted}
+    assert open_areas and len(open_areas) < len(a.areas)  # the memorandum has both kinds
+    assert listed == ({area.id for area in a.areas} if sees else open_areas)
 
 
 def test_agency_page_shows_its_reporting_history(app, login_as):
