@@ -122,3 +122,31 @@ def test_the_template_check_sees_raw_access(line):
 
 def test_the_template_check_lets_the_codes_pass():
     assert raw_access("{% if current_user.role == UserRole.ADMIN or sees_restricted(current_user) %}") == []
+
+
+def test_every_code_column_is_checked_against_its_enum():
+    """A column of codes accepts exactly an enum's values (``models.base.one_of``): no list of
+    codes is written out by hand in a model."""
+    import importlib
+    import pkgutil
+    from enum import StrEnum
+
+    import tracker.domain
+    import tracker.models  # noqa: F401  (every table in the metadata)
+    from tracker.extensions import db
+
+    modules = [importlib.import_module(f"tracker.domain.{m.name}") for m in pkgutil.iter_modules(tracker.domain.__path__)]
+    enums = [e for module in modules for e in vars(module).values()
+             if isinstance(e, type) and issubclass(e, StrEnum) and e is not StrEnum]
+    listed = re.compile(r"^(\w+) IN \((.*)\)$")
+    checked, by_hand = 0, []
+    for table in db.metadata.tables.values():
+        for constraint in table.constraints:
+            match = listed.match(str(getattr(constraint, "sqltext", "")))
+            if match is None:
+                continue
+            checked += 1
+            values = [v.strip().strip("'") for v in match.group(2).split(",")]
+            if not any([e.value for e in enum] == values for enum in enums):
+                by_hand.append(f"{table.name}.{match.group(1)}: {values}")
+    assert checked >= 8 and by_hand == []

@@ -30,7 +30,7 @@ from tracker.access import (  # noqa: F401  (the table and its vocabulary, read 
     Access,
     ApiRule,
 )
-from tracker.domain.codes import UserRole
+from tracker.domain.codes import ProposalStatus, UserRole
 from tracker.extensions import db, login_manager
 from tracker.models import (
     Agency,
@@ -356,7 +356,7 @@ def can_propose(user: User, commitment: Commitment, today: date) -> bool:
 
 def can_decide(user: User, proposal, today: date) -> bool:
     """Admins, or a coordinator of another province on the commitment, confirm or reject a proposal."""
-    if proposal.status != "pending" or not can_view_commitment(user, proposal.commitment):
+    if proposal.status != ProposalStatus.PENDING or not can_view_commitment(user, proposal.commitment):
         return False
     if user.role == UserRole.ADMIN:
         return True

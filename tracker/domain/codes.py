@@ -41,3 +41,26 @@ class JobStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"  # the file is ready
     FAILED = "failed"  # ``message`` says why, in the asker's language
+
+
+class SuccessionKind(StrEnum):
+    """How an agency handed on its work (kế thừa)."""
+
+    MERGE = "merge"  # hợp nhất, sáp nhập: the whole agency goes on inside the successor
+    SPLIT = "split"  # chia tách: a part of its work does
+    RENAME = "rename"  # đổi tên
+
+
+class ProposalStatus(StrEnum):
+    """A proposed change to a shared commitment, awaiting the other province."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class DayKind(StrEnum):
+    """A declared calendar day (``calendar_days``)."""
+
+    DAY_OFF = "day_off"  # ngày nghỉ (nghỉ bù, nghỉ theo thông báo của Chính phủ)
+    WORKING_DAY = "working_day"  # ngày làm bù

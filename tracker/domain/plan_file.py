@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from tracker.domain.codes import SuccessionKind
 from tracker.domain.text import clean_line
 
 AGENCY_KINDS = ("party", "office", "department", "board", "armed", "police")
-SUCCESSION_KINDS = ("merge", "split", "rename")
+SUCCESSION_KINDS = tuple(SuccessionKind)
 
 
 class PlanFileError(ValueError):
@@ -226,7 +227,7 @@ def _successions(where: str, rows: list, known: set[str]) -> tuple[SuccessionRow
             predecessor=entry.code("from"),
             successor=entry.code("to"),
             effective_date=entry.day("date", required=True),
-            kind=entry.choice("kind", SUCCESSION_KINDS, "merge"),
+            kind=entry.choice("kind", SUCCESSION_KINDS, SuccessionKind.MERGE.value),
             basis=entry.text("basis", max_len=200),
         )
         for code in (row.predecessor, row.successor):

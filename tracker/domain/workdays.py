@@ -14,9 +14,10 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-DAY_OFF = "day_off"  # ngày nghỉ (nghỉ bù, nghỉ theo thông báo của Chính phủ)
-WORKING_DAY = "working_day"  # ngày làm bù
-KINDS = (DAY_OFF, WORKING_DAY)
+from tracker.domain.codes import DayKind
+
+DAY_OFF, WORKING_DAY = DayKind.DAY_OFF, DayKind.WORKING_DAY
+KINDS = tuple(DayKind)
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from tracker.domain.codes import SuccessionKind
 from tracker.forms import InDateRange, choices
 
 CODE = [DataRequired(_l("Nhập mã.")), Length(max=20),
@@ -34,7 +35,8 @@ REASONS = [
     ("reorganisation", _l("Sắp xếp tổ chức bộ máy")),
     ("other", _l("Khác")),
 ]
-SUCCESSION_KINDS = [("merge", _l("Hợp nhất, sáp nhập")), ("rename", _l("Đổi tên")), ("split", _l("Chia tách"))]
+SUCCESSION_KINDS = [(SuccessionKind.MERGE.value, _l("Hợp nhất, sáp nhập")), (SuccessionKind.RENAME.value, _l("Đổi tên")),
+                    (SuccessionKind.SPLIT.value, _l("Chia tách"))]
 AGENCY_KINDS = [("department", _l("Sở, ngành")), ("office", _l("Văn phòng")), ("party", _l("Cơ quan Đảng")),
                 ("board", _l("Ban quản lý")), ("armed", _l("Lực lượng vũ trang")), ("police", _l("Công an"))]
 
@@ -53,7 +55,8 @@ class AgencyForm(ProvinceForm):
     name_en = StringField(_l("Tên tiếng Anh"), validators=[Optional(), Length(max=200)])
     province = SelectField(_l("Tỉnh"), validate_choice=False, validators=[DataRequired(_l("Chọn tỉnh."))])
     kind = SelectField(_l("Loại cơ quan"), choices=choices(AGENCY_KINDS), default="department")
-    succession_kind = SelectField(_l("Hình thức kế thừa"), choices=choices(SUCCESSION_KINDS), default="merge")
+    succession_kind = SelectField(_l("Hình thức kế thừa"), choices=choices(SUCCESSION_KINDS),
+                                  default=SuccessionKind.MERGE.value)
 
 
 class PartyForm(Form):

@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from tracker.domain.codes import SuccessionKind
 from tracker.extensions import db
-from tracker.models.base import NFCString, NFCText, ValidSpan
+from tracker.models.base import NFCString, NFCText, ValidSpan, one_of
 
 
 class Succeeding:
@@ -102,10 +103,9 @@ class AgencySuccession(Succession, db.Model):
     __tablename__ = "agency_successions"
     BODIES = "agencies"
 
-    # merge: the whole agency goes on inside the successor; split: a part of its work does.
-    kind: Mapped[str] = mapped_column(String(10), default="merge")
+    kind: Mapped[str] = mapped_column(String(10), default=SuccessionKind.MERGE.value)
 
     __table_args__ = (
         UniqueConstraint("predecessor_id", "successor_id"),
-        CheckConstraint("kind IN ('merge', 'split', 'rename')", name="kind"),
+        one_of("kind", SuccessionKind),
     )

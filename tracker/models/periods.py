@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.codes import DayKind
 from tracker.extensions import db
 from tracker.models.agreements import Agreement
-from tracker.models.base import NFCString, NFCText, UTCDateTime, utcnow
+from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
 from tracker.models.users import User
 
 
@@ -77,14 +78,14 @@ class CalendarDay(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, unique=True)
-    kind: Mapped[str] = mapped_column(String(12))  # day_off | working_day
+    kind: Mapped[str] = mapped_column(String(12))
     reason: Mapped[str] = mapped_column(NFCText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     created_by: Mapped[User | None] = relationship()
 
-    __table_args__ = (CheckConstraint("kind IN ('day_off', 'working_day')", name="kind"),)
+    __table_args__ = (one_of("kind", DayKind),)
 
 
 class Notification(db.Model):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.codes import ProposalStatus
 from tracker.extensions import db
 from tracker.models.agreements import Commitment
-from tracker.models.base import CleanJSON, NFCText, UTCDateTime, utcnow
+from tracker.models.base import CleanJSON, NFCText, UTCDateTime, one_of, utcnow
 from tracker.models.users import User
 
 
@@ -24,7 +25,7 @@ class PlanProposal(db.Model):
     changes: Mapped[dict[str, Any]] = mapped_column(CleanJSON, default=dict)
     reason_code: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(NFCText)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=ProposalStatus.PENDING.value, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -33,4 +34,4 @@ class PlanProposal(db.Model):
     proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
-    __table_args__ = (CheckConstraint("status IN ('pending', 'confirmed', 'rejected')", name="status"),)
+    __table_args__ = (one_of("status", ProposalStatus),)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.domain.codes import Role
+from tracker.domain.codes import ProposalStatus, Role
 from tracker.domain.plan_sheet import (
     AgencyInfo,
     CheckResult,
@@ -30,7 +30,7 @@ from tracker.queries.targets import in_force
 
 def pending_proposals(commitment_id: int) -> list[PlanProposal]:
     return list(db.session.scalars(select(PlanProposal).where(PlanProposal.commitment_id == commitment_id,
-                                                              PlanProposal.status == "pending")
+                                                              PlanProposal.status == ProposalStatus.PENDING)
                                    .order_by(PlanProposal.id)))
 
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from tracker.domain.codes import ProposalStatus, SuccessionKind
 from tracker.domain.deadlines import FROM_THE_START
 from tracker.domain.problems import Problems
 from tracker.extensions import db
@@ -80,7 +81,7 @@ def create_agency(data: dict, province: Province, predecessor: Agency | None, ki
     if predecessor is not None:
         db.session.add(AgencySuccession(predecessor=predecessor, successor=agency, kind=kind,
                                         effective_date=data["valid_from"]))
-        if predecessor.valid_to is None and kind != "split":
+        if predecessor.valid_to is None and kind != SuccessionKind.SPLIT:
             predecessor.valid_to = data["valid_from"] - timedelta(days=1)
     audit.record("agency_created", actor=actor, category=audit.DATA, obj=agency, code=agency.code,
                  predecessor=predecessor.code if predecessor else None)
@@ -363,7 +364,7 @@ def decide(proposal: PlanProposal, actor: User, today: date, *, confirm: bool) -
         for key, value in proposal.changes.items():
             data[key] = date.fromisoformat(value) if key in _DATES and value else value
         edit_commitment(commitment, data, proposal.reason_code, proposal.reason, actor, today)
-    proposal.status = "confirmed" if confirm else "rejected"
+    proposal.status = (ProposalStatus.CONFIRMED if confirm else ProposalStatus.REJECTED).value
     proposal.decided_by, proposal.decided_at = actor, utcnow()
     db.session.flush()
     audit.record("plan_change_confirmed" if confirm else "plan_change_rejected", actor=actor, category=audit.DATA,

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tracker.domain.codes import Role
+from tracker.domain.codes import Role, SuccessionKind
 from tracker.domain.reorganisation import Move, move_for
 from tracker.extensions import db
 from tracker.models import (
@@ -149,7 +149,8 @@ def split(source: Agency, chosen: dict[int, Agency], on: date, today: date, acto
     for target in {t.id: t for t in chosen.values() if t.id != source.id}.values():
         if db.session.scalar(select(AgencySuccession.id).where(AgencySuccession.predecessor_id == source.id,
                                                                AgencySuccession.successor_id == target.id)) is None:
-            db.session.add(AgencySuccession(predecessor=source, successor=target, effective_date=on, kind="split"))
+            db.session.add(AgencySuccession(predecessor=source, successor=target, effective_date=on,
+                                            kind=SuccessionKind.SPLIT.value))
     db.session.flush()
     audit.record("agency_split", actor=actor, category=audit.DATA, obj=source, effective_on=on.isoformat(),
                  moved=moved, successors=sorted({t.code for t in chosen.values()}))
@@ -174,7 +175,8 @@ def apply(result: Reorganisation, actor: User | None) -> None:
         exists = db.session.scalar(select(succession.id).where(succession.predecessor_id == source.id,
                                                                succession.successor_id == target.id))
         if exists is None:
-            extra = {"kind": "rename" if len(result.sources) == 1 else "merge"} if result.kind == "agency" else {}
+            kind = SuccessionKind.RENAME if len(result.sources) == 1 else SuccessionKind.MERGE
+            extra = {"kind": kind.value} if result.kind == "agency" else {}
             db.session.add(succession(predecessor=source, successor=target, effective_date=on, **extra))
         if source.valid_to is None or source.valid_to >= on:
             source.valid_to = on - timedelta(days=1)
