@@ -22,6 +22,7 @@ from flask_login import login_user
 from sqlalchemy import delete, select
 
 from tracker import create_app, exports, jobs, tasks
+from tracker.domain.codes import JobStatus
 from tracker.domain.report import Letterhead
 from tracker.domain.reminders import report_key
 from tracker.extensions import db
@@ -60,7 +61,7 @@ def docx(url: str, email: str) -> None:
             jobs.run(tasks.REPORT_JOB, (job_id,))  # what the worker calls
             seconds = time.perf_counter() - started
             job = db.session.get(ReportJob, job_id)
-            if job.status != "done":
+            if job.status != JobStatus.DONE:
                 raise SystemExit(f"the report job failed: {job.message}")
             size, rows = job.size, reports.row_count(scope, date.today())
             db.session.execute(delete(Notification).where(Notification.dedupe_key == report_key(job_id)))

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import event, func, select
 
+from tracker.domain.codes import Role, UpdateStatus
 from tracker.extensions import db
 
 
@@ -58,14 +59,15 @@ def _approve_one(agreement_id: int) -> None:
     from tracker.services import progress
 
     in_agreement = select(Commitment.id).join(CooperationArea).where(CooperationArea.agreement_id == agreement_id)
-    lead = (ProgressUpdate.commitment_id.in_(in_agreement), ProgressUpdate.role == "lead")
-    update = db.session.scalar(select(ProgressUpdate).where(*lead, ProgressUpdate.status == "submitted").limit(1))
+    lead = (ProgressUpdate.commitment_id.in_(in_agreement), ProgressUpdate.role == Role.LEAD)
+    update = db.session.scalar(select(ProgressUpdate).where(*lead, ProgressUpdate.status == UpdateStatus.SUBMITTED)
+                               .limit(1))
     if update is None:
-        model = db.session.scalar(select(ProgressUpdate).where(*lead, ProgressUpdate.status == "approved")
+        model = db.session.scalar(select(ProgressUpdate).where(*lead, ProgressUpdate.status == UpdateStatus.APPROVED)
                                   .order_by(ProgressUpdate.id.desc()).limit(1))
         columns = {c.key: getattr(model, c.key) for c in ProgressUpdate.__table__.columns
                    if c.key not in ("id", "reviewed_at", "reviewer_id", "review_reason", "supersedes_id")}
-        update = ProgressUpdate(**{**columns, "status": "submitted", "form_token": uuid.uuid4().hex})
+        update = ProgressUpdate(**{**columns, "status": UpdateStatus.SUBMITTED.value, "form_token": uuid.uuid4().hex})
         db.session.add(update)
         db.session.flush()
     reviewer = db.session.scalar(select(User).where(User.email == "bench.admin@example.com")) or db.session.scalar(
