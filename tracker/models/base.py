@@ -109,21 +109,31 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-class OneFile:
-    """Columns of a row's one file, if it has one (a document's, a meeting's minutes), stored like
-    evidence (``services.evidence``): under a generated name outside ``static/``. The file's kind
-    (pdf, docx, …) is a column of the row's own, named ``FILE_KIND``."""
+def file_columns(*, required: bool) -> type:
+    """A mixin of the columns of a stored file (``services.evidence``: kept under a generated
+    name outside ``static/``), NOT NULL when every row is a file (evidence), else NULL for a row
+    without one. The file's kind (pdf, docx, …) is a column of the row's own, named ``FILE_KIND``."""
+    nullable = not required
 
-    FILE_KIND: ClassVar[str] = "kind"
+    class FileColumns:
+        FILE_KIND: ClassVar[str] = "kind"
 
-    original_name: Mapped[str | None] = mapped_column(NFCString(255))
-    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
-    content_type: Mapped[str | None] = mapped_column(String(120))
-    size: Mapped[int | None] = mapped_column(BigInteger)
-    sha256: Mapped[str | None] = mapped_column(String(64))
+        original_name: Mapped[str] = mapped_column(NFCString(255), nullable=nullable)
+        stored_name: Mapped[str] = mapped_column(String(80), unique=True, nullable=nullable)
+        content_type: Mapped[str] = mapped_column(String(120), nullable=nullable)
+        size: Mapped[int] = mapped_column(BigInteger, nullable=nullable)
+        sha256: Mapped[str] = mapped_column(String(64), nullable=nullable)
 
-    def hold(self, staged, stored_name: str) -> None:
-        """Name on the row the file ``staged`` (``services.evidence.Staged``) placed as ``stored_name``."""
-        self.original_name, self.stored_name = staged.original_name, stored_name
-        setattr(self, self.FILE_KIND, staged.kind)
-        self.content_type, self.size, self.sha256 = staged.content_type, staged.size, staged.sha256
+        def hold(self, staged, stored_name: str) -> None:
+            """Name on the row the file ``staged`` (``services.evidence.Staged``) placed as ``stored_name``."""
+            self.original_name, self.stored_name = staged.original_name, stored_name
+            setattr(self, self.FILE_KIND, staged.kind)
+            self.content_type, self.size, self.sha256 = staged.content_type, staged.size, staged.sha256
+
+    return FileColumns
+
+
+# A row's one file, if it has one: a document's, a meeting's minutes.
+OneFile = file_columns(required=False)
+# A row that is a file: an update's evidence.
+StoredFile = file_columns(required=True)

@@ -7,14 +7,14 @@ supersedes the old one. Only approved updates count in status, dashboards and re
 from __future__ import annotations
 
 from datetime import date, datetime
-from sqlalchemy import BigInteger, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, text
+from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import Role, UpdateStatus
 from tracker.domain.status import Progress
 from tracker.extensions import db
 from tracker.models.agreements import AgreementParty, Commitment
-from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.base import NFCText, StoredFile, UTCDateTime, one_of, utcnow
 from tracker.models.organisations import Agency
 from tracker.models.users import User
 
@@ -81,19 +81,14 @@ class ProgressUpdate(db.Model):
         return self.status == UpdateStatus.DRAFT
 
 
-class EvidenceFile(db.Model):
-    """A file attached to an update, stored under a generated name outside ``static/``."""
+class EvidenceFile(StoredFile, db.Model):
+    """A file attached to an update, stored under a generated name outside ``static/`` (``StoredFile``)."""
 
     __tablename__ = "evidence_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id"), index=True)
-    original_name: Mapped[str] = mapped_column(NFCString(255))
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    kind: Mapped[str] = mapped_column(String(8))
-    content_type: Mapped[str] = mapped_column(String(120))
-    size: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))  # the file's (StoredFile)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 

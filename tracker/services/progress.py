@@ -139,10 +139,9 @@ def _attach(update: ProgressUpdate, staged: list, upload_dir: str, uploader: Use
     for s in staged:
         stored = evidence.place(s, upload_dir)
         placed.append(evidence.path_for(stored, upload_dir))
-        update.evidence.append(EvidenceFile(
-            original_name=s.original_name, stored_name=stored, kind=s.kind, content_type=s.content_type,
-            size=s.size, sha256=s.sha256, uploader_id=uploader.id,
-        ))
+        row = EvidenceFile(uploader_id=uploader.id)
+        row.hold(s, stored)
+        update.evidence.append(row)
     db.session.flush()
 
 
