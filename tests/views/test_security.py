@@ -2,6 +2,7 @@
 import re
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pyotp
 import pytest
@@ -70,7 +71,25 @@ def test_a_known_browser_is_not_locked_by_a_stranger_behind_the_same_address(app
     assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
 
 
-def test_failures_from_many_addresses_slow_the_account_with_a_growing_delay(app, monkeypatch):
+@pytest.fixture
+def wait(monkeypatch):
+    """``wait(seconds)`` moves the sign-in throttle's clock on instead of sleeping: the account's
+    delay (``tracker.lockout``) and its expiry in the limiter's memory storage read the time
+    through it."""
+    import limits.storage.memory as memory
+
+    from tracker import lockout
+    from tracker.extensions import limiter
+
+    assert isinstance(limiter.storage, memory.MemoryStorage), "the tests' throttle keeps its counts in memory"
+    later = [0.0]
+    clock = SimpleNamespace(time=lambda: time.time() + later[0])
+    for module in (lockout, memory):
+        monkeypatch.setattr(module, "time", clock)
+    return lambda seconds: later.__setitem__(0, later[0] + seconds)
+
+
+def test_failures_from_many_addresses_slow_the_account_with_a_growing_delay(app, monkeypatch, wait):
     monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FREE_FAILURES", 3)
     monkeypatch.setitem(app.config, "LOGIN_ACCOUNT_FIRST_DELAY", 1)
     owner = app.test_client()
@@ -84,12 +103,14 @@ def test_failures_from_many_addresses_slow_the_account_with_a_growing_delay(app,
     assert "Vui lòng đợi 1 giây rồi thử lại." in html and 'value="canbo@example.com"' in html
     # the owner's browser, known from an earlier sign-in, is not held up
     assert sign_in_from(app, "10.1.2.3", password=PASSWORD, client=owner).status_code == 302
-    time.sleep(1.1)
+    wait(1.1)
     assert sign_in_from(app, "198.51.100.51").status_code == 200  # checked again; the delay doubles
     response = sign_in_from(app, "198.51.100.52")
     assert response.status_code == 429 and response.headers["Retry-After"] == "2"
     assert events("login_delayed") == 2
-    time.sleep(2.1)
+    wait(1.5)
+    assert sign_in_from(app, "198.51.100.52").status_code == 429  # not yet: two seconds
+    wait(0.6)
     assert sign_in_from(app, "198.51.100.53", password=PASSWORD).status_code == 302
 
 
