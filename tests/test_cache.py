@@ -48,3 +48,46 @@ def test_a_cache_that_is_down_slows_pages_but_does_not_break_them(app, monkeypat
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
     with app.test_request_context():
         assert cache.remember("t", (uuid.uuid4().hex,), lambda: {"ok": True}) == {"ok": True}
+
+
+def _counter() -> int:
+    from sqlalchemy import select
+
+    from tracker.models import ChangeCounter
+
+    return db.session.scalar(select(ChangeCounter.value).where(ChangeCounter.id == 1)) or 0
+
+
+def test_the_counter_moves_once_a_transaction_and_again_after_a_rolled_back_savepoint(app):
+    with app.test_request_context():
+        start = _counter()
+        cache.invalidate(commitments=[1])
+        cache.invalidate(commitments=[2])  # a composed service: one write of the counter row
+        assert _counter() == start + 1
+        db.session.commit()
+        cache.invalidate()  # the next transaction moves it again
+        assert _counter() == start + 2
+        db.session.commit()
+        with db.session.begin_nested():
+            cache.invalidate()
+            assert _counter() == start + 3
+            db.session.rollback()  # that move is undone
+        cache.invalidate()  # and made again
+        assert _counter() == start + 3
+        db.session.commit()
+
+
+def test_a_request_reads_a_lookup_once_until_the_counter_moves(app):
+    calls = []
+    with app.test_request_context():
+        for _ in range(3):
+            cache.per_request("t", (1,), lambda: calls.append(1) or frozenset({1}))
+        assert len(calls) == 1
+        cache.invalidate()
+        assert cache.per_request("t", (1,), lambda: calls.append(1) or frozenset({2})) == {2}
+        db.session.rollback()
+    with app.test_request_context():  # another request asks again
+        cache.per_request("t", (1,), lambda: calls.append(1) or frozenset({3}))
+    assert len(calls) == 3
+    cache.per_request("t", (1,), lambda: calls.append(1))  # outside a request, every time
+    assert len(calls) == 4

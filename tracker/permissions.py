@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from flask import abort, current_app, g, has_request_context, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -45,8 +45,7 @@ from tracker.models import (
     UpdateStatus,
     User,
 )
-
-
+from tracker.status import cache
 
 
 def access_for(endpoint: str | None) -> Access | ApiRule | None:
@@ -139,11 +138,8 @@ def _follow(unit, succession, start_id: int, today: date) -> set[int]:
     """The unit (a Province or an Agency) and, while it has ended by ``today``, its single
     successor, transitively; ``succession`` is the matching succession model."""
     # One request asks the same chain several times (the page, its menu, each row): ask the database once.
-    cache = g.setdefault("succession_chains", {}) if has_request_context() else {}
-    key = (unit.__name__, start_id, today)
-    if key not in cache:
-        cache[key] = frozenset(_walk(unit, succession, start_id, today))
-    return set(cache[key])
+    return set(cache.per_request("succession_chain", (unit.__name__, start_id, today),
+                                 lambda: frozenset(_walk(unit, succession, start_id, today))))
 
 
 def _walk(unit, succession, start_id: int, today: date) -> set[int]:

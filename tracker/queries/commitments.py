@@ -11,6 +11,7 @@ from tracker.domain.codes import Role
 from tracker.domain.text import search_terms
 from tracker.extensions import db
 from tracker.status import sql as status_sql
+from tracker.status import cache
 from tracker.models import search_index
 from tracker.models import (
     AgencySuccession,
@@ -51,7 +52,12 @@ def _like_escape(term: str) -> str:
 
 
 def _lineage(succession, unit_id: int) -> set[int]:
-    """The unit and every unit merged into it, transitively (one query a level)."""
+    """The unit and every unit merged into it, transitively (one query a level; once a request)."""
+    return set(cache.per_request("lineage", (succession.__tablename__, unit_id),
+                                 lambda: frozenset(_walk_back(succession, unit_id))))
+
+
+def _walk_back(succession, unit_id: int) -> set[int]:
     ids, frontier = {unit_id}, {unit_id}
     while frontier:
         rows = db.session.scalars(

@@ -62,10 +62,15 @@ def invalidate(commitments=None, *, periods: bool = False) -> None:
         session.info[EVERYTHING] = True
     else:
         session.info.setdefault(TOUCHED, set()).update(int(c) for c in commitments)
-    if not session.execute(update(ChangeCounter).where(ChangeCounter.id == 1)
-                           .values(value=ChangeCounter.value + 1)).rowcount:
-        session.execute(insert(ChangeCounter).values(id=1, value=1))
-    session.info[BUMPED] = True
+    # Once a transaction: a service that composes others (a renewal assigns each carried
+    # commitment) would otherwise write the counter row once per part. A savepoint's rollback
+    # drops BUMPED (``_transaction_ended``), a new transaction is another object: both bump again.
+    transaction = session().get_transaction()
+    if not (session.info.get(BUMPED) is transaction and transaction is not None):
+        if not session.execute(update(ChangeCounter).where(ChangeCounter.id == 1)
+                               .values(value=ChangeCounter.value + 1)).rowcount:
+            session.execute(insert(ChangeCounter).values(id=1, value=1))
+        session.info[BUMPED] = session().get_transaction()
     if has_request_context():
         g.pop("change_counter", None)
 
@@ -84,6 +89,19 @@ def version() -> int:
     if has_request_context():
         g.change_counter = value
     return value
+
+
+def per_request(name: str, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per request and change counter, for lookups a request repeats (a
+    province's lineage, an agency's successors: each page row asks again); outside a request,
+    every time. What it returns is shared: return something immutable."""
+    if not has_request_context():
+        return compute()
+    memo = g.setdefault("per_request", {})
+    full = (name, key, version())
+    if full not in memo:
+        memo[full] = compute()
+    return memo[full]
 
 
 def counter_column():

@@ -77,7 +77,14 @@ PUBLIC_CALENDAR = WorkingCalendar(LIBRARY_HOLIDAYS, public_working_days=LIBRARY_
 
 
 def calendar() -> WorkingCalendar:
-    """The calendar deadlines are counted with now: the library's holidays and every declared day."""
+    """The calendar deadlines are counted with now: the library's holidays and every declared day
+    (read once a request: declaring a day moves the change counter, ``services.workdays``)."""
+    from tracker.status import cache  # it imports the standings, which count with this calendar
+
+    return cache.per_request("calendar", (), _read)
+
+
+def _read() -> WorkingCalendar:
     declared = db.session.execute(select(CalendarDay.day, CalendarDay.kind)).all()
     return WorkingCalendar.from_declared(LIBRARY_HOLIDAYS, ((d, k) for d, k in declared), LIBRARY_WORKING_DAYS)
 
