@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from tracker.domain.codes import ProposalStatus, SuccessionKind
 from tracker.domain.deadlines import FROM_THE_START
@@ -296,7 +297,6 @@ def remove_commitments(commitments: list[Commitment], actor: User | None, today:
         for assignment in list(commitment.assignments):
             if assignment.valid_to is None:
                 close_assignment(assignment, today)
-        db.session.flush()
         audit.record("plan_commitment_removed", actor=actor, category=audit.DATA, obj=commitment,
                      commitment_id=commitment.id, reason=reason, effective_on=today.isoformat())
     if commitments:
@@ -324,7 +324,14 @@ def restore_commitment(commitment: Commitment, actor: User, today: date, *, reas
 
 
 def demo_commitments(agreement: Agreement) -> list[Commitment]:
-    return [c for area in agreement.areas for c in area.commitments if c.is_demo and c.removed_on is None]
+    """The agreement's demonstration commitments still in the plan, field by field, with their
+    assignments (one statement each, not one a field and one a commitment)."""
+    return list(db.session.scalars(
+        select(Commitment).join(Commitment.area)
+        .where(CooperationArea.agreement_id == agreement.id, Commitment.is_demo.is_(True),
+               Commitment.removed_on.is_(None))
+        .order_by(CooperationArea.number, Commitment.sort_key)
+        .options(selectinload(Commitment.assignments))))
 
 
 def retire_demo(agreement: Agreement, actor: User | None, today: date, reason: str) -> int:
