@@ -7,6 +7,7 @@ it becomes the page's default, a 404 (path ids) or a 400, never a 500. No querie
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from datetime import date
 
 from flask import abort, request
@@ -130,15 +131,31 @@ def arg_date(name: str, default: date | None = None, *, strict: bool = False) ->
     return day
 
 
-def normalised(names, defaults: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+def normalised(names, defaults: dict[str, str] | None = None,
+               accepts: dict[str, Callable[[str], bool]] | None = None) -> tuple[tuple[str, str], ...]:
     """The request's query parameters among ``names``, normalised for a kept page's key: empty
-    values and ``defaults`` (e.g. ``{"page": "1"}``) dropped, everything else left out, sorted
-    (a repeated parameter keeps each of its values). Equal filters typed in another order, with
-    empty fields or with parameters the page does not read share one entry, so the page must be
-    rendered from these (``MultiDict(normalised(…))``), not from ``request.args``."""
-    defaults = defaults or {}
+    values, ``defaults`` (e.g. ``{"page": "1"}``) and values ``accepts[name]`` refuses (those the
+    page would ignore: ``agency=abc``) dropped, everything else left out, sorted (a repeated
+    parameter keeps each of its values). Equal filters typed in another order, with empty
+    fields, values the page cannot use or parameters it does not read share one entry, so the
+    page must be rendered from these (``MultiDict(normalised(…))``), not from ``request.args``."""
+    defaults, accepts = defaults or {}, accepts or {}
     return tuple(sorted((k, v) for k, v in request.args.items(multi=True)
-                        if k in names and v != "" and defaults.get(k) != v))
+                        if k in names and v != "" and defaults.get(k) != v and accepts.get(k, _any)(v)))
+
+
+def _any(value: str) -> bool:
+    return True
+
+
+def an_id(value: str) -> bool:
+    """An ``accepts`` rule: the value reads as an id."""
+    return parse_id(value) is not None
+
+
+def a_page(value: str) -> bool:
+    """An ``accepts`` rule: the value reads as a page number (else the page shows the first)."""
+    return parse_int(value, lo=1, hi=ID_MAX) is not None
 
 
 def install(app) -> None:

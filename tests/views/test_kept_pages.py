@@ -110,6 +110,32 @@ def test_equal_filters_share_one_kept_list_and_dashboard(login_as, monkeypatch):
     assert main(client, "/") != page and made["dashboard"] == 2
 
 
+def test_values_a_page_cannot_use_share_the_kept_page_without_them(login_as, monkeypatch):
+    """``agency=abc``, ``page=-3``, an unknown category or drill-down role show the page as if
+    absent: they make no new kept entry, and its links do not carry them on."""
+    from tracker.views import commitments, main as dashboard
+
+    made = {"list": 0, "dashboard": 0}
+    for module, name, key in ((commitments, "_list_body", "list"), (dashboard, "_body", "dashboard")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, real=real, key=key, **k: made.__setitem__(key, made[key] + 1)
+                            or real(*a, **k))
+    client = login_as("viewer")
+    plain = main(client, "/commitments?q=a")
+    for junk in ("agency=abc", "page=-3", "page=0", "category=%3Cb%3E", "role=x", "due_within=45", "field=0",
+                 "overdue=2", "risk=yes", f"area={2**40}"):
+        assert main(client, f"/commitments?q=a&{junk}") == plain, junk
+    assert made["list"] == 1 and "abc" not in plain
+    assert main(client, "/commitments?q=a&agency=abc&page=2") == main(client, "/commitments?q=a&page=2")
+    before = made["list"]  # a value the page uses is its own entry
+    main(client, "/commitments?q=a&role=lead&agency=1")
+    main(client, "/commitments?q=a&agency=1")
+    assert made["list"] == before + 2
+    page = main(client, "/?as_of=2025-06-30")
+    assert main(client, "/?as_of=2025-06-30&province=x&agreement=-1&meeting=%00") == page
+    assert made["dashboard"] == 1
+
+
 def test_the_kept_profile_is_this_user_s_as_it_is_now(login_as):
     client = login_as("viewer")
     page = client.get("/profile").get_data(as_text=True)

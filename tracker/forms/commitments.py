@@ -9,7 +9,8 @@ from wtforms import SearchField, SelectField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Optional
 
-from tracker import i18n
+from tracker import i18n, params
+from tracker.domain.codes import Role
 from tracker.domain.dashboard import Filters
 from tracker.extensions import db
 from tracker.forms import DayField, InDateRange, choices, coerce_id
@@ -27,8 +28,18 @@ def _rows(stmt) -> list:
     return [] if stmt is None else db.session.execute(stmt).all()
 
 
+DUE_WITHIN_DAYS = (30, 60, 90)
+FIELD_NUMBERS = range(1, 100)
+AT_RISK = "at_risk"  # the early-warning filter's one value
+
+
 class ScopeFilterForm(FlaskForm):
     """Agreement, field, province and agency: the scope every list and figure obeys."""
+
+    # What a parameter's value must be for the page to use it (``params.normalised``): any other
+    # shows the page as if it were absent, and is kept and linked as absent. Free text (the
+    # search, the date) is shown as typed, so it is kept as typed.
+    ACCEPTS = {name: params.an_id for name in ("agreement", "area", "province", "agency", "meeting")}
 
     agreement = SelectField(_l("Văn bản hợp tác"), coerce=coerce_id, validate_choice=False)
     area = SelectField(_l("Lĩnh vực"), coerce=coerce_id, validate_choice=False)
@@ -113,12 +124,23 @@ class CommitmentFilterForm(ScopeFilterForm):
     overdue = SelectField(_l("Thời hạn"), coerce=coerce_id, validate_choice=False)
     risk = SelectField(_l("Cảnh báo sớm"), validate_choice=False)
 
+    ACCEPTS = {
+        **ScopeFilterForm.ACCEPTS,
+        "category": CATEGORY_LABELS.__contains__,
+        "due_within": lambda value: params.parse_id(value) in DUE_WITHIN_DAYS,
+        "field": lambda value: params.parse_id(value) in FIELD_NUMBERS,
+        "overdue": lambda value: params.parse_id(value) == 1,
+        "risk": AT_RISK.__eq__,
+        "role": lambda value: value == Role.LEAD,
+        "page": params.a_page,
+    }
+
     def load_choices(self) -> None:
         super().load_choices()
         self.overdue.choices = choices([(None, _l("Tất cả")), (1, _l("Quá hạn, chưa hoàn thành"))])
-        self.risk.choices = choices([(None, _l("Tất cả")), ("at_risk", _l("Nguy cơ chậm tiến độ"))])
+        self.risk.choices = choices([(None, _l("Tất cả")), (AT_RISK, _l("Nguy cơ chậm tiến độ"))])
         self.category.choices = choices([(None, _l("Tất cả"))] + list(CATEGORY_LABELS.items()))
-        self.due_within.choices = choices([(None, _l("Bất kỳ"))] + [(d, _l("%(n)s ngày tới", n=d)) for d in (30, 60, 90)])
+        self.due_within.choices = choices([(None, _l("Bất kỳ"))] + [(d, _l("%(n)s ngày tới", n=d)) for d in DUE_WITHIN_DAYS])
         self.field.choices = choices([(None, _l("Tất cả"))] + [(n, str(n)) for n in range(1, 10)])
 
     def __init__(self, formdata, **kwargs):
@@ -131,10 +153,10 @@ class CommitmentFilterForm(ScopeFilterForm):
         return CommitmentFilters(
             q=q[:1000], agreement=self.agreement.data, area=self.area.data,
             province=self.province.data, agency=self.agency.data, category=category,
-            as_of=self.valid_as_of(), due_within=self.due_within.data if self.due_within.data in (30, 60, 90) else None,
-            field=self.field.data if self.field.data in range(1, 100) else None,
-            role="lead" if self._args.get("role") == "lead" else None,
-            overdue=self.overdue.data == 1, at_risk=self.risk.data == "at_risk", meeting=self.meeting.data,
+            as_of=self.valid_as_of(), due_within=self.due_within.data if self.due_within.data in DUE_WITHIN_DAYS else None,
+            field=self.field.data if self.field.data in FIELD_NUMBERS else None,
+            role=Role.LEAD.value if self._args.get("role") == Role.LEAD else None,
+            overdue=self.overdue.data == 1, at_risk=self.risk.data == AT_RISK, meeting=self.meeting.data,
         )
 
 

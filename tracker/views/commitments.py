@@ -37,7 +37,7 @@ def index():
     """The body is kept finished per filters, clearance, day, language and change counter: every
     filter, the search and the page number are query parameters (normalised: ``params.normalised``),
     and nothing else of the viewer shows in the list."""
-    args = params.normalised(LIST_ARGS, {"page": "1"})
+    args = params.normalised(LIST_ARGS, {"page": "1"}, CommitmentFilterForm.ACCEPTS)
     key = (args, sees_restricted(current_user), clock.today(), i18n.language(), request.script_root)
     body = cache.remember("commitments.html", key, lambda: _list_body(MultiDict(args)))
     return render_template("commitments/index_page.html", body=Markup(body))  # nosec B704 # our own template

@@ -46,7 +46,7 @@ def healthz():
 def _scope() -> tuple:
     """What the figures depend on: the filters (normalised query parameters, ``params.normalised``:
     the form is built only when something is computed), today, clearance."""
-    return normalised(FILTER_ARGS), clock.today(), sees_restricted(current_user)
+    return normalised(FILTER_ARGS, accepts=DashboardFilterForm.ACCEPTS), clock.today(), sees_restricted(current_user)
 
 
 def _form(scope: tuple) -> DashboardFilterForm:
