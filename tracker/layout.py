@@ -34,6 +34,10 @@ _nav: tuple[tuple, str] = ((), "")
 # with a file version, the same on every page. Not kept in debug mode, where an edited file
 # gets its new version without a restart.
 _assets: dict[tuple, tuple[Markup, Markup]] = {}
+# The longest address the language buttons return to with its query: a longer one (no link of
+# ours makes one) would be sent back in every page and posted again, past what a form field may
+# hold; they return to the page without it.
+NEXT_MAX = 2048
 
 
 def _key() -> tuple:
@@ -65,7 +69,7 @@ def layout_header() -> Markup:
             _kept[key] = html
             while len(_kept) > ENTRIES:
                 _kept.popitem(last=False)
-    page = request.full_path if request.query_string else request.path
+    page = request.full_path if request.query_string and len(request.query_string) < NEXT_MAX else request.path
     html = html.replace(CSRF, str(escape(generate_csrf()))).replace(NEXT, str(escape(page)))
     if NAV in html:
         html = html.replace(NAV, _nav_html(key))

@@ -205,6 +205,19 @@ def test_language_switch_sticks_for_the_user(client, login_as):
     assert '<html lang="en">' in other.get("/").get_data(as_text=True)
 
 
+def test_the_language_buttons_return_to_the_page_and_its_filters(login_as):
+    client = login_as("viewer")
+    nexts = re.compile(r'name="next" value="([^"]*)"')
+    assert set(nexts.findall(client.get("/commitments?q=n%C3%B4ng").get_data(as_text=True))) == {"/commitments?q=n%C3%B4ng"}
+    # an address no link of ours makes, a megabyte long, is not sent back in the page (the search
+    # box alone keeps what was typed): the buttons return to its path
+    page = client.get("/commitments", query_string={"q": "a" * 2**20}).get_data(as_text=True)
+    assert set(nexts.findall(page)) == {"/commitments"} and page.count("a" * 2**20) == 1
+    response = client.post("/language", data={"lang": "en", "next": nexts.findall(page)[0],
+                                              "csrf_token": csrf_token(client, "/")})
+    assert response.status_code == 302 and response.headers["Location"] == "/commitments"
+
+
 def test_language_switch_refuses_unknown_language_and_missing_token(client):
     token = csrf_token(client)
     assert client.post("/language", data={"lang": "fr", "csrf_token": token}).status_code == 400
