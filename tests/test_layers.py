@@ -124,6 +124,33 @@ def test_the_template_check_lets_the_codes_pass():
     assert raw_access("{% if current_user.role == UserRole.ADMIN or sees_restricted(current_user) %}") == []
 
 
+def raw_codes(text: str, codes: set[str]) -> list[str]:
+    """Lines comparing something with one of ``codes`` written as a string ("kind == 'overdue'")."""
+    pattern = re.compile(r"""(?:==|!=|\bin)\s*\(?\s*['"](%s)['"]""" % "|".join(map(re.escape, sorted(codes))))
+    return [line.strip() for line in text.splitlines() if pattern.search(line)]
+
+
+def test_templates_compare_codes_through_their_enums(app):
+    """Every enum the templates are given (``labels.register``) is compared through its members
+    ("item.kind == NotificationKind.OVERDUE"), in pages and in mails alike: a renamed code then
+    fails loudly instead of silently never matching."""
+    from enum import StrEnum
+
+    enums = [v for v in app.jinja_env.globals.values() if isinstance(v, type) and issubclass(v, StrEnum)]
+    codes = {member.value for enum in enums for member in enum}
+    assert {"overdue", "day_off", "queued", "on_track", "disputed", "done", "lead", "admin"} <= codes
+    found = {str(path.relative_to(TEMPLATES)): raw_codes(path.read_text(encoding="utf-8"), codes)
+             for path in sorted(TEMPLATES.rglob("*")) if path.suffix in (".html", ".txt")}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_the_code_check_sees_a_raw_code_and_lets_other_strings_pass():
+    codes = {"overdue", "done"}
+    assert raw_codes('{% if i.kind == "overdue" %}', codes) == ['{% if i.kind == "overdue" %}']
+    assert raw_codes("{% if s in ('done', 'x') %}", codes) == ["{% if s in ('done', 'x') %}"]
+    assert raw_codes('{% if name == "heatmap" %}<span data-when="done">', codes) == []
+
+
 def test_every_code_column_is_checked_against_its_enum():
     """A column of codes accepts exactly an enum's values (``models.base.one_of``): no list of
     codes is written out by hand in a model."""

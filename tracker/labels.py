@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker import clock, i18n
-from tracker.domain.codes import Role, UpdateStatus, UserRole
+from tracker.domain.codes import DayKind, JobStatus, NotificationKind, Role, UpdateStatus, UserRole
 from tracker.domain.confirmation import State as Confirmation
 from tracker.domain.documents import TYPE_LABELS_VI
 from tracker.domain.meetings import KIND_LABELS_VI
 from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI
-from tracker.domain.status import DeadlineState
+from tracker.domain.status import DeadlineState, Progress
+from tracker.domain.targets import TargetState
 from tracker.queries import agreements as agreement_queries
 from tracker.status.cache import remember
 
@@ -182,4 +183,10 @@ def register(app: Flask) -> None:
         # The codes, so templates compare members as the code does, never raw strings.
         UserRole=UserRole,
         Role=Role,
+        NotificationKind=NotificationKind,
+        DayKind=DayKind,
+        JobStatus=JobStatus,
+        TargetState=TargetState,
+        Confirmation=Confirmation,
+        Progress=Progress,
     )

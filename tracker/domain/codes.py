@@ -64,3 +64,18 @@ class DayKind(StrEnum):
 
     DAY_OFF = "day_off"  # ngày nghỉ (nghỉ bù, nghỉ theo thông báo của Chính phủ)
     WORKING_DAY = "working_day"  # ngày làm bù
+
+
+class NotificationKind(StrEnum):
+    """What a notice (the bell, the daily digest) is about (``domain.reminders``)."""
+
+    DUE_SOON = "due_soon"  # a period's reminder day (its schedule's remind_days)
+    OVERDUE = "overdue"  # the period's deadline passed without the report
+    RETURNED = "returned"  # a report sent back to its author
+    REVIEW = "review"  # a report awaiting the coordinator's review
+    APPROVED = "approved"  # told at the moment only
+    EXTENDED = "extended"  # a deadline moved; told at the moment only
+    AT_RISK = "at_risk"  # early warning (domain.risk): the daily run, once a month while it lasts
+    CONFIRM = "confirm"  # a partner coordinator is asked to confirm a completion
+    DISPUTED = "disputed"  # a side hears its completion is disputed
+    REPORT_READY = "report_ready"  # a report built in the background (the bell only: the asker waits)

@@ -8,17 +8,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from tracker.domain.codes import UserRole
+from tracker.domain.codes import NotificationKind, UserRole
 
-DUE_SOON, OVERDUE, RETURNED, REVIEW = "due_soon", "overdue", "returned", "review"
-AT_RISK = "at_risk"  # early warning (domain.risk): told by the daily run, once a month while it lasts
-# Told at the moment of the event only (the daily run never makes them).
-APPROVED, EXTENDED = "approved", "extended"
-# Partner confirmation: a partner coordinator is asked to confirm; a side hears of a dispute.
-CONFIRM, DISPUTED = "confirm", "disputed"
-# A report document built in the background is ready (the bell only: the asker is waiting for it).
-REPORT_READY = "report_ready"
-KINDS = (DUE_SOON, OVERDUE, RETURNED, REVIEW, APPROVED, EXTENDED, AT_RISK, CONFIRM, DISPUTED, REPORT_READY)
+# The kinds by their short names, as the services and tests use them (``codes.NotificationKind``).
+DUE_SOON, OVERDUE, RETURNED, REVIEW = (NotificationKind.DUE_SOON, NotificationKind.OVERDUE, NotificationKind.RETURNED,
+                                       NotificationKind.REVIEW)
+AT_RISK, APPROVED, EXTENDED = NotificationKind.AT_RISK, NotificationKind.APPROVED, NotificationKind.EXTENDED
+CONFIRM, DISPUTED, REPORT_READY = NotificationKind.CONFIRM, NotificationKind.DISPUTED, NotificationKind.REPORT_READY
+KINDS = tuple(NotificationKind)
 LANGUAGES = ("vi", "en")
 
 

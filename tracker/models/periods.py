@@ -95,7 +95,7 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # due_soon, overdue, returned, review
+    kind: Mapped[str] = mapped_column(String(20))  # codes.NotificationKind
     # What the notice is about, so the same reminder is never made twice.
     dedupe_key: Mapped[str] = mapped_column(String(160))
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
