@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tracker.domain.codes import UserRole
+from tracker.domain.plan_sheet import RowKind
 from tracker import clock
 from tracker.exports import plan_sheet
 from tracker.extensions import db
@@ -81,7 +82,7 @@ def plan_import_command(ctx: click.Context, path: str, code: str, apply_: bool, 
             for problem in row.problems:
                 click.echo(f"row {row.row}: {message(problem)}")
                 errors += 1
-    created, updated, unchanged = result.count("create"), result.count("update"), result.count("unchanged")
+    created, updated, unchanged = result.count(RowKind.CREATE), result.count(RowKind.UPDATE), result.count(RowKind.UNCHANGED)
     if apply_ and not errors:
         summary = plan_import.apply(agreement, result, context, actor, remove_missing=remove_missing,
                                     filename=Path(path).name)

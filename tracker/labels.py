@@ -12,6 +12,7 @@ from tracker.domain.confirmation import State as Confirmation
 from tracker.domain.documents import TYPE_LABELS_VI
 from tracker.domain.meetings import KIND_LABELS_VI
 from tracker.domain.report import CATEGORY_LABELS_VI, STATE_LABELS_VI
+from tracker.domain.plan_sheet import RowKind
 from tracker.domain.status import DeadlineState, Progress
 from tracker.domain.targets import TargetState
 from tracker.queries import agreements as agreement_queries
@@ -189,4 +190,5 @@ def register(app: Flask) -> None:
         TargetState=TargetState,
         Confirmation=Confirmation,
         Progress=Progress,
+        RowKind=RowKind,
     )

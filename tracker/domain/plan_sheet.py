@@ -8,6 +8,7 @@ no clock; errors are codes with parameters, worded by the caller in the user's l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from datetime import date
 from typing import Callable, Generic, Iterable, TypeVar
@@ -127,11 +128,20 @@ class Planned(_Commitment[Assigned, list[Assigned]]):
         return lead, support
 
 
+class RowKind(StrEnum):
+    """What importing a row of the plan would do."""
+
+    CREATE = "create"  # a new commitment
+    UPDATE = "update"  # changes to one
+    UNCHANGED = "unchanged"
+    ERROR = "error"  # refused: its problems say why
+
+
 @dataclass
 class RowOutcome:
     row: int  # the row number Excel shows
     code: str | None
-    kind: str = "error"  # create, update, unchanged, error
+    kind: RowKind = RowKind.ERROR
     problems: list[Problem] = field(default_factory=list)
     planned: Planned | None = None
     changes: dict[str, tuple[object, object]] = field(default_factory=dict)
@@ -148,7 +158,7 @@ class CheckResult:
 
     @property
     def errors(self) -> int:
-        return self.count("error") + len(self.header_problems)
+        return self.count(RowKind.ERROR) + len(self.header_problems)
 
     @property
     def ok(self) -> bool:
@@ -349,7 +359,8 @@ def check(rows: Iterable[tuple[int, dict[str, object]]], ctx: Context) -> CheckR
             row.problems += _scope_problems(planned, old, outcome.changes, ctx)
             if not row.problems:
                 outcome.planned = planned
-                outcome.kind = "create" if old is None else ("update" if outcome.changes else "unchanged")
+                outcome.kind = (RowKind.CREATE if old is None
+                                else RowKind.UPDATE if outcome.changes else RowKind.UNCHANGED)
         outcome.problems = row.problems
         outcomes.append(outcome)
     missing = sorted(set(ctx.existing) - set(seen))

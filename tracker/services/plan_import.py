@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tracker.domain.plan_sheet import Assigned, CheckResult, Context, Planned
+from tracker.domain.plan_sheet import Assigned, CheckResult, Context, Planned, RowKind
 from tracker.domain.succession import holders
 from tracker.extensions import db
 from tracker.domain.deadlines import FROM_THE_START
@@ -151,10 +151,10 @@ def apply(agreement: Agreement, result: CheckResult, ctx: Context, actor: User |
     created: list[Commitment] = []
     for row in result.rows:
         planned = row.planned
-        if row.kind == "unchanged":
+        if row.kind == RowKind.UNCHANGED:
             summary.unchanged += 1
             continue
-        if row.kind == "create":
+        if row.kind == RowKind.CREATE:
             commitment = Commitment(code=planned.code, title=planned.title, description=planned.description,
                                     deliverable=planned.deliverable, start_date=planned.start, due_date=planned.due,
                                     recurring=planned.recurring, source_text=planned.source)
