@@ -190,7 +190,8 @@ def http_figures(urls: dict[str, str], apps: dict[str, object], only: list[str] 
         if only:
             return
         writes(port, apps["full"], full)
-    growth(urls, apps)
+    if all(key in apps for _label, _scale, key in SCALES):  # not under --http-only, which builds 100 % alone
+        growth(urls, apps)
 
 
 def growth(urls: dict[str, str], apps: dict[str, object]) -> None:
