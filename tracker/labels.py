@@ -181,14 +181,10 @@ def register(app: Flask) -> None:
         area_name=area_name,
         period_label=period_label,
         nav_agreements=nav_agreements,
-        # The codes, so templates compare members as the code does, never raw strings.
-        UserRole=UserRole,
-        Role=Role,
-        NotificationKind=NotificationKind,
-        DayKind=DayKind,
-        JobStatus=JobStatus,
-        TargetState=TargetState,
-        Confirmation=Confirmation,
-        Progress=Progress,
-        RowKind=RowKind,
     )
+    app.jinja_env.globals.update(TEMPLATE_CODES)
+
+
+# The codes, by the names templates compare them with: members, as the code does, never raw strings.
+TEMPLATE_CODES = {"Confirmation": Confirmation, **{code.__name__: code for code in (
+    UserRole, Role, NotificationKind, DayKind, JobStatus, TargetState, Progress, RowKind)}}
