@@ -111,6 +111,35 @@ def test_double_post_makes_one_record(login_as):
     assert count_updates() == before + 1
 
 
+def test_a_write_racing_the_report_keeps_what_was_typed_to_send_again(login_as, monkeypatch):
+    """A unique key refusing the save for another reason than the same form (a parallel write
+    on the same rows) saves nothing and answers the form again, typed text kept; sent again, it is
+    stored once."""
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.services import progress as service
+
+    client = login_as("officer")
+    commitment = officer_commitment()
+    data = {**new_form(client, commitment), **fields()}
+    before = count_updates()
+    real = service.report
+
+    def raced(*args, **kwargs):
+        real(*args, **kwargs)
+        raise IntegrityError("INSERT", {}, Exception("duplicate key value violates unique constraint"))
+
+    monkeypatch.setattr(service, "report", raced)
+    response = client.post(f"/commitments/{commitment.id}/progress/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and count_updates() == before
+    assert "chưa được lưu" in html and "Mặt bằng khu công nghiệp chưa giải phóng xong." in html
+    assert form_token(html) == data["form_token"]
+    monkeypatch.setattr(service, "report", real)
+    again = client.post(f"/commitments/{commitment.id}/progress/new", data=data)
+    assert again.status_code == 302 and count_updates() == before + 1
+
+
 def test_draft_return_resubmit_approve_path(app, login_as):
     commitment = officer_commitment()
     officer = login_as("officer")

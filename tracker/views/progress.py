@@ -156,11 +156,23 @@ def new(commitment_id: int):
             done, status = _save(form, lambda: service.report(
                 commitment, assignment, current_user, _data(form), uploads_of(form.evidence.data),
                 submit=form.action.data == "submit", form_token=token, today=clock.today(), supersedes=supersedes))
-        except IntegrityError:  # the same token saved by a parallel request a moment ago
-            done = redirect(url_for("progress.detail", update_id=(queries.by_form_token(token) or abort(409)).id))
+        except IntegrityError:  # a unique key refused it: the same form a moment ago, or another write
+            done, status = _same_form_or_raced(token)
         if done is not None:
             return done
     return _form_page(form, commitment, None, supersedes, status)
+
+
+def _same_form_or_raced(token: str) -> tuple[object, int | None]:
+    """After a unique key refused the save: the page of the same form saved by a parallel request
+    a moment ago; else another write raced this one on the same rows, nothing of it was saved, and
+    the form is answered again with what was typed (409) to send once more."""
+    existing = queries.by_form_token(token)
+    if existing is not None:
+        return redirect(url_for("progress.detail", update_id=existing.id)), None
+    flash(_("Một thay đổi khác vừa được lưu cùng lúc nên báo cáo của bạn chưa được lưu. "
+            "Nội dung bạn nhập vẫn được giữ nguyên: hãy gửi lại."), "danger")
+    return None, 409
 
 
 def _superseded(commitment, update_id: int | None, options):
