@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.domain.codes import DayKind
+from tracker.domain.codes import DayKind, NotificationKind
 from tracker.extensions import db
 from tracker.models.agreements import Agreement
 from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
@@ -95,7 +95,7 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # codes.NotificationKind
+    kind: Mapped[str] = mapped_column(String(20))
     # What the notice is about, so the same reminder is never made twice.
     dedupe_key: Mapped[str] = mapped_column(String(160))
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
@@ -109,6 +109,7 @@ class Notification(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "dedupe_key"),
         Index("ix_notifications_unread", "user_id", "read_at"),
+        one_of("kind", NotificationKind),
     )
 
 
