@@ -85,6 +85,16 @@ def pytest_collection_finish(session):
     gc.set_threshold(10_000, 20, 20)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """At the end, after pytest's own last collection (the unraisable-exception check, which
+    has then reported what the garbage held), the rest of the heap is frozen too: the second
+    collection pytest makes in its clean-up and the interpreter's at exit then skip the ~900,000
+    objects a worker ends with (its compiled statements, pages kept, apps), instead of walking
+    them twice more, ~1.5 s of each worker's exit, with nothing left to find."""
+    gc.freeze()
+
+
 def stamp_on_today() -> datetime:
     """An instant of (the fixed) today in Vietnam, from 09:00 on, still moving forward.
 
