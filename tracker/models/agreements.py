@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, event, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import Role
 from tracker.domain.text import code_sort_key, commitment_search_key
 from tracker.extensions import db
-from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.base import NFCString, one_of, utcnow
 from tracker.models.organisations import Agency, Province
 
 if TYPE_CHECKING:
@@ -22,22 +22,22 @@ class Agreement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    title: Mapped[str] = mapped_column(NFCText)
+    title: Mapped[str]
     short_title: Mapped[str | None] = mapped_column(NFCString(200))
     kind: Mapped[str] = mapped_column(NFCString(60), default="Biên bản ghi nhớ")
     document_number: Mapped[str | None] = mapped_column(NFCString(60))
-    signed_date: Mapped[date | None] = mapped_column(Date)
+    signed_date: Mapped[date | None]
     signed_place: Mapped[str | None] = mapped_column(NFCString(200))
     # False until someone enters the number, date and place from the original document.
-    signing_verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    signing_verified: Mapped[bool] = mapped_column(default=False)
     # Early warning: points a side may lag the share of its time elapsed (domain.risk).
-    risk_margin: Mapped[int] = mapped_column(Integer, default=20, server_default="20")
-    period_start: Mapped[date] = mapped_column(Date)
-    period_end: Mapped[date | None] = mapped_column(Date)
+    risk_margin: Mapped[int] = mapped_column(default=20, server_default="20")
+    period_start: Mapped[date]
+    period_end: Mapped[date | None]
     # "… và những năm tiếp theo": the agreement goes on after period_end.
-    open_ended: Mapped[bool] = mapped_column(Boolean, default=False)
-    summary: Mapped[str | None] = mapped_column(NFCText)
-    source: Mapped[str | None] = mapped_column(NFCText)
+    open_ended: Mapped[bool] = mapped_column(default=False)
+    summary: Mapped[str | None]
+    source: Mapped[str | None]
     # The signed memorandum as a file (PDF, DOCX, a scan), stored like evidence and served
     # only through ``agreements.source_file``; the facts copy implementing documents' own.
     source_file_name: Mapped[str | None] = mapped_column(NFCString(255))
@@ -46,11 +46,11 @@ class Agreement(db.Model):
     source_content_type: Mapped[str | None] = mapped_column(String(120))
     source_size: Mapped[int | None] = mapped_column(BigInteger)
     source_sha256: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The next phase (giai đoạn tiếp theo): the agreement this one renews, and the day its
     # carried-over commitments left the predecessor's figures (services.renewal).
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"), unique=True, index=True)
-    renewed_on: Mapped[date | None] = mapped_column(Date)
+    renewed_on: Mapped[date | None]
 
     predecessor: Mapped[Agreement | None] = relationship(
         remote_side=[id], back_populates="successor", foreign_keys=[predecessor_id]
@@ -82,7 +82,7 @@ class AgreementParty(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)
-    position: Mapped[int] = mapped_column(Integer, default=1)
+    position: Mapped[int] = mapped_column(default=1)
     signatory_name: Mapped[str | None] = mapped_column(NFCString(120))
     signatory_title: Mapped[str | None] = mapped_column(NFCString(200))
     focal_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
@@ -101,13 +101,13 @@ class CooperationArea(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int]
     name: Mapped[str] = mapped_column(NFCString(300))
     name_en: Mapped[str | None] = mapped_column(NFCString(300))
-    description: Mapped[str | None] = mapped_column(NFCText)
-    provisional: Mapped[bool] = mapped_column(Boolean, default=True)
+    description: Mapped[str | None]
+    provisional: Mapped[bool] = mapped_column(default=True)
     # Party building, defence and security: shown only to admins and cleared users.
-    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    restricted: Mapped[bool] = mapped_column(default=False)
 
     agreement: Mapped[Agreement] = relationship(back_populates="areas")
     commitments: Mapped[list[Commitment]] = relationship(
@@ -127,24 +127,24 @@ class Commitment(db.Model):
     code: Mapped[str] = mapped_column(String(20))
     # "7.10" sorts after "7.9": zero-padded parts of the code.
     sort_key: Mapped[str] = mapped_column(String(60), index=True)
-    title: Mapped[str] = mapped_column(NFCText)
-    description: Mapped[str | None] = mapped_column(NFCText)
-    deliverable: Mapped[str | None] = mapped_column(NFCText)
-    start_date: Mapped[date | None] = mapped_column(Date)
-    due_date: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str]
+    description: Mapped[str | None]
+    deliverable: Mapped[str | None]
+    start_date: Mapped[date | None]
+    due_date: Mapped[date | None]
     # The deadline as first set, kept when it is extended (gia hạn).
-    original_due_date: Mapped[date | None] = mapped_column(Date)
-    recurring: Mapped[bool] = mapped_column(Boolean, default=False)
-    source_text: Mapped[str | None] = mapped_column(NFCText)
+    original_due_date: Mapped[date | None]
+    recurring: Mapped[bool] = mapped_column(default=False)
+    source_text: Mapped[str | None]
     # Starter tasks derived from the press article, to be replaced by the official plan.
-    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_demo: Mapped[bool] = mapped_column(default=False)
     # Removed from the plan (soft delete): gone from figures and lists from this day on, kept before.
-    removed_on: Mapped[date | None] = mapped_column(Date)
+    removed_on: Mapped[date | None]
     # Folded copy of the texts for accent- and case-insensitive search (see domain.text.fold).
-    search_text: Mapped[str] = mapped_column(NFCText, default="")
+    search_text: Mapped[str] = mapped_column(default="")
     # A meeting's conclusion (kết luận): the meeting it came from (models.meetings).
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Carried over from the previous phase: the original commitment, which left its own
     # agreement's figures on the renewal day (its ``removed_on``).
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"), unique=True, index=True)
@@ -201,10 +201,10 @@ class Assignment(db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     role: Mapped[str] = mapped_column(String(10))
     agency_name: Mapped[str] = mapped_column(NFCString(200))
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
+    valid_from: Mapped[date]
+    valid_to: Mapped[date | None]
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
-    note: Mapped[str | None] = mapped_column(NFCText)
+    note: Mapped[str | None]
 
     commitment: Mapped[Commitment] = relationship(back_populates="assignments")
     party: Mapped[AgreementParty] = relationship()

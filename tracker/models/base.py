@@ -11,11 +11,12 @@ from datetime import date, datetime, timezone
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, DateTime, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, DateTime, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from tracker.domain.text import clean_text
+from tracker.extensions import db
 
 
 def one_of(column: str, codes: type[StrEnum]) -> CheckConstraint:
@@ -29,8 +30,8 @@ class ValidSpan:
     """Columns of a row valid from ``valid_from`` to ``valid_to`` (either end open, the end never
     before the start): provinces and agencies."""
 
-    valid_from: Mapped[date | None] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:
@@ -137,3 +138,12 @@ def file_columns(*, required: bool) -> type:
 OneFile = file_columns(required=False)
 # A row that is a file: an update's evidence.
 StoredFile = file_columns(required=True)
+
+
+# A column annotated alone (``title: Mapped[str]``, ``due: Mapped[date | None]``) takes its type
+# from the annotation: text is NFCText (clean, NFC: the rule for every free text), an instant
+# UTCDateTime (aware, UTC), the rest SQLAlchemy's defaults (int Integer, date Date, bool
+# Boolean), and ``| None`` makes it nullable. ``mapped_column`` is written only where a column
+# says more (a length, a key, an index, a default). Set before any model is declared: the
+# package (``models/__init__``) imports this module first.
+db.Model.registry.update_type_annotation_map({str: NFCText, datetime: UTCDateTime})

@@ -6,7 +6,6 @@ used only while its version equals the counter. Shared by every app process thro
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
@@ -16,4 +15,4 @@ class ChangeCounter(db.Model):
     __tablename__ = "change_counter"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    value: Mapped[int] = mapped_column(Integer, default=0)
+    value: Mapped[int] = mapped_column(default=0)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.domain.confirmation import State
 from tracker.extensions import db
 from tracker.models.agreements import AgreementParty
-from tracker.models.base import NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.base import one_of, utcnow
 from tracker.models.progress import ProgressUpdate
 from tracker.models.users import User
 
@@ -26,12 +26,12 @@ class UpdateConfirmation(db.Model):
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id"), index=True)
     party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"))  # the partner asked
     state: Mapped[str] = mapped_column(String(10), default=State.AWAITING.value, index=True)
-    reason: Mapped[str | None] = mapped_column(NFCText)
+    reason: Mapped[str | None]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who took the latest step
-    at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when
-    disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime | None]  # when
+    disputed_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     update: Mapped[ProgressUpdate] = relationship()
     party: Mapped[AgreementParty] = relationship()

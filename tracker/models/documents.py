@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, event
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.documents import DocumentType
 from tracker.domain.text import fold
 from tracker.extensions import db
 from tracker.models.agreements import Agreement, Commitment
-from tracker.models.base import NFCString, NFCText, OneFile, UTCDateTime, one_of, utcnow
+from tracker.models.base import NFCString, OneFile, one_of, utcnow
 from tracker.models.organisations import Province
 from tracker.models.users import User
 
@@ -35,18 +35,18 @@ class ImplementingDocument(OneFile, db.Model):
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"), index=True)  # the issuing side
     doc_type: Mapped[str] = mapped_column(String(12))
     number_symbol: Mapped[str] = mapped_column(NFCString(60))
-    issued_on: Mapped[date] = mapped_column(Date)
+    issued_on: Mapped[date]
     issuing_body: Mapped[str] = mapped_column(NFCString(200))
-    subject: Mapped[str] = mapped_column(NFCText)
+    subject: Mapped[str]
     # Folded number, symbol and subject for accent- and case-insensitive search (domain.text.fold).
-    search_text: Mapped[str] = mapped_column(NFCText, default="")
-    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    search_text: Mapped[str] = mapped_column(default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
     kind: Mapped[str | None] = mapped_column(String(8))  # the file's (OneFile)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Removed (soft delete, recorded by mistake or withdrawn): gone from the register and from
     # reports dated this day or later; earlier reports keep it. The reason is in the audit log.
-    removed_on: Mapped[date | None] = mapped_column(Date)
+    removed_on: Mapped[date | None]
 
     agreement: Mapped[Agreement] = relationship()
     province: Mapped[Province] = relationship()

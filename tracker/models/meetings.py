@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.meetings import MeetingKind
 from tracker.extensions import db
 from tracker.models.agreements import Agreement, Commitment
-from tracker.models.base import NFCString, NFCText, OneFile, UTCDateTime, one_of, utcnow
+from tracker.models.base import NFCString, OneFile, one_of, utcnow
 from tracker.models.users import User
 
 
@@ -25,14 +25,14 @@ class Meeting(OneFile, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
-    held_on: Mapped[date] = mapped_column(Date)
+    held_on: Mapped[date]
     place: Mapped[str] = mapped_column(NFCString(200))
     chair: Mapped[str] = mapped_column(NFCString(200))
-    participants: Mapped[str | None] = mapped_column(NFCText)
-    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    participants: Mapped[str | None]
+    is_demo: Mapped[bool] = mapped_column(default=False)
     file_kind: Mapped[str | None] = mapped_column(String(8))  # the minutes' (OneFile); ``kind`` is the meeting's
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     agreement: Mapped[Agreement] = relationship()
     created_by: Mapped[User | None] = relationship()

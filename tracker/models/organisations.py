@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from tracker.domain.codes import SuccessionKind
 from tracker.extensions import db
-from tracker.models.base import NFCString, NFCText, ValidSpan, one_of
+from tracker.models.base import NFCString, ValidSpan, one_of
 
 
 class Succeeding:
@@ -37,7 +37,7 @@ class Succession:
     BODIES: ClassVar[str]
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    effective_date: Mapped[date] = mapped_column(Date)
+    effective_date: Mapped[date]
     legal_basis: Mapped[str | None] = mapped_column(NFCString(200))
 
     @declared_attr
@@ -91,8 +91,8 @@ class Agency(ValidSpan, Succeeding, db.Model):
     name: Mapped[str] = mapped_column(NFCString(200))
     name_en: Mapped[str | None] = mapped_column(NFCString(200))
     kind: Mapped[str] = mapped_column(String(20), default="department")
-    note: Mapped[str | None] = mapped_column(NFCText)
-    is_party_body: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None]
+    is_party_body: Mapped[bool] = mapped_column(default=False)
 
     province: Mapped[Province] = relationship(back_populates="agencies")
 

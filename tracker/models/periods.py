@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import DayKind, NotificationKind
 from tracker.extensions import db
 from tracker.models.agreements import Agreement
-from tracker.models.base import NFCString, NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.base import NFCString, one_of, utcnow
 from tracker.models.users import User
 
 
@@ -25,9 +25,9 @@ class ReportingSchedule(db.Model):
     frequencies: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["half_year", "annual"])
     # "working_days_after" N (default 2), or "day_of_month" D.
     deadline_kind: Mapped[str] = mapped_column(String(20), default="working_days_after")
-    deadline_value: Mapped[int] = mapped_column(Integer, default=2)
+    deadline_value: Mapped[int] = mapped_column(default=2)
     # A period closes by itself this many days after its deadline.
-    auto_close_days: Mapped[int] = mapped_column(Integer, default=10)
+    auto_close_days: Mapped[int] = mapped_column(default=10)
     # Reminders go out this many days before a deadline.
     remind_days: Mapped[list[int]] = mapped_column(JSON, default=lambda: [5, 1])
 
@@ -42,10 +42,10 @@ class PeriodClosure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
     period_key: Mapped[str] = mapped_column(String(12))
-    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    closed_on: Mapped[date] = mapped_column(Date)  # the Vietnam day of closing
+    closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_on: Mapped[date]  # the Vietnam day of closing
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    automatic: Mapped[bool] = mapped_column(Boolean, default=False)
+    automatic: Mapped[bool] = mapped_column(default=False)
 
     closed_by: Mapped[User | None] = relationship()
 
@@ -63,8 +63,8 @@ class PeriodSnapshot(db.Model):
     party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"))
     update_id: Mapped[int | None] = mapped_column(ForeignKey("progress_updates.id"))
     state: Mapped[str | None] = mapped_column(String(12))
-    percent: Mapped[int | None] = mapped_column(Integer)
-    done_on: Mapped[date | None] = mapped_column(Date)
+    percent: Mapped[int | None]
+    done_on: Mapped[date | None]
 
 
 class CalendarDay(db.Model):
@@ -77,10 +77,10 @@ class CalendarDay(db.Model):
     __tablename__ = "calendar_days"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
+    day: Mapped[date] = mapped_column(unique=True)
     kind: Mapped[str] = mapped_column(String(12))
-    reason: Mapped[str] = mapped_column(NFCText)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     created_by: Mapped[User | None] = relationship()
@@ -101,10 +101,10 @@ class Notification(db.Model):
     commitment_id: Mapped[int | None] = mapped_column(ForeignKey("commitments.id"))
     update_id: Mapped[int | None] = mapped_column(ForeignKey("progress_updates.id"))
     period_key: Mapped[str | None] = mapped_column(String(12))
-    days: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    mailed_on: Mapped[date | None] = mapped_column(Date)
+    days: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    mailed_on: Mapped[date | None]
 
     __table_args__ = (
         UniqueConstraint("user_id", "dedupe_key"),
@@ -120,14 +120,14 @@ class OutboxMail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    digest_date: Mapped[date] = mapped_column(Date)
+    digest_date: Mapped[date]
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(NFCString(300))
-    body: Mapped[str] = mapped_column(NFCText)
+    body: Mapped[str]
     language: Mapped[str] = mapped_column(String(5))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    error: Mapped[str | None] = mapped_column(NFCText)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None]
 
     # One digest per person per day, even when two copies of `reminders send` run at once.
     __table_args__ = (UniqueConstraint("user_id", "digest_date"),)

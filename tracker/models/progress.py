@@ -7,14 +7,14 @@ supersedes the old one. Only approved updates count in status, dashboards and re
 from __future__ import annotations
 
 from datetime import date, datetime
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import Role, UpdateStatus
 from tracker.domain.status import Progress
 from tracker.extensions import db
 from tracker.models.agreements import AgreementParty, Commitment
-from tracker.models.base import NFCText, StoredFile, UTCDateTime, one_of, utcnow
+from tracker.models.base import StoredFile, one_of, utcnow
 from tracker.models.organisations import Agency
 from tracker.models.users import User
 
@@ -31,24 +31,24 @@ class ProgressUpdate(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(12), default=UpdateStatus.DRAFT.value, index=True)
     state: Mapped[str] = mapped_column(String(12))
-    percent: Mapped[int] = mapped_column(Integer)
-    as_of: Mapped[date] = mapped_column(Date)
-    results: Mapped[str | None] = mapped_column(NFCText)
-    obstacles: Mapped[str | None] = mapped_column(NFCText)
-    proposals: Mapped[str | None] = mapped_column(NFCText)
-    next_steps: Mapped[str | None] = mapped_column(NFCText)
-    reason: Mapped[str | None] = mapped_column(NFCText)
+    percent: Mapped[int]
+    as_of: Mapped[date]
+    results: Mapped[str | None]
+    obstacles: Mapped[str | None]
+    proposals: Mapped[str | None]
+    next_steps: Mapped[str | None]
+    reason: Mapped[str | None]
     # Optimistic lock for drafts: a save from a stale form is refused, never overwrites.
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(default=1)
     # One record per form: a double click or a resent request finds the first one.
     form_token: Mapped[str] = mapped_column(String(64), unique=True)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("progress_updates.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None] = mapped_column(index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    review_reason: Mapped[str | None] = mapped_column(NFCText)
+    review_reason: Mapped[str | None]
     # The Decree 09 reporting period the as-of date falls in (e.g. "2025-H1"), and whether it came late.
     period_key: Mapped[str | None] = mapped_column(String(12), index=True)
     late: Mapped[bool] = mapped_column(default=False)
@@ -89,7 +89,7 @@ class EvidenceFile(StoredFile, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # the file's (StoredFile)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     update: Mapped[ProgressUpdate] = relationship(back_populates="evidence")
@@ -102,14 +102,14 @@ class DeadlineExtension(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
-    old_due_date: Mapped[date | None] = mapped_column(Date)
-    new_due_date: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(NFCText)
+    old_due_date: Mapped[date | None]
+    new_due_date: Mapped[date]
+    reason: Mapped[str]
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The (Vietnam) day from which the new due date is in force: the day it was recorded,
     # or an earlier day an admin gave; ``domain.deadlines.FROM_THE_START`` for a correction.
-    effective_on: Mapped[date] = mapped_column(Date)
+    effective_on: Mapped[date]
 
     commitment: Mapped[Commitment] = relationship()
     actor: Mapped[User] = relationship()
@@ -134,11 +134,11 @@ class SideStatus(db.Model):
     party_id: Mapped[int] = mapped_column(ForeignKey("agreement_parties.id"))
     update_id: Mapped[int] = mapped_column(ForeignKey("progress_updates.id"))
     state: Mapped[str] = mapped_column(String(12))
-    percent: Mapped[int] = mapped_column(Integer)
-    report_as_of: Mapped[date] = mapped_column(Date)
-    done_on: Mapped[date | None] = mapped_column(Date)
-    effective_from: Mapped[date] = mapped_column(Date)
-    effective_to: Mapped[date | None] = mapped_column(Date)
+    percent: Mapped[int]
+    report_as_of: Mapped[date]
+    done_on: Mapped[date | None]
+    effective_from: Mapped[date]
+    effective_to: Mapped[date | None]
 
     __table_args__ = (
         Index("ix_side_status_side", "commitment_id", "party_id", "effective_from"),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.domain.codes import ProposalStatus
 from tracker.extensions import db
 from tracker.models.agreements import Commitment
-from tracker.models.base import CleanJSON, NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.base import CleanJSON, one_of, utcnow
 from tracker.models.users import User
 
 
@@ -24,11 +24,11 @@ class PlanProposal(db.Model):
     # field -> new value (dates as ISO text), the form's fields as the proposer saved them
     changes: Mapped[dict[str, Any]] = mapped_column(CleanJSON, default=dict)
     reason_code: Mapped[str | None] = mapped_column(String(20))
-    reason: Mapped[str | None] = mapped_column(NFCText)
+    reason: Mapped[str | None]
     status: Mapped[str] = mapped_column(String(10), default=ProposalStatus.PENDING.value, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     commitment: Mapped[Commitment] = relationship()
     proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])

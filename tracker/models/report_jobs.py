@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import JobStatus, ReportJobKind
 from tracker.extensions import db
-from tracker.models.base import CleanJSON, NFCText, UTCDateTime, one_of, utcnow
+from tracker.models.base import CleanJSON, one_of, utcnow
 from tracker.models.users import User
 
 
@@ -27,13 +27,13 @@ class ReportJob(db.Model):
     # The report's scope and letterhead as the builder chose them (``tasks.build_report`` reads them).
     parameters: Mapped[dict[str, Any]] = mapped_column(CleanJSON)
     status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED)
-    progress: Mapped[int] = mapped_column(Integer, default=0)  # 0–100
-    message: Mapped[str | None] = mapped_column(NFCText)
+    progress: Mapped[int] = mapped_column(default=0)  # 0–100
+    message: Mapped[str | None]
     stored_name: Mapped[str | None] = mapped_column(String(200))
     download_name: Mapped[str | None] = mapped_column(String(200))
-    size: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    size: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Text
+from sqlalchemy import Float, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
@@ -25,22 +25,22 @@ from tracker.extensions import db
 class Standing(db.Model):
     __tablename__ = "standings"
 
-    commitment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    commitment_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     kind: Mapped[str] = mapped_column(String(1), primary_key=True)
-    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    agreement_id: Mapped[int] = mapped_column(Integer)
-    area_id: Mapped[int] = mapped_column(Integer)
-    restricted: Mapped[bool] = mapped_column(Boolean)
-    province_id: Mapped[int | None] = mapped_column(Integer)
-    agency_id: Mapped[int | None] = mapped_column(Integer)
+    key_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    agreement_id: Mapped[int]
+    area_id: Mapped[int]
+    restricted: Mapped[bool]
+    province_id: Mapped[int | None]
+    agency_id: Mapped[int | None]
     category: Mapped[str | None] = mapped_column(String(32))
     percent: Mapped[float | None] = mapped_column(Float)
-    open_past_due: Mapped[int] = mapped_column(Integer)
-    at_risk: Mapped[int] = mapped_column(Integer, default=0)
-    disputed: Mapped[int] = mapped_column(Integer, default=0)
-    reported: Mapped[int] = mapped_column(Integer, default=0)
-    due_date: Mapped[date | None] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
+    open_past_due: Mapped[int]
+    at_risk: Mapped[int] = mapped_column(default=0)
+    disputed: Mapped[int] = mapped_column(default=0)
+    reported: Mapped[int] = mapped_column(default=0)
+    due_date: Mapped[date | None]
+    valid_to: Mapped[date | None]
 
     __table_args__ = (
         Index("ix_standings_kind_agreement", "kind", "agreement_id"),
@@ -52,13 +52,13 @@ class Standing(db.Model):
 class StandingCutoff(db.Model):
     __tablename__ = "standing_cutoffs"
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    commitment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    agreement_id: Mapped[int] = mapped_column(Integer)
-    area_id: Mapped[int] = mapped_column(Integer)
-    restricted: Mapped[bool] = mapped_column(Boolean)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    agreement_id: Mapped[int]
+    area_id: Mapped[int]
+    restricted: Mapped[bool]
     category: Mapped[str] = mapped_column(String(32))
-    open_past_due: Mapped[int] = mapped_column(Integer)
+    open_past_due: Mapped[int]
 
     __table_args__ = (Index("ix_standing_cutoffs_commitment", "commitment_id"),
                       Index("ix_standing_cutoffs_agreement", "agreement_id"))  # its agreement's recount
@@ -70,7 +70,7 @@ class StandingState(db.Model):
     __tablename__ = "standing_state"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date | None] = mapped_column(Date)
+    day: Mapped[date | None]
     cutoffs: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
@@ -81,10 +81,10 @@ class StandingPeriod(db.Model):
     agreement's period can move (a new day before it looks at no schedule)."""
     __tablename__ = "standing_periods"
 
-    agreement_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    agreement_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     period_key: Mapped[str | None] = mapped_column(String(32))
     label: Mapped[str | None] = mapped_column(Text)
-    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None]
 
 
 class StandingCount(db.Model):
@@ -97,22 +97,22 @@ class StandingCount(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(1))
-    agreement_id: Mapped[int] = mapped_column(Integer)
-    restricted: Mapped[bool] = mapped_column(Boolean)
-    day: Mapped[date | None] = mapped_column(Date)
-    number: Mapped[int | None] = mapped_column(Integer)
+    agreement_id: Mapped[int]
+    restricted: Mapped[bool]
+    day: Mapped[date | None]
+    number: Mapped[int | None]
     name: Mapped[str | None] = mapped_column(Text)
     name_en: Mapped[str | None] = mapped_column(Text)
-    province_id: Mapped[int | None] = mapped_column(Integer)
-    agency_id: Mapped[int | None] = mapped_column(Integer)
+    province_id: Mapped[int | None]
+    agency_id: Mapped[int | None]
     category: Mapped[str | None] = mapped_column(String(32))
-    open_past_due: Mapped[int | None] = mapped_column(Integer)
-    disputed: Mapped[int | None] = mapped_column(Integer)
-    at_risk: Mapped[int | None] = mapped_column(Integer)
-    n: Mapped[int] = mapped_column(Integer)
+    open_past_due: Mapped[int | None]
+    disputed: Mapped[int | None]
+    at_risk: Mapped[int | None]
+    n: Mapped[int]
     pct_sum: Mapped[float | None] = mapped_column(Float)
-    pct_n: Mapped[int | None] = mapped_column(Integer)
-    submitted: Mapped[int | None] = mapped_column(Integer)
+    pct_n: Mapped[int | None]
+    submitted: Mapped[int | None]
 
     __table_args__ = (Index("ix_standing_counts_kind_agreement", "kind", "agreement_id"),
                       Index("ix_standing_counts_kind_agency", "kind", "agency_id"))

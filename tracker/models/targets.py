@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.models.agreements import AgreementParty, Commitment
-from tracker.models.base import NFCString, NFCText, UTCDateTime, utcnow
+from tracker.models.base import NFCString, utcnow
 from tracker.models.users import User
 
 
@@ -21,14 +21,14 @@ class CommitmentTarget(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     commitment_id: Mapped[int] = mapped_column(ForeignKey("commitments.id"), index=True)
     party_id: Mapped[int | None] = mapped_column(ForeignKey("agreement_parties.id"))
-    year: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int]
     unit: Mapped[str] = mapped_column(NFCString(60))
     baseline: Mapped[float | None] = mapped_column(Float)
     value: Mapped[float] = mapped_column(Float)
-    effective_on: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str | None] = mapped_column(NFCText)
+    effective_on: Mapped[date]
+    reason: Mapped[str | None]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     commitment: Mapped[Commitment] = relationship()
     party: Mapped[AgreementParty | None] = relationship()

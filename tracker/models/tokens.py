@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import NFCString, UTCDateTime, utcnow
+from tracker.models.base import NFCString, utcnow
 from tracker.models.users import User
 
 
@@ -25,11 +25,11 @@ class ApiToken(db.Model):
     # The first characters of the token, to tell tokens apart on the profile page.
     prefix: Mapped[str] = mapped_column(String(16))
     name: Mapped[str | None] = mapped_column(NFCString(120))
-    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    read_only: Mapped[bool] = mapped_column(default=False)
     # The last (Vietnam) day the token works; None: until revoked.
-    expires_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.codes import UserRole
 from tracker.extensions import db
-from tracker.models.base import CleanJSON, NFCString, UTCDateTime, one_of, utcnow
+from tracker.models.base import CleanJSON, NFCString, one_of, utcnow
 from tracker.models.organisations import Agency, Province
 
 
@@ -22,24 +22,24 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
-    cleared: Mapped[bool] = mapped_column(Boolean, default=False)
+    cleared: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(5), default="vi")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(default=True)
     # Reminder digests by e-mail; in-app notifications are always kept.
-    email_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    email_reminders: Mapped[bool] = mapped_column(default=True)
     # What the report builder remembers: issuing agency, number, signer (see domain.report.Letterhead).
     report_letterhead: Mapped[dict | None] = mapped_column(CleanJSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
     # Set by an administrator's reset: the next sign-in must choose a new password.
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    password_changed_at: Mapped[datetime | None]
     # Two-factor sign-in (TOTP). The secret is kept only while enrolment is pending or on,
     # encrypted (Fernet, tracker.crypto): read it with services.accounts.totp_secret().
     totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255))
-    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_enabled_at: Mapped[datetime | None]
     # The last 30-second step accepted, so a code cannot be replayed.
-    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_last_step: Mapped[int | None]
 
     province: Mapped[Province | None] = relationship()
     agency: Mapped[Agency | None] = relationship()
@@ -79,9 +79,9 @@ class UserSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
 
