@@ -1,5 +1,5 @@
 """SQLAlchemy models, split by noun. Columns and relationships only: rules live in domain/."""
-from tracker.models import base  # noqa: F401  # first: the column types annotations stand for
+from tracker.models import base  # noqa: F401  # first: the column type each bare annotation stands for
 from tracker.models.agreements import (
     Agreement,
     AgreementParty,
